@@ -1,0 +1,63 @@
+// Typed errors. Every stage throws one of these; only the CLI maps them to an exit code and a single line
+// `leakdiff: <file>: <stage>: <what is wrong> (<where>)`.
+
+export type Stage = 'usage' | 'read' | 'inflate' | 'decode' | 'validate' | 'series' | 'analyze' | 'write' | 'collect';
+
+/** Where in the input the problem is, when known. */
+export type Where = { readonly offset: number } | { readonly line: number } | null;
+
+export abstract class LeakdiffError extends Error {
+  abstract readonly code: string;
+  constructor(
+    readonly file: string | null,
+    readonly stage: Stage,
+    readonly detail: string,
+    readonly where: Where = null,
+  ) {
+    super(formatMessage(file, stage, detail, where));
+  }
+}
+
+function formatMessage(file: string | null, stage: Stage, detail: string, where: Where): string {
+  const at = where === null ? '' : 'offset' in where ? ` (byte ${where.offset})` : ` (line ${where.line})`;
+  return `${file === null ? '' : `${file}: `}${stage}: ${detail}${at}`;
+}
+
+/** The command line asks for something impossible or contradictory. */
+export class UsageError extends LeakdiffError {
+  readonly code = 'usage';
+  constructor(detail: string) {
+    super(null, 'usage', detail);
+  }
+}
+
+/** The content is not any profile form leakdiff reads (HTML, JSON, a PNG, a legacy binary profile...). */
+export class UnrecognizedFormatError extends LeakdiffError {
+  readonly code = 'unrecognized';
+}
+
+/** The content is a form leakdiff knows, but broken: truncated, inconsistent, invalid per pprof's rules. */
+export class MalformedError extends LeakdiffError {
+  readonly code = 'malformed';
+}
+
+/** A resource limit was reached (decompressed size, samples, stack depth, line length...). */
+export class LimitError extends LeakdiffError {
+  readonly code = 'limit';
+}
+
+/** The input is readable but cannot be used for what was asked (a CPU profile given to analyze...). */
+export class UnsupportedError extends LeakdiffError {
+  readonly code = 'unsupported';
+}
+
+/** Reading or writing the file system failed (missing file, permission, output over an input...). */
+export class FileError extends LeakdiffError {
+  readonly code = 'file';
+}
+
+/** Quote a piece of input for an error message: short, printable, unambiguous. */
+export function quote(text: string, max = 60): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return JSON.stringify(cut);
+}

@@ -1,0 +1,37 @@
+// Resource limits for decoding untrusted input. Each default sits well above what real Go services write
+// (the production-scale bench series peaks at 5.5 MB raw, 106k samples, 3.3k locations, 25 frames, and a
+// 64 MiB debug=2 dump) so only hostile or broken input reaches them; each can be raised from the CLI.
+
+export interface Limits {
+  /** Bytes a gzip member may inflate to; checked while inflating, so a bomb stops at the cap. */
+  readonly maxInflatedBytes: number;
+  /** Samples (pprof) or records/goroutines (text forms) in one snapshot. */
+  readonly maxSamples: number;
+  /** Locations (pprof) or distinct frames (text forms) in one snapshot. */
+  readonly maxLocations: number;
+  /** Entries in the pprof string table. */
+  readonly maxStrings: number;
+  /** Frames in one stack. */
+  readonly maxStackDepth: number;
+  /** Characters in one line of a text form. */
+  readonly maxLineLength: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxInflatedBytes: 1024 * 1024 * 1024,
+  maxSamples: 5_000_000,
+  maxLocations: 5_000_000,
+  maxStrings: 10_000_000,
+  maxStackDepth: 10_000,
+  maxLineLength: 1024 * 1024,
+};
+
+/** Names the CLI uses for each limit, so an error can say which flag raises it. */
+export const LIMIT_FLAGS: Readonly<Record<keyof Limits, string>> = {
+  maxInflatedBytes: '--max-inflated',
+  maxSamples: '--max-samples',
+  maxLocations: '--max-locations',
+  maxStrings: '--max-strings',
+  maxStackDepth: '--max-stack-depth',
+  maxLineLength: '--max-line-length',
+};

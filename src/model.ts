@@ -1,0 +1,99 @@
+// The data model every stage shares. Names follow pprof's profile.proto (ValueType, Sample, Function, Line)
+// where the concept is the same; ids and string-table indices are resolved at decode time, so nothing after
+// the decoder ever sees a protobuf index.
+
+/** The form a snapshot was written in, sniffed from content. */
+export type Form = 'pprof' | 'heap-text' | 'goroutine-text' | 'goroutine-dump';
+
+/** What a snapshot measures. `goroutineleak` is Go 1.26's leaked-goroutine profile. */
+export type Kind = 'heap' | 'goroutine' | 'goroutineleak' | 'other';
+
+/** Where a snapshot's capture time came from, most trusted first. */
+export type TimeSource = 'profile' | 'file-name' | 'mtime' | 'interval';
+
+export interface ValueType {
+  readonly type: string;
+  readonly unit: string;
+}
+
+/**
+ * One source position of one function: a pprof Location expands to one Frame per Line, innermost first,
+ * so inlined calls stay distinct call sites (keeping only the last line merges them).
+ */
+export interface Frame {
+  /** The function name as the profile spells it, e.g. `google.golang.org/grpc.(*addrConn).connect`. */
+  readonly function: string;
+  /** The source file as recorded at build time (not yet normalized); '' when unknown. */
+  readonly file: string;
+  /** 0 when unknown. */
+  readonly line: number;
+  /** True when this frame was inlined into the frame after it. */
+  readonly inlined: boolean;
+}
+
+/** Extra facts a goroutine dump (debug=2 or a crash) gives per group of goroutines. */
+export interface GoroutineGroupInfo {
+  /** Wait reason or state, as in `[chan receive, 5 minutes]` → `chan receive`. */
+  readonly state: string;
+  /** Range of `N minutes` over the group's goroutines; 0 when the dump did not say. */
+  readonly waitMinutesMin: number;
+  readonly waitMinutesMax: number;
+  readonly lockedToThread: boolean;
+  /** The `created by` frame, or null for goroutines without one (main, runtime-started). */
+  readonly creator: Frame | null;
+  /** Go 1.21+: `created by X in goroutine N`; -1 when not given. A sample of the ids only, never identity. */
+  readonly creatorGoroutine: number;
+  /** Goroutine ids in the group (first few, for evidence only; ids carry no identity). */
+  readonly exampleIds: readonly number[];
+}
+
+/**
+ * A decoded profile, columnar: samples are rows of `values` (sampleTypes.length per sample) and stacks are
+ * runs of indices into `frames`, leaf first. One object per snapshot instead of one per sample keeps
+ * production-scale profiles (100k samples, 1.5M frame references) in tens of MB.
+ */
+export interface Snapshot {
+  /** The path the user gave (or a display name for stdin). */
+  readonly source: string;
+  readonly form: Form;
+  readonly kind: Kind;
+  readonly sampleTypes: readonly ValueType[];
+  /** Index into sampleTypes of the type a viewer shows by default (pprof's default_sample_type), or -1. */
+  readonly defaultSampleType: number;
+  /** Sampling period: for heap profiles, the average bytes between samples (MemProfileRate). */
+  readonly period: { readonly type: ValueType; readonly value: number } | null;
+  /** Capture time in ms since the epoch from the content itself, or null when the content has none. */
+  readonly timeMs: number | null;
+  readonly durationNanos: number;
+  /** Distinct frames of this snapshot; stacks refer to them by index. */
+  readonly frames: readonly Frame[];
+  readonly sampleCount: number;
+  /** stackFrames[stackStart[i] .. stackStart[i+1]) is sample i's stack, leaf first. Length sampleCount+1. */
+  readonly stackStart: Uint32Array;
+  readonly stackFrames: Uint32Array;
+  /** values[i * sampleTypes.length + t] is sample i's value of type t, already unsampled where the form needs it. */
+  readonly values: Float64Array;
+  /** Per-sample labels (pprof string labels, `# labels:` in goroutine debug=1); null when the form has none. */
+  readonly labels: readonly (Readonly<Record<string, string>> | null)[] | null;
+  /** Per-sample goroutine-dump facts; null for forms that do not carry them. */
+  readonly goroutineInfo: readonly GoroutineGroupInfo[] | null;
+  /** A total the file states about itself (`goroutine profile: total N`), for cross-checking; null if none. */
+  readonly declaredTotal: number | null;
+  /** Set when the file was cut short (the runtime stops a debug=2 dump at 64 MiB). */
+  readonly truncation: { readonly reason: string; readonly goroutinesRead: number } | null;
+  /** Build identity of the main binary when the profile records it (mapping build_id or filename). */
+  readonly binary: string | null;
+  /** Facts the user should hear about that did not stop decoding (e.g. invalid UTF-8 replaced). */
+  readonly warnings: readonly string[];
+}
+
+/** Raw input as the read stage delivers it. */
+export interface InputFile {
+  /** The path as the user gave it or as found under a directory they gave. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  /** File modification time in ms since the epoch. */
+  readonly mtimeMs: number;
+  /** A capture time found in the file name (e.g. heap-20240101T120000Z.pb.gz), or null. */
+  readonly nameTimeMs: number | null;
+}
