@@ -1,0 +1,167 @@
+// Assembles a columnar Snapshot: interns frames, appends stacks into growing typed arrays, checks limits.
+// Every decoder (pprof and the Go text forms) builds through this, so all forms yield the same shape.
+
+import { LimitError } from '../errors.js';
+import { LIMIT_FLAGS, type Limits } from '../limits.js';
+import type { Form, Frame, GoroutineGroupInfo, Kind, Snapshot, ValueType } from '../model.js';
+
+class GrowableU32 {
+  data = new Uint32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Uint32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+class GrowableF64 {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+export interface SnapshotHeader {
+  readonly source: string;
+  readonly form: Form;
+  readonly kind: Kind;
+  readonly sampleTypes: readonly ValueType[];
+  readonly defaultSampleType?: number;
+  readonly period?: { readonly type: ValueType; readonly value: number } | null;
+  readonly timeMs?: number | null;
+  readonly durationNanos?: number;
+  readonly declaredTotal?: number | null;
+  readonly binary?: string | null;
+}
+
+export class SnapshotBuilder {
+  private readonly frames: Frame[] = [];
+  private readonly frameIndex = new Map<string, number>();
+  private readonly stackStart = new GrowableU32();
+  private readonly stackFrames = new GrowableU32();
+  private readonly values = new GrowableF64();
+  private labels: (Readonly<Record<string, string>> | null)[] | null = null;
+  private goroutineInfo: GoroutineGroupInfo[] | null = null;
+  private truncation: Snapshot['truncation'] = null;
+  private readonly warnings: string[] = [];
+  private count = 0;
+
+  constructor(
+    private header: SnapshotHeader,
+    private readonly limits: Limits,
+  ) {
+    this.stackStart.push(0);
+  }
+
+  /** Replace header fields learned late (a text dump's kind, a trailing period...). */
+  setHeader(patch: Partial<SnapshotHeader>): void {
+    this.header = { ...this.header, ...patch };
+  }
+
+  /** The index of a frame, interning it on first sight. */
+  frame(func: string, file: string, line: number, inlined = false): number {
+    const key = `${func}\u0000${file}\u0000${line}\u0000${inlined ? 1 : 0}`;
+    let index = this.frameIndex.get(key);
+    if (index === undefined) {
+      index = this.frames.length;
+      if (index >= this.limits.maxLocations) {
+        throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxLocations} distinct frames; raise ${LIMIT_FLAGS.maxLocations} if this profile is genuine`);
+      }
+      this.frames.push({ function: func, file, line, inlined });
+      this.frameIndex.set(key, index);
+    }
+    return index;
+  }
+
+  /** The frame object for an index returned by frame(). */
+  frameAt(index: number): Frame {
+    return this.frames[index];
+  }
+
+  /**
+   * Append one sample. `stack` holds frame indices leaf first; `values` one number per sample type.
+   * `info` and `labels` must be given for every sample or for none.
+   */
+  addSample(stack: ArrayLike<number>, values: ArrayLike<number>, extra: { labels?: Readonly<Record<string, string>> | null; info?: GoroutineGroupInfo } = {}): void {
+    if (this.count >= this.limits.maxSamples) {
+      throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`);
+    }
+    if (stack.length > this.limits.maxStackDepth) {
+      throw new LimitError(this.header.source, 'decode', `a stack of ${stack.length} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`);
+    }
+    for (let i = 0; i < stack.length; i++) this.stackFrames.push(stack[i]);
+    this.stackStart.push(this.stackFrames.length);
+    for (let i = 0; i < values.length; i++) this.values.push(values[i]);
+    if (extra.labels !== undefined) {
+      this.labels ??= new Array<Readonly<Record<string, string>> | null>(this.count).fill(null);
+      this.labels.push(extra.labels);
+    } else if (this.labels !== null) {
+      this.labels.push(null);
+    }
+    if (extra.info !== undefined) {
+      (this.goroutineInfo ??= []).push(extra.info);
+    }
+    this.count++;
+  }
+
+  get sampleCount(): number {
+    return this.count;
+  }
+
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+
+  truncated(reason: string, goroutinesRead: number): void {
+    this.truncation = { reason, goroutinesRead };
+  }
+
+  build(): Snapshot {
+    const h = this.header;
+    if (this.goroutineInfo !== null && this.goroutineInfo.length !== this.count) {
+      throw new Error('SnapshotBuilder: goroutine info given for some samples but not all');
+    }
+    return {
+      source: h.source,
+      form: h.form,
+      kind: h.kind,
+      sampleTypes: h.sampleTypes,
+      defaultSampleType: h.defaultSampleType ?? -1,
+      period: h.period ?? null,
+      timeMs: h.timeMs ?? null,
+      durationNanos: h.durationNanos ?? 0,
+      frames: this.frames,
+      sampleCount: this.count,
+      stackStart: this.stackStart.toArray(),
+      stackFrames: this.stackFrames.toArray(),
+      values: this.values.toArray(),
+      labels: this.labels,
+      goroutineInfo: this.goroutineInfo,
+      declaredTotal: h.declaredTotal ?? null,
+      truncation: this.truncation,
+      binary: h.binary ?? null,
+      warnings: this.warnings,
+    };
+  }
+}
+
+/** Sample i's stack as frame indices, leaf first (a view, not a copy). */
+export function stackOf(s: Snapshot, i: number): Uint32Array {
+  return s.stackFrames.subarray(s.stackStart[i], s.stackStart[i + 1]);
+}
