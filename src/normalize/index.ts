@@ -1,0 +1,170 @@
+// The normalize stage: snapshots in, samples keyed by stable frame and stack identities out. Identities are
+// interned across the whole series (integers, not strings, from here on), one snapshot at a time, so a
+// decoded snapshot can be dropped as soon as it is normalized: only the tables and per-stack values stay.
+
+import type { GoroutineGroupInfo, Snapshot } from '../model.js';
+import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
+
+export type Granularity = 'functions' | 'lines';
+
+/** A named policy: printed in the report header, and the only input to a call-site key besides the frames. */
+export interface NormalizationPolicy {
+  readonly name: string;
+  readonly granularity: Granularity;
+  readonly rules: readonly string[];
+}
+
+const RULES = [
+  'module versions, module-cache, GOROOT, GOPATH and vendor prefixes dropped from file paths',
+  'address offsets, goroutine ids, argument words, (inline) markers and elisions carry no identity',
+  'closure and generic instance suffixes folded (func1 → func, [go.shape.int] → [...])',
+  'leading runtime.* frames kept as evidence, not as the call site; runtime.goexit dropped',
+];
+
+export function policyFor(granularity: Granularity): NormalizationPolicy {
+  return {
+    name: granularity === 'lines' ? 'functions+lines' : 'functions',
+    granularity,
+    rules: [granularity === 'lines' ? 'a frame is its function and line number' : 'a frame is its function (line numbers move between builds)', ...RULES],
+  };
+}
+
+export const DEFAULT_POLICY = policyFor('functions');
+
+export interface SiteFrame {
+  readonly id: number;
+  /** Normalized function name: the frame's identity at function granularity. */
+  readonly function: string;
+  /** Normalized file of the first occurrence (display only). */
+  readonly file: string;
+  /** Line of the first occurrence; exact identity at line granularity. */
+  readonly line: number;
+  readonly runtime: boolean;
+}
+
+export interface SiteStack {
+  readonly id: number;
+  /** The call site: SiteFrame ids, leaf first, without leading runtime frames. */
+  readonly frames: readonly number[];
+  /** Leading runtime frames of the first occurrence (what a goroutine waits in), evidence only. */
+  readonly runtimeTop: readonly number[];
+}
+
+export interface GroupFacts {
+  readonly states: string[];
+  waitMinutesMin: number;
+  waitMinutesMax: number;
+  lockedToThread: boolean;
+  /** SiteFrame id of the `created by` frame, or -1. */
+  creator: number;
+}
+
+export type SnapshotMeta = Omit<Snapshot, 'frames' | 'stackStart' | 'stackFrames' | 'values' | 'labels' | 'goroutineInfo'>;
+
+export interface NormalizedSnapshot {
+  readonly meta: SnapshotMeta;
+  /** Distinct call sites present in this snapshot. */
+  readonly stackIds: Uint32Array;
+  /** values[i * width + t]: sum over the snapshot's samples whose call site is stackIds[i]. */
+  readonly values: Float64Array;
+  /** Goroutine-dump facts per entry, or null for forms without them. */
+  readonly groups: readonly (GroupFacts | null)[] | null;
+}
+
+export class Interner {
+  readonly frames: SiteFrame[] = [];
+  readonly stacks: SiteStack[] = [];
+  private readonly frameIds = new Map<string, number>();
+  private readonly stackIds = new Map<string, number>();
+
+  constructor(readonly policy: NormalizationPolicy = DEFAULT_POLICY) {}
+
+  private frameId(fn: string, file: string, line: number): number {
+    const name = normalizeFunction(fn);
+    const key = this.policy.granularity === 'lines' ? `${name}:${line}` : name;
+    let id = this.frameIds.get(key);
+    if (id === undefined) {
+      id = this.frames.length;
+      this.frames.push({ id, function: name, file: normalizeFile(file), line, runtime: isRuntimeFunction(name) });
+      this.frameIds.set(key, id);
+    }
+    return id;
+  }
+
+  private stackId(callSite: number[], runtimeTop: number[]): number {
+    const key = callSite.join(',');
+    let id = this.stackIds.get(key);
+    if (id === undefined) {
+      id = this.stacks.length;
+      this.stacks.push({ id, frames: callSite.slice(), runtimeTop: runtimeTop.slice() });
+      this.stackIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Normalizes one snapshot into the shared tables; the snapshot itself can be dropped afterwards. */
+  add(s: Snapshot): NormalizedSnapshot {
+    // runtime.goexit is the bottom of every goroutine in protobuf profiles and absent from dumps: no identity.
+    const local = s.frames.map((f) => (f.function === 'runtime.goexit' ? -1 : this.frameId(f.function, f.file, f.line)));
+    const width = s.sampleTypes.length;
+    const index = new Map<number, number>();
+    const ids: number[] = [];
+    const sums: number[] = [];
+    const groups: (GroupFacts | null)[] | null = s.goroutineInfo === null ? null : [];
+    const site: number[] = [];
+    const top: number[] = [];
+    for (let i = 0; i < s.sampleCount; i++) {
+      splitStack(this.frames, local, s.stackFrames.subarray(s.stackStart[i], s.stackStart[i + 1]), site, top);
+      const stack = this.stackId(site, top);
+      let entry = index.get(stack);
+      if (entry === undefined) {
+        entry = ids.length;
+        index.set(stack, entry);
+        ids.push(stack);
+        for (let t = 0; t < width; t++) sums.push(0);
+        groups?.push(null);
+      }
+      for (let t = 0; t < width; t++) sums[entry * width + t] += s.values[i * width + t];
+      if (groups !== null && s.goroutineInfo !== null) groups[entry] = mergeFacts(groups[entry], s.goroutineInfo[i], this);
+    }
+    return { meta: metaOf(s), stackIds: Uint32Array.from(ids), values: Float64Array.from(sums), groups };
+  }
+
+  /** SiteFrame id for a creator frame of a goroutine dump. */
+  creatorId(fn: string, file: string, line: number): number {
+    return this.frameId(fn, file, line);
+  }
+}
+
+/** Splits a stack into its leading runtime frames and the call site (everything from the first non-runtime frame). */
+function splitStack(frames: readonly SiteFrame[], local: readonly number[], stack: Uint32Array, site: number[], top: number[]): void {
+  site.length = 0;
+  top.length = 0;
+  let k = 0;
+  while (k < stack.length && (local[stack[k]] < 0 || frames[local[stack[k]]].runtime)) k++;
+  // A stack of runtime frames only (GC workers, the scavenger) is its own call site, as Go prints it.
+  if (k === stack.length) k = 0;
+  for (let j = 0; j < stack.length; j++) {
+    const id = local[stack[j]];
+    if (id < 0) continue;
+    (j < k ? top : site).push(id);
+  }
+}
+
+function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner: Interner): GroupFacts {
+  const creator = info.creator === null ? -1 : interner.creatorId(info.creator.function, info.creator.file, info.creator.line);
+  if (prev === null) {
+    return { states: [info.state], waitMinutesMin: info.waitMinutesMin, waitMinutesMax: info.waitMinutesMax, lockedToThread: info.lockedToThread, creator };
+  }
+  if (!prev.states.includes(info.state)) prev.states.push(info.state);
+  prev.waitMinutesMin = Math.min(prev.waitMinutesMin, info.waitMinutesMin);
+  prev.waitMinutesMax = Math.max(prev.waitMinutesMax, info.waitMinutesMax);
+  prev.lockedToThread ||= info.lockedToThread;
+  if (prev.creator < 0) prev.creator = creator;
+  return prev;
+}
+
+function metaOf(s: Snapshot): SnapshotMeta {
+  const { frames: _f, stackStart: _a, stackFrames: _b, values: _v, labels: _l, goroutineInfo: _g, ...meta } = s;
+  return meta;
+}

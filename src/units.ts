@@ -1,0 +1,45 @@
+// Units and scaling in one place (as pprof's internal/measurement): bytes in binary units, counts, rates
+// and durations in the words a person reads in a postmortem.
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** 1536 → "1.5 KiB"; negative values keep their sign. */
+export function formatBytes(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  let v = Math.abs(n);
+  let u = 0;
+  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${sign}${u === 0 ? Math.round(v) : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${BYTE_UNITS[u]}`;
+}
+
+/** A value in the unit a profile states: bytes in binary units, anything else as a plain number. */
+export function formatValue(n: number, unit: string): string {
+  if (unit === 'bytes') return formatBytes(n);
+  if (unit === 'nanoseconds') return formatDuration(n / 1e9);
+  return formatCount(n);
+}
+
+/** 1234567 → "1,234,567"; fractions kept to what matters. */
+export function formatCount(n: number): string {
+  const abs = Math.abs(n);
+  const digits = abs >= 100 || Number.isInteger(n) ? 0 : abs >= 10 ? 1 : 2;
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** Seconds → "45 s", "12 min", "3.5 h", "2.1 days". */
+export function formatDuration(seconds: number): string {
+  const s = Math.abs(seconds);
+  if (s < 1) return `${(seconds * 1000).toFixed(0)} ms`;
+  if (s < 120) return `${seconds.toFixed(s < 10 ? 1 : 0)} s`;
+  if (s < 7200) return `${(seconds / 60).toFixed(0)} min`;
+  if (s < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+}
+
+/** An ISO 8601 UTC time without milliseconds, the same on every machine. */
+export function formatTime(ms: number): string {
+  return new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
