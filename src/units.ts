@@ -43,3 +43,13 @@ export function formatDuration(seconds: number): string {
 export function formatTime(ms: number): string {
   return new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i;
+const SIZE_FACTORS: Readonly<Record<string, number>> = { b: 1, k: 1024, kb: 1e3, kib: 1024, m: 1024 ** 2, mb: 1e6, mib: 1024 ** 2, g: 1024 ** 3, gb: 1e9, gib: 1024 ** 3, t: 1024 ** 4, tb: 1e12, tib: 1024 ** 4 };
+
+/** "512MiB", "2GB", "1048576" → bytes; null when the text is no size. */
+export function parseBytes(text: string): number | null {
+  const m = SIZE.exec(text.trim());
+  if (m === null) return null;
+  return Math.round(Number(m[1]) * SIZE_FACTORS[(m[2] ?? 'b').toLowerCase()]);
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// The command line: argv into options, options into an exit code. The only file that touches `process`.
+// Command handlers are synchronous and only record what to run: a rejected async yargs handler would print
+// the help text as if the user had mistyped, so the work runs after parsing, outside yargs.
+
+import { readFileSync } from 'node:fs';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runInspect } from './commands/inspect.js';
+import { LeakdiffError, UsageError } from './errors.js';
+import { LIMIT_OPTIONS, limitsFrom } from './options.js';
+
+/** What the parse decided to run; executed after yargs returns. */
+type Job = () => number;
+
+interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function withLimits<T>(y: Argv<T>): Argv<T> {
+  let out = y;
+  for (const o of LIMIT_OPTIONS) {
+    out = out.option(o.flag.slice(2), { type: 'string', describe: `${o.describe} (resource limit)`, group: 'Limits:' });
+  }
+  return out;
+}
+
+function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
+  return yargs(argv)
+    .scriptName('leakdiff')
+    .usage('leakdiff: find what is leaking in a Go service from a series of pprof snapshots')
+    .command(
+      'inspect <files..>',
+      'describe each file: form, kind, sample types, time, totals',
+      (y) =>
+        withLimits(y)
+          .positional('files', { type: 'string', array: true, describe: 'profile files, directories or globs' })
+          .option('json', { type: 'boolean', default: false, describe: 'print a JSON array instead of text' })
+          .example('leakdiff inspect heap.pb.gz goroutine.txt', 'what each file is')
+          .example('leakdiff inspect --json snapshots/', 'every profile in a directory, as JSON'),
+      (args) =>
+        setJob(() => {
+          const { stdout } = runInspect({ files: args.files as string[], json: args.json, limits: limitsFrom(args) });
+          io.stdout(stdout);
+          return 0;
+        }),
+    )
+    .option('debug', { type: 'boolean', default: false, describe: 'show stack traces for errors' })
+    .demandCommand(1, 'say what to do: leakdiff inspect FILE...')
+    .strict()
+    .recommendCommands()
+    .version(version())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .showHelpOnFail(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+}
+
+export function main(argv: string[], io: Io): number {
+  let job: Job | null = null;
+  const debug = argv.includes('--debug');
+  try {
+    parser(argv, io, (j) => (job = j)).parseSync();
+    return job === null ? 0 : (job as Job)();
+  } catch (err) {
+    return reportError(err, io, debug);
+  }
+}
+
+/** Typed errors become one line and exit 2; anything else is a bug, reported as one, also exit 2. */
+function reportError(err: unknown, io: Io, debug: boolean): number {
+  if (err instanceof LeakdiffError) {
+    io.stderr(`leakdiff: ${err.message}\n`);
+    if (err instanceof UsageError) io.stderr('Run leakdiff --help for usage.\n');
+  } else {
+    const e = err instanceof Error ? err : new Error(String(err));
+    io.stderr(`leakdiff: internal error: ${e.message} (this is a bug in leakdiff; rerun with --debug and report it)\n`);
+  }
+  if (debug && err instanceof Error && err.stack !== undefined) io.stderr(`${err.stack}\n`);
+  return 2;
+}
+
+const io: Io = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+process.exitCode = main(hideBin(process.argv), io);

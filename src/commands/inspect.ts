@@ -1,0 +1,23 @@
+// `leakdiff inspect FILE...`: read and decode each file and describe it. Takes options, returns output text.
+
+import { decode } from '../decode/index.js';
+import { formatInspect, inspectRow, type InspectRow } from '../inspect.js';
+import type { Limits } from '../limits.js';
+import { findInputs, load } from '../read.js';
+
+export interface InspectOptions {
+  readonly files: readonly string[];
+  readonly json: boolean;
+  readonly limits: Limits;
+}
+
+export function runInspect(opts: InspectOptions): { stdout: string; rows: InspectRow[] } {
+  const rows: InspectRow[] = [];
+  for (const file of findInputs(opts.files)) {
+    const input = load(file, opts.limits);
+    const { snapshot, compressed } = decode(file.path, input.bytes, opts.limits);
+    rows.push(inspectRow(snapshot, file, compressed));
+  }
+  const stdout = opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatInspect(rows);
+  return { stdout, rows };
+}
