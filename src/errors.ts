@@ -15,6 +15,7 @@ export abstract class LeakdiffError extends Error {
     readonly where: Where = null,
   ) {
     super(formatMessage(file, stage, detail, where));
+    this.name = new.target.name;
   }
 }
 
