@@ -257,6 +257,18 @@ t.test('two snapshots within the sampling error are flat', async (t) => {
   t.equal(exact.shape, 'unknown');
 });
 
+t.test('a real but tiny change is flat', async (t) => {
+  const two = fitSeries({ times: [0, 600], values: [1000, 1005] });
+  t.notOk(two.withinNoise);
+  t.equal(two.shape, 'flat', '0.5% between two snapshots');
+  // +1.6% over the window: Mann–Kendall is certain, but it is under the 2% relative threshold.
+  const drift = fitSeries(series(9, (i) => 1e12 + 2e9 * i));
+  t.ok((drift.trend?.pValue ?? 1) < 0.001);
+  t.equal(drift.shape, 'flat');
+  t.match(drift.reason, /under the 2\.0% threshold/);
+  t.equal(fitSeries(series(9, (i) => 1e12 + 2e9 * i), { minRelativeChange: 0.01 }).shape, 'growing');
+});
+
 t.test('sampled heap: a steady change smaller than 2 sigma is within noise', async (t) => {
   const values = Array.from({ length: 9 }, (_, i) => (100 + 0.5 * i) * MiB);
   // Least-squares change 4 MiB; its sampling error with 4 MiB per point is 8/√60 · 4 = 4.13 MiB.
