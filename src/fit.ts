@@ -88,6 +88,8 @@ export interface SeriesData {
   readonly values: ArrayLike<number>;
   /** Standard error of each value from profile sampling; omitted or 0 for exact counts (goroutines). */
   readonly sigma?: ArrayLike<number> | null;
+  /** Or its square, as the series stage's matrices keep it; give one of the two at most. */
+  readonly variance?: ArrayLike<number> | null;
 }
 
 export type Shape = 'growing' | 'plateau' | 'flat' | 'noisy' | 'shrinking' | 'unknown';
@@ -211,15 +213,24 @@ function fitQuality(times: readonly number[], values: readonly number[], line: {
 function validate(series: SeriesData): { times: number[]; values: number[]; sigma: number[] } {
   const times = Array.from(series.times);
   const values = Array.from(series.values);
-  const sigma = series.sigma == null ? values.map(() => 0) : Array.from(series.sigma);
+  if (series.sigma != null && series.variance != null) throw new RangeError('fit: give sigma or variance, not both');
+  let sigma = values.map(() => 0);
+  if (series.sigma != null) sigma = Array.from(series.sigma);
+  else if (series.variance != null) sigma = Array.from(series.variance, Math.sqrt);
   if (values.length < 2) throw new RangeError(`fit: a series needs at least 2 points, got ${values.length}`);
   if (times.length !== values.length || sigma.length !== values.length) {
     throw new RangeError(`fit: ${times.length} times, ${values.length} values and ${sigma.length} sigmas differ in length`);
   }
   values.forEach((y, i) => {
-    if (!Number.isFinite(y) || !Number.isFinite(times[i])) throw new RangeError(`fit: point ${i} is not finite (${times[i]}, ${y})`);
-    if (!(sigma[i] >= 0) || !Number.isFinite(sigma[i])) throw new RangeError(`fit: sigma ${i} must be finite and >= 0, got ${sigma[i]}`);
-    if (i > 0 && !(times[i] > times[i - 1])) throw new RangeError(`fit: times must increase strictly, ${times[i - 1]} then ${times[i]}`);
+    if (!Number.isFinite(y) || !Number.isFinite(times[i])) {
+      throw new RangeError(`fit: point ${i} is not finite (${times[i]}, ${y})`);
+    }
+    if (!(sigma[i] >= 0) || !Number.isFinite(sigma[i])) {
+      throw new RangeError(`fit: sigma ${i} must be finite and >= 0, got ${sigma[i]}`);
+    }
+    if (i > 0 && !(times[i] > times[i - 1])) {
+      throw new RangeError(`fit: times must increase strictly, ${times[i - 1]} then ${times[i]}`);
+    }
   });
   return { times, values, sigma };
 }

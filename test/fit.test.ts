@@ -282,6 +282,18 @@ t.test('sampled heap: a steady change smaller than 2 sigma is within noise', asy
   t.equal(counted.shape, 'growing', 'the same series with exact values is growth');
   const larger = fitSeries({ times: times(9), values, sigma: values.map(() => 1 * MiB) });
   t.notOk(larger.withinNoise, '4 MiB against 1 MiB of sampling error is outside the noise');
+  // The series stage keeps variance (sigma squared); both spellings give the same fit.
+  const byVariance = fitSeries({ times: times(9), values: Float64Array.from(values), variance: values.map(() => 16 * MiB * MiB) });
+  t.same(byVariance, sampled);
+});
+
+t.test('a small heap site seen through few samples swings within its sampling error', async (t) => {
+  // About 16 samples behind each value: sigma = value / √16, a quarter of it.
+  const values = [1.0, 1.2, 0.85, 1.1, 0.9, 1.15, 0.95, 1.05, 1.0].map((v) => v * MiB);
+  const sampled = fitSeries({ times: times(9), values, sigma: values.map((v) => v / 4) });
+  t.equal(sampled.shape, 'flat');
+  t.match(sampled.reason, /within the sampling error/);
+  t.equal(fitSeries({ times: times(9), values }).shape, 'noisy', 'exact values swinging 35% are noisy');
 });
 
 t.test('huge values and zeros', async (t) => {
@@ -317,4 +329,5 @@ t.test('input that breaks the series contract throws', async (t) => {
   t.throws(() => fitSeries({ times: [0, 60], values: [1, NaN] }), RangeError);
   t.throws(() => fitSeries({ times: [0, 60], values: [1, 2], sigma: [0, -1] }), RangeError);
   t.throws(() => fitSeries({ times: [0, 60, 120], values: [1, 2] }), RangeError);
+  t.throws(() => fitSeries({ times: [0, 60], values: [1, 2], sigma: [0, 0], variance: [0, 0] }), RangeError);
 });

@@ -98,9 +98,9 @@ function check(
   const tailChange = change(times.slice(c.from), values.slice(c.from));
   if (Math.abs(tailChange) > allowedDrift(c.rise, noise, times.slice(c.from), rules)) return null;
   // A step is flat on both sides; a head that climbs into the jump is growth that has not yet stopped.
-  if (c.kind === 'step' && Math.abs(change(times.slice(0, c.from), values.slice(0, c.from))) > allowedDrift(c.rise, noise, times.slice(0, c.from), rules)) {
-    return null;
-  }
+  const headTimes = times.slice(0, c.from);
+  const headChange = change(headTimes, values.slice(0, c.from));
+  if (c.kind === 'step' && Math.abs(headChange) > allowedDrift(c.rise, noise, headTimes, rules)) return null;
   return { from: c.from, kind: c.kind, rise: c.rise, tailChange, tailLength: n - c.from, f };
 }
 

@@ -48,7 +48,8 @@ export function classify(
   const direction = Math.sign(trend.s);
   if (significant && direction === Math.sign(f.robustSlope) && direction !== 0 && !f.withinNoise && big) {
     if (direction > 0) {
-      return verdict('growing', `Grew by ${signed(robustChange)} over ${f.n} snapshots at ${rate} (${p}) without levelling off.`);
+      const grew = `Grew by ${signed(robustChange)} over ${f.n} snapshots at ${rate}`;
+      return verdict('growing', `${grew} (${p}) without levelling off.`);
     }
     return verdict('shrinking', `Fell by ${signed(robustChange)} over ${f.n} snapshots at ${rate} (${p}).`);
   }
@@ -57,17 +58,28 @@ export function classify(
   }
   if (significant && !big) {
     const share = percent(robustChange / level);
-    return verdict('flat', `Moved consistently (${p}) but only ${share} of its level, under the ${percent(opts.minRelativeChange, false)} threshold.`);
+    const threshold = percent(opts.minRelativeChange, false);
+    return verdict('flat', `Moved consistently (${p}) but only ${share} of its level, under the ${threshold} threshold.`);
   }
   return noTrend(f, values, sigma, level, p, opts);
 }
 
 /** No usable trend: 'noisy' when the swing is large against both the level and the sampling error. */
-function noTrend(f: Base, values: readonly number[], sigma: readonly number[], level: number, p: string, opts: FitOptions): Verdict {
+function noTrend(
+  f: Base,
+  values: readonly number[],
+  sigma: readonly number[],
+  level: number,
+  p: string,
+  opts: FitOptions,
+): Verdict {
   const range = f.max - f.min;
   const swing = `swung by ${percent(range / level, false)} of its level`;
   if (range / level <= opts.noisyMinRelativeRange) return verdict('flat', `No significant trend (${p}); ${swing}.`);
-  if (range <= 2 * opts.noiseZ * median(sigma)) return verdict('flat', `No significant trend (${p}); ${swing}, within the sampling error.`);
+  // Two points each noiseZ sigmas out on either side: the widest swing sampling alone plausibly makes.
+  if (range <= 2 * opts.noiseZ * median(sigma)) {
+    return verdict('flat', `No significant trend (${p}); ${swing}, within the sampling error.`);
+  }
   const spike = loneOutlier(values);
   const note = spike === null ? '' : `, mostly one outlier at snapshot ${spike + 1}`;
   return verdict('noisy', `No significant trend (${p}) but ${swing}${note}.`);
@@ -78,14 +90,16 @@ function plateau(f: Base, b: BoundedRise): Verdict {
   const moved = `(moved ${percent(Math.abs(b.tailChange) / b.rise, false)} of the rise)`;
   const reason =
     b.kind === 'step'
-      ? `Jumped once by ${signed(b.rise)} between snapshots ${b.from} and ${b.from + 1}, ${tail} ${moved}: a step, not steady growth.`
+      ? `Jumped once by ${signed(b.rise)} between snapshots ${b.from} and ${b.from + 1}, ${tail} ${moved}: ` +
+        'a step, not steady growth.'
       : `Grew by ${signed(b.rise)} up to snapshot ${b.from + 1}, ${tail} ${moved}: bounded, like a warming cache.`;
   return { shape: 'plateau', plateauFrom: b.from, reason };
 }
 
 function lateStep(f: Base, b: BoundedRise): Verdict {
   const after = b.tailLength === 1 ? 'the last snapshot' : `the last ${b.tailLength} snapshots`;
-  return verdict('unknown', `Jumped by ${signed(b.rise)} at snapshot ${b.from + 1} and held it for only ${after}: too few to tell a step from growth.`);
+  const jumped = `Jumped by ${signed(b.rise)} at snapshot ${b.from + 1} and held it for only ${after}`;
+  return verdict('unknown', `${jumped}: too few to tell a step from growth.`);
 }
 
 /**

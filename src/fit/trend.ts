@@ -70,7 +70,12 @@ function tieGroupSizes(values: readonly number[]): number[] {
  * q-multinomial coefficient [n]_q! / Π[t_g]_q! (MacMahon). So the null distribution is one polynomial.
  */
 function exactPValue(s: number, ties: readonly number[], untiedPairs: number): number {
-  const counts = inversionCounts(ties);
+  const key = [...ties].sort((a, b) => a - b).join(',');
+  let counts = countsByTies.get(key);
+  if (counts === undefined) {
+    counts = inversionCounts(ties);
+    countsByTies.set(key, counts);
+  }
   let total = 0;
   let extreme = 0;
   counts.forEach((count, inv) => {
@@ -79,6 +84,12 @@ function exactPValue(s: number, ties: readonly number[], untiedPairs: number): n
   });
   return Math.min(1, extreme / total);
 }
+
+/**
+ * The distribution depends only on the tie sizes, and a fit run asks for the same few thousands of times
+ * (one per call site); there are under 140 tie patterns for n ≤ 10, so this memo stays small.
+ */
+const countsByTies = new Map<string, readonly number[]>();
 
 /**
  * Coefficients of Π_{i≤n}(1 − q^i) / Π_g Π_{i≤t_g}(1 − q^i), the q-multinomial (the (1 − q) factors of each
