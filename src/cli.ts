@@ -9,13 +9,16 @@ import { hideBin } from 'yargs/helpers';
 import { runInspect } from './commands/inspect.js';
 import { LeakdiffError, UsageError } from './errors.js';
 import { LIMIT_OPTIONS, limitsFrom } from './options.js';
+import { analyzeCommand, ANALYZE_EXAMPLES } from './commands/analyze-cli.js';
 
 /** What the parse decided to run; executed after yargs returns. */
 type Job = () => number;
 
-interface Io {
+export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal: progress lines go there only then. */
+  readonly stderrIsTTY: boolean;
 }
 
 function version(): string {
@@ -51,8 +54,27 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
           return 0;
         }),
     )
+    .command(
+      ['analyze <snapshots..>', '$0 <snapshots..>'],
+      'analyze a series of heap and goroutine snapshots (files, directories, globs) and diagnose leaks',
+      (y) => {
+        let out = withLimits(y)
+          .positional('snapshots', { type: 'string', array: true, describe: 'snapshot files, directories or globs; heap and goroutine mixed, any form' })
+          .option('out', { type: 'string', describe: 'write the diagnosis to FILE (- for stdout)', default: '-' })
+          .option('json', { type: 'string', describe: 'write the JSON result to FILE (- for stdout)' })
+          .option('interval', { type: 'string', describe: 'spacing of snapshots that carry no time, in argument order (30s, 5m)' })
+          .option('module', { type: 'string', array: true, describe: "the service's own module path(s); inferred when absent" })
+          .option('limit', { type: 'string', describe: 'memory limit (512MiB, 2GB) for the time-to-limit projection' })
+          .option('fail-on', { choices: ['high', 'medium', 'low'] as const, default: 'medium' as const, describe: 'exit 1 when a finding reaches this confidence' })
+          .option('granularity', { choices: ['functions', 'lines'] as const, default: 'functions' as const, describe: 'call-site identity: function, or function and line' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress or warnings on stderr' });
+        for (const [cmd, what] of ANALYZE_EXAMPLES) out = out.example(cmd, what);
+        return out;
+      },
+      (args) => setJob(() => analyzeCommand(args, limitsFrom(args), io)),
+    )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces for errors' })
-    .demandCommand(1, 'say what to do: leakdiff inspect FILE...')
+    .demandCommand(1, 'give snapshots to analyze (leakdiff snap1 snap2 ...) or a command')
     .strict()
     .recommendCommands()
     .version(version())
@@ -93,5 +115,6 @@ function reportError(err: unknown, io: Io, debug: boolean): number {
 const io: Io = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 process.exitCode = main(hideBin(process.argv), io);

@@ -28,8 +28,8 @@ export interface InspectRow {
 }
 
 /** The capture time and where it came from: the profile itself, else the file name, else the file's mtime. */
-export function captureTime(s: Snapshot, file: FoundFile): { timeMs: number; source: TimeSource } {
-  if (s.timeMs !== null) return { timeMs: s.timeMs, source: 'profile' };
+export function captureTime(profileMs: number | null, file: FoundFile): { timeMs: number; source: TimeSource } {
+  if (profileMs !== null) return { timeMs: profileMs, source: 'profile' };
   if (file.nameTimeMs !== null) return { timeMs: file.nameTimeMs, source: 'file-name' };
   return { timeMs: file.mtimeMs, source: 'mtime' };
 }
@@ -46,7 +46,7 @@ export function totalsOf(s: Snapshot): Record<string, number> {
 }
 
 export function inspectRow(s: Snapshot, file: FoundFile, compressed: boolean): InspectRow {
-  const time = captureTime(s, file);
+  const time = captureTime(s.timeMs, file);
   const stacks = new Interner().add(s).stackIds.length;
   return {
     file: file.path,

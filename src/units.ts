@@ -53,3 +53,13 @@ export function parseBytes(text: string): number | null {
   if (m === null) return null;
   return Math.round(Number(m[1]) * SIZE_FACTORS[(m[2] ?? 'b').toLowerCase()]);
 }
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|hr|d|day)?s?$/i;
+const DURATION_SECONDS: Readonly<Record<string, number>> = { ms: 0.001, s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600, d: 86400, day: 86400 };
+
+/** "30s", "5m", "1.5h", "2d", "90" (seconds) → seconds; null when the text is no duration. */
+export function parseDuration(text: string): number | null {
+  const m = DURATION.exec(text.trim());
+  if (m === null) return null;
+  return Number(m[1]) * DURATION_SECONDS[(m[2] ?? 's').toLowerCase()];
+}

@@ -3,7 +3,7 @@
 // decoded snapshot can be dropped as soon as it is normalized: only the tables and per-stack values stay.
 
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
-import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
+import { isRuntimeFunction, normalizeFile, normalizeFunction, originOf, type Origin } from './names.js';
 
 export type Granularity = 'functions' | 'lines';
 
@@ -40,6 +40,8 @@ export interface SiteFrame {
   /** Line of the first occurrence; exact identity at line granularity. */
   readonly line: number;
   readonly runtime: boolean;
+  /** Whose code: the service's own (`user`), a third-party `library`, or the standard library. */
+  readonly origin: Origin;
 }
 
 export interface SiteStack {
@@ -77,7 +79,11 @@ export class Interner {
   private readonly frameIds = new Map<string, number>();
   private readonly stackIds = new Map<string, number>();
 
-  constructor(readonly policy: NormalizationPolicy = DEFAULT_POLICY) {}
+  constructor(
+    readonly policy: NormalizationPolicy = DEFAULT_POLICY,
+    /** The user's own module paths (`--module`); empty to infer from file paths. */
+    readonly userModules: readonly string[] = [],
+  ) {}
 
   private frameId(fn: string, file: string, line: number): number {
     const name = normalizeFunction(fn);
@@ -85,7 +91,7 @@ export class Interner {
     let id = this.frameIds.get(key);
     if (id === undefined) {
       id = this.frames.length;
-      this.frames.push({ id, function: name, file: normalizeFile(file), line, runtime: isRuntimeFunction(name) });
+      this.frames.push({ id, function: name, file: normalizeFile(file), line, runtime: isRuntimeFunction(name), origin: originOf(name, file, this.userModules) });
       this.frameIds.set(key, id);
     }
     return id;

@@ -87,3 +87,32 @@ export function packageOf(fn: string): string {
 export function isRuntimeFunction(fn: string): boolean {
   return fn.startsWith('runtime.');
 }
+
+export type Origin = 'user' | 'library' | 'std';
+
+/** Files that come from someone else's code: the module cache, vendor trees, GOPATH installs, GOROOT. */
+const THIRD_PARTY_PATH = /\/pkg\/mod\/|@v\d[^/]*\/|(^|\/)vendor\/|\/gocode\/src\/|\/go(-\d[\d.]*)?\/src\/(?![^/]+\.[^/]+\/)/;
+
+/**
+ * Whose code a frame is: `std` for the standard library (a package path whose first element has no dot, but
+ * not main), `library` for code built from the module cache, vendor or a system GOPATH, `user` for the rest:
+ * the service's own packages, which the build compiled from its checkout. `--module` overrides this.
+ */
+export function originOf(fn: string, rawFile: string, userModules: readonly string[] = []): Origin {
+  const pkg = packageOf(fn);
+  if (userModules.length > 0) {
+    if (pkg === 'main' || userModules.some((m) => pkg === m || pkg.startsWith(`${m}/`))) return 'user';
+    return pkg.split('/')[0].includes('.') ? 'library' : 'std';
+  }
+  if (pkg === 'main') return 'user';
+  if (!pkg.split('/')[0].includes('.')) return 'std';
+  return THIRD_PARTY_PATH.test(rawFile.replace(/\\/g, '/')) ? 'library' : 'user';
+}
+
+/** The module of a package path by the common hosting conventions: github.com/a/b, google.golang.org/grpc. */
+export function moduleOf(pkg: string): string {
+  const parts = pkg.split('/');
+  if (!parts[0].includes('.')) return parts[0] === 'main' ? 'main' : 'std';
+  const three = /^(github\.com|gitlab\.com|bitbucket\.org|golang\.org|go\.opentelemetry\.io)$/.test(parts[0]);
+  return parts.slice(0, three ? 3 : 2).join('/');
+}

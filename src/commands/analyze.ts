@@ -1,0 +1,79 @@
+// `leakdiff analyze SNAPSHOT...`: the whole pipeline. Each file is read, decoded and normalized in turn and
+// then dropped, so memory holds one decoded snapshot plus the interned tables and per-site values.
+
+import { createHash } from 'node:crypto';
+import { correlate } from '../correlate.js';
+import { decode } from '../decode/index.js';
+import { diagnose, type Confidence, type Diagnosis } from '../diagnose/index.js';
+import { UsageError } from '../errors.js';
+import { fitAll } from '../fit/all.js';
+import { captureTime } from '../inspect.js';
+import type { Limits } from '../limits.js';
+import type { TimeSource } from '../model.js';
+import { Interner, policyFor, type Granularity } from '../normalize/index.js';
+import { findInputs, load, type FoundFile } from '../read.js';
+import { buildSeries, type SeriesSet, type SnapshotEntry } from '../series.js';
+
+export interface AnalyzeOptions {
+  readonly files: readonly string[];
+  /** Seconds between snapshots that carry no time of their own, in argument order per kind; null to use names and mtimes. */
+  readonly intervalSeconds: number | null;
+  readonly modules: readonly string[];
+  readonly granularity: Granularity;
+  readonly limits: Limits;
+  /** Called after each file, for a progress line. */
+  readonly progress?: (done: number, total: number, file: string) => void;
+}
+
+export interface Analysis {
+  readonly series: SeriesSet;
+  readonly diagnosis: Diagnosis;
+}
+
+export function analyze(opts: AnalyzeOptions): Analysis {
+  const files = findInputs(opts.files);
+  if (files.length === 0) throw new UsageError('give at least one snapshot file or directory');
+  const interner = new Interner(policyFor(opts.granularity), opts.modules);
+  const entries: SnapshotEntry[] = [];
+  const untimed = new Map<string, number>();
+  files.forEach((file, i) => {
+    const input = load(file, opts.limits);
+    const { snapshot, compressed } = decode(file.path, input.bytes, opts.limits);
+    const kindKey = snapshot.kind === 'heap' ? 'heap' : 'goroutine';
+    const time = timeOf(snapshot.timeMs, file, opts.intervalSeconds, kindKey, untimed, files);
+    entries.push({
+      path: file.path,
+      compressed,
+      timeMs: time.timeMs,
+      timeSource: time.source,
+      normalized: interner.add(snapshot),
+      contentHash: createHash('sha1').update(input.bytes).digest('hex'),
+    });
+    opts.progress?.(i + 1, files.length, file.path);
+  });
+  const series = buildSeries(entries, interner);
+  const fits = fitAll(series);
+  const links = correlate(series, fits);
+  return { series, diagnosis: diagnose(series, fits, links) };
+}
+
+/**
+ * Capture time: the profile's own; with --interval, files without one are spaced by it in argument order
+ * (per kind), starting at the first file's modification time; else the file name's time, else the mtime.
+ */
+function timeOf(profileMs: number | null, file: FoundFile, interval: number | null, kind: string, untimed: Map<string, number>, files: readonly FoundFile[]): { timeMs: number; source: TimeSource } {
+  if (profileMs === null && interval !== null) {
+    const k = untimed.get(kind) ?? 0;
+    untimed.set(kind, k + 1);
+    return { timeMs: Math.round(files[0].mtimeMs) + k * interval * 1000, source: 'interval' };
+  }
+  return captureTime(profileMs, file);
+}
+
+const LEVELS: readonly Confidence[] = ['high', 'medium', 'low'];
+
+/** Exit code 1 when a finding reaches the --fail-on level. */
+export function failsAt(d: Diagnosis, failOn: Confidence): boolean {
+  const limit = LEVELS.indexOf(failOn);
+  return d.findings.some((f) => LEVELS.indexOf(f.confidence) <= limit);
+}

@@ -1,0 +1,188 @@
+// The correlate stage: growing goroutine groups gathered into leak units, and heap call sites that grow with
+// them linked as evidence: correlation over time, a shared module or creator, and a stable ratio of bytes
+// per leaked goroutine. One unit per leak, not one per frame; heap growth that nothing links is handed on.
+
+import { sampleCorrelation } from 'simple-statistics';
+import { fitSeries, type Fit } from './fit.js';
+import { fitsOf, type FitSet } from './fit/all.js';
+import { moduleOf, packageOf } from './normalize/names.js';
+import type { SiteStack } from './normalize/index.js';
+import { row, rowVariance, type SeriesSet } from './series.js';
+
+/** A goroutine group must grow by at least this many goroutines over the window to count. */
+export const MIN_GOROUTINE_GROWTH = 3;
+/** Heap call sites linked to a goroutine unit must follow it this closely (Pearson r over paired snapshots). */
+export const MIN_LINK_CORRELATION = 0.8;
+/** A heap call site counts as growing when its change exceeds this many standard errors of sampling. */
+export const HEAP_GROWTH_Z = 2;
+
+export interface GoroutineUnit {
+  /** Stack ids of the goroutine groups in this unit, biggest growth first. */
+  readonly groups: readonly number[];
+  /** Why the groups belong together. */
+  readonly key: string;
+  /** Summed goroutine count per goroutine snapshot, and its fit. */
+  readonly values: Float64Array;
+  readonly fit: Fit;
+}
+
+export interface HeapEvidence {
+  /** Heap call sites (stack ids), biggest growth first. */
+  readonly stacks: readonly number[];
+  /** Summed inuse_space per heap snapshot, its sampling variance, and its fit. */
+  readonly values: Float64Array;
+  readonly variance: Float64Array | null;
+  readonly fit: Fit;
+}
+
+export interface Link {
+  readonly unit: GoroutineUnit;
+  readonly heap: HeapEvidence | null;
+  /** Pearson r between the unit's goroutines and the linked heap, over heap snapshot times. */
+  readonly correlation: number | null;
+  /** Heap bytes per goroutine of the unit, from the two slopes. */
+  readonly bytesPerGoroutine: number | null;
+  /** The chain of evidence, one plain sentence each. */
+  readonly evidence: readonly string[];
+}
+
+export interface Correlation {
+  readonly links: readonly Link[];
+  /** Growing heap call sites no goroutine unit explains, biggest growth first. */
+  readonly unlinkedHeap: readonly number[];
+}
+
+export function correlate(series: SeriesSet, fits: FitSet): Correlation {
+  const units = goroutineUnits(series, fits);
+  const growing = growingHeapStacks(series);
+  const claimed = new Set<number>();
+  const links = units.map((unit) => link(series, unit, growing, claimed));
+  return { links, unlinkedHeap: growing.filter((s) => !claimed.has(s)) };
+}
+
+/**
+ * Growing goroutine groups, gathered by where they start: goroutines a library starts (gRPC's reader,
+ * writer and balancer watcher) are one unit per library module; the service's own goroutines are one unit
+ * per goroutine function, since two different leaks in one service are two findings.
+ */
+function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
+  const g = series.goroutine;
+  if (g === null) return [];
+  const byKey = new Map<string, number[]>();
+  for (const [stackId, fit] of fitsOf(fits, 'goroutine', 'goroutine', 'stack')) {
+    if (fit.shape !== 'growing' || fit.absoluteGrowth < MIN_GOROUTINE_GROWTH) continue;
+    const key = unitKey(series, series.stacks[stackId]);
+    byKey.set(key, [...(byKey.get(key) ?? []), stackId]);
+  }
+  const m = g.metrics[0].byStack;
+  return [...byKey].map(([key, groups]) => {
+    const values = new Float64Array(m.n);
+    for (const id of groups) row(m, id).forEach((v, j) => (values[j] += v));
+    const growth = (id: number): number => row(m, id)[m.n - 1] - row(m, id)[0];
+    return { key, groups: groups.sort((a, b) => growth(b) - growth(a) || a - b), values, fit: fitSeries({ times: g.times, values }) };
+  }).sort((a, b) => b.fit.absoluteGrowth - a.fit.absoluteGrowth || a.key.localeCompare(b.key));
+}
+
+function unitKey(series: SeriesSet, stack: SiteStack): string {
+  const root = series.frames[stack.frames[stack.frames.length - 1] ?? stack.runtimeTop[0]];
+  if (root === undefined) return 'unknown';
+  if (root.origin === 'user') return `goroutines started in ${root.function}`;
+  const mod = moduleOf(packageOf(root.function));
+  return mod === 'std' ? `goroutines started in ${packageOf(root.function)}` : `goroutines of ${mod}`;
+}
+
+/** Heap call sites whose inuse_space grew beyond sampling error, biggest growth first. */
+function growingHeapStacks(series: SeriesSet): number[] {
+  const h = series.heap;
+  if (h === null || h.times.length < 2) return [];
+  const m = h.metrics[0].byStack;
+  const out: { id: number; growth: number }[] = [];
+  const rows = m.data.length / m.n;
+  for (let id = 0; id < rows; id++) {
+    const v = row(m, id);
+    const growth = v[m.n - 1] - v[0];
+    if (growth <= 0) continue;
+    const variance = rowVariance(m, id);
+    const se = variance === null ? 0 : Math.sqrt(variance[0] + variance[m.n - 1]);
+    if (growth > HEAP_GROWTH_Z * se) out.push({ id, growth });
+  }
+  return out.sort((a, b) => b.growth - a.growth || a.id - b.id).map((o) => o.id);
+}
+
+/**
+ * Links heap call sites to a goroutine unit when they share a module with the unit's goroutines (or a
+ * frame with their stacks) and follow the unit's count over time.
+ */
+function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[], claimed: Set<number>): Link {
+  const h = series.heap;
+  const evidence = [`${unit.groups.length} goroutine group${unit.groups.length === 1 ? '' : 's'} (${unit.key}) grew from ${unit.fit.first} to ${unit.fit.last}`];
+  if (h === null || h.times.length < 2 || series.goroutine === null) return { unit, heap: null, correlation: null, bytesPerGoroutine: null, evidence };
+  const modules = unitModules(series, unit);
+  const paired = interpolate(series.goroutine.timesMs, unit.values, h.timesMs);
+  const m = h.metrics[0].byStack;
+  const stacks = growing.filter((id) => !claimed.has(id) && sharesModule(series, series.stacks[id], modules) && follows(row(m, id), paired));
+  if (stacks.length === 0) return { unit, heap: null, correlation: null, bytesPerGoroutine: null, evidence };
+  stacks.forEach((id) => claimed.add(id));
+  const heap = sumStacks(series, stacks);
+  const correlation = pearson(heap.values, paired);
+  const perUnit = unit.fit.robustSlope > 0 ? heap.fit.robustSlope / unit.fit.robustSlope : null;
+  evidence.push(`${stacks.length} heap call site${stacks.length === 1 ? '' : 's'} in ${[...modules].join(', ')} grew with them (r = ${correlation.toFixed(2)} over ${h.times.length} snapshots)`);
+  return { unit, heap, correlation, bytesPerGoroutine: perUnit, evidence };
+}
+
+function unitModules(series: SeriesSet, unit: GoroutineUnit): Set<string> {
+  const out = new Set<string>();
+  for (const id of unit.groups) {
+    for (const f of series.stacks[id].frames) {
+      const fr = series.frames[f];
+      if (fr.origin !== 'std') out.add(fr.origin === 'user' ? packageOf(fr.function) : moduleOf(packageOf(fr.function)));
+    }
+  }
+  return out;
+}
+
+function sharesModule(series: SeriesSet, stack: SiteStack, modules: ReadonlySet<string>): boolean {
+  return stack.frames.some((f) => {
+    const fr = series.frames[f];
+    return fr.origin !== 'std' && (modules.has(moduleOf(packageOf(fr.function))) || modules.has(packageOf(fr.function)));
+  });
+}
+
+/** A call site follows the unit when it correlates with it; with two snapshots, when both grew. */
+function follows(values: Float64Array, paired: Float64Array): boolean {
+  if (values.length < 3) return true;
+  return pearson(values, paired) >= MIN_LINK_CORRELATION;
+}
+
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  if (x.length < 3 || new Set(x).size === 1 || new Set(y).size === 1) return 0;
+  return sampleCorrelation(x, y);
+}
+
+/** The unit's goroutine count at the heap snapshot times, linearly interpolated and clamped at the ends. */
+export function interpolate(fromMs: readonly number[], values: ArrayLike<number>, atMs: readonly number[]): Float64Array {
+  return Float64Array.from(atMs, (t) => {
+    if (t <= fromMs[0]) return values[0];
+    const last = fromMs.length - 1;
+    if (t >= fromMs[last]) return values[last];
+    const j = fromMs.findIndex((f) => f >= t);
+    const w = (t - fromMs[j - 1]) / (fromMs[j] - fromMs[j - 1]);
+    return values[j - 1] + w * (values[j] - values[j - 1]);
+  });
+}
+
+export function sumStacks(series: SeriesSet, stacks: readonly number[]): HeapEvidence {
+  const h = series.heap;
+  if (h === null) throw new Error('sumStacks needs a heap series');
+  const m = h.metrics[0].byStack;
+  const values = new Float64Array(m.n);
+  const variance = m.variance === null ? null : new Float64Array(m.n);
+  for (const id of stacks) {
+    row(m, id).forEach((v, j) => (values[j] += v));
+    const rv = rowVariance(m, id);
+    if (variance !== null && rv !== null) rv.forEach((v, j) => (variance[j] += v));
+  }
+  return { stacks, values, variance, fit: fitSeries({ times: h.times, values, variance }) };
+}

@@ -1,0 +1,54 @@
+// The fit stage over a whole series set: which series get fitted. Heap: per function, flat and cumulative,
+// for inuse_space and inuse_objects, plus the whole heap. Goroutines: per group (call site) and per frame
+// cumulatively, plus the total. A row that is zero in every snapshot is not fitted. A series of one
+// snapshot has no fits at all: one snapshot gives triage, not trend.
+
+import { fitSeries, type Fit, type FitOptions } from '../fit.js';
+import { row, rowVariance, type KindSeries, type Matrix, type SeriesSet } from '../series.js';
+
+export type Scope = 'flat' | 'cum' | 'stack' | 'total';
+
+export interface ScopeFits {
+  readonly kind: 'heap' | 'goroutine';
+  readonly metric: string;
+  readonly scope: Scope;
+  /** By frame id (flat, cum), stack id (stack) or 0 (total). */
+  readonly fits: ReadonlyMap<number, Fit>;
+}
+
+export interface FitSet {
+  readonly all: readonly ScopeFits[];
+}
+
+export function fitAll(series: SeriesSet, options: Partial<FitOptions> = {}): FitSet {
+  const all: ScopeFits[] = [];
+  if (series.heap !== null && series.heap.times.length >= 2) {
+    for (const m of series.heap.metrics) {
+      all.push(fitMatrix(series.heap, m.metric, 'total', m.total, options));
+      all.push(fitMatrix(series.heap, m.metric, 'flat', m.flat, options));
+      all.push(fitMatrix(series.heap, m.metric, 'cum', m.cum, options));
+    }
+  }
+  if (series.goroutine !== null && series.goroutine.times.length >= 2) {
+    const m = series.goroutine.metrics[0];
+    all.push(fitMatrix(series.goroutine, m.metric, 'total', m.total, options));
+    all.push(fitMatrix(series.goroutine, m.metric, 'stack', m.byStack, options));
+    all.push(fitMatrix(series.goroutine, m.metric, 'cum', m.cum, options));
+  }
+  return { all };
+}
+
+export function fitsOf(set: FitSet, kind: 'heap' | 'goroutine', metric: string, scope: Scope): ReadonlyMap<number, Fit> {
+  return set.all.find((f) => f.kind === kind && f.metric === metric && f.scope === scope)?.fits ?? new Map();
+}
+
+function fitMatrix(k: KindSeries, metric: string, scope: Scope, m: Matrix, options: Partial<FitOptions>): ScopeFits {
+  const fits = new Map<number, Fit>();
+  const rows = m.data.length / m.n;
+  for (let id = 0; id < rows; id++) {
+    const values = row(m, id);
+    if (values.every((v) => v === 0)) continue;
+    fits.set(id, fitSeries({ times: k.times, values, variance: rowVariance(m, id) }, options));
+  }
+  return { kind: k.kind, metric, scope, fits };
+}

@@ -1,0 +1,87 @@
+// The JSON result, schema version 1 (DESIGN.md section 5): the stable core fields, plus evidence fields that
+// may be added to but are never renamed. A pure function of the analysis; numbers rounded so reruns match.
+
+import type { Fit } from '../fit.js';
+import { perHour } from '../fit.js';
+import type { Analysis } from '../commands/analyze.js';
+import type { Finding } from '../diagnose/index.js';
+import type { SeriesSet } from '../series.js';
+import { formatTime } from '../units.js';
+
+export interface JsonOptions {
+  /** Memory limit in bytes for the time-to-limit projection, or null. */
+  readonly limitBytes: number | null;
+}
+
+const round = (n: number, digits: number): number => Number(n.toFixed(digits));
+const sig = (n: number): number => Number(n.toPrecision(4));
+
+function fitJson(f: Fit): Record<string, unknown> {
+  return {
+    first: round(f.first, 0),
+    last: round(f.last, 0),
+    perHour: round(perHour(f.robustSlope), 1),
+    r2: round(f.r2, 4),
+    pValue: f.trend === null ? null : sig(f.trend.pValue),
+    shape: f.shape,
+    snapshots: f.n,
+  };
+}
+
+export function culpritName(series: SeriesSet, f: Finding): string | null {
+  return f.culprit === null ? null : series.frames[f.culprit.frame].function;
+}
+
+function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOptions): Record<string, unknown> {
+  const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
+  const heapTotal = series.heap?.metrics[0].total;
+  const lastTotal = heapTotal === undefined ? 0 : heapTotal.data[heapTotal.n - 1];
+  return {
+    rank,
+    kind: f.kind,
+    signature: f.signature?.id ?? null,
+    title: f.title,
+    culprit: culpritName(series, f),
+    culpritLocation: frame === null ? null : { file: frame.file, line: frame.line },
+    confidence: f.confidence,
+    goroutines: f.goroutines === null ? null : fitJson(f.goroutines.fit),
+    heap: f.heap === null ? null : { metric: 'inuse_space', ...fitJson(f.heap.fit) },
+    bytesPerGoroutine: f.bytesPerGoroutine === null ? null : round(f.bytesPerGoroutine, 0),
+    correlation: f.correlation === null ? null : round(f.correlation, 4),
+    secondsToLimit: opts.limitBytes === null || f.heap === null ? null : projection(f.heap.fit, opts.limitBytes, lastTotal),
+    fix: f.signature?.fix ?? (frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`),
+    whereToLook: f.culprit === null ? (f.signature?.whereToLook ?? null) : null,
+    evidence: f.evidence,
+  };
+}
+
+/** Seconds until the whole heap reaches the limit at this finding's rate, from the last snapshot. */
+function projection(fit: Fit, limit: number, lastTotal: number): number | null {
+  if (fit.shape !== 'growing' || !(fit.robustSlope > 0)) return null;
+  if (lastTotal >= limit) return 0;
+  return Math.round((limit - lastTotal) / fit.robustSlope);
+}
+
+export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> {
+  const { series, diagnosis: d } = a;
+  const used = series.inputs.filter((i) => i.setAside === null);
+  const times = used.map((i) => i.timeMs);
+  return {
+    schemaVersion: 1,
+    verdict: d.verdict,
+    summary: d.summary,
+    window: {
+      start: times.length === 0 ? null : formatTime(Math.min(...times)),
+      end: times.length === 0 ? null : formatTime(Math.max(...times)),
+      heapSnapshots: series.heap?.times.length ?? 0,
+      goroutineSnapshots: series.goroutine?.times.length ?? 0,
+    },
+    findings: d.findings.map((f, i) => findingJson(series, f, i + 1, opts)),
+    bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.why })),
+    triage: d.triage.map((t) => ({ count: t.count, state: t.state, signature: t.signature, stack: series.stacks[t.stack].frames.map((f) => series.frames[f].function) })),
+    gates: [],
+    warnings: series.warnings,
+    inputs: series.inputs.map((i) => ({ file: i.path, form: i.form, kind: i.kind, time: formatTime(i.timeMs), timeSource: i.timeSource, setAside: i.setAside, truncated: i.truncated })),
+    policy: { name: series.policy.name, rules: series.policy.rules },
+  };
+}

@@ -1,0 +1,200 @@
+// The series stage: normalized snapshots in, one value per snapshot time out, per call site, per function
+// (flat and cumulative) and per goroutine group, for each metric. Values sit in dense matrices (row = stack
+// or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
+// a few MB and makes the fit loop a walk over typed arrays.
+
+import type { GroupFacts, Interner, NormalizedSnapshot, SiteFrame, SiteStack, NormalizationPolicy } from './normalize/index.js';
+import type { Form, Kind, TimeSource } from './model.js';
+import { arrange, type Arranged } from './series/arrange.js';
+
+/** One decoded, normalized file with its capture time, as the analyze loop hands it over. */
+export interface SnapshotEntry {
+  readonly path: string;
+  readonly compressed: boolean;
+  readonly timeMs: number;
+  readonly timeSource: TimeSource;
+  readonly normalized: NormalizedSnapshot;
+  /** Hash of the file's bytes, to notice the same snapshot given twice. */
+  readonly contentHash: string;
+}
+
+/** What the report says about each input. */
+export interface SnapshotInfo {
+  readonly path: string;
+  readonly form: Form;
+  readonly kind: Kind;
+  readonly compressed: boolean;
+  readonly timeMs: number;
+  readonly timeSource: TimeSource;
+  readonly totals: Readonly<Record<string, number>>;
+  readonly truncated: { readonly reason: string; readonly goroutinesRead: number } | null;
+  /** Set when the snapshot was not used, with the reason (a duplicate, another form of the same moment). */
+  readonly setAside: string | null;
+}
+
+/** Rows of `n` values, one row per id; variance (sampling error squared) alongside for sampled metrics. */
+export interface Matrix {
+  readonly n: number;
+  readonly data: Float64Array;
+  readonly variance: Float64Array | null;
+}
+
+export function row(m: Matrix, id: number): Float64Array {
+  return m.data.subarray(id * m.n, id * m.n + m.n);
+}
+
+export function rowVariance(m: Matrix, id: number): Float64Array | null {
+  return m.variance === null ? null : m.variance.subarray(id * m.n, id * m.n + m.n);
+}
+
+export interface MetricSeries {
+  readonly metric: string;
+  readonly unit: string;
+  /** Row per stack id: the call site's value. */
+  readonly byStack: Matrix;
+  /** Row per frame id: value of the stacks whose call site starts (leaf) at that frame, as pprof's flat. */
+  readonly flat: Matrix;
+  /** Row per frame id: value of the stacks that contain the frame anywhere, once per stack, as pprof's cum. */
+  readonly cum: Matrix;
+  /** One row: the whole profile. */
+  readonly total: Matrix;
+}
+
+export interface KindSeries {
+  readonly kind: 'heap' | 'goroutine';
+  /** Capture times in ms since the epoch, ascending, one per used snapshot. */
+  readonly timesMs: readonly number[];
+  /** Seconds since the first snapshot of this kind. */
+  readonly times: readonly number[];
+  readonly metrics: readonly MetricSeries[];
+  /** Goroutine groups: dump facts merged over the series (states, wait minutes, creator), by stack id. */
+  readonly facts: ReadonlyMap<number, GroupFacts>;
+  /** Heap sampling rate in bytes (MemProfileRate), 0 for exact metrics. */
+  readonly samplingRate: number;
+}
+
+export interface SeriesSet {
+  readonly policy: NormalizationPolicy;
+  readonly frames: readonly SiteFrame[];
+  readonly stacks: readonly SiteStack[];
+  readonly heap: KindSeries | null;
+  readonly goroutine: KindSeries | null;
+  readonly inputs: readonly SnapshotInfo[];
+  /** Series problems the user should hear about (duplicates, time going backwards, different binaries). */
+  readonly warnings: readonly string[];
+}
+
+/** Heap metrics fitted, in report order; goroutine profiles have one. */
+const HEAP_METRICS = ['inuse_space', 'inuse_objects'] as const;
+
+export function buildSeries(entries: readonly SnapshotEntry[], interner: Interner): SeriesSet {
+  const arranged = arrange(entries);
+  const frameCount = interner.frames.length;
+  const stackCount = interner.stacks.length;
+  return {
+    policy: interner.policy,
+    frames: interner.frames,
+    stacks: interner.stacks,
+    heap: arranged.heap.length === 0 ? null : kindSeries('heap', arranged.heap, interner, frameCount, stackCount),
+    goroutine: arranged.goroutine.length === 0 ? null : kindSeries('goroutine', arranged.goroutine, interner, frameCount, stackCount),
+    inputs: arranged.inputs,
+    warnings: arranged.warnings,
+  };
+}
+
+function kindSeries(kind: 'heap' | 'goroutine', used: Arranged['heap'], interner: Interner, frameCount: number, stackCount: number): KindSeries {
+  const timesMs = used.map((e) => e.timeMs);
+  const metricNames = kind === 'heap' ? HEAP_METRICS : (['goroutine'] as const);
+  const samplingRate = kind === 'heap' ? heapRate(used) : 0;
+  const metrics = metricNames.map((name) => metricSeries(name, used, interner.stacks, frameCount, stackCount, samplingRate));
+  return {
+    kind,
+    timesMs,
+    times: timesMs.map((t) => (t - timesMs[0]) / 1000),
+    metrics,
+    facts: kind === 'goroutine' ? mergeGroupFacts(used) : new Map(),
+    samplingRate,
+  };
+}
+
+/** The sampling period of the heap snapshots (runtime.MemProfileRate); Go's default is 512 KiB. */
+function heapRate(used: Arranged['heap']): number {
+  const p = used.find((e) => e.normalized.meta.period !== null)?.normalized.meta.period;
+  return p === undefined || p === null ? 512 * 1024 : p.value;
+}
+
+function metricSeries(metric: string, used: Arranged['heap'], stacks: readonly SiteStack[], frameCount: number, stackCount: number, rate: number): MetricSeries {
+  const n = used.length;
+  const sampled = metric !== 'goroutine' && rate > 1;
+  const make = (rows: number): Matrix => ({ n, data: new Float64Array(rows * n), variance: sampled ? new Float64Array(rows * n) : null });
+  const m = { metric, unit: '', byStack: make(stackCount), flat: make(frameCount), cum: make(frameCount), total: make(1) };
+  let unit = '';
+  const seen = new Int32Array(frameCount).fill(-1);
+  used.forEach((e, j) => {
+    const s = e.normalized;
+    const width = s.meta.sampleTypes.length;
+    const col = s.meta.sampleTypes.findIndex((t) => t.type === metric);
+    if (col < 0) return;
+    unit = s.meta.sampleTypes[col].unit;
+    const objects = s.meta.sampleTypes.findIndex((t) => t.type === 'inuse_objects');
+    const space = s.meta.sampleTypes.findIndex((t) => t.type === 'inuse_space');
+    for (let i = 0; i < s.stackIds.length; i++) {
+      const v = s.values[i * width + col];
+      if (v === 0) continue;
+      const variance = sampled ? samplingVariance(v, s.values[i * width + objects], s.values[i * width + space], rate) : 0;
+      const stack = stacks[s.stackIds[i]];
+      add(m.byStack, stack.id, j, v, variance);
+      add(m.total, 0, j, v, variance);
+      if (stack.frames.length === 0) continue;
+      add(m.flat, stack.frames[0], j, v, variance);
+      // Cumulative counts a stack once per frame even when recursion repeats the frame, as pprof does.
+      const stamp = j * stackCount + stack.id;
+      for (const f of stack.frames) {
+        if (seen[f] === stamp) continue;
+        seen[f] = stamp;
+        add(m.cum, f, j, v, variance);
+      }
+    }
+  });
+  return { ...m, unit };
+}
+
+function add(m: Matrix, id: number, j: number, v: number, variance: number): void {
+  m.data[id * m.n + j] += v;
+  if (m.variance !== null) m.variance[id * m.n + j] += variance;
+}
+
+/**
+ * Sampling variance of an unsampled heap value. Go samples an allocation of s bytes with probability
+ * p = 1 − e^(−s/R) and scales by 1/p (runtime/pprof scaleHeapSample), so a site holding N objects was seen
+ * about k = N·p times; the count of samples is Poisson, and the scaled value V has variance V²/k.
+ */
+export function samplingVariance(value: number, objects: number, space: number, rate: number): number {
+  if (objects <= 0 || space <= 0) return 0;
+  const p = 1 - Math.exp(-(space / objects) / rate);
+  const k = objects * p;
+  return k > 0 ? (value * value) / k : 0;
+}
+
+function mergeGroupFacts(used: Arranged['goroutine']): Map<number, GroupFacts> {
+  const out = new Map<number, GroupFacts>();
+  for (const e of used) {
+    const groups = e.normalized.groups;
+    if (groups === null) continue;
+    e.normalized.stackIds.forEach((stackId, i) => {
+      const g = groups[i];
+      if (g === null) return;
+      const prev = out.get(stackId);
+      if (prev === undefined) {
+        out.set(stackId, { ...g, states: [...g.states] });
+        return;
+      }
+      for (const st of g.states) if (!prev.states.includes(st)) prev.states.push(st);
+      prev.waitMinutesMin = Math.min(prev.waitMinutesMin, g.waitMinutesMin);
+      prev.waitMinutesMax = Math.max(prev.waitMinutesMax, g.waitMinutesMax);
+      prev.lockedToThread ||= g.lockedToThread;
+      if (prev.creator < 0) prev.creator = g.creator;
+    });
+  }
+  return out;
+}

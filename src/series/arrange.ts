@@ -1,0 +1,161 @@
+// Which snapshots make the series, in what order: split by kind, sorted by time, duplicates counted once,
+// and one form kept where the same moment was captured in several (heap protobuf and heap text, or a
+// goroutine dump beside its protobuf). Every decision the user did not ask for becomes a warning.
+
+import { UnsupportedError } from '../errors.js';
+import type { Form } from '../model.js';
+import { formatTime } from '../units.js';
+import type { SnapshotEntry, SnapshotInfo } from '../series.js';
+
+export interface Arranged {
+  readonly heap: SnapshotEntry[];
+  readonly goroutine: SnapshotEntry[];
+  readonly inputs: SnapshotInfo[];
+  readonly warnings: string[];
+}
+
+/**
+ * Preferred form when one moment was captured in several: heap protobuf is exact where text was rounded to
+ * whole records; goroutine dumps carry wait states, wait minutes and creators that the other forms lack.
+ */
+const PREFERENCE: Readonly<Record<Form, number>> = { pprof: 0, 'heap-text': 1, 'goroutine-dump': 0, 'goroutine-text': 2 };
+const GOROUTINE_PREFERENCE: Readonly<Record<Form, number>> = { 'goroutine-dump': 0, pprof: 1, 'goroutine-text': 2, 'heap-text': 3 };
+
+/**
+ * Two forms captured within this many ms of each other are taken as the same moment, or within half the
+ * shortest spacing between snapshots of one form, when that is shorter.
+ */
+const SAME_MOMENT_MS = 10_000;
+
+function sameMomentTolerance(sorted: readonly SnapshotEntry[]): number {
+  let tol = SAME_MOMENT_MS;
+  const lastByForm = new Map<Form, number>();
+  for (const e of sorted) {
+    const prev = lastByForm.get(e.normalized.meta.form);
+    if (prev !== undefined) tol = Math.min(tol, (e.timeMs - prev) / 2);
+    lastByForm.set(e.normalized.meta.form, e.timeMs);
+  }
+  return tol;
+}
+
+export function arrange(entries: readonly SnapshotEntry[]): Arranged {
+  const warnings: string[] = [];
+  const setAside = new Map<SnapshotEntry, string>();
+  refuseOtherKinds(entries);
+  noteBackwards(entries, warnings);
+  dropDuplicates(entries, setAside, warnings);
+  const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, warnings);
+  const goroutine = pickForms(entries.filter((e) => isGoroutine(e) && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, warnings);
+  checkUnits(heap);
+  checkDistinctTimes(heap);
+  checkDistinctTimes(goroutine);
+  noteBinaries([...heap, ...goroutine], warnings);
+  return { heap, goroutine, inputs: entries.map((e) => info(e, setAside.get(e) ?? null)), warnings };
+}
+
+function isGoroutine(e: SnapshotEntry): boolean {
+  return e.normalized.meta.kind === 'goroutine' || e.normalized.meta.kind === 'goroutineleak';
+}
+
+function refuseOtherKinds(entries: readonly SnapshotEntry[]): void {
+  const other = entries.find((e) => e.normalized.meta.kind === 'other');
+  if (other === undefined) return;
+  const types = other.normalized.meta.sampleTypes.map((t) => t.type).join(', ');
+  const what = /cpu|samples/.test(types) ? 'a CPU profile' : /contentions|delay/.test(types) ? 'a mutex or block profile' : `a profile of ${types}`;
+  throw new UnsupportedError(other.path, 'series', `this is ${what}; leakdiff needs heap or goroutine profiles (take them from /debug/pprof/heap and /debug/pprof/goroutine)`);
+}
+
+function noteBackwards(entries: readonly SnapshotEntry[], warnings: string[]): void {
+  for (const kind of ['heap', 'goroutine']) {
+    const list = entries.filter((e) => (kind === 'heap' ? e.normalized.meta.kind === 'heap' : isGoroutine(e)));
+    const back = list.findIndex((e, i) => i > 0 && e.timeMs < list[i - 1].timeMs);
+    if (back > 0) warnings.push(`${kind} snapshots were not given in time order (${list[back].path} is older than ${list[back - 1].path}); they are sorted by capture time`);
+  }
+}
+
+function dropDuplicates(entries: readonly SnapshotEntry[], setAside: Map<SnapshotEntry, string>, warnings: string[]): void {
+  const byHash = new Map<string, SnapshotEntry>();
+  const byMoment = new Map<string, SnapshotEntry>();
+  for (const e of entries) {
+    const same = byHash.get(e.contentHash) ?? (e.timeSource === 'profile' ? byMoment.get(momentKey(e)) : undefined);
+    if (same !== undefined) {
+      setAside.set(e, `the same snapshot as ${same.path}`);
+      warnings.push(`${e.path} is the same snapshot as ${same.path}; counted once`);
+      continue;
+    }
+    byHash.set(e.contentHash, e);
+    if (e.timeSource === 'profile') byMoment.set(momentKey(e), e);
+  }
+}
+
+/** A protobuf's own capture time to the nanosecond plus its form identifies it, whatever its compression. */
+function momentKey(e: SnapshotEntry): string {
+  return `${e.normalized.meta.kind}/${e.normalized.meta.form}/${e.timeMs}`;
+}
+
+/** Sorts by time and keeps one form per moment (see PREFERENCE). */
+function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, setAside: Map<SnapshotEntry, string>, warnings: string[]): SnapshotEntry[] {
+  const sorted = [...list].sort((a, b) => a.timeMs - b.timeMs || pref[a.normalized.meta.form] - pref[b.normalized.meta.form] || a.path.localeCompare(b.path));
+  const kept: SnapshotEntry[] = [];
+  const tol = sameMomentTolerance(sorted);
+  let asideCount = 0;
+  for (const e of sorted) {
+    const twin = kept.find((k) => k.normalized.meta.form !== e.normalized.meta.form && Math.abs(k.timeMs - e.timeMs) <= tol);
+    if (twin === undefined) {
+      kept.push(e);
+      continue;
+    }
+    const better = pref[e.normalized.meta.form] < pref[twin.normalized.meta.form] ? e : twin;
+    const worse = better === e ? twin : e;
+    if (better === e) kept[kept.indexOf(twin)] = e;
+    setAside.set(worse, `the same moment as ${better.path}, which is used instead`);
+    asideCount++;
+  }
+  if (asideCount > 0) {
+    warnings.push(`${asideCount} snapshot${asideCount === 1 ? ' was' : 's were'} the same moment as another form of the same profile and set aside (one form per moment is used)`);
+  }
+  return kept.sort((a, b) => a.timeMs - b.timeMs);
+}
+
+/** Heap snapshots must measure the same things in the same units to be compared. */
+function checkUnits(heap: readonly SnapshotEntry[]): void {
+  const unitsOf = (e: SnapshotEntry): string => e.normalized.meta.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(',');
+  const first = heap[0];
+  const odd = heap.find((e) => unitsOf(e) !== unitsOf(first));
+  if (first !== undefined && odd !== undefined) {
+    throw new UnsupportedError(odd.path, 'series', `its sample types (${unitsOf(odd)}) differ from ${first.path}'s (${unitsOf(first)}); a series must measure the same things in the same units`);
+  }
+}
+
+function noteBinaries(used: readonly SnapshotEntry[], warnings: string[]): void {
+  const binaries = [...new Set(used.map((e) => e.normalized.meta.binary).filter((b): b is string => b !== null))];
+  if (binaries.length > 1) {
+    warnings.push(`the snapshots come from ${binaries.length} different binaries (${binaries.slice(0, 3).join('; ')}); call sites are matched by normalized name, but a rebuild can move memory between them`);
+  }
+}
+
+function info(e: SnapshotEntry, setAside: string | null): SnapshotInfo {
+  const m = e.normalized.meta;
+  const totals: Record<string, number> = {};
+  const width = m.sampleTypes.length;
+  m.sampleTypes.forEach((t, k) => {
+    let sum = 0;
+    for (let i = 0; i < e.normalized.stackIds.length; i++) sum += e.normalized.values[i * width + k];
+    totals[t.type] = sum;
+  });
+  return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside };
+}
+
+export function describeWindow(inputs: readonly SnapshotInfo[]): string {
+  const used = inputs.filter((i) => i.setAside === null).map((i) => i.timeMs);
+  return used.length === 0 ? 'no snapshots' : `${formatTime(Math.min(...used))} to ${formatTime(Math.max(...used))}`;
+}
+
+/** A fit needs distinct times: files without a time of their own often share one mtime (a fresh checkout). */
+function checkDistinctTimes(list: readonly SnapshotEntry[]): void {
+  for (let i = 1; i < list.length; i++) {
+    if (list[i].timeMs === list[i - 1].timeMs) {
+      throw new UnsupportedError(list[i].path, 'series', `it has the same capture time as ${list[i - 1].path} (${formatTime(list[i].timeMs)}, from ${list[i].timeSource}); name the files with their capture times or give --interval (e.g. --interval 30s) to space them in argument order`);
+    }
+  }
+}
