@@ -60,8 +60,9 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
       (y) => {
         let out = withLimits(y)
           .positional('snapshots', { type: 'string', array: true, describe: 'snapshot files, directories or globs; heap and goroutine mixed, any form' })
-          .option('out', { type: 'string', describe: 'write the diagnosis to FILE (- for stdout)', default: '-' })
-          .option('json', { type: 'string', describe: 'write the JSON result to FILE (- for stdout)' })
+          // nargs: 1 keeps `-` (stdout) as the value; without it yargs reads `--json -` as '' (yargs#1312).
+          .option('out', { type: 'string', nargs: 1, describe: 'write the diagnosis to FILE (- for stdout)', default: '-' })
+          .option('json', { type: 'string', nargs: 1, describe: 'write the JSON result to FILE (- for stdout)' })
           .option('interval', { type: 'string', describe: 'spacing of snapshots that carry no time, in argument order (30s, 5m)' })
           .option('module', { type: 'string', array: true, describe: "the service's own module path(s); inferred when absent" })
           .option('limit', { type: 'string', describe: 'memory limit (512MiB, 2GB) for the time-to-limit projection' })

@@ -37,6 +37,7 @@ export function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io): numbe
   if (intervalSeconds !== null && intervalSeconds <= 0) throw new UsageError('--interval must be longer than zero');
   const limitBytes = args.limit === undefined ? null : parseBytes(args.limit);
   if (limitBytes === null && args.limit !== undefined) throw new UsageError(`--limit takes a size such as 512MiB or 2GB, not ${JSON.stringify(args.limit)}`);
+  if (args.out === '' || args.json === '') throw new UsageError('--out and --json take a file name, or - for stdout');
   if (args.out === '-' && args.json === '-') throw new UsageError('--out and --json cannot both write to stdout; send one of them to a file');
   const analysis = analyze({
     files: args.snapshots ?? [],

@@ -61,7 +61,20 @@ function vote(votes: Map<number, number>, frame: number, weight: number): void {
   if (frame >= 0) votes.set(frame, (votes.get(frame) ?? 0) + Math.max(weight, 1e-9));
 }
 
-export function findCulprit(series: SeriesSet, goroutineStacks: readonly number[], heapStacks: readonly number[], growingHeap: readonly number[], entryPoints: readonly RegExp[]): Culprit | null {
+/**
+ * Heap call sites that grew at all over the window. Each allocation a leaked connection makes inside the
+ * entry point is small and sampled (one sample per 512 KiB), so no single one need pass a noise test; what
+ * counts is that, summed per caller, they grew.
+ */
+function grownHeapStacks(series: SeriesSet): number[] {
+  const m = series.heap?.metrics[0].byStack;
+  if (m === undefined || m.n < 2) return [];
+  const out: number[] = [];
+  for (let id = 0; id < m.data.length / m.n; id++) if (heapGrowth(series, id) > 0) out.push(id);
+  return out;
+}
+
+export function findCulprit(series: SeriesSet, goroutineStacks: readonly number[], heapStacks: readonly number[], entryPoints: readonly RegExp[]): Culprit | null {
   const byGoroutine = new Map<number, number>();
   for (const id of goroutineStacks) vote(byGoroutine, userFrame(series, id), goroutineGrowth(series, id));
   if (byGoroutine.size > 0) {
@@ -71,7 +84,7 @@ export function findCulprit(series: SeriesSet, goroutineStacks: readonly number[
   if (entryPoints.length > 0) {
     const byEntry = new Map<number, number>();
     const entries = new Map<number, number>();
-    for (const id of [...heapStacks, ...growingHeap]) {
+    for (const id of grownHeapStacks(series)) {
       const { caller, entry } = callerOfEntry(series, id, entryPoints);
       vote(byEntry, caller, heapGrowth(series, id));
       if (caller >= 0) entries.set(caller, entry);

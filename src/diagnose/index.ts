@@ -6,6 +6,7 @@ import { fitsOf, type FitSet } from '../fit/all.js';
 import { sumStacks, type Correlation, type HeapEvidence, type Link } from '../correlate.js';
 import { matchSignatures, type Signature } from '../patterns.js';
 import type { SeriesSet } from '../series.js';
+import { formatBytes } from '../units.js';
 import { findCulprit, userFrame, type Culprit } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, type Confidence } from './confidence.js';
 import { boundedSites, type Bounded } from './bounded.js';
@@ -40,9 +41,8 @@ export interface Diagnosis {
 }
 
 export function diagnose(series: SeriesSet, fits: FitSet, links: Correlation): Diagnosis {
-  const growingHeap = links.unlinkedHeap;
   const findings = [
-    ...links.links.map((l) => fromLink(series, l, growingHeap)),
+    ...links.links.map((l) => fromLink(series, l)),
     ...heapOnly(series, links.unlinkedHeap),
   ].sort(byRank);
   const bounded = boundedSites(series, fits, findings);
@@ -65,7 +65,7 @@ function stackFunctions(series: SeriesSet, stackId: number): string[] {
   return [...s.runtimeTop, ...s.frames].map((f) => series.frames[f].function);
 }
 
-function fromLink(series: SeriesSet, link: Link, growingHeap: readonly number[]): Finding {
+function fromLink(series: SeriesSet, link: Link): Finding {
   const heapStacks = link.heap?.stacks ?? [];
   const states = link.unit.groups.flatMap((g) => series.goroutine?.facts.get(g)?.states ?? []);
   const match = matchSignatures({
@@ -74,7 +74,7 @@ function fromLink(series: SeriesSet, link: Link, growingHeap: readonly number[])
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
   })[0];
   const signature = match?.signature ?? null;
-  const culprit = findCulprit(series, link.unit.groups, heapStacks, growingHeap, signature?.entryPoints ?? []);
+  const culprit = findCulprit(series, link.unit.groups, heapStacks, signature?.entryPoints ?? []);
   const heapSignificant = link.heap !== null && isSignificantHeap(series, link.heap.fit);
   const heap = heapSignificant ? link.heap : null;
   const evidence = [...link.evidence];
@@ -112,13 +112,13 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const heapStacks = stacks.map((h) => stackFunctions(series, h));
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks })[0];
     const isUser = series.frames[frame].origin === 'user';
-    const culprit = isUser ? { frame, how: `the growing heap is allocated under ${series.frames[frame].function}, and no goroutine grows with it` } : null;
-    const evidence = [`${stacks.length} heap call site${stacks.length === 1 ? '' : 's'} grew from ${Math.round(heap.fit.first)} to ${Math.round(heap.fit.last)} bytes in use`];
+    const culprit = isUser ? { frame, how: `the growing heap is allocated under ${series.frames[frame].function}, the service's own function nearest to the allocation` } : null;
+    const evidence = [`${stacks.length} heap call site${stacks.length === 1 ? '' : 's'} grew from ${formatBytes(heap.fit.first)} to ${formatBytes(heap.fit.last)} in use, and no goroutine group grew with them`];
     if (match !== undefined) evidence.push(`the stacks match the known pattern "${match.signature.title}"`);
     evidence.push(culprit?.how ?? `no function of the service's own code is in these stacks; they start in ${series.frames[frame].function}`);
     out.push({
       kind: 'heap-growth',
-      title: match?.signature.title ?? `heap growing under ${series.frames[frame].function}`,
+      title: match?.signature.title ?? 'heap growing without bound',
       signature: match?.signature ?? null,
       culprit,
       confidence: confidenceOf(null, heap.fit, match !== undefined),
