@@ -103,8 +103,7 @@ export function main(argv: string[], io: Io): number {
 /** Typed errors become one line and exit 2; anything else is a bug, reported as one, also exit 2. */
 function reportError(err: unknown, io: Io, debug: boolean): number {
   if (err instanceof LeakdiffError) {
-    io.stderr(`leakdiff: ${err.message}\n`);
-    if (err instanceof UsageError) io.stderr('Run leakdiff --help for usage.\n');
+    io.stderr(`leakdiff: ${err.message}${err instanceof UsageError ? ' (see leakdiff --help)' : ''}\n`);
   } else {
     const e = err instanceof Error ? err : new Error(String(err));
     io.stderr(`leakdiff: internal error: ${e.message} (this is a bug in leakdiff; rerun with --debug and report it)\n`);

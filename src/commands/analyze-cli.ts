@@ -1,6 +1,7 @@
 // From parsed analyze flags to options, outputs and an exit code. Kept beside the CLI so cli.ts stays the
 // argv table; nothing here touches process.
 
+import { existsSync } from 'node:fs';
 import type { Io } from '../cli.js';
 import { UsageError } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -31,7 +32,27 @@ interface AnalyzeArgs {
   readonly quiet: boolean;
 }
 
+const COMMANDS = ['analyze', 'inspect', 'collect'];
+
+/** Edit distance, for "did you mean": small strings only. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length][b.length];
+}
+
+/** `leakdiff inspct x` reaches the default command with `inspct` as a file: say what was probably meant. */
+function checkMistypedCommand(first: string | undefined): void {
+  if (first === undefined || existsSync(first)) return;
+  const near = COMMANDS.find((c) => distance(first, c) <= 2);
+  if (near !== undefined) throw new UsageError(`unknown command ${JSON.stringify(first)}; did you mean ${JSON.stringify(near)}?`);
+}
+
 export function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io): number {
+  checkMistypedCommand(args.snapshots?.[0]);
   const intervalSeconds = args.interval === undefined ? null : parseDuration(args.interval);
   if (intervalSeconds === null && args.interval !== undefined) throw new UsageError(`--interval takes a duration such as 30s or 5m, not ${JSON.stringify(args.interval)}`);
   if (intervalSeconds !== null && intervalSeconds <= 0) throw new UsageError('--interval must be longer than zero');
