@@ -1,0 +1,106 @@
+// Generic patterns: goroutines blocked on a channel or on the network in code no specific signature knows,
+// and unbounded collections. They explain only stacks no specific signature explains, and rank last.
+
+import { fns, type Signature } from './signature.js';
+
+export const CHANNEL_BLOCKED: Signature = {
+  id: 'goroutines-blocked-channel',
+  title: 'Goroutines blocked on a channel with no way out',
+  kind: 'goroutine',
+  goroutineFrames: [],
+  waitStates: ['chan send', 'chan receive', 'select', 'select (no cases)', 'chan send (nil chan)', 'chan receive (nil chan)'],
+  heapFrames: [],
+  generic: true,
+  packages: [],
+  heapOnly: false,
+  strongAt: 1,
+  ceiling: 0.35,
+  entryPoints: [],
+  userFrameVisible: true,
+  versions:
+    'Wait reasons as Go 1.19 runtime2.go prints them (chan send, chan receive, select, select (no cases), and the nil chan forms), the same in current Go. Protobuf goroutine profiles carry no reason: it is inferred from runtime.chansend1, runtime.chanrecv1/chanrecv2, runtime.selectgo and runtime.block (inferWaitState). debug=1 text hides those runtime frames, so this pattern cannot be seen there.',
+  explanation:
+    'A goroutine that sends on a channel nobody reads any more, receives from one nobody will send on or close, or selects without a case that can fire (no ctx.Done, no timeout) never returns. The usual cause is a producer whose consumer returned early, on an error or a timeout, with an unbuffered result channel.',
+  fix: "Give every blocking send, receive and select a way out (a case <-ctx.Done()), close channels from the sending side, and buffer result channels whose reader may leave early.",
+  example: [
+    'results := make(chan result, 1) // the worker can always send once, even if nobody reads',
+    'go func() { results <- work(ctx) }()',
+    'select {',
+    'case r := <-results:',
+    '\treturn r, nil',
+    'case <-ctx.Done():',
+    '\treturn result{}, ctx.Err()',
+    '}',
+  ].join('\n'),
+};
+
+export const IO_BLOCKED: Signature = {
+  id: 'goroutines-blocked-io',
+  title: 'Goroutines waiting on network connections that are never closed',
+  kind: 'goroutine',
+  goroutineFrames: [],
+  waitStates: ['IO wait'],
+  heapFrames: [],
+  generic: true,
+  packages: [],
+  heapOnly: false,
+  strongAt: 1,
+  ceiling: 0.3,
+  entryPoints: [],
+  userFrameVisible: true,
+  versions:
+    'Go 1.19 netpoll: the reason IO wait, with stacks through internal/poll.runtime_pollWait (runtime.netpollblock in protobuf profiles; internal/poll.runtime_pollWait is visible in every form). Unchanged in current Go.',
+  explanation:
+    'Each goroutine reads (or writes) a connection whose peer never sends and never closes, and no deadline is set, so it waits forever and keeps the connection and its buffers.',
+  fix: 'Close connections when done with them (defer conn.Close()) and set read/write deadlines or use a context-aware API.',
+  example: ['conn, err := net.DialTimeout("tcp", addr, 5*time.Second)', 'if err != nil {', '\treturn err', '}', 'defer conn.Close()', 'conn.SetDeadline(time.Now().Add(30 * time.Second))'].join('\n'),
+};
+
+/** Map growth frames: classic runtime maps (hidden when leading) and Go 1.24+ Swiss tables (visible). */
+const MAP_GROWTH = /^(?:runtime\.(?:mapassign(?:_fast32|_fast64|_faststr|_fast64ptr|_fast32ptr)?|hashGrow|makeBucketArray|growWork)|internal\/runtime\/maps\..+)$/;
+
+export const UNBOUNDED_COLLECTION: Signature = {
+  id: 'unbounded-collection-growth',
+  title: 'Map, slice or buffer that only grows',
+  kind: 'heap',
+  goroutineFrames: [],
+  waitStates: [],
+  heapFrames: [
+    MAP_GROWTH,
+    fns('reflect.mapassign', 'reflect.mapassign_faststr', 'reflect.mapassign0', 'reflect.Value.SetMapIndex'),
+    /^(?:sync\.(?:\(\*Map\)\.(?:Store|LoadOrStore|Swap|dirtyLocked)|newEntry)|internal\/sync\.(?:\(\*HashTrieMap\[\.\.\.\]\)\.\w+|newEntryNode\[\.\.\.\]|newIndirectNode\[\.\.\.\]))$/,
+    fns('runtime.growslice', 'bytes.growSlice', 'bytes.(*Buffer).grow', 'strings.(*Builder).grow', 'slices.Grow[...]'),
+  ],
+  generic: true,
+  packages: [],
+  heapOnly: true,
+  strongAt: 1,
+  ceiling: 0.5,
+  entryPoints: [
+    /^runtime\.mapassign(?:_\w+)?$/,
+    fns('reflect.Value.SetMapIndex', 'sync.(*Map).Store', 'sync.(*Map).LoadOrStore', 'sync.(*Map).Swap', 'runtime.growslice', 'slices.Grow[...]'),
+    /^(?:bytes\.\(\*Buffer\)|strings\.\(\*Builder\))\.Write\w*$/,
+  ],
+  userFrameVisible: true,
+  versions:
+    'Go heap profiles drop the leading frames whose names start with runtime. (runtime/pprof protomem.go hideRuntime, and printStackRecord for debug=1), so with Go ≤ 1.23 maps a store into a growing map, an append and a make all end in your own function, with runtime.mapassign*, runtime.growslice and runtime.makeslice hidden: checked with a Go 1.19 program whose heap stacks read main.remember (map) and main.keep (append) only, with no runtime frame. Visible: reflect.mapassign_faststr ← reflect.Value.SetMapIndex (JSON and other reflection into maps) and sync.(*Map).Store (same program). Go 1.24 Swiss-table maps allocate under internal/runtime/maps.newarray (runtime/malloc.go links runtime.newarray there), which is not runtime.-prefixed, so map growth shows as internal/runtime/maps.* ← runtime.mapassign* ← your function; sync.Map became internal/sync.HashTrieMap.',
+  explanation:
+    'A map, slice or buffer that gains entries on every request and loses none (a cache without eviction or TTL, a registry nobody deregisters from, a log kept in memory) grows the live heap steadily while the goroutine count stays flat. Go maps also never shrink their bucket arrays after deletes.',
+  fix: 'Bound the collection: evict by size or age (an LRU or TTL cache), delete entries when their owner goes away, and rebuild maps that had many deletes.',
+  example: [
+    'type store struct {',
+    '\tmu       sync.Mutex',
+    '\tsessions map[string]*Session',
+    '}',
+    '',
+    'func (s *store) sweep(now time.Time) { // run from a ticker',
+    '\ts.mu.Lock()',
+    '\tdefer s.mu.Unlock()',
+    '\tfor id, sess := range s.sessions {',
+    '\t\tif now.After(sess.Expires) {',
+    '\t\t\tdelete(s.sessions, id)',
+    '\t\t}',
+    '\t}',
+    '}',
+  ].join('\n'),
+};

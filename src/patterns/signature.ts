@@ -1,0 +1,93 @@
+// The shape of a known leak signature, of the evidence the diagnose stage hands the matcher, and of a match.
+// Signatures are data: adding one is adding a table row, never a code branch in the matcher.
+
+export type SignatureKind = 'goroutine' | 'heap' | 'both';
+
+export interface Signature {
+  /** Stable, kebab-case; appears in the JSON result as `signature`. */
+  readonly id: string;
+  readonly title: string;
+  /** What the leak grows: goroutines, heap, or both (either is then evidence enough). */
+  readonly kind: SignatureKind;
+  /**
+   * Normalized function names seen in the leaking goroutines' stacks. Each entry is one distinct piece of
+   * evidence (one kind of goroutine the leaking thing owns); alternatives across versions share an entry.
+   */
+  readonly goroutineFrames: readonly RegExp[];
+  /** Go wait reasons that go with the leak, as `goroutine N [reason]:` prints them; may be empty. */
+  readonly waitStates: readonly string[];
+  /** Normalized function names in the growing heap stacks, one entry per distinct piece of evidence. */
+  readonly heapFrames: readonly RegExp[];
+  /**
+   * A generic signature matches by wait state or by a generic frame, on stacks that no specific signature
+   * explains, and always ranks after the specific ones.
+   */
+  readonly generic: boolean;
+  /**
+   * Package path prefixes of the library that owns this signature (`google.golang.org/grpc`); empty for
+   * primitives that every library uses (context, time, sync). A primitive called by one of these packages is
+   * that library's business, not the user's forgotten cancel or Stop.
+   */
+  readonly packages: readonly string[];
+  /** Heap growth with no goroutine growth: goroutine evidence rules this signature out. */
+  readonly heapOnly: boolean;
+  /** Distinct pieces of evidence (frame entries hit, plus one for a matching wait state) for a full score. */
+  readonly strongAt: number;
+  /** The best score this signature can reach: 1 for a library's own frames, lower for generic patterns. */
+  readonly ceiling: number;
+  /**
+   * Library functions the user's code calls to create the leaking thing; the frame calling the outermost of
+   * them (see entryPointCaller) is the culprit to fix.
+   */
+  readonly entryPoints: readonly RegExp[];
+  /** False when the user's frame is usually in no profile (the leaking goroutines are started by the library). */
+  readonly userFrameVisible: boolean;
+  /** Where to look when the user's frame is not visible. */
+  readonly whereToLook?: string;
+  /** Which Go and library versions have which frames, with the sources they were checked against. */
+  readonly versions: string;
+  /** Plain English: why this leaks. */
+  readonly explanation: string;
+  /** One line. */
+  readonly fix: string;
+  /** A short Go snippet showing the fix. */
+  readonly example: string;
+}
+
+/**
+ * The evidence of one suspected leak: normalized function names (names.ts), leaf first. Goroutine stacks
+ * should keep their leading runtime frames when the profile has them (protobuf goroutine profiles do), since
+ * they tell what a goroutine waits on; waitStates are the reasons a text dump printed, empty for protobuf.
+ */
+export interface Evidence {
+  readonly goroutineStacks: readonly (readonly string[])[];
+  readonly waitStates: readonly string[];
+  readonly heapStacks: readonly (readonly string[])[];
+}
+
+export interface Match {
+  readonly signature: Signature;
+  /** 0..1: the signature's ceiling times the share of its strongAt evidence that was seen. */
+  readonly score: number;
+  /** The function names that matched the signature's frames (for a generic wait-state match: the blocked functions). */
+  readonly matchedFrames: string[];
+  /** The wait states that matched the signature's waitStates. */
+  readonly matchedWaitStates: string[];
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * One piece of evidence from exact normalized function names: matches any of them, or any closure inside
+ * them (`newHTTP2Client` also matches `newHTTP2Client.func`, as names.ts spells `func3`).
+ */
+export function fns(...names: string[]): RegExp {
+  return new RegExp(`^(?:${names.map(escape).join('|')})(?:\\.func)*$`);
+}
+
+/** The same names with a common package (or type) prefix: `within('net/http.', '(*persistConn).readLoop')`. */
+export function within(prefix: string, ...names: string[]): RegExp {
+  return fns(...names.map((n) => prefix + n));
+}
