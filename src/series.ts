@@ -30,6 +30,8 @@ export interface SnapshotInfo {
   readonly truncated: { readonly reason: string; readonly goroutinesRead: number } | null;
   /** Set when the snapshot was not used, with the reason (a duplicate, another form of the same moment). */
   readonly setAside: string | null;
+  /** For another form of a moment that a used snapshot covers: that snapshot's path. */
+  readonly sameMomentAs: string | null;
 }
 
 /** Rows of `n` values, one row per id; variance (sampling error squared) alongside for sampled metrics. */

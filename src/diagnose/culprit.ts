@@ -11,6 +11,9 @@ export interface Culprit {
   readonly frame: number;
   /** How it was found, for the finding's chain of evidence. */
   readonly how: string;
+  /** The call site (stack id) that shows it best, and whether that is a goroutine or a heap stack. */
+  readonly stack: number;
+  readonly stackKind: 'goroutine' | 'heap';
 }
 
 /** The leaf-most frame of the user's own code in a stack, or -1. */
@@ -49,16 +52,29 @@ function goroutineGrowth(series: SeriesSet, stackId: number): number {
   return v[v.length - 1] - v[0];
 }
 
-/** Picks the candidate with the most growth behind it; ties go to the lower frame id, so output is stable. */
-function best(votes: Map<number, number>): number {
-  let pick = -1;
-  let weight = -Infinity;
-  for (const [frame, w] of votes) if (w > weight || (w === weight && frame < pick)) [pick, weight] = [frame, w];
-  return pick;
+interface Votes {
+  /** Summed growth behind each candidate frame. */
+  readonly weight: Map<number, number>;
+  /** The stack that contributed most to each candidate, with its growth. */
+  readonly stack: Map<number, { id: number; weight: number }>;
 }
 
-function vote(votes: Map<number, number>, frame: number, weight: number): void {
-  if (frame >= 0) votes.set(frame, (votes.get(frame) ?? 0) + Math.max(weight, 1e-9));
+const newVotes = (): Votes => ({ weight: new Map(), stack: new Map() });
+
+/** Picks the candidate with the most growth behind it; ties go to the lower frame id, so output is stable. */
+function best(votes: Votes): { frame: number; stack: number } {
+  let pick = -1;
+  let weight = -Infinity;
+  for (const [frame, w] of votes.weight) if (w > weight || (w === weight && frame < pick)) [pick, weight] = [frame, w];
+  return { frame: pick, stack: votes.stack.get(pick)?.id ?? -1 };
+}
+
+function vote(votes: Votes, frame: number, stack: number, growth: number): void {
+  if (frame < 0) return;
+  const w = Math.max(growth, 1e-9);
+  votes.weight.set(frame, (votes.weight.get(frame) ?? 0) + w);
+  const top = votes.stack.get(frame);
+  if (top === undefined || w > top.weight || (w === top.weight && stack < top.id)) votes.stack.set(frame, { id: stack, weight: w });
 }
 
 /**
@@ -75,31 +91,31 @@ function grownHeapStacks(series: SeriesSet): number[] {
 }
 
 export function findCulprit(series: SeriesSet, goroutineStacks: readonly number[], heapStacks: readonly number[], entryPoints: readonly RegExp[]): Culprit | null {
-  const byGoroutine = new Map<number, number>();
-  for (const id of goroutineStacks) vote(byGoroutine, userFrame(series, id), goroutineGrowth(series, id));
-  if (byGoroutine.size > 0) {
-    const frame = best(byGoroutine);
-    return { frame, how: `the leaking goroutines run in ${series.frames[frame].function}` };
+  const byGoroutine = newVotes();
+  for (const id of goroutineStacks) vote(byGoroutine, userFrame(series, id), id, goroutineGrowth(series, id));
+  if (byGoroutine.weight.size > 0) {
+    const { frame, stack } = best(byGoroutine);
+    return { frame, stack, stackKind: 'goroutine', how: `the leaking goroutines run in ${series.frames[frame].function}` };
   }
   if (entryPoints.length > 0) {
-    const byEntry = new Map<number, number>();
+    const byEntry = newVotes();
     const entries = new Map<number, number>();
     for (const id of grownHeapStacks(series)) {
       const { caller, entry } = callerOfEntry(series, id, entryPoints);
-      vote(byEntry, caller, heapGrowth(series, id));
+      vote(byEntry, caller, id, heapGrowth(series, id));
       if (caller >= 0) entries.set(caller, entry);
     }
-    if (byEntry.size > 0) {
-      const frame = best(byEntry);
+    if (byEntry.weight.size > 0) {
+      const { frame, stack } = best(byEntry);
       const entry = series.frames[entries.get(frame) ?? frame].function;
-      return { frame, how: `the leaking goroutines' stacks end inside the library, so the heap that grows with them was followed through ${entry} to its caller ${series.frames[frame].function}` };
+      return { frame, stack, stackKind: 'heap', how: `the leaking goroutines' stacks end inside the library, so the heap that grows with them was followed through ${entry} to its caller ${series.frames[frame].function}` };
     }
   }
-  const byHeap = new Map<number, number>();
-  for (const id of heapStacks) vote(byHeap, userFrame(series, id), heapGrowth(series, id));
-  if (byHeap.size > 0) {
-    const frame = best(byHeap);
-    return { frame, how: `the growing heap is allocated under ${series.frames[frame].function}` };
+  const byHeap = newVotes();
+  for (const id of heapStacks) vote(byHeap, userFrame(series, id), id, heapGrowth(series, id));
+  if (byHeap.weight.size > 0) {
+    const { frame, stack } = best(byHeap);
+    return { frame, stack, stackKind: 'heap', how: `the growing heap is allocated under ${series.frames[frame].function}` };
   }
   return null;
 }

@@ -112,7 +112,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const heapStacks = stacks.map((h) => stackFunctions(series, h));
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks })[0];
     const isUser = series.frames[frame].origin === 'user';
-    const culprit = isUser ? { frame, how: `the growing heap is allocated under ${series.frames[frame].function}, the service's own function nearest to the allocation` } : null;
+    const culprit: Culprit | null = isUser ? { frame, stack: stacks[0], stackKind: 'heap', how: `the growing heap is allocated under ${series.frames[frame].function}, the service's own function nearest to the allocation` } : null;
     const evidence = [`${stacks.length} heap call site${stacks.length === 1 ? '' : 's'} grew from ${formatBytes(heap.fit.first)} to ${formatBytes(heap.fit.last)} in use, and no goroutine group grew with them`];
     if (match !== undefined) evidence.push(`the stacks match the known pattern "${match.signature.title}"`);
     evidence.push(culprit?.how ?? `no function of the service's own code is in these stacks; they start in ${series.frames[frame].function}`);

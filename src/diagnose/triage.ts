@@ -25,7 +25,7 @@ export function triage(series: SeriesSet): TriageGroup[] {
     if (count < MIN_COUNT) continue;
     const stack = series.stacks[id];
     const names = [...stack.runtimeTop, ...stack.frames].map((f) => series.frames[f].function);
-    const state = g.facts.get(id)?.states[0] ?? inferWaitState(stack.runtimeTop.map((f) => series.frames[f].function));
+    const state = g.facts.get(id)?.states[0] ?? inferWaitState(names);
     const match = matchSignatures({ goroutineStacks: [names], waitStates: state === null ? [] : [state], heapStacks: [] })[0];
     out.push({ stack: id, count, state, signature: match?.signature.id ?? null });
   }

@@ -41,16 +41,17 @@ function sameMomentTolerance(sorted: readonly SnapshotEntry[]): number {
 export function arrange(entries: readonly SnapshotEntry[]): Arranged {
   const warnings: string[] = [];
   const setAside = new Map<SnapshotEntry, string>();
+  const twins = new Map<SnapshotEntry, SnapshotEntry>();
   refuseOtherKinds(entries);
   noteBackwards(entries, warnings);
   dropDuplicates(entries, setAside, warnings);
-  const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, warnings);
-  const goroutine = pickForms(entries.filter((e) => isGoroutine(e) && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, warnings);
+  const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, twins, warnings);
+  const goroutine = pickForms(entries.filter((e) => isGoroutine(e) && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins, warnings);
   checkUnits(heap);
   checkDistinctTimes(heap);
   checkDistinctTimes(goroutine);
   noteBinaries([...heap, ...goroutine], warnings);
-  return { heap, goroutine, inputs: entries.map((e) => info(e, setAside.get(e) ?? null)), warnings };
+  return { heap, goroutine, inputs: entries.map((e) => info(e, setAside.get(e) ?? null, twins.get(e)?.path ?? null)), warnings };
 }
 
 function isGoroutine(e: SnapshotEntry): boolean {
@@ -94,7 +95,7 @@ function momentKey(e: SnapshotEntry): string {
 }
 
 /** Sorts by time and keeps one form per moment (see PREFERENCE). */
-function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, setAside: Map<SnapshotEntry, string>, warnings: string[]): SnapshotEntry[] {
+function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, setAside: Map<SnapshotEntry, string>, twins: Map<SnapshotEntry, SnapshotEntry>, warnings: string[]): SnapshotEntry[] {
   const sorted = [...list].sort((a, b) => a.timeMs - b.timeMs || pref[a.normalized.meta.form] - pref[b.normalized.meta.form] || a.path.localeCompare(b.path));
   const kept: SnapshotEntry[] = [];
   const tol = sameMomentTolerance(sorted);
@@ -109,6 +110,8 @@ function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, 
     const worse = better === e ? twin : e;
     if (better === e) kept[kept.indexOf(twin)] = e;
     setAside.set(worse, `the same moment as ${better.path}, which is used instead`);
+    twins.set(worse, better);
+    for (const [e2, t2] of twins) if (t2 === worse) twins.set(e2, better);
     asideCount++;
   }
   if (asideCount > 0) {
@@ -134,7 +137,7 @@ function noteBinaries(used: readonly SnapshotEntry[], warnings: string[]): void 
   }
 }
 
-function info(e: SnapshotEntry, setAside: string | null): SnapshotInfo {
+function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | null): SnapshotInfo {
   const m = e.normalized.meta;
   const totals: Record<string, number> = {};
   const width = m.sampleTypes.length;
@@ -143,7 +146,7 @@ function info(e: SnapshotEntry, setAside: string | null): SnapshotInfo {
     for (let i = 0; i < e.normalized.stackIds.length; i++) sum += e.normalized.values[i * width + k];
     totals[t.type] = sum;
   });
-  return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside };
+  return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside, sameMomentAs };
 }
 
 export function describeWindow(inputs: readonly SnapshotInfo[]): string {

@@ -1,0 +1,144 @@
+// One finding's section of the Markdown report: growth in numbers and sparklines, fit quality, per-unit
+// figures, projection, the chain of evidence, the evidence stacks with the user's frame marked, the matched
+// pattern with its explanation and fix, and the go tool pprof commands that reproduce the evidence.
+
+import type { Analysis } from '../commands/analyze.js';
+import type { Finding } from '../diagnose/index.js';
+import { row, type SeriesSet, type SnapshotInfo } from '../series.js';
+import { formatBytes, formatCount } from '../units.js';
+import { amount, code, firstAndLast, pprofRegex, quality, rate, shellPath, sparkline, table, type Unit } from './parts.js';
+
+export interface FindingOptions {
+  readonly limitBytes: number | null;
+}
+
+/** Stacks shown per finding, per kind: enough to see the shape, short enough to read. */
+const MAX_STACKS = 3;
+/** Frames shown per stack; the rest is counted. */
+const MAX_FRAMES = 14;
+
+export function findingSection(a: Analysis, f: Finding, rank: number, opts: FindingOptions): string[] {
+  const { series } = a;
+  const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
+  const out = [`## ${rank}. ${f.title}`, ''];
+  out.push(`**Kind:** ${f.kind} · **confidence:** ${f.confidence}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
+  if (culprit !== null) out.push(`**Fix here:** ${code(culprit.function)}${culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`}`, '');
+  else out.push(`**Fix here:** no function of the service's own code is in any profile${f.signature?.whereToLook ? `; look at ${f.signature.whereToLook}` : ''}.`, '');
+  out.push(...growthTable(a, f), '');
+  out.push(...unitFigures(a, f, opts), '');
+  out.push('### Chain of evidence', '', ...f.evidence.map((e, i) => `${i + 1}. ${e}`), '');
+  out.push(...evidenceStacks(series, f), '');
+  if (f.signature !== null) {
+    out.push(`### Why it leaks: ${f.signature.title}`, '', f.signature.explanation, '', `**Fix:** ${f.signature.fix}`, '', '```go', f.signature.example.trimEnd(), '```', '', `<sub>${f.signature.versions}</sub>`, '');
+  }
+  out.push(...reproduce(series, f), '');
+  return out;
+}
+
+function growthTable(a: Analysis, f: Finding): string[] {
+  const rows: string[][] = [];
+  const add = (label: string, values: ArrayLike<number>, fit: NonNullable<Finding['heap']>['fit'], unit: Unit): void => {
+    rows.push([label, amount(fit.first, unit), amount(fit.last, unit), rate(fit.robustSlope, unit, 'hour'), rate(fit.robustSlope, unit, 'day'), sparkline(values), quality(fit)]);
+  };
+  if (f.goroutines !== null) add('goroutines', f.goroutines.values, f.goroutines.fit, 'goroutines');
+  if (f.heap !== null) add('heap in use', f.heap.values, f.heap.fit, 'bytes');
+  void a;
+  return [table(['', 'first', 'last', 'per hour', 'per day', 'per snapshot', 'fit'], rows)];
+}
+
+function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
+  const out: string[] = [];
+  if (f.bytesPerGoroutine !== null && f.goroutines !== null) {
+    const groups = f.goroutines.groups.length;
+    out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**, or ${formatBytes(f.bytesPerGoroutine * groups)} per leaked unit of ${groups} goroutines (one of each group).`);
+  }
+  const total = a.series.heap?.metrics[0].total;
+  if (opts.limitBytes !== null && f.heap !== null && total !== undefined && f.heap.fit.robustSlope > 0) {
+    const last = total.data[total.n - 1];
+    const seconds = Math.max(0, (opts.limitBytes - last) / f.heap.fit.robustSlope);
+    out.push(`At this rate the heap in use (${formatBytes(last)} at the last snapshot) reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(seconds)}**.`);
+  }
+  return out;
+}
+
+function formatSpan(seconds: number): string {
+  if (seconds < 3600) return `${Math.round(seconds / 60)} minutes`;
+  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} hours`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+}
+
+function evidenceStacks(series: SeriesSet, f: Finding): string[] {
+  const out = ['### Evidence stacks', '', 'Normalized call sites, leaf first; `▶` marks the service\'s own frames, `◀ fix here` the culprit.', ''];
+  const culprit = f.culprit?.frame ?? -1;
+  const goroutines = (f.goroutines?.groups ?? []).slice(0, MAX_STACKS);
+  for (const id of goroutines) out.push(...stackBlock(series, id, culprit, groupHeading(series, id)));
+  const heap = [...(f.heap?.stacks ?? [])].slice(0, MAX_STACKS);
+  if (f.culprit !== null && f.culprit.stackKind === 'heap' && !heap.includes(f.culprit.stack)) heap.push(f.culprit.stack);
+  for (const id of heap) out.push(...stackBlock(series, id, culprit, heapHeading(series, id)));
+  return out;
+}
+
+function groupHeading(series: SeriesSet, id: number): string {
+  const g = series.goroutine;
+  const v = g === null ? [0] : Array.from(row(g.metrics[0].byStack, id));
+  const facts = g?.facts.get(id);
+  const states = facts === undefined ? '' : ` [${facts.states.join(', ')}${facts.waitMinutesMax > 0 ? `, up to ${facts.waitMinutesMax} minutes` : ''}]`;
+  const creator = facts !== undefined && facts.creator >= 0 ? `, created by ${series.frames[facts.creator].function}` : '';
+  return `goroutines ${formatCount(v[0])} → ${formatCount(v[v.length - 1])}${states}${creator}`;
+}
+
+function heapHeading(series: SeriesSet, id: number): string {
+  const h = series.heap;
+  const v = h === null ? [0] : Array.from(row(h.metrics[0].byStack, id));
+  return `heap in use ${formatBytes(v[0])} → ${formatBytes(v[v.length - 1])}`;
+}
+
+function stackBlock(series: SeriesSet, id: number, culprit: number, heading: string): string[] {
+  const s = series.stacks[id];
+  const lines = s.runtimeTop.map((fr) => `  ${series.frames[fr].function}`);
+  for (const fr of s.frames.slice(0, MAX_FRAMES)) {
+    const frame = series.frames[fr];
+    const mark = frame.origin === 'user' ? '▶ ' : '  ';
+    const loc = frame.file === '' ? '' : `  ${frame.file}:${frame.line}`;
+    lines.push(`${mark}${frame.function}${loc}${fr === culprit ? '  ◀ fix here' : ''}`);
+  }
+  if (s.frames.length > MAX_FRAMES) lines.push(`  … ${s.frames.length - MAX_FRAMES} more frames`);
+  return [`${heading}:`, '', '```text', ...lines, '```', ''];
+}
+
+/** Commands that show the same evidence with go tool pprof, on files it can read (not debug=2 dumps). */
+function reproduce(series: SeriesSet, f: Finding): string[] {
+  const cmds: string[] = [];
+  const heap = firstAndLast(readable(series.inputs), 'heap');
+  const goroutine = firstAndLast(readable(series.inputs), 'goroutine');
+  const culprit = f.culprit === null ? null : series.frames[f.culprit.frame].function;
+  if (heap !== null && f.heap !== null) {
+    cmds.push(`go tool pprof -top -diff_base ${shellPath(heap.first.path)} ${shellPath(heap.last.path)}`);
+    if (culprit !== null) cmds.push(`go tool pprof -list ${pprofRegex(culprit)} ${shellPath(heap.last.path)}`);
+    cmds.push(`go tool pprof -traces -focus ${pprofRegex(series.frames[series.stacks[f.heap.stacks[0]].frames[0]].function)} ${shellPath(heap.last.path)}`);
+  }
+  if (goroutine !== null && f.goroutines !== null) {
+    cmds.push(`go tool pprof -top -diff_base ${shellPath(goroutine.first.path)} ${shellPath(goroutine.last.path)}`);
+    const root = series.stacks[f.goroutines.groups[0]].frames;
+    cmds.push(`go tool pprof -traces -focus ${pprofRegex(series.frames[root[root.length - 1]].function)} ${shellPath(goroutine.last.path)}`);
+  }
+  return cmds.length === 0 ? [] : ['### Reproduce with go tool pprof', '', '```sh', ...cmds, '```'];
+}
+
+/**
+ * go tool pprof reads protobuf and the debug=1 text forms, not debug=2 dumps: where the series used a dump,
+ * the protobuf or debug=1 capture of the same moment stands in for it.
+ */
+function readable(inputs: readonly SnapshotInfo[]): SnapshotInfo[] {
+  const out: SnapshotInfo[] = [];
+  for (const used of inputs.filter((i) => i.setAside === null)) {
+    if (used.form !== 'goroutine-dump') {
+      out.push(used);
+      continue;
+    }
+    const twins = inputs.filter((i) => i.sameMomentAs === used.path && i.form !== 'goroutine-dump');
+    const twin = twins.find((i) => i.form === 'pprof') ?? twins[0];
+    if (twin !== undefined) out.push({ ...twin, setAside: null });
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+// Small pieces of the Markdown report: sparklines, fit quality in words, rates, tables, pprof commands.
+// Pure functions of their arguments.
+
+import type { Fit } from '../fit.js';
+import { perHour } from '../fit.js';
+import type { SnapshotInfo } from '../series.js';
+import { formatBytes, formatCount, formatDuration } from '../units.js';
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One bar per snapshot, scaled between the series' own minimum and maximum. */
+export function sparkline(values: ArrayLike<number>): string {
+  const v = Array.from(values);
+  const min = Math.min(...v);
+  const max = Math.max(...v);
+  if (max === min) return BARS[0].repeat(v.length);
+  return v.map((x) => BARS[Math.min(BARS.length - 1, Math.floor(((x - min) / (max - min)) * BARS.length))]).join('');
+}
+
+export type Unit = 'bytes' | 'goroutines';
+
+export function amount(n: number, unit: Unit): string {
+  return unit === 'bytes' ? formatBytes(n) : formatCount(Math.round(n));
+}
+
+export function rate(perSecond: number, unit: Unit, per: 'hour' | 'day'): string {
+  const v = per === 'hour' ? perHour(perSecond) : perHour(perSecond) * 24;
+  return `${v >= 0 ? '+' : ''}${amount(v, unit)}/${per === 'hour' ? 'h' : 'day'}`;
+}
+
+/** Fit quality in plain words, then the figures. */
+export function quality(f: Fit): string {
+  const words =
+    f.shape === 'growing'
+      ? f.r2 >= 0.9
+        ? 'grows steadily, close to a straight line'
+        : f.r2 >= 0.6
+          ? 'grows, with some scatter around the trend'
+          : 'grows, but unevenly'
+      : f.shape === 'unknown'
+        ? 'changed, but too few snapshots to call it a trend'
+        : `${f.shape}`;
+  const p = f.trend === null ? 'no trend test with 2 snapshots' : `Mann–Kendall p = ${f.trend.pValue.toPrecision(2)}`;
+  return `${words} (R² ${f.r2.toFixed(2)}, ${p}, ${f.n} snapshots)`;
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Inline code that survives backticks in Go names (none in practice, but labels are data). */
+export function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+/** A pprof -focus/-list regex for a function name: regex metacharacters escaped. */
+export function pprofRegex(fn: string): string {
+  return `'^${fn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$'`;
+}
+
+/** A file name for a shell command: quoted when it has characters the shell would read. */
+export function shellPath(p: string): string {
+  return /^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
+}
+
+/** The first and last snapshot of a kind that the series used, by time. */
+export function firstAndLast(inputs: readonly SnapshotInfo[], kind: 'heap' | 'goroutine'): { first: SnapshotInfo; last: SnapshotInfo } | null {
+  const used = inputs.filter((i) => i.setAside === null && (kind === 'heap' ? i.kind === 'heap' : i.kind !== 'heap')).sort((a, b) => a.timeMs - b.timeMs);
+  return used.length === 0 ? null : { first: used[0], last: used[used.length - 1] };
+}
+
+export function span(seconds: number): string {
+  return formatDuration(seconds);
+}
