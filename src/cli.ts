@@ -4,6 +4,7 @@
 // the help text as if the user had mistyped, so the work runs after parsing, outside yargs.
 
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runInspect } from './commands/inspect.js';
@@ -11,14 +12,22 @@ import { LeakdiffError, UsageError } from './errors.js';
 import { LIMIT_OPTIONS, limitsFrom } from './options.js';
 import { analyzeCommand, ANALYZE_EXAMPLES } from './commands/analyze-cli.js';
 
-/** What the parse decided to run; executed after yargs returns. */
-type Job = () => number;
+/** What the parse decided to run; executed, and awaited, after yargs returns. */
+type Job = () => number | Promise<number>;
 
+/** Everything commands may know of the process, handed to them instead of `process` itself. */
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** True when stderr is a terminal: progress lines go there only then. */
+  /** Progress lines go to stderr only when it is a terminal. */
   readonly stderrIsTTY: boolean;
+  /** A terminal gets the report rendered; a pipe or file gets plain Markdown. */
+  readonly stdoutIsTTY: boolean;
+  readonly columns: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** This machine's names, for --redact. */
+  readonly hostnames: readonly string[];
+  readonly version: string;
 }
 
 function version(): string {
@@ -61,12 +70,17 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
         let out = withLimits(y)
           .positional('snapshots', { type: 'string', array: true, describe: 'snapshot files, directories or globs; heap and goroutine mixed, any form' })
           // nargs: 1 keeps `-` (stdout) as the value; without it yargs reads `--json -` as '' (yargs#1312).
-          .option('out', { type: 'string', nargs: 1, describe: 'write the diagnosis to FILE (- for stdout)', default: '-' })
+          .option('out', { type: 'string', nargs: 1, describe: 'write the Markdown diagnosis to FILE (- for stdout only); default reports/<service>-<start>.md with its chart beside it' })
           .option('json', { type: 'string', nargs: 1, describe: 'write the JSON result to FILE (- for stdout)' })
           .option('interval', { type: 'string', describe: 'spacing of snapshots that carry no time, in argument order (30s, 5m)' })
           .option('module', { type: 'string', array: true, describe: "the service's own module path(s); inferred when absent" })
           .option('limit', { type: 'string', describe: 'memory limit (512MiB, 2GB) for the time-to-limit projection' })
           .option('fail-on', { choices: ['high', 'medium', 'low'] as const, default: 'medium' as const, describe: 'exit 1 when a finding reaches this confidence' })
+          .option('max-heap-growth', { type: 'string', describe: 'gate: exit 1 when the heap in use grows faster (5MiB/h, 1GB/day)' })
+          .option('max-goroutine-growth', { type: 'string', describe: 'gate: exit 1 when goroutines grow faster (100/h, 5/min)' })
+          .option('baseline', { type: 'string', describe: 'JSON result of an earlier run: fail only on findings it did not have' })
+          .option('redact', { type: 'boolean', default: false, describe: 'strip home directories, build paths and host names from everything written' })
+          .option('color', { type: 'boolean', default: true, describe: 'colour in a terminal (--no-color, or NO_COLOR, turns it off)' })
           .option('granularity', { choices: ['functions', 'lines'] as const, default: 'functions' as const, describe: 'call-site identity: function, or function and line' })
           .option('quiet', { type: 'boolean', default: false, describe: 'no progress or warnings on stderr' });
         for (const [cmd, what] of ANALYZE_EXAMPLES) out = out.example(cmd, what);
@@ -78,7 +92,7 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
     .demandCommand(1, 'give snapshots to analyze (leakdiff snap1 snap2 ...) or a command')
     .strict()
     .recommendCommands()
-    .version(version())
+    .version(io.version)
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
@@ -89,12 +103,12 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
     });
 }
 
-export function main(argv: string[], io: Io): number {
+export async function main(argv: string[], io: Io): Promise<number> {
   let job: Job | null = null;
   const debug = argv.includes('--debug');
   try {
     parser(argv, io, (j) => (job = j)).parseSync();
-    return job === null ? 0 : (job as Job)();
+    return job === null ? 0 : await (job as Job)();
   } catch (err) {
     return reportError(err, io, debug);
   }
@@ -116,5 +130,10 @@ const io: Io = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   stderrIsTTY: process.stderr.isTTY === true,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  columns: process.stdout.columns ?? 100,
+  env: process.env,
+  hostnames: [hostname()],
+  version: version(),
 };
-process.exitCode = main(hideBin(process.argv), io);
+process.exitCode = await main(hideBin(process.argv), io);

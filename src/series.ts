@@ -32,6 +32,8 @@ export interface SnapshotInfo {
   readonly setAside: string | null;
   /** For another form of a moment that a used snapshot covers: that snapshot's path. */
   readonly sameMomentAs: string | null;
+  /** The profiled binary, when the profile records it. */
+  readonly binary: string | null;
 }
 
 /** Rows of `n` values, one row per id; variance (sampling error squared) alongside for sampled metrics. */

@@ -2,7 +2,7 @@
 // destination and is renamed into place only when every output has been written, so a failed run leaves
 // nothing behind.
 
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { FileError } from './errors.js';
@@ -30,5 +30,14 @@ export function writeOutputs(outputs: readonly Output[], inputs: readonly string
   } catch (err) {
     for (const t of temps) rmSync(t, { force: true });
     throw new FileError(outputs[temps.length]?.path ?? outputs[0].path, 'write', `cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Appends to a file someone else owns (GITHUB_STEP_SUMMARY): not ours to replace atomically. */
+export function appendSummary(path: string, text: string): void {
+  try {
+    appendFileSync(path, `${text}\n`);
+  } catch (err) {
+    throw new FileError(path, 'write', `cannot append the job summary (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }

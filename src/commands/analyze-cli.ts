@@ -1,65 +1,66 @@
-// From parsed analyze flags to options, outputs and an exit code. Kept beside the CLI so cli.ts stays the
-// argv table; nothing here touches process.
+// From parsed analyze flags to outputs and an exit code: the report (Markdown file with its chart, or
+// stdout), the JSON, the terminal view, the gates. Kept beside the CLI so cli.ts stays the argv table;
+// nothing here touches process: the environment arrives in `io`.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Io } from '../cli.js';
 import { UsageError } from '../errors.js';
+import { evaluateGates, readBaseline, type Gate } from '../gates.js';
 import type { Limits } from '../limits.js';
-import { toJson } from '../render/json.js';
-import { renderText } from '../render/text.js';
-import { parseBytes, parseDuration } from '../units.js';
-import { writeOutputs } from '../write.js';
-import { analyze, failsAt } from './analyze.js';
-import type { Confidence } from '../diagnose/index.js';
 import type { Granularity } from '../normalize/index.js';
+import { makeRedactor } from '../redact.js';
+import { chartInput } from '../render/chart.js';
+import { toJson } from '../render/json.js';
+import { renderMarkdown, renderSummary } from '../render/markdown.js';
+import { renderChart } from '../render/svg.js';
+import { renderTerminal, wantsColor } from '../render/terminal.js';
+import { parseBytes, parseDuration } from '../units.js';
+import { appendSummary, writeOutputs, type Output } from '../write.js';
+import type { Confidence } from '../diagnose/index.js';
+import { analyze, type Analysis } from './analyze.js';
+import { checkMistypedCommand } from './suggest.js';
 
 export const ANALYZE_EXAMPLES: readonly (readonly [string, string])[] = [
-  ['leakdiff snapshots/', 'diagnose every heap and goroutine profile in a directory'],
+  ['leakdiff snapshots/', 'diagnose every heap and goroutine profile in a directory; the report goes to reports/'],
   ['leakdiff heap-*.pb.gz goroutine-*.txt --json result.json', 'also write the JSON result'],
-  ['leakdiff --fail-on high --json - snaps/', 'CI gate: exit 1 only on a high-confidence leak'],
+  ['leakdiff --fail-on high --max-heap-growth 5MiB/h --json - snaps/', 'CI gate: exit 1 on a high-confidence leak or faster heap growth'],
+  ['leakdiff --baseline main.json snaps/', 'fail only on findings the baseline run did not have'],
   ['leakdiff --interval 30s h1.txt h2.txt h3.txt', 'text files without times, taken 30 s apart'],
 ];
 
-interface AnalyzeArgs {
+export interface AnalyzeArgs {
   readonly snapshots?: readonly string[];
-  readonly out: string;
+  readonly out?: string;
   readonly json?: string;
   readonly interval?: string;
   readonly module?: readonly string[];
   readonly limit?: string;
   readonly 'fail-on': string;
+  readonly 'max-heap-growth'?: string;
+  readonly 'max-goroutine-growth'?: string;
+  readonly baseline?: string;
   readonly granularity: string;
+  readonly redact: boolean;
+  readonly color: boolean;
   readonly quiet: boolean;
 }
 
-const COMMANDS = ['analyze', 'inspect', 'collect'];
-
-/** Edit distance, for "did you mean": small strings only. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
-  return d[a.length][b.length];
+function optional<T>(text: string | undefined, parse: (t: string) => T | null, what: string): T | null {
+  if (text === undefined) return null;
+  const v = parse(text);
+  if (v === null) throw new UsageError(`${what}, not ${JSON.stringify(text)}`);
+  return v;
 }
 
-/** `leakdiff inspct x` reaches the default command with `inspct` as a file: say what was probably meant. */
-function checkMistypedCommand(first: string | undefined): void {
-  if (first === undefined || existsSync(first)) return;
-  const near = COMMANDS.find((c) => distance(first, c) <= 2);
-  if (near !== undefined) throw new UsageError(`unknown command ${JSON.stringify(first)}; did you mean ${JSON.stringify(near)}?`);
-}
-
-export function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io): number {
+export async function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io): Promise<number> {
   checkMistypedCommand(args.snapshots?.[0]);
-  const intervalSeconds = args.interval === undefined ? null : parseDuration(args.interval);
-  if (intervalSeconds === null && args.interval !== undefined) throw new UsageError(`--interval takes a duration such as 30s or 5m, not ${JSON.stringify(args.interval)}`);
+  const intervalSeconds = optional(args.interval, parseDuration, '--interval takes a duration such as 30s or 5m');
   if (intervalSeconds !== null && intervalSeconds <= 0) throw new UsageError('--interval must be longer than zero');
-  const limitBytes = args.limit === undefined ? null : parseBytes(args.limit);
-  if (limitBytes === null && args.limit !== undefined) throw new UsageError(`--limit takes a size such as 512MiB or 2GB, not ${JSON.stringify(args.limit)}`);
+  const limitBytes = optional(args.limit, parseBytes, '--limit takes a size such as 512MiB or 2GB');
   if (args.out === '' || args.json === '') throw new UsageError('--out and --json take a file name, or - for stdout');
   if (args.out === '-' && args.json === '-') throw new UsageError('--out and --json cannot both write to stdout; send one of them to a file');
+  const baseline = args.baseline === undefined ? null : readBaseline(args.baseline);
   const analysis = analyze({
     files: args.snapshots ?? [],
     intervalSeconds,
@@ -68,14 +69,45 @@ export function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io): numbe
     limits,
     progress: io.stderrIsTTY && !args.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\n' : ''}`) : undefined,
   });
-  const outputs: { path: string; text: string }[] = [];
-  const json = args.json === undefined ? null : `${JSON.stringify(toJson(analysis, { limitBytes }), null, 2)}\n`;
-  const text = renderText(analysis);
-  if (args.out !== '-') outputs.push({ path: args.out, text });
+  const gates = evaluateGates(analysis, { maxHeapGrowth: args['max-heap-growth'] ?? null, maxGoroutineGrowth: args['max-goroutine-growth'] ?? null, failOn: args['fail-on'] as Confidence, baseline });
+  const redact = args.redact ? makeRedactor(io.hostnames) : (t: string) => t;
+  const reportPath = args.out ?? defaultReportPath(analysis);
+  const chartPath = reportPath === '-' ? null : reportPath.replace(/\.md$/i, '') + '.svg';
+  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes, chart: chartPath === null ? null : basename(chartPath), gates }));
+  const outputs: Output[] = [];
+  if (reportPath !== '-') {
+    if (args.out === undefined) ensureReportsDir(reportPath);
+    outputs.push({ path: reportPath, text: markdown });
+    if (chartPath !== null && analysis.diagnosis.findings.length > 0) outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))) });
+  }
+  const json = args.json === undefined ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes }), gates }, null, 2)}\n`);
   if (json !== null && args.json !== '-') outputs.push({ path: args.json as string, text: json });
   writeOutputs(outputs, analysis.series.inputs.map((i) => i.path));
-  if (args.out === '-') io.stdout(text);
+  if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates)));
+  await printResults(io, args, markdown, json, outputs);
+  return gates.some((g: Gate) => !g.passed) ? 1 : 0;
+}
+
+async function printResults(io: Io, args: AnalyzeArgs, markdown: string, json: string | null, outputs: readonly Output[]): Promise<void> {
   if (json !== null && args.json === '-') io.stdout(json);
-  if (!args.quiet) for (const w of analysis.series.warnings) io.stderr(`leakdiff: warning: ${w}\n`);
-  return failsAt(analysis.diagnosis, args['fail-on'] as Confidence) ? 1 : 0;
+  else if (!args.quiet || args.out === '-') {
+    const color = wantsColor(io.env, io.stdoutIsTTY, !args.color);
+    io.stdout(io.stdoutIsTTY ? await renderTerminal(markdown, { color, width: io.columns }) : markdown);
+  }
+  if (!args.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${o.path}\n`);
+}
+
+/** reports/<service>-<window start>.md, the service named after the profiled binary. */
+function defaultReportPath(a: Analysis): string {
+  const used = a.series.inputs.filter((i) => i.setAside === null);
+  const binary = used.find((i) => i.binary !== null)?.binary ?? null;
+  const service = (binary === null ? 'leakdiff' : basename(binary.split(' ')[0])).replace(/[^\w.-]+/g, '-') || 'leakdiff';
+  const start = Math.min(...used.map((i) => i.timeMs));
+  const stamp = Number.isFinite(start) ? new Date(start).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z') : 'empty';
+  return join('reports', `${service}-${stamp}.md`);
+}
+
+function ensureReportsDir(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
 }

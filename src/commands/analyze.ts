@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { correlate } from '../correlate.js';
 import { decode } from '../decode/index.js';
-import { diagnose, type Confidence, type Diagnosis } from '../diagnose/index.js';
+import { diagnose, type Diagnosis } from '../diagnose/index.js';
 import { UsageError } from '../errors.js';
 import { fitAll } from '../fit/all.js';
 import { captureTime } from '../inspect.js';
@@ -68,12 +68,4 @@ function timeOf(profileMs: number | null, file: FoundFile, interval: number | nu
     return { timeMs: Math.round(files[0].mtimeMs) + k * interval * 1000, source: 'interval' };
   }
   return captureTime(profileMs, file);
-}
-
-const LEVELS: readonly Confidence[] = ['high', 'medium', 'low'];
-
-/** Exit code 1 when a finding reaches the --fail-on level. */
-export function failsAt(d: Diagnosis, failOn: Confidence): boolean {
-  const limit = LEVELS.indexOf(failOn);
-  return d.findings.some((f) => LEVELS.indexOf(f.confidence) <= limit);
 }

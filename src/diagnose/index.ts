@@ -140,3 +140,8 @@ function summaryOf(verdict: Verdict, findings: readonly Finding[], n: number): s
   }
   return findings[0].title;
 }
+
+/** The culprit's function as the profile spells it, or null. */
+export function culpritName(series: SeriesSet, f: Finding): string | null {
+  return f.culprit === null ? null : series.frames[f.culprit.frame].function;
+}

@@ -4,7 +4,7 @@
 import type { Fit } from '../fit.js';
 import { perHour } from '../fit.js';
 import type { Analysis } from '../commands/analyze.js';
-import type { Finding } from '../diagnose/index.js';
+import { culpritName, type Finding } from '../diagnose/index.js';
 import type { SeriesSet } from '../series.js';
 import { formatTime } from '../units.js';
 
@@ -28,9 +28,6 @@ function fitJson(f: Fit): Record<string, unknown> {
   };
 }
 
-export function culpritName(series: SeriesSet, f: Finding): string | null {
-  return f.culprit === null ? null : series.frames[f.culprit.frame].function;
-}
 
 function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOptions): Record<string, unknown> {
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];

@@ -5,7 +5,7 @@ import { perHour } from '../fit.js';
 import type { Analysis } from '../commands/analyze.js';
 import type { Finding } from '../diagnose/index.js';
 import { formatBytes, formatCount } from '../units.js';
-import { culpritName } from './json.js';
+import { culpritName } from '../diagnose/index.js';
 
 const VERDICT: Readonly<Record<string, string>> = { leak: 'Leak', 'no-leak': 'No leak', inconclusive: 'Inconclusive' };
 

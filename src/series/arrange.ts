@@ -146,7 +146,7 @@ function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | 
     for (let i = 0; i < e.normalized.stackIds.length; i++) sum += e.normalized.values[i * width + k];
     totals[t.type] = sum;
   });
-  return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside, sameMomentAs };
+  return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside, sameMomentAs, binary: m.binary };
 }
 
 export function describeWindow(inputs: readonly SnapshotInfo[]): string {

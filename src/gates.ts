@@ -1,0 +1,109 @@
+// The CI gate: growth-rate limits and the baseline. Each gate is data (name, limit, actual, pass) so the
+// report and the JSON show every one; the CLI turns a broken gate into exit code 1.
+
+import { readFileSync } from 'node:fs';
+import type { Analysis } from './commands/analyze.js';
+import type { Confidence, Finding } from './diagnose/index.js';
+import { FileError, UsageError } from './errors.js';
+import { fitSeries, perHour, type Fit } from './fit.js';
+import type { KindSeries } from './series.js';
+import { culpritName } from './diagnose/index.js';
+import { formatBytes, formatCount, parseBytes } from './units.js';
+
+export interface Gate {
+  readonly name: string;
+  readonly limit: string;
+  readonly actual: string;
+  readonly passed: boolean;
+}
+
+const PER: Readonly<Record<string, number>> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hr: 3600, hour: 3600, d: 86400, day: 86400 };
+
+/** "5MiB/h", "100/h", "2 GB/day", "10/min" → units per second; null when the text is no rate. */
+export function parseRate(text: string, unit: 'bytes' | 'count'): number | null {
+  const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text);
+  if (m === null) return null;
+  const per = PER[m[2].toLowerCase()];
+  const amount = unit === 'bytes' ? parseBytes(m[1]) : /^\d+(\.\d+)?$/.test(m[1]) ? Number(m[1]) : null;
+  return per === undefined || amount === null ? null : amount / per;
+}
+
+export interface GateOptions {
+  readonly maxHeapGrowth: string | null;
+  readonly maxGoroutineGrowth: string | null;
+  readonly failOn: Confidence;
+  /** Findings of an earlier run (its JSON), or null. */
+  readonly baseline: BaselineFinding[] | null;
+}
+
+export interface BaselineFinding {
+  readonly signature: string | null;
+  readonly kind: string;
+  readonly culprit: string | null;
+  readonly title?: string;
+}
+
+/**
+ * How fast the whole profile grows for a gate: the robust rate when it grows (or changed, with too few
+ * snapshots to say more); growth that levelled off, noise and flat series count as zero, so a warming cache
+ * does not break a gate.
+ */
+function totalRate(k: KindSeries | null): number {
+  if (k === null || k.times.length < 2) return 0;
+  const t = k.metrics[0].total;
+  const fit: Fit = fitSeries({ times: k.times, values: t.data, variance: t.variance });
+  return fit.shape === 'growing' || fit.shape === 'unknown' ? Math.max(0, fit.robustSlope) : 0;
+}
+
+export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
+  const gates: Gate[] = [];
+  if (opts.maxHeapGrowth !== null) {
+    const limit = parseRate(opts.maxHeapGrowth, 'bytes');
+    if (limit === null) throw new UsageError(`--max-heap-growth takes a rate such as 5MiB/h or 100MB/day, not ${JSON.stringify(opts.maxHeapGrowth)}`);
+    const actual = totalRate(a.series.heap);
+    gates.push({ name: 'max-heap-growth', limit: opts.maxHeapGrowth, actual: `${formatBytes(perHour(actual))}/h`, passed: actual <= limit });
+  }
+  if (opts.maxGoroutineGrowth !== null) {
+    const limit = parseRate(opts.maxGoroutineGrowth, 'count');
+    if (limit === null) throw new UsageError(`--max-goroutine-growth takes a rate such as 100/h or 10/min, not ${JSON.stringify(opts.maxGoroutineGrowth)}`);
+    const actual = totalRate(a.series.goroutine);
+    gates.push({ name: 'max-goroutine-growth', limit: opts.maxGoroutineGrowth, actual: `${formatCount(perHour(actual))}/h`, passed: actual <= limit });
+  }
+  const failing = failingFindings(a, opts);
+  gates.push({
+    name: opts.baseline === null ? 'fail-on' : 'fail-on (new since baseline)',
+    limit: `no ${opts.baseline === null ? '' : 'new '}finding at ${opts.failOn} confidence or above`,
+    actual: failing.length === 0 ? 'none' : `${failing.length}: ${failing.map((f) => f.title).join('; ')}`,
+    passed: failing.length === 0,
+  });
+  return gates;
+}
+
+const LEVELS: readonly Confidence[] = ['high', 'medium', 'low'];
+
+/** Findings at or above --fail-on that the baseline did not already have. */
+export function failingFindings(a: Analysis, opts: GateOptions): Finding[] {
+  const limit = LEVELS.indexOf(opts.failOn);
+  const known = new Set((opts.baseline ?? []).map(identity));
+  return a.diagnosis.findings.filter((f) => LEVELS.indexOf(f.confidence) <= limit && !known.has(identity({ signature: f.signature?.id ?? null, kind: f.kind, culprit: culpritName(a.series, f), title: f.title })));
+}
+
+/** A finding is the same across runs when its pattern (or kind) and culprit (or title) are. */
+function identity(f: BaselineFinding): string {
+  return `${f.signature ?? f.kind}|${f.culprit ?? f.title ?? ''}`;
+}
+
+export function readBaseline(path: string): BaselineFinding[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new FileError(path, 'read', e.code === 'ENOENT' ? 'no such file (the baseline is the --json output of an earlier run)' : `not a leakdiff JSON result (${e.message})`);
+  }
+  const r = data as { schemaVersion?: unknown; findings?: unknown };
+  if (r.schemaVersion !== 1 || !Array.isArray(r.findings)) {
+    throw new FileError(path, 'read', `not a leakdiff JSON result of schema version 1 (got schemaVersion ${JSON.stringify(r.schemaVersion)})`);
+  }
+  return r.findings as BaselineFinding[];
+}

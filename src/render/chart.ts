@@ -1,0 +1,30 @@
+// What the chart shows: for the top findings, their goroutine count and heap in use per snapshot, plus the
+// whole profile's totals for scale.
+
+import type { Analysis } from '../commands/analyze.js';
+import { headline } from './markdown.js';
+import type { ChartInput, ChartLine } from './svg.js';
+
+/** Findings drawn; the rest are in the report's table. */
+const TOP = 3;
+
+export function chartInput(a: Analysis): ChartInput {
+  const { series, diagnosis: d } = a;
+  const lines: ChartLine[] = [];
+  d.findings.slice(0, TOP).forEach((f, i) => {
+    if (f.goroutines !== null && series.goroutine !== null) {
+      lines.push({ label: `#${i + 1} ${f.title}: goroutines`, unit: 'goroutines', timesMs: series.goroutine.timesMs, values: Array.from(f.goroutines.values) });
+    }
+    if (f.heap !== null && series.heap !== null) {
+      lines.push({ label: `#${i + 1} ${f.title}: heap in use`, unit: 'bytes', timesMs: series.heap.timesMs, values: Array.from(f.heap.values) });
+    }
+  });
+  const total = (k: typeof series.heap, unit: ChartLine['unit'], label: string): ChartLine | undefined =>
+    k === null ? undefined : { label, unit, timesMs: k.timesMs, values: Array.from(k.metrics[0].total.data) };
+  return {
+    title: headline(a),
+    lines,
+    totalHeap: total(series.heap, 'bytes', 'whole heap in use'),
+    totalGoroutines: total(series.goroutine, 'goroutines', 'all goroutines'),
+  };
+}
