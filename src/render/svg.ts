@@ -12,6 +12,11 @@ export interface ChartLine {
   /** Capture times in milliseconds since the epoch, ascending. */
   readonly timesMs: readonly number[];
   readonly values: readonly number[];
+  /**
+   * Lines of one finding (its goroutines and its heap) share a group, and so a colour and a marker in both
+   * panels; a reader then matches them across panels at a glance. Defaults to the label: a group of one.
+   */
+  readonly group?: string;
 }
 
 export interface ChartInput {
@@ -21,8 +26,8 @@ export interface ChartInput {
   readonly totalGoroutines?: ChartLine;
 }
 
-/** More lines than this per panel are listed as a count in the legend, not drawn: past six, colours blur. */
-export const MAX_LINES = 6;
+/** Groups (findings) past this many are counted in the legend, not drawn: past six, colours blur. */
+export const MAX_GROUPS = 6;
 
 // Okabe & Ito, "Color Universal Design" (2008), without yellow, which is too light on white.
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
@@ -65,14 +70,16 @@ interface Panel {
   readonly heading: string;
   readonly unit: 'bytes' | 'goroutines';
   readonly series: readonly Series[];
-  /** Findings of this unit left undrawn by the cap. */
+  /** Lines of this unit left undrawn by the cap. */
   readonly hidden: number;
 }
 
 export function renderChart(input: ChartInput): string {
+  const styles = new Map<string, number>();
+  for (const l of input.lines) if (styles.size < MAX_GROUPS && !styles.has(groupOf(l))) styles.set(groupOf(l), styles.size);
   const panels = [
-    panelOf('Heap in use', 'bytes', input.lines, input.totalHeap),
-    panelOf('Goroutines', 'goroutines', input.lines, input.totalGoroutines),
+    panelOf('Heap in use', 'bytes', input.lines, input.totalHeap, styles),
+    panelOf('Goroutines', 'goroutines', input.lines, input.totalGoroutines, styles),
   ].filter((p): p is Panel => p !== null);
   const allPoints = panels.flatMap((p) => p.series.flatMap((s) => s.points));
   const start = allPoints.reduce((m, p) => Math.min(m, p.t), allPoints[0]?.t ?? 0);
@@ -105,9 +112,17 @@ export function renderChart(input: ChartInput): string {
   ].join('\n');
 }
 
-function panelOf(heading: string, unit: Panel['unit'], lines: readonly ChartLine[], total: ChartLine | undefined): Panel | null {
+function groupOf(line: ChartLine): string {
+  return line.group ?? line.label;
+}
+
+/** A panel's series: its total (dashed, black, drawn first so findings lie over it), then its findings. */
+function panelOf(heading: string, unit: Panel['unit'], lines: readonly ChartLine[], total: ChartLine | undefined, styles: ReadonlyMap<string, number>): Panel | null {
   const mine = lines.filter((l) => l.unit === unit);
-  const drawn = mine.slice(0, MAX_LINES).map((line, i) => ({ line, points: pointsOf(line), colour: PALETTE[i], marker: MARKERS[i], dashed: false }));
+  const drawn = mine.flatMap((line) => {
+    const i = styles.get(groupOf(line));
+    return i === undefined ? [] : [{ line, points: pointsOf(line), colour: PALETTE[i], marker: MARKERS[i], dashed: false }];
+  });
   const series: Series[] = total === undefined ? drawn : [{ line: total, points: pointsOf(total), colour: TOTAL_COLOUR, marker: null, dashed: true }, ...drawn];
   if (series.length === 0) return null;
   return { heading, unit, series, hidden: mine.length - drawn.length };
@@ -128,7 +143,7 @@ function renderPanel(panel: Panel, top: number, start: number, x: Ticks, axisTit
   let [lo, hi] = [0, 0];
   for (const s of panel.series) for (const p of s.points) [lo, hi] = [Math.min(lo, p.v), Math.max(hi, p.v)];
   const y = panel.unit === 'bytes' ? byteTicks(lo, hi) : countTicks(lo, hi);
-  const plotTop = top + 28;
+  const plotTop = top + 34;
   const xMax = x.values[x.values.length - 1];
   const [yMin, yMax] = [y.values[0], y.values[y.values.length - 1]];
   const px = (t: number): number => LEFT + (((t - start) / 1000) / xMax) * PLOT_W;
@@ -210,7 +225,7 @@ function legendRows(panel: Panel, top: number): { rows: string[]; bottom: number
     y += ROW;
   }
   if (panel.hidden > 0) {
-    const what = `+${panel.hidden} more ${panel.hidden === 1 ? 'line' : 'lines'} not drawn (the top ${MAX_LINES} are shown)`;
+    const what = `+${panel.hidden} more not drawn (the chart shows the first ${MAX_GROUPS} findings)`;
     rows.push(`<text x="${LEFT + 36}" y="${y}" font-style="italic" fill="#555555">${escapeXml(what)}</text>`);
     y += ROW;
   }
