@@ -84,13 +84,13 @@ export function renderChart(input: ChartInput): string {
   const allPoints = panels.flatMap((p) => p.series.flatMap((s) => s.points));
   const start = allPoints.reduce((m, p) => Math.min(m, p.t), allPoints[0]?.t ?? 0);
   const end = allPoints.reduce((m, p) => Math.max(m, p.t), start);
-  const x = timeTicks((end - start) / 1000);
+  const x = timeAxis(start, end);
   const body: string[] = [];
   let y = 56;
   panels.forEach((panel, i) => {
     const last = i === panels.length - 1;
     const axisTitle = last ? `time since the first snapshot, ${formatTime(start)} (UTC)` : null;
-    const drawn = renderPanel(panel, y, start, x, axisTitle);
+    const drawn = renderPanel(panel, y, x, axisTitle);
     body.push(drawn.svg);
     y += drawn.height;
   });
@@ -138,18 +138,33 @@ function pointsOf(line: ChartLine): Point[] {
   return points.sort((a, b) => a.t - b.t);
 }
 
-function renderPanel(panel: Panel, top: number, start: number, x: Ticks, axisTitle: string | null): { svg: string; height: number } {
+/** Time ticks and where a capture time falls across the plot width. */
+interface TimeAxis {
+  readonly ticks: Ticks;
+  /** Seconds since the first snapshot → x. */
+  readonly sx: (seconds: number) => number;
+  readonly start: number;
+}
+
+function timeAxis(start: number, end: number): TimeAxis {
+  // One snapshot, or all at one instant: a single tick at the centre, not a made-up span with the dots on the y-axis.
+  if (end === start) return { ticks: { step: 0, values: [0], labels: ['0'] }, sx: () => LEFT + PLOT_W / 2, start };
+  const ticks = timeTicks((end - start) / 1000);
+  const xMax = ticks.values[ticks.values.length - 1];
+  return { ticks, sx: (seconds) => LEFT + (seconds / xMax) * PLOT_W, start };
+}
+
+function renderPanel(panel: Panel, top: number, x: TimeAxis, axisTitle: string | null): { svg: string; height: number } {
   // The value axis starts at zero: growth is read against the whole, not against a zoomed-in band.
   let [lo, hi] = [0, 0];
   for (const s of panel.series) for (const p of s.points) [lo, hi] = [Math.min(lo, p.v), Math.max(hi, p.v)];
   const y = panel.unit === 'bytes' ? byteTicks(lo, hi) : countTicks(lo, hi);
   const plotTop = top + 34;
-  const xMax = x.values[x.values.length - 1];
   const [yMin, yMax] = [y.values[0], y.values[y.values.length - 1]];
-  const px = (t: number): number => LEFT + (((t - start) / 1000) / xMax) * PLOT_W;
+  const px = (t: number): number => x.sx((t - x.start) / 1000);
   const py = (v: number): number => plotTop + PLOT_H - ((v - yMin) / (yMax - yMin)) * PLOT_H;
   const out = [`<g class="panel">`, `<text x="${LEFT}" y="${top + 14}" font-size="14" font-weight="bold" fill="#111111">${panel.heading}</text>`];
-  out.push(...grid(x, y, plotTop, (s) => LEFT + (s / xMax) * PLOT_W, py));
+  out.push(...grid(x, y, plotTop, py));
   // Totals first, so the findings are drawn over them.
   for (const s of panel.series) out.push(...seriesShapes(s, px, py));
   let below = plotTop + PLOT_H + 36;
@@ -162,17 +177,18 @@ function renderPanel(panel: Panel, top: number, start: number, x: Ticks, axisTit
   return { svg: out.join('\n'), height: legend.bottom - top + 16 };
 }
 
-function grid(x: Ticks, y: Ticks, plotTop: number, sx: (seconds: number) => number, py: (v: number) => number): string[] {
+function grid(x: TimeAxis, y: Ticks, plotTop: number, py: (v: number) => number): string[] {
+  const sx = x.sx;
   const bottom = plotTop + PLOT_H;
   const out: string[] = [];
   y.values.forEach((v, i) => {
     out.push(`<line x1="${LEFT}" y1="${fmt(py(v))}" x2="${LEFT + PLOT_W}" y2="${fmt(py(v))}" stroke="#e6e6e6" stroke-width="1"/>`);
     out.push(`<text x="${LEFT - 8}" y="${fmt(py(v) + 4)}" text-anchor="end" fill="#333333">${escapeXml(y.labels[i])}</text>`);
   });
-  x.values.forEach((s, i) => {
+  x.ticks.values.forEach((s, i) => {
     out.push(`<line x1="${fmt(sx(s))}" y1="${plotTop}" x2="${fmt(sx(s))}" y2="${bottom}" stroke="#e6e6e6" stroke-width="1"/>`);
     out.push(`<line x1="${fmt(sx(s))}" y1="${bottom}" x2="${fmt(sx(s))}" y2="${bottom + 5}" stroke="#333333" stroke-width="1"/>`);
-    out.push(`<text x="${fmt(sx(s))}" y="${bottom + 18}" text-anchor="middle" fill="#333333">${escapeXml(x.labels[i])}</text>`);
+    out.push(`<text x="${fmt(sx(s))}" y="${bottom + 18}" text-anchor="middle" fill="#333333">${escapeXml(x.ticks.labels[i])}</text>`);
   });
   out.push(`<path d="M${LEFT} ${plotTop}V${bottom}H${LEFT + PLOT_W}" fill="none" stroke="#333333" stroke-width="1"/>`);
   return out;
@@ -221,7 +237,7 @@ function legendRows(panel: Panel, top: number): { rows: string[]; bottom: number
     const label = labelOf(s, panel);
     const shown = cut(label, LABEL_CHARS);
     const full = shown === label ? '' : `<title>${escapeXml(label)}</title>`;
-    rows.push(`<text x="${LEFT + 36}" y="${y}" fill="#111111">${full}${escapeXml(`${shown}  ${range(s.points, panel.unit)}`)}</text>`);
+    rows.push(`<text x="${LEFT + 36}" y="${y}" fill="#111111">${full}${escapeXml(shown)} <tspan dx="4" fill="#555555">${escapeXml(range(s.points, panel.unit))}</tspan></text>`);
     y += ROW;
   }
   if (panel.hidden > 0) {

@@ -288,6 +288,10 @@ t.test('awkward series draw without NaN and stay well-formed', async (t) => {
   t.equal(all(one, 'polyline').length, 0, 'one point: no line, only a dot');
   t.equal(all(one, 'circle').length, 4, 'one point: a dot in each panel and one in each legend');
   t.match(textOf(parseXml(renderChart(cases.huge))), '1000 GiB', 'huge: the top tick covers 1e12 bytes');
+  const instant = parseXml(renderChart(cases['same instant']));
+  const [area] = plotAreas(instant);
+  const xs = all(instant, 'polyline').flatMap((p) => p.attrs.points.split(' ').map((xy) => Number(xy.split(',')[0])));
+  t.same(new Set(xs), new Set([(area.left + area.right) / 2]), 'same instant: the points stand mid-axis, not on the y-axis');
 });
 
 t.test('more than six lines: six drawn, the rest counted in the legend', async (t) => {
