@@ -18,6 +18,9 @@ export { COLLECT_FLAGS, COLLECT_KINDS, collectOptions, type CollectArgs, type Co
 export { CollectError } from './fetch.js';
 export { systemClock, type Clock } from './schedule.js';
 
+/** What collect needs of the CLI's Io: stdout stays unused (a report may follow there with --analyze). */
+export type CollectIo = Pick<Io, 'stdout' | 'stderr' | 'stderrIsTTY'>;
+
 export interface CollectResult {
   /** Every snapshot saved, in capture order: complete, checked files only. */
   readonly files: string[];
@@ -44,7 +47,7 @@ const DEBUG2_WARNING =
   'leakdiff: warning: --debug2: each goroutine?debug=2 dump stops the world while the runtime writes every goroutine\'s stack, for a time that grows with the number of goroutines';
 
 /** Never rejects for a failing service or disk (those are reported on stderr and give exit code 2); only for bugs. */
-export async function runCollect(opts: CollectOptions, io: Io, signal: AbortSignal, clock: Clock = systemClock): Promise<CollectResult> {
+export async function runCollect(opts: CollectOptions, io: CollectIo, signal: AbortSignal, clock: Clock = systemClock): Promise<CollectResult> {
   const start = clock.now();
   const progress = new Progress(io);
   const run: Run = { opts, signal, clock, progress, dir: opts.out ?? defaultOutDir(opts.url, start), files: [], unavailable: new Set() };

@@ -36,7 +36,7 @@ export function dueAt(startMs: number, everyMs: number, round: number): number {
  */
 export class Progress {
   private shown = false;
-  constructor(private readonly io: Io) {}
+  constructor(private readonly io: Pick<Io, 'stderr' | 'stderrIsTTY'>) {}
 
   status(text: string): void {
     if (!this.io.stderrIsTTY) return;
