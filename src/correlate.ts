@@ -130,13 +130,21 @@ function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[]
   return { unit, heap, correlation, bytesPerGoroutine: perUnit, evidence };
 }
 
+/**
+ * What the unit's goroutines belong to: the modules of their third-party frames, the packages of their own
+ * code, and, for goroutines a standard-library package starts (net/http's connection loops), that package.
+ * Standard-library frames elsewhere in a stack (bufio, io, runtime) say nothing about ownership.
+ */
 function unitModules(series: SeriesSet, unit: GoroutineUnit): Set<string> {
   const out = new Set<string>();
   for (const id of unit.groups) {
-    for (const f of series.stacks[id].frames) {
+    const frames = series.stacks[id].frames;
+    for (const f of frames) {
       const fr = series.frames[f];
       if (fr.origin !== 'std') out.add(fr.origin === 'user' ? packageOf(fr.function) : moduleOf(packageOf(fr.function)));
     }
+    const root = series.frames[frames[frames.length - 1] ?? -1];
+    if (root !== undefined && root.origin === 'std' && !root.runtime) out.add(packageOf(root.function));
   }
   return out;
 }
@@ -144,7 +152,8 @@ function unitModules(series: SeriesSet, unit: GoroutineUnit): Set<string> {
 function sharesModule(series: SeriesSet, stack: SiteStack, modules: ReadonlySet<string>): boolean {
   return stack.frames.some((f) => {
     const fr = series.frames[f];
-    return fr.origin !== 'std' && (modules.has(moduleOf(packageOf(fr.function))) || modules.has(packageOf(fr.function)));
+    const pkg = packageOf(fr.function);
+    return fr.origin === 'std' ? modules.has(pkg) : modules.has(moduleOf(pkg)) || modules.has(pkg);
   });
 }
 

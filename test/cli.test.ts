@@ -1,17 +1,17 @@
 // The command as a user and CI meet it: exit codes, one-line errors naming the file, no stack traces,
 // nothing written when a run fails, and output files never over an input.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { leakdiff } from './helpers/cli.js';
+import { leakdiff, scratch } from './helpers/cli.js';
 import { CORPUS, fixture } from './helpers/paths.js';
 
 const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
 const oneLine = (s: string): boolean => s.trim().split('\n').length === 1 && !/\s+at /.test(s);
 
 t.test('a leak exits 1, no leak exits 0, and --fail-on moves the bar', async (t) => {
-  const leak = leakdiff([...pb('grpc-leak'), '--json', '-', '--out', join(mkdtempSync(join(tmpdir(), 'ld-')), 'r.txt')]);
+  const leak = leakdiff([...pb('grpc-leak'), '--json', '-', '--out', join(scratch(t), 'r.md')]);
   t.equal(leak.code, 1, leak.stderr);
   const result = JSON.parse(leak.stdout) as { schemaVersion: number; verdict: string; findings: { culprit: string }[] };
   t.equal(result.schemaVersion, 1);
@@ -35,6 +35,7 @@ t.test('inspect describes files; --json is an array with the documented fields',
 
 interface Bad { readonly name: string; readonly args: () => string[]; readonly message: RegExp }
 const dir = mkdtempSync(join(tmpdir(), 'leakdiff-cli-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, content: string | Buffer): string => {
   const p = join(dir, name);
   writeFileSync(p, content);

@@ -11,6 +11,7 @@ import { findCulprit, userFrame, type Culprit } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, type Confidence } from './confidence.js';
 import { boundedSites, type Bounded } from './bounded.js';
 import { triage, type TriageGroup } from './triage.js';
+import { mergeCulpritless } from './merge.js';
 
 export type { Confidence } from './confidence.js';
 export type FindingKind = 'goroutine-leak' | 'heap-growth' | 'goroutine-and-heap';
@@ -41,10 +42,7 @@ export interface Diagnosis {
 }
 
 export function diagnose(series: SeriesSet, fits: FitSet, links: Correlation): Diagnosis {
-  const findings = [
-    ...links.links.map((l) => fromLink(series, l)),
-    ...heapOnly(series, links.unlinkedHeap),
-  ].sort(byRank);
+  const findings = mergeCulpritless(series, [...links.links.map((l) => fromLink(series, l)), ...heapOnly(series, links.unlinkedHeap)]).sort(byRank);
   const bounded = boundedSites(series, fits, findings);
   const n = Math.max(series.heap?.times.length ?? 0, series.goroutine?.times.length ?? 0);
   const verdict: Verdict = findings.some((f) => f.confidence !== 'low') ? 'leak' : findings.length > 0 || n < 3 ? 'inconclusive' : 'no-leak';
@@ -118,7 +116,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     evidence.push(culprit?.how ?? `no function of the service's own code is in these stacks; they start in ${series.frames[frame].function}`);
     out.push({
       kind: 'heap-growth',
-      title: match?.signature.title ?? 'heap growing without bound',
+      title: match?.signature.title ?? 'Heap growing without bound',
       signature: match?.signature ?? null,
       culprit,
       confidence: confidenceOf(null, heap.fit, match !== undefined),
@@ -141,7 +139,7 @@ function summaryOf(verdict: Verdict, findings: readonly Finding[], n: number): s
   return findings[0].title;
 }
 
-/** The culprit's function as the profile spells it, or null. */
+/** The culprit's function as the profile spells it (closure numbers included), or null. */
 export function culpritName(series: SeriesSet, f: Finding): string | null {
-  return f.culprit === null ? null : series.frames[f.culprit.frame].function;
+  return f.culprit === null ? null : series.frames[f.culprit.frame].rawFunction;
 }

@@ -40,6 +40,14 @@ export interface PlateauRules {
   readonly noiseZ: number;
 }
 
+/**
+ * A levelled-off tail grows at most this fraction of the rise's own rate. A warming cache's tail is flat;
+ * a leak whose last few sampled points happen to bunch up still climbs at a good part of its earlier rate
+ * (seen on real net/http buffer growth: tail at 36% of the head's rate, which the drift allowance alone let
+ * pass as a plateau with three tail points).
+ */
+export const PLATEAU_MAX_TAIL_SLOPE_RATIO = 0.25;
+
 interface Candidate {
   readonly from: number;
   readonly kind: 'curve' | 'step';
@@ -97,6 +105,11 @@ function check(
   const noise = pointNoise(values);
   const tailChange = change(times.slice(c.from), values.slice(c.from));
   if (Math.abs(tailChange) > allowedDrift(c.rise, noise, times.slice(c.from), rules)) return null;
+  if (c.kind === 'curve') {
+    const riseSlope = c.rise / (times[c.from] - times[0]);
+    const tailSlope = tailChange / (times[times.length - 1] - times[c.from]);
+    if (tailSlope > PLATEAU_MAX_TAIL_SLOPE_RATIO * riseSlope) return null;
+  }
   // A step is flat on both sides; a head that climbs into the jump is growth that has not yet stopped.
   const headTimes = times.slice(0, c.from);
   const headChange = change(headTimes, values.slice(0, c.from));

@@ -35,6 +35,8 @@ export interface SiteFrame {
   readonly id: number;
   /** Normalized function name: the frame's identity at function granularity. */
   readonly function: string;
+  /** The name as the profile spells it (first occurrence): `main.(*indexer).submit.func1`. */
+  readonly rawFunction: string;
   /** Normalized file of the first occurrence (display only). */
   readonly file: string;
   /** Line of the first occurrence; exact identity at line granularity. */
@@ -91,7 +93,7 @@ export class Interner {
     let id = this.frameIds.get(key);
     if (id === undefined) {
       id = this.frames.length;
-      this.frames.push({ id, function: name, file: normalizeFile(file), line, runtime: isRuntimeFunction(name), origin: originOf(name, file, this.userModules) });
+      this.frames.push({ id, function: name, rawFunction: fn, file: normalizeFile(file), line, runtime: isRuntimeFunction(name), origin: originOf(name, file, this.userModules) });
       this.frameIds.set(key, id);
     }
     return id;

@@ -13,10 +13,10 @@ export function chartInput(a: Analysis): ChartInput {
   const lines: ChartLine[] = [];
   d.findings.slice(0, TOP).forEach((f, i) => {
     if (f.goroutines !== null && series.goroutine !== null) {
-      lines.push({ label: `#${i + 1} ${f.title}: goroutines`, unit: 'goroutines', timesMs: series.goroutine.timesMs, values: Array.from(f.goroutines.values) });
+      lines.push({ label: `#${i + 1} ${f.title}: goroutines`, group: `#${i + 1}`, unit: 'goroutines', timesMs: series.goroutine.timesMs, values: Array.from(f.goroutines.values) });
     }
     if (f.heap !== null && series.heap !== null) {
-      lines.push({ label: `#${i + 1} ${f.title}: heap in use`, unit: 'bytes', timesMs: series.heap.timesMs, values: Array.from(f.heap.values) });
+      lines.push({ label: `#${i + 1} ${f.title}: heap in use`, group: `#${i + 1}`, unit: 'bytes', timesMs: series.heap.timesMs, values: Array.from(f.heap.values) });
     }
   });
   const total = (k: typeof series.heap, unit: ChartLine['unit'], label: string): ChartLine | undefined =>

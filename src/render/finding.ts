@@ -22,7 +22,7 @@ export function findingSection(a: Analysis, f: Finding, rank: number, opts: Find
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
   const out = [`## ${rank}. ${f.title}`, ''];
   out.push(`**Kind:** ${f.kind} · **confidence:** ${f.confidence}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
-  if (culprit !== null) out.push(`**Fix here:** ${code(culprit.function)}${culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`}`, '');
+  if (culprit !== null) out.push(`**Fix here:** ${code(culprit.rawFunction)}${culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`}`, '');
   else out.push(`**Fix here:** no function of the service's own code is in any profile${f.signature?.whereToLook ? `; look at ${f.signature.whereToLook}` : ''}.`, '');
   out.push(...growthTable(a, f), '');
   out.push(...unitFigures(a, f, opts), '');
@@ -50,7 +50,8 @@ function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
   const out: string[] = [];
   if (f.bytesPerGoroutine !== null && f.goroutines !== null) {
     const groups = f.goroutines.groups.length;
-    out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**, or ${formatBytes(f.bytesPerGoroutine * groups)} per leaked unit of ${groups} goroutines (one of each group).`);
+    const unit = groups > 1 ? `, or ${formatBytes(f.bytesPerGoroutine * groups)} per leaked unit of ${groups} goroutines (one of each group)` : '';
+    out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**${unit}.`);
   }
   const total = a.series.heap?.metrics[0].total;
   if (opts.limitBytes !== null && f.heap !== null && total !== undefined && f.heap.fit.robustSlope > 0) {
