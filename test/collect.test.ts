@@ -1,11 +1,11 @@
 // leakdiff collect against a real HTTP server on loopback that serves the grpc-leak captures in sequence and
 // misbehaves on demand: every fault is reported in one line naming the URL, nothing bad reaches the disk,
 // good snapshots are byte-identical to what was served, and an interrupted run keeps only whole files.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { collectOptions, runCollect, targetUrl, type CollectArgs, type CollectIo, type CollectOptions } from '../src/collect/index.js';
+import { collectOptions, runCollect, systemClock, targetUrl, type Clock, type CollectArgs, type CollectIo, type CollectOptions } from '../src/collect/index.js';
 import { decode } from '../src/decode/index.js';
 import { UsageError } from '../src/errors.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
@@ -199,8 +199,11 @@ t.test('interrupted while waiting for the next round; before any round: exit 2, 
   t.teardown(() => server.close());
   const ac = new AbortController();
   const c = capture();
-  setTimeout(() => ac.abort(), 100);
-  const r = await runCollect(fast(server, { count: '5' }, { everyMs: 60_000 }), c.io, ac.signal);
+  // Ctrl-C as soon as the run starts waiting for round 2: the wait ends at once.
+  const clock: Clock = { now: systemClock.now, sleep: (ms, signal) => (ac.abort(), systemClock.sleep(ms, signal)) };
+  const start = Date.now();
+  const r = await runCollect(fast(server, { count: '5' }, { everyMs: 60_000 }), c.io, ac.signal, clock);
+  t.ok(Date.now() - start < 2000, 'no waiting out the interval');
   t.equal(r.exitCode, 0);
   t.equal(r.files.length, 2);
   checkSaved(t, r.dir, server);
@@ -217,10 +220,15 @@ t.test('a terminal gets a progress line: snapshot n of N, next in ...', async (t
   const server = await PprofServer.start(BODIES);
   t.teardown(() => server.close());
   const c = capture(true);
-  const r = await runCollect(fast(server, { count: '2' }), c.io, new AbortController().signal);
+  // A virtual clock: the 30 s wait passes in no time, one status refresh per second.
+  let elapsed = 0;
+  const clock: Clock = { now: () => 1_790_000_000_000 + elapsed, sleep: async (ms) => void (elapsed += ms) };
+  const r = await runCollect(fast(server, { count: '2' }, { everyMs: 30_000 }), c.io, new AbortController().signal, clock);
   t.equal(r.exitCode, 0);
   t.match(c.stderr(), /\r\x1b\[Ksnapshot 1 of 2: fetching heap/);
-  t.match(c.stderr(), /\r\x1b\[Ksnapshot 1 of 2 taken; next in /);
+  t.match(c.stderr(), /\r\x1b\[Ksnapshot 1 of 2 taken; next in 30 s\r\x1b\[Ksnapshot 1 of 2 taken; next in 29 s/);
+  t.equal(c.stderr().match(/next in/g)?.length, 30, 'refreshed once a second, bounded');
+  t.same(r.files.map((f) => /-\d{8}T\d{6}Z/.exec(f)?.[0]), ['-20260921T141320Z', '-20260921T141320Z', '-20260921T141350Z', '-20260921T141350Z'], 'names carry the clock\'s time');
   t.match(c.stderr(), /\r\x1b\[Kleakdiff: saved 4 files/, 'the status line is cleared before a whole line');
 });
 
@@ -262,6 +270,32 @@ t.test('the service offers credentials in the URL: sent, but never printed', asy
   t.equal(server.seen[0].headers.authorization, `Basic ${Buffer.from('ops:hunter2').toString('base64')}`);
   t.notMatch(c.stderr(), /hunter2/);
   t.match(c.stderr(), new RegExp(`leakdiff: ${server.url}${HEAP}: collect: decode: an HTML page`));
+});
+
+t.test('https: the certificate is verified unless --insecure is given', async (t) => {
+  const server = await PprofServer.start(BODIES, true);
+  t.teardown(() => server.close());
+  const c = capture();
+  const r = await runCollect(fast(server, { kinds: 'heap' }), c.io, new AbortController().signal);
+  t.equal(r.exitCode, 2);
+  t.match(c.stderr(), new RegExp(`leakdiff: ${server.url}${HEAP}: collect: the TLS certificate is not trusted \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); pass --insecure to skip verification deliberately; heap snapshot 1 of 1 not saved\n`));
+  t.equal(server.requests(HEAP), 0, 'nothing asked of an unverified server');
+  const c2 = capture();
+  const r2 = await runCollect(fast(server, { kinds: 'heap', insecure: true }), c2.io, new AbortController().signal);
+  t.equal(r2.exitCode, 0, c2.stderr());
+  checkSaved(t, r2.dir, server);
+});
+
+t.test('--out naming a file: exit 2 before any request', async (t) => {
+  const server = await PprofServer.start(BODIES);
+  t.teardown(() => server.close());
+  const file = join(mkdtempSync(join(tmpdir(), 'leakdiff-collect-')), 'taken');
+  writeFileSync(file, 'not a directory');
+  const c = capture();
+  const r = await runCollect(fast(server, {}, { out: file }), c.io, new AbortController().signal);
+  t.equal(r.exitCode, 2);
+  t.equal(server.seen.length, 0);
+  t.match(c.stderr(), /taken: write: exists and is not a directory; give --out a directory; stopped, nothing saved\n$/);
 });
 
 const BAD_ARGS: readonly (readonly [string, CollectArgs, RegExp])[] = [

@@ -11,7 +11,7 @@ import { formatDuration } from '../units.js';
 import { checkAnswer, type Target } from './check.js';
 import { AbortedError, CollectError, get, shown } from './fetch.js';
 import type { CollectOptions } from './options.js';
-import { defaultOutDir, ensureDir, fileName, saveAtomically } from './save.js';
+import { checkOutDir, defaultOutDir, ensureDir, fileName, saveAtomically } from './save.js';
 import { dueAt, Progress, systemClock, waitUntil, type Clock } from './schedule.js';
 
 export { COLLECT_FLAGS, COLLECT_KINDS, collectOptions, type CollectArgs, type CollectKind, type CollectOptions } from './options.js';
@@ -54,6 +54,7 @@ export async function runCollect(opts: CollectOptions, io: CollectIo, signal: Ab
   if (opts.debug2) progress.line(DEBUG2_WARNING);
   let complete = 0;
   try {
+    checkOutDir(run.dir);
     for (let round = 1; round <= opts.count && !signal.aborted; round++) {
       await waitUntil(dueAt(start, opts.everyMs, round), clock, signal, progress, `snapshot ${round - 1} of ${opts.count} taken`);
       if (signal.aborted) break;
@@ -61,7 +62,8 @@ export async function runCollect(opts: CollectOptions, io: CollectIo, signal: Ab
     }
   } catch (err) {
     if (!(err instanceof LeakdiffError)) throw err;
-    progress.line(`leakdiff: ${err.message}; stopped, keeping the ${run.files.length} files saved in ${run.dir}`);
+    const kept = run.files.length === 0 ? 'nothing saved' : `kept the ${run.files.length} files saved in ${run.dir}`;
+    progress.line(`leakdiff: ${err.message}; stopped, ${kept}`);
     return { files: run.files, exitCode: 2, dir: run.dir };
   }
   return summary(run, complete);

@@ -26,12 +26,15 @@ export function fileName(target: Target, round: number, rounds: number, timeMs: 
   return `${target.kind}-${seq}-${stamp(timeMs)}${target.debug2 ? '.debug2.txt' : '.pb.gz'}`;
 }
 
+/** Before the first request: an --out that cannot be a directory is said at once, not after a round. */
+export function checkOutDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new FileError(dir, 'write', 'exists and is not a directory; give --out a directory');
+}
+
 /** Creates the directory on the first save, so a run that saves nothing leaves nothing behind. */
 export function ensureDir(dir: string): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new FileError(dir, 'write', 'exists and is not a directory; give --out a directory');
-    return;
-  }
+  checkOutDir(dir);
+  if (existsSync(dir)) return;
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {

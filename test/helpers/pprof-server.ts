@@ -4,7 +4,32 @@
 // every complete profile it served, so tests can compare saved files byte for byte.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
+/**
+ * A self-signed certificate for 127.0.0.1 (P-256, valid 2026 to 2126) and its key, made for these tests
+ * only with `openssl req -x509 -newkey ec -nodes -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1`:
+ * it guards nothing, and lets a test see that https is verified unless --insecure is given.
+ */
+export const TEST_TLS = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIG5lGWNouWFHPsYU
+9WC6iSrb0YwD3STv6blH/2VgRfuhRANCAARVZ/WcYGD0Ns0tpobSwDU5+io5DKpP
+5GCxOMMyByD/8qrQCXhSlNymJVv+AKT24PXDDKjAu7V0Dx6nZJqCNIVI
+-----END PRIVATE KEY-----`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBjzCCATagAwIBAgIUOvWaRfeNGT2YudthBQHB00pQADUwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyNjAyNDczNloYDzIxMjYxMTAy
+MDI0NzM2WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARVZ/WcYGD0Ns0tpobSwDU5+io5DKpP5GCxOMMyByD/8qrQCXhSlNym
+JVv+AKT24PXDDKjAu7V0Dx6nZJqCNIVIo2QwYjAdBgNVHQ4EFgQU8Ylwj5o+lriH
+9sY8De+zQqZMVdEwHwYDVR0jBBgwFoAU8Ylwj5o+lriH9sY8De+zQqZMVdEwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
+IDL+ZqUogYC7EZjGEfdI3QBxI8pOWe1GwjOINOsprN/BAiA0NBJuGDxM7AD8byrG
+yXh2MXbv/ZybLnVnP7jkUnU6dA==
+-----END CERTIFICATE-----`,
+};
 
 export type Fault =
   /** An error status with a body, as a proxy or the Go mux answers (404 page not found, 502 Bad Gateway). */
@@ -44,12 +69,17 @@ export class PprofServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: Server;
 
-  private constructor(private readonly bodies: ReadonlyMap<string, readonly Buffer[]>) {
-    this.server = createServer((req, res) => this.handle(req, res));
+  private constructor(
+    private readonly bodies: ReadonlyMap<string, readonly Buffer[]>,
+    private readonly tls: boolean,
+  ) {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.handle(req, res);
+    this.server = tls ? createTlsServer(TEST_TLS, handler) : createServer(handler);
   }
 
-  static async start(bodies: ReadonlyMap<string, readonly Buffer[]>): Promise<PprofServer> {
-    const s = new PprofServer(bodies);
+  /** Listens on 127.0.0.1 only, on a free port; https with the self-signed TEST_TLS when `tls`. */
+  static async start(bodies: ReadonlyMap<string, readonly Buffer[]>, tls = false): Promise<PprofServer> {
+    const s = new PprofServer(bodies, tls);
     await new Promise<void>((resolve, reject) => {
       s.server.once('error', reject);
       s.server.listen(0, '127.0.0.1', () => resolve());
@@ -58,7 +88,7 @@ export class PprofServer {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** The next requests on `route` get these faults, one per request, before answers are normal again. */
