@@ -55,10 +55,10 @@ export interface CollectOptions {
   readonly limits: Limits;
 }
 
+/** No flag is `array: true`: a greedy array would swallow the URL after it; repeating a flag makes the array. */
 export interface CollectFlag {
   readonly name: string;
   readonly type: 'string' | 'boolean';
-  readonly array?: boolean;
   readonly default?: string | boolean;
   readonly describe: string;
 }
@@ -73,7 +73,7 @@ export const COLLECT_FLAGS: readonly CollectFlag[] = [
   { name: 'debug2', type: 'boolean', default: false, describe: 'also save goroutine?debug=2 dumps (they stop the world while written)' },
   { name: 'gc', type: 'boolean', default: false, describe: 'run a GC before each heap and allocs snapshot (?gc=1)' },
   { name: 'path-prefix', type: 'string', default: '/debug/pprof', describe: 'where the service mounts net/http/pprof' },
-  { name: 'header', type: 'string', array: true, describe: "request header 'Name: value', repeatable (for auth)" },
+  { name: 'header', type: 'string', describe: "request header 'Name: value', repeatable (for auth)" },
   { name: 'insecure', type: 'boolean', default: false, describe: 'https: do not verify the TLS certificate' },
   { name: 'timeout', type: 'string', default: '20s', describe: 'time limit per request; 3 tries with backoff' },
 ];
