@@ -10,7 +10,8 @@ import { hideBin } from 'yargs/helpers';
 import { runInspect } from './commands/inspect.js';
 import { LeakdiffError, UsageError } from './errors.js';
 import { LIMIT_OPTIONS, limitsFrom } from './options.js';
-import { analyzeCommand, ANALYZE_EXAMPLES } from './commands/analyze-cli.js';
+import { analyzeCommand, ANALYZE_EXAMPLES, type AnalyzeArgs } from './commands/analyze-cli.js';
+import { COLLECT_FLAGS, collectOptions, runCollect, type CollectArgs } from './collect/index.js';
 
 /** What the parse decided to run; executed, and awaited, after yargs returns. */
 type Job = () => number | Promise<number>;
@@ -88,6 +89,21 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
       },
       (args) => setJob(() => analyzeCommand(args, limitsFrom(args), io)),
     )
+    .command(
+      'collect <url>',
+      'capture a series of heap and goroutine snapshots from a live /debug/pprof endpoint',
+      (y) => {
+        let out = withLimits(y).positional('url', { type: 'string', demandOption: true, describe: 'the service, e.g. http://127.0.0.1:6060' });
+        // No `array: true` on --header: yargs would swallow the URL after it; a repeated flag is an array anyway.
+        for (const f of COLLECT_FLAGS) out = out.option(f.name, { type: f.type, default: f.default, describe: f.describe });
+        return out
+          .option('analyze', { type: 'boolean', default: false, describe: 'analyze the saved series when collection ends' })
+          .example('leakdiff collect http://127.0.0.1:6060 --every 30s --count 10', 'ten rounds of heap and goroutine snapshots, 30 s apart')
+          .example('leakdiff collect http://127.0.0.1:6060 --every 1m --duration 15m --analyze', 'collect for a quarter of an hour, then diagnose')
+          .example("leakdiff collect https://svc:8443 --header 'Authorization: Bearer $TOKEN' --path-prefix /admin/pprof", 'pprof behind auth, mounted elsewhere');
+      },
+      (args) => setJob(() => collectCommand(args as unknown as CollectArgs & { analyze: boolean }, limitsFrom(args), io)),
+    )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces for errors' })
     .demandCommand(1, 'give snapshots to analyze (leakdiff snap1 snap2 ...) or a command')
     .strict()
@@ -101,6 +117,22 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
+}
+
+/** Collection runs until done or Ctrl-C; the first SIGINT stops it cleanly, a second gets Node's default. */
+async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: ReturnType<typeof limitsFrom>, io: Io): Promise<number> {
+  const opts = collectOptions(args, limits);
+  const ac = new AbortController();
+  const onInt = (): void => ac.abort();
+  process.once('SIGINT', onInt);
+  try {
+    const r = await runCollect(opts, io, ac.signal);
+    if (r.exitCode !== 0 || !args.analyze) return r.exitCode;
+    const analyzeArgs: AnalyzeArgs = { snapshots: r.files, 'fail-on': 'medium', granularity: 'functions', redact: false, color: true, quiet: false };
+    return await analyzeCommand(analyzeArgs, limits, io);
+  } finally {
+    process.off('SIGINT', onInt);
+  }
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
