@@ -57,7 +57,7 @@ const enum Tag {
 }
 
 /** Profile fields 1-15 with their wire types: a field we know with another wire type is corruption. */
-const KNOWN_WIRE_TYPES: Readonly<Record<number, number>> = {
+export const KNOWN_WIRE_TYPES: Readonly<Record<number, number>> = {
   1: LEN, 2: LEN, 3: LEN, 4: LEN, 5: LEN, 6: LEN, 7: VARINT, 8: VARINT, 9: VARINT, 10: VARINT,
   11: LEN, 12: VARINT, 13: -1, 14: VARINT, 15: VARINT,
 };
@@ -252,7 +252,7 @@ function readFunction(w: Wire, offset: number): RawFunction {
 }
 
 /** Fields of the nested messages with their wire types (every one of them a varint but these). */
-const NESTED_FIELDS: Readonly<Record<string, Readonly<Record<number, number>>>> = {
+export const NESTED_FIELDS: Readonly<Record<string, Readonly<Record<number, number>>>> = {
   ValueType: { 1: VARINT, 2: VARINT },
   Sample: { 3: LEN },
   Label: { 1: VARINT, 2: VARINT, 3: VARINT, 4: VARINT },
