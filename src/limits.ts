@@ -1,6 +1,8 @@
 // Resource limits for decoding untrusted input. Each default sits well above what real Go services write
-// (the production-scale bench series peaks at 5.5 MB raw, 106k samples, 3.3k locations, 25 frames, and a
-// 64 MiB debug=2 dump) so only hostile or broken input reaches them; each can be raised from the CLI.
+// (the production-scale bench series peaks at 5.5 MB raw protobuf, a 125 MB heap debug=1 text, 106k samples,
+// 3.3k locations, 25 frames, and a 64 MiB debug=2 dump, where the runtime cuts it) so only hostile or broken
+// input reaches them, and memory stays bounded by them (a gzip bomb stops at 256 MiB, not at 1.5 GB);
+// each can be raised from the CLI.
 
 export interface Limits {
   /** Bytes a gzip member may inflate to; checked while inflating, so a bomb stops at the cap. */
@@ -18,7 +20,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxInflatedBytes: 1024 * 1024 * 1024,
+  maxInflatedBytes: 256 * 1024 * 1024,
   maxSamples: 5_000_000,
   maxLocations: 5_000_000,
   maxStrings: 10_000_000,
