@@ -1,0 +1,283 @@
+// Go's `goroutine?debug=2` (runtime.Stack of all goroutines) and the same tracebacks in crash, panic and
+// SIGQUIT output (runtime/traceback.go). One goroutine:
+//
+//	goroutine 21 [chan receive, 5 minutes]:
+//	main.recv(...)
+//		/src/app/main.go:53
+//	main.blockRecv(0xc000012345)
+//		/src/app/main.go:56 +0x27
+//	created by main.spawnBlocked
+//		/src/app/main.go:119 +0x48
+//	<blank>
+//
+// Goroutines with the same state, stack (function, file, line per frame), creator and thread lock are one
+// sample whose value is their number; argument words, ids and +0x offsets carry no identity. Crash output
+// around the goroutines (`panic: ...`, `SIGQUIT: quit`, `runtime stack:` sections, register dumps,
+// `exit status 2`) is skipped: only a goroutine header starts reading, and a line that cannot continue a
+// goroutine ends it. The state machine is line-oriented, as in panicparse; frame and file lines (nearly all
+// of a dump) are recognised with character tests, the rarer lines with the regexes below.
+
+import { LimitError } from '../errors.js';
+import { LIMIT_FLAGS, type Limits } from '../limits.js';
+import type { Snapshot } from '../model.js';
+import { SnapshotBuilder } from './builder.js';
+import { GoroutineGroups } from './goroutine-groups.js';
+import { LineCursor, type Sniff, malformedLine } from './text-lines.js';
+
+// goroutine 21 [chan receive, 5 minutes, locked to thread]:
+// goroutine 1 gp=0xc000002380 m=0 mp=0x5a1b40 [running]:        (Go 1.23+, GOTRACEBACK=system and crashes)
+// goroutine 7 gp=0xc000007880 m=nil [select]:
+const GOROUTINE_HEADER = /^goroutine (\d+)(?: gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?)? \[(.*)\]:$/;
+
+// The same, anywhere in the first KiB of a file, for the sniffer (crash output has a prelude).
+const GOROUTINE_HEADER_IN_HEAD = /^goroutine \d+(?: gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?)? \[.*\]:\r?$/m;
+
+// created by main.spawnBlocked
+// created by main.spawnBlocked in goroutine 1                   (Go 1.21+)
+const CREATED_BY = /^created by (\S+)(?: in goroutine (\d+))?$/;
+
+// ...additional frames elided...
+// ...52 frames elided...                                         (Go 1.21+: between the innermost and outermost 50)
+const ELIDED = /^\.\.\.(?:additional|\d+) frames elided\.\.\.$/;
+
+// [originating from goroutine 17]:                              (GODEBUG=tracebackancestors=N)
+const ANCESTOR = /^\[originating from goroutine \d+\]:$/;
+
+// 	goroutine running on other thread; stack unavailable          (crash output)
+const STACK_UNAVAILABLE = 'stack unavailable';
+
+/** runtime/pprof writeGoroutineStacks gives up growing its buffer at 64 MiB and writes what it has. */
+export const DUMP_CAP_BYTES = 64 << 20;
+
+const TAB = 9;
+const CLOSE_PAREN = 41;
+
+export function sniffGoroutineDump(head: string): Sniff {
+  return GOROUTINE_HEADER_IN_HEAD.test(head) ? 'my format' : 'not my format';
+}
+
+const enum State {
+  /** Before the first goroutine, or after one ended: prelude and trailers, skipped. */
+  Outside,
+  /** Inside a goroutine: frames, created by, elisions, ancestors, until a blank line. */
+  Stack,
+}
+
+/** Why reading stopped before the text did, or null when the dump is complete. */
+type Cut = null | 'mid-line' | 'mid-goroutine';
+
+export function parseGoroutineDump(source: string, text: string, limits: Limits): Snapshot {
+  const builder = new SnapshotBuilder(
+    { source, form: 'goroutine-dump', kind: 'goroutine', sampleTypes: [{ type: 'goroutine', unit: 'count' }], period: { type: { type: 'goroutine', unit: 'count' }, value: 1 } },
+    limits,
+  );
+  const reader = new DumpReader(source, text, limits, builder);
+  const cut = reader.read();
+  const atCap = isAtCap(text);
+  // A goroutine is kept only when its end was seen: a blank line after it, or the end of a dump that was not
+  // cut. When the dump was cut, the goroutine being read is dropped, even if its lines so far were whole:
+  // its remaining frames (and its creator) are unknown, and a partial stack would form a group of its own.
+  if (cut === null && !atCap) reader.endGoroutine();
+  const groups = reader.groups;
+  if (groups.goroutines === 0 && cut === null && !atCap) {
+    throw malformedLine(source, reader.cursor, 'no complete goroutine (goroutine N [state]: followed by its frames) in the dump');
+  }
+  if (cut !== null || atCap) builder.truncated(truncationReason(cut, atCap, groups.goroutines), groups.goroutines);
+  groups.addSamples(builder);
+  return builder.build();
+}
+
+/** A file of exactly 64 MiB is a dump the runtime stopped writing, even when the cut fell on a line end. */
+function isAtCap(text: string): boolean {
+  if (text.length > DUMP_CAP_BYTES || text.length * 3 < DUMP_CAP_BYTES) return false;
+  return Buffer.byteLength(text, 'utf8') === DUMP_CAP_BYTES;
+}
+
+function truncationReason(cut: Cut, atCap: boolean, goroutines: number): string {
+  const why = atCap
+    ? 'the dump is exactly 64 MiB, where the Go runtime stops writing goroutine?debug=2'
+    : cut === 'mid-line'
+      ? 'the dump ends mid-line'
+      : 'the dump ends in the middle of a goroutine';
+  return `${why}: read ${goroutines} complete goroutines, dropped the one that was cut; goroutines after the cut are missing`;
+}
+
+class DumpReader {
+  readonly cursor: LineCursor;
+  readonly groups: GoroutineGroups;
+  private state = State.Outside;
+  /** The goroutine being read, -1 when none (or one being skipped: goroutine 0, a repeat). */
+  private id = -1;
+  private header = '';
+  private inAncestors = false;
+  /** Lines read after the current goroutine's header. */
+  private bodyLines = 0;
+  private readonly seen = new Set<number>();
+  private elidedGoroutines = 0;
+  private unavailableStacks = 0;
+
+  constructor(
+    private readonly source: string,
+    text: string,
+    private readonly limits: Limits,
+    private readonly builder: SnapshotBuilder,
+  ) {
+    this.cursor = new LineCursor(text, source, limits.maxLineLength);
+    this.groups = new GoroutineGroups(limits.maxStackDepth, source);
+  }
+
+  /** Read every line; says whether (and how) the text was cut before the current goroutine ended. */
+  read(): Cut {
+    const cursor = this.cursor;
+    while (cursor.next()) {
+      if (cursor.unterminated) return 'mid-line';
+      if (this.state === State.Outside) {
+        this.outside(cursor.line);
+      } else if (!this.stackLine(cursor.line)) {
+        return cursor.unterminated ? 'mid-line' : 'mid-goroutine';
+      }
+    }
+    this.warnings();
+    // The runtime follows every header with at least one line, so a header at the very end was cut after.
+    return this.state === State.Stack && this.bodyLines === 0 ? 'mid-goroutine' : null;
+  }
+
+  private outside(line: string): void {
+    if (line.startsWith('goroutine ')) this.startGoroutine(line);
+  }
+
+  /** One line inside a goroutine; false when the text ended where a file line had to follow. */
+  private stackLine(line: string): boolean {
+    this.bodyLines++;
+    if (line.length === 0) {
+      this.endGoroutine();
+    } else if (line.charCodeAt(line.length - 1) === CLOSE_PAREN && line.indexOf('(') > 0) {
+      return this.frame(line);
+    } else if (line.charCodeAt(0) === TAB) {
+      this.tabLine(line);
+    } else if (line.startsWith('created by ')) {
+      return this.createdBy(line);
+    } else if (line.startsWith('...') && ELIDED.test(line)) {
+      if (!this.inAncestors && this.id > 0) this.elidedGoroutines++;
+    } else if (line.startsWith('[originating from goroutine ') && ANCESTOR.test(line)) {
+      // Ancestor tracebacks say where the goroutine's creators were; they are not its own stack.
+      this.inAncestors = true;
+    } else if (line.startsWith('goroutine ') && line.endsWith(']:')) {
+      this.endGoroutine();
+      this.startGoroutine(line);
+    } else {
+      // Not a line a goroutine continues with: crash output after it (`exit status 2`, registers).
+      this.endGoroutine();
+    }
+    return true;
+  }
+
+  private startGoroutine(line: string): void {
+    const m = GOROUTINE_HEADER.exec(line);
+    if (m === null) {
+      if (line.endsWith(']:')) throw malformedLine(this.source, this.cursor, 'not a goroutine header (goroutine N [state]:)');
+      return; // prose that happens to start with "goroutine" in a crash prelude
+    }
+    const id = Number(m[1]);
+    this.state = State.Stack;
+    this.inAncestors = false;
+    // goroutine 0 is an M's system stack, which crash output prints for every thread; and a crash dump
+    // can print the same goroutine twice (once as the one that crashed). Neither is another goroutine.
+    this.id = id === 0 || this.seen.has(id) ? -1 : id;
+    if (this.id < 0) return;
+    this.seen.add(id);
+    this.header = m[2];
+    this.groups.begin();
+    this.bodyLines = 0;
+  }
+
+  /** `pkg.fn(args)` and, on the next line, `\tfile:line +0xoff`; false when the text ends between them. */
+  private frame(line: string): boolean {
+    const fileLine = this.nextFileLine();
+    if (fileLine === null) return false;
+    if (this.id < 0 || this.inAncestors) return true;
+    // Argument words never contain '(', so the last one opens the argument list; `(...)` marks a call
+    // the compiler inlined into the frame after it.
+    const func = line.slice(0, line.lastIndexOf('('));
+    this.groups.frame(this.builder, func, this.fileOf(fileLine), this.lineOf(fileLine), line.endsWith('(...)'));
+    return true;
+  }
+
+  private createdBy(line: string): boolean {
+    const m = CREATED_BY.exec(line);
+    if (m === null) throw malformedLine(this.source, this.cursor, 'not a created-by line (created by pkg.fn [in goroutine N])');
+    const fileLine = this.nextFileLine();
+    if (fileLine === null) return false;
+    if (this.id > 0 && !this.inAncestors) {
+      const creator = this.builder.frame(m[1], this.fileOf(fileLine), this.lineOf(fileLine));
+      this.groups.creator(creator, m[2] === undefined ? -1 : Number(m[2]));
+    }
+    return true;
+  }
+
+  /** A tab line where a frame was expected: crash output's "stack unavailable", or damage. */
+  private tabLine(line: string): void {
+    if (!line.includes(STACK_UNAVAILABLE)) throw malformedLine(this.source, this.cursor, 'a file line without the function line before it');
+    if (this.id > 0) this.unavailableStacks++;
+  }
+
+  /** The line after a function or created-by line, which must be its file line; null at a cut. */
+  private nextFileLine(): string | null {
+    const cursor = this.cursor;
+    if (!cursor.next() || cursor.unterminated) return null;
+    const line = cursor.line;
+    if (line.charCodeAt(0) !== TAB || this.colonOf(line) < 0) {
+      throw malformedLine(this.source, cursor, 'not a file line (\\tpath/file.go:N +0xoff) after a function line');
+    }
+    return line;
+  }
+
+  /**
+   * The colon before the line number in `\t/src/app/main.go:56 +0x27 fp=0x.. sp=0x.. pc=0x..`, or -1. The
+   * suffixes hold no colon, so the last one is it (a Windows path's `C:` comes before).
+   */
+  private colonOf(line: string): number {
+    const colon = line.lastIndexOf(':');
+    if (colon < 1) return -1;
+    const after = line.charCodeAt(colon + 1);
+    if (after < 48 || after > 57) return -1;
+    let end = colon + 2;
+    while (end < line.length && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
+    return end === line.length || line.charCodeAt(end) === 32 ? colon : -1;
+  }
+
+  private fileOf(fileLine: string): string {
+    return fileLine.slice(1, fileLine.lastIndexOf(':'));
+  }
+
+  private lineOf(fileLine: string): number {
+    let n = 0;
+    for (let i = fileLine.lastIndexOf(':') + 1; i < fileLine.length; i++) {
+      const d = fileLine.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+
+  /** Close the goroutine being read (if any) into its group. */
+  endGoroutine(): void {
+    if (this.state === State.Stack && this.id > 0) {
+      if (this.groups.goroutines >= this.limits.maxSamples) {
+        throw new LimitError(this.source, 'decode', `more than ${this.limits.maxSamples} goroutines; raise ${LIMIT_FLAGS.maxSamples} if this dump is genuine`, { line: this.cursor.lineNo });
+      }
+      this.groups.end(this.id, this.header);
+    }
+    this.state = State.Outside;
+    this.id = -1;
+  }
+
+  private warnings(): void {
+    if (this.elidedGoroutines > 0) {
+      this.builder.warn(`${this.elidedGoroutines} goroutines had stacks too deep for the runtime to print whole (frames elided): their stacks are incomplete`);
+    }
+    if (this.unavailableStacks > 0) {
+      this.builder.warn(`${this.unavailableStacks} goroutines were running on another thread and have no stack in the dump`);
+    }
+  }
+}

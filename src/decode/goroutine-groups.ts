@@ -1,0 +1,136 @@
+// Groups the goroutines of a dump into samples. Two goroutines are one sample when they have the same state
+// (wait reason), the same stack (function, file, line and inlining of every frame, leaf first), the same
+// creator frame and the same thread lock; ids, argument words, +0x offsets and wait minutes are no part of it.
+// The creator is part of the key because GoroutineGroupInfo names one creator per group; the lock because a
+// goroutine locked to its thread also holds an OS thread, which is a different leak.
+
+import { LimitError } from '../errors.js';
+import { LIMIT_FLAGS } from '../limits.js';
+import type { Frame, GoroutineGroupInfo } from '../model.js';
+import type { SnapshotBuilder } from './builder.js';
+
+// 5 minutes      (one of the comma-separated parts inside a header's brackets: [chan receive, 5 minutes])
+const WAIT_MINUTES = /^(\d+) minutes$/;
+
+// locked to thread
+const LOCKED = 'locked to thread';
+
+// The runtime appends ` (scan)` to the state of a goroutine the GC is scanning at that moment.
+const SCAN_SUFFIX = ' (scan)';
+
+/** Example ids kept per group, for evidence only. */
+const EXAMPLE_IDS = 5;
+
+interface Group {
+  readonly stack: readonly number[];
+  readonly state: string;
+  readonly locked: boolean;
+  readonly creator: number;
+  readonly creatorGoroutine: number;
+  readonly ids: number[];
+  count: number;
+  minutesMin: number;
+  minutesMax: number;
+}
+
+/** What the brackets of `goroutine 21 [chan receive, 5 minutes, locked to thread]:` say. */
+interface HeaderFacts {
+  readonly state: string;
+  readonly minutes: number;
+  readonly locked: boolean;
+}
+
+/** Parts the runtime may add that are not listed here (Go 1.24's synctest bubble) are ignored. */
+function headerFacts(bracketed: string): HeaderFacts {
+  const parts = bracketed.split(', ');
+  let minutes = 0;
+  let locked = false;
+  for (let i = 1; i < parts.length; i++) {
+    const m = WAIT_MINUTES.exec(parts[i]);
+    if (m !== null) minutes = Number(m[1]);
+    else if (parts[i] === LOCKED) locked = true;
+  }
+  const state = parts[0].endsWith(SCAN_SUFFIX) ? parts[0].slice(0, -SCAN_SUFFIX.length) : parts[0];
+  return { state, minutes, locked };
+}
+
+export class GoroutineGroups {
+  /** Goroutines grouped so far. */
+  goroutines = 0;
+  private readonly groups = new Map<string, Group>();
+  private readonly frames: number[] = [];
+  private creatorFrame = -1;
+  private creatorGoroutine = -1;
+
+  constructor(
+    private readonly maxStackDepth: number,
+    private readonly source: string,
+  ) {}
+
+  /** Start collecting a new goroutine's frames. */
+  begin(): void {
+    this.frames.length = 0;
+    this.creatorFrame = -1;
+    this.creatorGoroutine = -1;
+  }
+
+  /** The number of frames of the goroutine being collected. */
+  get depth(): number {
+    return this.frames.length;
+  }
+
+  frame(builder: SnapshotBuilder, func: string, file: string, line: number, inlined: boolean): void {
+    if (this.frames.length >= this.maxStackDepth) {
+      throw new LimitError(this.source, 'decode', `a goroutine's stack exceeds ${this.maxStackDepth} frames; raise ${LIMIT_FLAGS.maxStackDepth} if this dump is genuine`);
+    }
+    this.frames.push(builder.frame(func, file, line, inlined));
+  }
+
+  creator(frame: number, creatorGoroutine: number): void {
+    this.creatorFrame = frame;
+    this.creatorGoroutine = creatorGoroutine;
+  }
+
+  /** File the collected goroutine into its group. `bracketed` is what its header says between [ and ]. */
+  end(id: number, bracketed: string): void {
+    const facts = headerFacts(bracketed);
+    const key = `${facts.state}\n${facts.locked ? 1 : 0}\n${this.creatorFrame}\n${this.frames.join(',')}`;
+    let group = this.groups.get(key);
+    if (group === undefined) {
+      group = {
+        stack: this.frames.slice(),
+        state: facts.state,
+        locked: facts.locked,
+        creator: this.creatorFrame,
+        creatorGoroutine: this.creatorGoroutine,
+        ids: [],
+        count: 0,
+        minutesMin: facts.minutes,
+        minutesMax: facts.minutes,
+      };
+      this.groups.set(key, group);
+    }
+    group.count++;
+    if (group.ids.length < EXAMPLE_IDS) group.ids.push(id);
+    if (facts.minutes < group.minutesMin) group.minutesMin = facts.minutes;
+    if (facts.minutes > group.minutesMax) group.minutesMax = facts.minutes;
+    this.goroutines++;
+  }
+
+  /** One sample per group, in the order each group was first seen. */
+  addSamples(builder: SnapshotBuilder): void {
+    for (const group of this.groups.values()) {
+      const creator: Frame | null = group.creator < 0 ? null : builder.frameAt(group.creator);
+      const info: GoroutineGroupInfo = {
+        state: group.state,
+        waitMinutesMin: group.minutesMin,
+        waitMinutesMax: group.minutesMax,
+        lockedToThread: group.locked,
+        creator,
+        creatorGoroutine: group.creatorGoroutine,
+        exampleIds: group.ids,
+      };
+      builder.addSample(group.stack, [group.count], { info });
+    }
+  }
+}

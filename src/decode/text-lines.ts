@@ -1,0 +1,103 @@
+// Line-by-line reading of Go's text profile forms, shared by the heap, goroutine and dump parsers.
+// Production text forms run to 125 MB, so the cursor scans the one string with indexOf('\n') and hands out
+// one line at a time; nothing builds an array of lines.
+
+import { LimitError, MalformedError, quote } from '../errors.js';
+import { LIMIT_FLAGS } from '../limits.js';
+
+/** A sniffer's answer, as in pprof's ParseData: only "not my format" lets the next parser try. */
+export type Sniff = 'my format' | 'not my format';
+
+const CR = 13;
+const BOM = 0xfeff;
+
+export class LineCursor {
+  /** The current line, without its '\n' (or a trailing '\r', for files that passed through Windows tools). */
+  line = '';
+  /** 1-based number of the current line; 0 before the first next(). */
+  lineNo = 0;
+  /** True when the current line is the last one and no '\n' ended it: the text was cut mid-line. */
+  unterminated = false;
+  private pos: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly source: string,
+    private readonly maxLineLength: number,
+  ) {
+    // A UTF-8 byte order mark decodes to U+FEFF; editors add it, Go never writes it.
+    this.pos = text.charCodeAt(0) === BOM ? 1 : 0;
+  }
+
+  /** Advance to the next line; false at the end of the text. */
+  next(): boolean {
+    const text = this.text;
+    if (this.pos >= text.length) return false;
+    let end = text.indexOf('\n', this.pos);
+    this.unterminated = end < 0;
+    if (end < 0) end = text.length;
+    this.lineNo++;
+    if (end - this.pos > this.maxLineLength) {
+      throw new LimitError(
+        this.source,
+        'decode',
+        `line longer than ${this.maxLineLength} characters: ${quote(text.slice(this.pos, this.pos + 40))}; raise ${LIMIT_FLAGS.maxLineLength} if this profile is genuine`,
+        { line: this.lineNo },
+      );
+    }
+    const stop = end > this.pos && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+    this.line = text.slice(this.pos, stop);
+    this.pos = end + 1;
+    return true;
+  }
+
+  /** The line after the current one, without moving (for "is this followed by a file line?"). */
+  peek(): string | null {
+    const text = this.text;
+    if (this.pos >= text.length) return null;
+    const end = text.indexOf('\n', this.pos);
+    return text.slice(this.pos, end < 0 ? text.length : end);
+  }
+
+  /** True when the current line is the last line of the text. */
+  atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
+}
+
+/** The first line that is not blank, for sniffers (which see only the first few KiB). */
+export function firstLine(head: string): string {
+  let pos = head.charCodeAt(0) === BOM ? 1 : 0;
+  for (;;) {
+    let end = head.indexOf('\n', pos);
+    if (end < 0) end = head.length;
+    const line = head.slice(pos, end).trim();
+    if (line !== '' || end >= head.length) return line;
+    pos = end + 1;
+  }
+}
+
+/**
+ * A decimal count or size from a text profile. Go writes int64; past 2^53 a number would silently round, so
+ * such a value is refused like any other non-number: NaN when `digits` is not a count leakdiff can hold exactly.
+ */
+export function parseCount(digits: string): number {
+  if (digits.length === 0 || digits.length > 16) return Number.NaN;
+  let n = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return Number.isSafeInteger(n) ? n : Number.NaN;
+}
+
+/** A clause for error messages about the last line when no newline ended it: the likely cause is a cut. */
+export function cutShort(cursor: LineCursor): string {
+  return cursor.unterminated ? ' (the file ends mid-line: it was probably cut short)' : '';
+}
+
+/** "My format, but broken" at the cursor's line, quoting it. */
+export function malformedLine(source: string, cursor: LineCursor, what: string): MalformedError {
+  return new MalformedError(source, 'decode', `${what}: ${quote(cursor.line)}${cutShort(cursor)}`, { line: cursor.lineNo });
+}
