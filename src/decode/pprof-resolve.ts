@@ -89,14 +89,31 @@ function checkIds(rs: Resolver, items: readonly { id: number; offset: number }[]
   }
 }
 
+/**
+ * Location id → frame indices, innermost inlined call first. Go numbers locations 1..n, so a dense array
+ * indexed by id serves the million lookups of a large profile; sparse ids from other writers use the map.
+ */
+class LocationTable {
+  private readonly dense: (number[] | undefined)[] = [];
+  private readonly sparse = new Map<number, number[]>();
+  constructor(private readonly denseLimit: number) {}
+  set(id: number, frames: number[]): void {
+    if (id < this.denseLimit) this.dense[id] = frames;
+    else this.sparse.set(id, frames);
+  }
+  get(id: number): number[] | undefined {
+    return id < this.denseLimit ? this.dense[id] : this.sparse.get(id);
+  }
+}
+
 /** Each location id maps to its frame indices, innermost inlined call first. */
-function resolveLocations(rs: Resolver, b: SnapshotBuilder, raw: RawProfile): Map<number, number[]> {
+function resolveLocations(rs: Resolver, b: SnapshotBuilder, raw: RawProfile): LocationTable {
   checkIds(rs, raw.functions, 'function');
   checkIds(rs, raw.locations, 'location');
   const functions = new Map<number, { name: string; file: string }>();
   for (const f of raw.functions) functions.set(f.id, resolveFunction(rs, f));
   const mappingIds = new Set(raw.mappings.map((m) => m.id));
-  const out = new Map<number, number[]>();
+  const out = new LocationTable(4 * raw.locations.length + 16);
   let symbolized = raw.locations.length === 0;
   for (const loc of raw.locations) {
     if (loc.mappingId !== 0 && !mappingIds.has(loc.mappingId)) {
@@ -128,7 +145,7 @@ function locationFrames(rs: Resolver, b: SnapshotBuilder, loc: RawLocation, func
   });
 }
 
-function addSamples(rs: Resolver, b: SnapshotBuilder, raw: RawProfile, locations: Map<number, number[]>, width: number): void {
+function addSamples(rs: Resolver, b: SnapshotBuilder, raw: RawProfile, locations: LocationTable, width: number): void {
   const ids = raw.sampleLocationIds.data;
   const values = raw.values.data;
   const stack: number[] = [];
@@ -144,9 +161,9 @@ function addSamples(rs: Resolver, b: SnapshotBuilder, raw: RawProfile, locations
     for (let k = raw.locStart.data[i]; k < raw.locStart.data[i + 1]; k++) {
       const frames = locations.get(ids[k]);
       if (frames === undefined) rs.fail(`sample ${i} refers to location ${ids[k]}, which does not exist`, offset);
-      for (const f of frames) stack.push(f);
+      for (let j = 0; j < frames.length; j++) stack.push(frames[j]);
     }
-    const rawLabels = raw.labels.get(i);
+    const rawLabels = raw.labels.size === 0 ? undefined : raw.labels.get(i);
     const labels = rawLabels === undefined ? null : stringLabels(rs, rawLabels, offset);
     b.addSample(stack, row, labels === null ? {} : { labels });
   }

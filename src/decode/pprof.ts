@@ -161,7 +161,11 @@ function readSample(w: Wire, p: RawProfile, limits: Limits, at: number): void {
     const field = tag >>> 3;
     if (field === 1) w.repeated(tag & 7, 1, (id) => p.sampleLocationIds.push(id), false);
     else if (field === 2) w.repeated(tag & 7, 2, (v) => p.values.push(v), true);
-    else if (tag === ((3 << 3) | LEN)) addLabel(p, index, readLabel(w));
+    else if (tag === ((3 << 3) | LEN)) {
+      // Only string labels are kept (pprof.Do labels); Go puts a numeric `bytes` label on every heap sample.
+      const label = readLabel(w);
+      if (label.str !== 0) addLabel(p, index, label);
+    }
     else skipNested(w, tag, fieldAt, 'Sample');
   }
   endOf(w, end, 'Sample');
