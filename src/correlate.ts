@@ -120,7 +120,7 @@ function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[]
   const modules = unitModules(series, unit);
   const paired = interpolate(series.goroutine.timesMs, unit.values, h.timesMs);
   const m = h.metrics[0].byStack;
-  const stacks = growing.filter((id) => !claimed.has(id) && sharesModule(series, series.stacks[id], modules) && follows(row(m, id), paired));
+  const stacks = growing.filter((id) => !claimed.has(id) && (sharesModule(series, series.stacks[id], modules) || isGoroutineOverhead(series, series.stacks[id])) && follows(row(m, id), paired));
   if (stacks.length === 0) return { unit, heap: null, correlation: null, bytesPerGoroutine: null, evidence };
   stacks.forEach((id) => claimed.add(id));
   const heap = sumStacks(series, stacks);
@@ -155,6 +155,16 @@ function sharesModule(series: SeriesSet, stack: SiteStack, modules: ReadonlySet<
     const pkg = packageOf(fr.function);
     return fr.origin === 'std' ? modules.has(pkg) : modules.has(moduleOf(pkg)) || modules.has(pkg);
   });
+}
+
+/**
+ * The runtime's own memory for goroutines (descriptors from malg and allgadd, their stacks) grows with every
+ * goroutine that never exits: it belongs to the goroutine leak that follows it, never to a finding of its own.
+ */
+const GOROUTINE_OVERHEAD = new Set(['runtime.malg', 'runtime.allgadd', 'runtime.newproc1', 'runtime.stackalloc']);
+
+function isGoroutineOverhead(series: SeriesSet, stack: SiteStack): boolean {
+  return stack.frames.every((f) => series.frames[f].runtime) && stack.frames.some((f) => GOROUTINE_OVERHEAD.has(series.frames[f].function));
 }
 
 /** A call site follows the unit when it correlates with it; with two snapshots, when both grew. */

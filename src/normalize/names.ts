@@ -98,21 +98,34 @@ const THIRD_PARTY_PATH = /\/pkg\/mod\/|@v\d[^/]*\/|(^|\/)vendor\/|\/gocode\/src\
  * not main), `library` for code built from the module cache, vendor or a system GOPATH, `user` for the rest:
  * the service's own packages, which the build compiled from its checkout. `--module` overrides this.
  */
+/**
+ * The standard library's top-level package roots (Go 1.19 to 1.25). A module path without a dot (`module
+ * myservice`) is legal for private code, so "no dot" alone does not mean standard library.
+ */
+const STD_ROOTS = new Set([
+  'archive', 'bufio', 'builtin', 'bytes', 'cmp', 'compress', 'container', 'context', 'crypto', 'database', 'debug', 'embed',
+  'encoding', 'errors', 'expvar', 'flag', 'fmt', 'go', 'hash', 'html', 'image', 'index', 'internal', 'io', 'iter', 'log',
+  'maps', 'math', 'mime', 'net', 'os', 'path', 'plugin', 'reflect', 'regexp', 'runtime', 'slices', 'sort', 'strconv',
+  'strings', 'structs', 'sync', 'syscall', 'testing', 'text', 'time', 'unicode', 'unique', 'unsafe', 'vendor', 'weak',
+]);
+
+export function isStdPackage(pkg: string): boolean {
+  return STD_ROOTS.has(pkg.split('/')[0]);
+}
+
 export function originOf(fn: string, rawFile: string, userModules: readonly string[] = []): Origin {
   const pkg = packageOf(fn);
-  if (userModules.length > 0) {
-    if (pkg === 'main' || userModules.some((m) => pkg === m || pkg.startsWith(`${m}/`))) return 'user';
-    return pkg.split('/')[0].includes('.') ? 'library' : 'std';
-  }
   if (pkg === 'main') return 'user';
-  if (!pkg.split('/')[0].includes('.')) return 'std';
+  if (isStdPackage(pkg)) return 'std';
+  if (userModules.length > 0) return userModules.some((m) => pkg === m || pkg.startsWith(`${m}/`)) ? 'user' : 'library';
   return THIRD_PARTY_PATH.test(rawFile.replace(/\\/g, '/')) ? 'library' : 'user';
 }
 
 /** The module of a package path by the common hosting conventions: github.com/a/b, google.golang.org/grpc. */
 export function moduleOf(pkg: string): string {
   const parts = pkg.split('/');
-  if (!parts[0].includes('.')) return parts[0] === 'main' ? 'main' : 'std';
+  if (isStdPackage(pkg)) return 'std';
+  if (!parts[0].includes('.')) return parts[0];
   const three = /^(github\.com|gitlab\.com|bitbucket\.org|golang\.org|go\.opentelemetry\.io)$/.test(parts[0]);
   return parts.slice(0, three ? 3 : 2).join('/');
 }
