@@ -21,6 +21,7 @@ import { LimitError } from '../errors.js';
 import { LIMIT_FLAGS, type Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
+import { DumpFrames, argsOpen } from './dump-frames.js';
 import { GoroutineGroups } from './goroutine-groups.js';
 import { LineCursor, type Sniff, malformedLine } from './text-lines.js';
 
@@ -105,6 +106,7 @@ function truncationReason(cut: Cut, atCap: boolean, goroutines: number): string 
 class DumpReader {
   readonly cursor: LineCursor;
   readonly groups: GoroutineGroups;
+  private readonly frames: DumpFrames;
   private state = State.Outside;
   /** The goroutine being read, -1 when none (or one being skipped: goroutine 0, a repeat). */
   private id = -1;
@@ -124,6 +126,7 @@ class DumpReader {
   ) {
     this.cursor = new LineCursor(text, source, limits.maxLineLength);
     this.groups = new GoroutineGroups(limits.maxStackDepth, source);
+    this.frames = new DumpFrames(builder);
   }
 
   /** Read every line; says whether (and how) the text was cut before the current goroutine ended. */
@@ -148,11 +151,12 @@ class DumpReader {
 
   /** One line inside a goroutine; false when the text ended where a file line had to follow. */
   private stackLine(line: string): boolean {
+    let paren: number;
     this.bodyLines++;
     if (line.length === 0) {
       this.endGoroutine();
-    } else if (line.charCodeAt(line.length - 1) === CLOSE_PAREN && line.indexOf('(') > 0) {
-      return this.frame(line);
+    } else if (line.charCodeAt(line.length - 1) === CLOSE_PAREN && (paren = argsOpen(line)) > 0) {
+      return this.frame(line, paren);
     } else if (line.charCodeAt(0) === TAB) {
       this.tabLine(line);
     } else if (line.startsWith('created by ')) {
@@ -192,14 +196,10 @@ class DumpReader {
   }
 
   /** `pkg.fn(args)` and, on the next line, `\tfile:line +0xoff`; false when the text ends between them. */
-  private frame(line: string): boolean {
+  private frame(line: string, paren: number): boolean {
     const fileLine = this.nextFileLine();
     if (fileLine === null) return false;
-    if (this.id < 0 || this.inAncestors) return true;
-    // Argument words never contain '(', so the last one opens the argument list; `(...)` marks a call
-    // the compiler inlined into the frame after it.
-    const func = line.slice(0, line.lastIndexOf('('));
-    this.groups.frame(this.builder, func, this.fileOf(fileLine), this.lineOf(fileLine), line.endsWith('(...)'));
+    if (this.id > 0 && !this.inAncestors) this.groups.frame(this.frames.frame(line, paren, fileLine));
     return true;
   }
 
@@ -208,10 +208,7 @@ class DumpReader {
     if (m === null) throw malformedLine(this.source, this.cursor, 'not a created-by line (created by pkg.fn [in goroutine N])');
     const fileLine = this.nextFileLine();
     if (fileLine === null) return false;
-    if (this.id > 0 && !this.inAncestors) {
-      const creator = this.builder.frame(m[1], this.fileOf(fileLine), this.lineOf(fileLine));
-      this.groups.creator(creator, m[2] === undefined ? -1 : Number(m[2]));
-    }
+    if (this.id > 0 && !this.inAncestors) this.groups.creator(this.frames.creator(m[1], fileLine), m[2] === undefined ? -1 : Number(m[2]));
     return true;
   }
 
@@ -225,39 +222,10 @@ class DumpReader {
   private nextFileLine(): string | null {
     const cursor = this.cursor;
     if (!cursor.next() || cursor.unterminated) return null;
-    const line = cursor.line;
-    if (line.charCodeAt(0) !== TAB || this.colonOf(line) < 0) {
+    if (!this.frames.isFileLine(cursor.line)) {
       throw malformedLine(this.source, cursor, 'not a file line (\\tpath/file.go:N +0xoff) after a function line');
     }
-    return line;
-  }
-
-  /**
-   * The colon before the line number in `\t/src/app/main.go:56 +0x27 fp=0x.. sp=0x.. pc=0x..`, or -1. The
-   * suffixes hold no colon, so the last one is it (a Windows path's `C:` comes before).
-   */
-  private colonOf(line: string): number {
-    const colon = line.lastIndexOf(':');
-    if (colon < 1) return -1;
-    const after = line.charCodeAt(colon + 1);
-    if (after < 48 || after > 57) return -1;
-    let end = colon + 2;
-    while (end < line.length && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
-    return end === line.length || line.charCodeAt(end) === 32 ? colon : -1;
-  }
-
-  private fileOf(fileLine: string): string {
-    return fileLine.slice(1, fileLine.lastIndexOf(':'));
-  }
-
-  private lineOf(fileLine: string): number {
-    let n = 0;
-    for (let i = fileLine.lastIndexOf(':') + 1; i < fileLine.length; i++) {
-      const d = fileLine.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      n = n * 10 + d;
-    }
-    return n;
+    return cursor.line;
   }
 
   /** Close the goroutine being read (if any) into its group. */

@@ -57,7 +57,10 @@ function headerFacts(bracketed: string): HeaderFacts {
 export class GoroutineGroups {
   /** Goroutines grouped so far. */
   goroutines = 0;
-  private readonly groups = new Map<string, Group>();
+  /** Groups by a hash of their key; each bucket holds the groups whose keys share it. */
+  private readonly buckets = new Map<number, Group[]>();
+  /** Every group, in the order first seen. */
+  private readonly groups: Group[] = [];
   private readonly frames: number[] = [];
   private creatorFrame = -1;
   private creatorGoroutine = -1;
@@ -79,11 +82,12 @@ export class GoroutineGroups {
     return this.frames.length;
   }
 
-  frame(builder: SnapshotBuilder, func: string, file: string, line: number, inlined: boolean): void {
+  /** Append a frame (an index from the builder) to the goroutine's stack, leaf first. */
+  frame(index: number): void {
     if (this.frames.length >= this.maxStackDepth) {
       throw new LimitError(this.source, 'decode', `a goroutine's stack exceeds ${this.maxStackDepth} frames; raise ${LIMIT_FLAGS.maxStackDepth} if this dump is genuine`);
     }
-    this.frames.push(builder.frame(func, file, line, inlined));
+    this.frames.push(index);
   }
 
   creator(frame: number, creatorGoroutine: number): void {
@@ -94,22 +98,7 @@ export class GoroutineGroups {
   /** File the collected goroutine into its group. `bracketed` is what its header says between [ and ]. */
   end(id: number, bracketed: string): void {
     const facts = headerFacts(bracketed);
-    const key = `${facts.state}\n${facts.locked ? 1 : 0}\n${this.creatorFrame}\n${this.frames.join(',')}`;
-    let group = this.groups.get(key);
-    if (group === undefined) {
-      group = {
-        stack: this.frames.slice(),
-        state: facts.state,
-        locked: facts.locked,
-        creator: this.creatorFrame,
-        creatorGoroutine: this.creatorGoroutine,
-        ids: [],
-        count: 0,
-        minutesMin: facts.minutes,
-        minutesMax: facts.minutes,
-      };
-      this.groups.set(key, group);
-    }
+    const group = this.groupOf(facts);
     group.count++;
     if (group.ids.length < EXAMPLE_IDS) group.ids.push(id);
     if (facts.minutes < group.minutesMin) group.minutesMin = facts.minutes;
@@ -117,9 +106,35 @@ export class GoroutineGroups {
     this.goroutines++;
   }
 
+  /** The group of the collected goroutine, created on first sight. */
+  private groupOf(facts: HeaderFacts): Group {
+    const frames = this.frames;
+    let hash = (Math.imul(this.creatorFrame, 31) + (facts.locked ? 1 : 0)) | 0;
+    for (let i = 0; i < frames.length; i++) hash = (Math.imul(hash, 31) + frames[i]) | 0;
+    let bucket = this.buckets.get(hash);
+    if (bucket === undefined) this.buckets.set(hash, (bucket = []));
+    for (const g of bucket) {
+      if (g.state === facts.state && g.locked === facts.locked && g.creator === this.creatorFrame && sameStack(g.stack, frames)) return g;
+    }
+    const group: Group = {
+      stack: frames.slice(),
+      state: facts.state,
+      locked: facts.locked,
+      creator: this.creatorFrame,
+      creatorGoroutine: this.creatorGoroutine,
+      ids: [],
+      count: 0,
+      minutesMin: facts.minutes,
+      minutesMax: facts.minutes,
+    };
+    bucket.push(group);
+    this.groups.push(group);
+    return group;
+  }
+
   /** One sample per group, in the order each group was first seen. */
   addSamples(builder: SnapshotBuilder): void {
-    for (const group of this.groups.values()) {
+    for (const group of this.groups) {
       const creator: Frame | null = group.creator < 0 ? null : builder.frameAt(group.creator);
       const info: GoroutineGroupInfo = {
         state: group.state,
@@ -133,4 +148,10 @@ export class GoroutineGroups {
       builder.addSample(group.stack, [group.count], { info });
     }
   }
+}
+
+function sameStack(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -11,10 +11,12 @@
 
 import { MalformedError, UnsupportedError } from '../errors.js';
 import type { SnapshotBuilder } from './builder.js';
-import { type LineCursor, malformedLine, parseCount } from './text-lines.js';
+import { type LineCursor, lastIndexOfCode, malformedLine, parseCount } from './text-lines.js';
 
 const HASH = 35; // '#'
 const TAB = 9;
+const PLUS = 43;
+const COLON = 58;
 
 /** Does this line start with `#\t`, i.e. is it a symbol line rather than a `# labels:` or `# runtime.MemStats` line? */
 export function isSymbolLine(line: string): boolean {
@@ -33,48 +35,64 @@ function parseHex(text: string): number {
   return Number.isNaN(n) ? Number.NaN : n;
 }
 
+/** One distinct symbol line, parsed once; the builder's index for it, inlined or not, once known. */
+interface SymbolLine {
+  readonly func: string;
+  readonly file: string;
+  readonly line: number;
+  /** The function's entry (pc - offset); NaN for a PC without a symbol. */
+  readonly entry: number;
+  index: number;
+  inlinedIndex: number;
+}
+
 /**
  * The symbol lines of one record, collected until the record ends and then interned as one stack.
  * Collecting first lets a frame be marked inlined: printStackRecord prints `func+off` relative to the entry
  * of the real (outermost) function, so consecutive frames of different functions with the same entry
  * (pc - off) were inlined into the frame after them. Go 1.19 gives each inlined frame its own PC; newer
  * runtimes repeat the PC; the entry test covers both, and recursion (same function) is not inlining.
+ * A 125 MB heap profile repeats a few thousand distinct lines over a million times, so each line is parsed
+ * once and looked up by its text after that.
  */
 export class SymbolStack {
-  private funcs: string[] = [];
-  private files: string[] = [];
-  private lines: number[] = [];
-  private entries: number[] = [];
+  private readonly symbols = new Map<string, SymbolLine>();
+  private readonly stack: SymbolLine[] = [];
   private readonly indices: number[] = [];
 
   constructor(private readonly source: string) {}
 
   get length(): number {
-    return this.funcs.length;
+    return this.stack.length;
   }
 
   /** Add the cursor's `#\t` line; throws MalformedError quoting it when it is not a symbol line Go writes. */
   add(cursor: LineCursor): void {
+    let symbol = this.symbols.get(cursor.line);
+    if (symbol === undefined) {
+      symbol = this.parse(cursor);
+      this.symbols.set(cursor.line, symbol);
+    }
+    // An empty stack prints as `#\t0x0`, which is no frame.
+    if (symbol.func !== '') this.stack.push(symbol);
+  }
+
+  private parse(cursor: LineCursor): SymbolLine {
     const line = cursor.line;
     const pcStart = skipTabs(line, 2);
     const pcEnd = line.indexOf('\t', pcStart);
-    if (pcEnd < 0) {
-      this.addUnnamed(cursor, line.slice(pcStart).trimEnd());
-      return;
-    }
+    if (pcEnd < 0) return this.parseUnnamed(cursor, line.slice(pcStart).trimEnd());
     const pc = parseHex(line.slice(pcStart, pcEnd));
     const funcStart = skipTabs(line, pcEnd);
     const funcEnd = line.indexOf('\t', funcStart);
-    const plus = funcEnd < 0 ? -1 : line.lastIndexOf('+0x', funcEnd);
-    const colon = line.lastIndexOf(':');
+    const plus = funcEnd < 0 ? -1 : lastIndexOfCode(line, PLUS, funcEnd);
+    const colon = lastIndexOfCode(line, COLON);
     if (Number.isNaN(pc) || plus <= funcStart || colon < funcEnd) throw this.malformed(cursor);
     const offset = parseHex(line.slice(plus + 1, funcEnd));
     const lineNumber = parseCount(line.slice(colon + 1).trimEnd());
     if (Number.isNaN(offset) || Number.isNaN(lineNumber)) throw this.malformed(cursor);
-    this.funcs.push(line.slice(funcStart, plus));
-    this.files.push(line.slice(skipTabs(line, funcEnd), colon));
-    this.lines.push(lineNumber);
-    this.entries.push(pc - offset);
+    const file = line.slice(skipTabs(line, funcEnd), colon);
+    return { func: line.slice(funcStart, plus), file, line: lineNumber, entry: pc - offset, index: -1, inlinedIndex: -1 };
   }
 
   /**
@@ -82,14 +100,11 @@ export class SymbolStack {
    * empty stack prints, and an empty stack has no frame; any other PC becomes a frame named by its address,
    * as pprof shows an address-only location.
    */
-  private addUnnamed(cursor: LineCursor, pcText: string): void {
+  private parseUnnamed(cursor: LineCursor, pcText: string): SymbolLine {
     const pc = parseHex(pcText);
     if (Number.isNaN(pc)) throw this.malformed(cursor);
-    if (pc === 0) return;
-    this.funcs.push(pcText);
-    this.files.push('');
-    this.lines.push(0);
-    this.entries.push(Number.NaN);
+    if (pc === 0) return { func: '', file: '', line: 0, entry: 0, index: -1, inlinedIndex: -1 };
+    return { func: pcText, file: '', line: 0, entry: Number.NaN, index: -1, inlinedIndex: -1 };
   }
 
   private malformed(cursor: LineCursor): MalformedError {
@@ -98,17 +113,21 @@ export class SymbolStack {
 
   /** Intern the collected frames through the builder, leaf first, and start a new stack. */
   take(builder: SnapshotBuilder): readonly number[] {
-    const { funcs, files, lines, entries, indices } = this;
+    const { stack, indices } = this;
     indices.length = 0;
-    const n = funcs.length;
+    const n = stack.length;
     for (let i = 0; i < n; i++) {
-      const inlined = i + 1 < n && entries[i] === entries[i + 1] && funcs[i] !== funcs[i + 1];
-      indices.push(builder.frame(funcs[i], files[i], lines[i], inlined));
+      const s = stack[i];
+      const next = i + 1 < n ? stack[i + 1] : null;
+      if (next !== null && s.entry === next.entry && s.func !== next.func) {
+        if (s.inlinedIndex < 0) s.inlinedIndex = builder.frame(s.func, s.file, s.line, true);
+        indices.push(s.inlinedIndex);
+      } else {
+        if (s.index < 0) s.index = builder.frame(s.func, s.file, s.line, false);
+        indices.push(s.index);
+      }
     }
-    funcs.length = 0;
-    files.length = 0;
-    lines.length = 0;
-    entries.length = 0;
+    stack.length = 0;
     return indices;
   }
 }
