@@ -159,14 +159,14 @@ class DumpReader {
       return this.frame(line, paren);
     } else if (line.charCodeAt(0) === TAB) {
       this.tabLine(line);
-    } else if (line.startsWith('created by ')) {
+    } else if (line.startsWith('created by')) {
       return this.createdBy(line);
     } else if (line.startsWith('...') && ELIDED.test(line)) {
       if (!this.inAncestors && this.id > 0) this.elidedGoroutines++;
     } else if (line.startsWith('[originating from goroutine ') && ANCESTOR.test(line)) {
       // Ancestor tracebacks say where the goroutine's creators were; they are not its own stack.
       this.inAncestors = true;
-    } else if (line.startsWith('goroutine ') && line.endsWith(']:')) {
+    } else if (line.startsWith('goroutine ')) {
       this.endGoroutine();
       this.startGoroutine(line);
     } else {
@@ -179,8 +179,10 @@ class DumpReader {
   private startGoroutine(line: string): void {
     const m = GOROUTINE_HEADER.exec(line);
     if (m === null) {
-      if (line.endsWith(']:')) throw malformedLine(this.source, this.cursor, 'not a goroutine header (goroutine N [state]:)');
-      return; // prose that happens to start with "goroutine" in a crash prelude
+      // `goroutine 7 ...` or `... [state]:` can only be a header; other prose may mention a goroutine.
+      const digit = line.charCodeAt(10);
+      if (line.endsWith(']:') || (digit >= 48 && digit <= 57)) throw malformedLine(this.source, this.cursor, 'not a goroutine header (goroutine N [state]:)');
+      return;
     }
     const id = Number(m[1]);
     this.state = State.Stack;
