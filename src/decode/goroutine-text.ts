@@ -14,7 +14,7 @@
 import type { Limits } from '../limits.js';
 import type { Kind, Snapshot } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
-import { SymbolStack, checkSymbolized, isSymbolLine } from './text-frames.js';
+import { SymbolStack, checkSymbolized, countAddresses, isSymbolLine } from './text-frames.js';
 import { isLabelsLine, parseLabelsLine } from './text-labels.js';
 import { LineCursor, type Sniff, firstLine, malformedLine, parseCount } from './text-lines.js';
 
@@ -38,7 +38,8 @@ function kindOf(profileName: string): Kind {
 interface CountRecord {
   readonly lineNo: number;
   readonly count: number;
-  readonly hasAddresses: boolean;
+  /** How many addresses the `@` list holds. */
+  readonly addressCount: number;
   labels: Record<string, string> | null;
 }
 
@@ -95,11 +96,11 @@ function readRecord(cursor: LineCursor, source: string): CountRecord {
   const m = COUNT_RECORD.exec(cursor.line);
   const count = m === null ? Number.NaN : parseCount(m[1]);
   if (m === null || Number.isNaN(count)) throw malformedLine(source, cursor, 'not a record (N @ 0x...) or a symbol line');
-  return { lineNo: cursor.lineNo, count, hasAddresses: m[2] !== '', labels: null };
+  return { lineNo: cursor.lineNo, count, addressCount: countAddresses(m[2]), labels: null };
 }
 
 function addRecord(builder: SnapshotBuilder, stack: SymbolStack, record: CountRecord, source: string): void {
-  checkSymbolized(source, stack, record.hasAddresses, builder.sampleCount === 0, record.lineNo);
+  checkSymbolized(source, stack, record.addressCount, builder.sampleCount === 0, record.lineNo);
   builder.addSample(stack.take(builder), [record.count], record.labels === null ? {} : { labels: record.labels });
 }
 

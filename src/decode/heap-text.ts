@@ -23,7 +23,7 @@ import { UnsupportedError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Snapshot, ValueType } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
-import { SymbolStack, checkSymbolized, isSymbolLine } from './text-frames.js';
+import { SymbolStack, checkSymbolized, countAddresses, isSymbolLine } from './text-frames.js';
 import { LineCursor, type Sniff, firstLine, malformedLine, parseCount } from './text-lines.js';
 
 // heap profile: 14: 1857776 [72: 9459952] @ heap/131072
@@ -71,7 +71,8 @@ interface HeapRecord {
   readonly inuseBytes: number;
   readonly allocObjects: number;
   readonly allocBytes: number;
-  readonly hasAddresses: boolean;
+  /** How many addresses the `@` list holds. */
+  readonly addressCount: number;
 }
 
 export function parseHeapText(source: string, text: string, limits: Limits): Snapshot {
@@ -150,11 +151,11 @@ function readRecord(cursor: LineCursor, source: string): HeapRecord {
   if ([inuseObjects, inuseBytes, allocObjects, allocBytes].some(Number.isNaN)) {
     throw malformedLine(source, cursor, 'a value is not a count leakdiff can hold exactly');
   }
-  return { lineNo: cursor.lineNo, inuseObjects, inuseBytes, allocObjects, allocBytes, hasAddresses: m[5] !== '' };
+  return { lineNo: cursor.lineNo, inuseObjects, inuseBytes, allocObjects, allocBytes, addressCount: countAddresses(m[5]) };
 }
 
 function addRecord(builder: SnapshotBuilder, stack: SymbolStack, record: HeapRecord, rate: number, source: string): void {
-  checkSymbolized(source, stack, record.hasAddresses, builder.sampleCount === 0, record.lineNo);
+  checkSymbolized(source, stack, record.addressCount, builder.sampleCount === 0, record.lineNo);
   const [allocObjects, allocSpace] = scaleHeapSample(record.allocObjects, record.allocBytes, rate);
   const [inuseObjects, inuseSpace] = scaleHeapSample(record.inuseObjects, record.inuseBytes, rate);
   builder.addSample(stack.take(builder), [allocObjects, allocSpace, inuseObjects, inuseSpace]);

@@ -3,6 +3,10 @@
 
 import type { Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
+import { parseGoroutineDump, sniffGoroutineDump } from './goroutine-dump.js';
+import { parseGoroutineText, sniffGoroutineText } from './goroutine-text.js';
+import { parseHeapText, sniffHeapText } from './heap-text.js';
+import type { Sniff } from './text-lines.js';
 
 export interface TextForm {
   readonly name: string;
@@ -10,4 +14,10 @@ export interface TextForm {
   parse(source: string, text: string, limits: Limits): Snapshot;
 }
 
-export const TEXT_FORMS: readonly TextForm[] = [];
+const form = (name: string, sniff: (head: string) => Sniff, parse: TextForm['parse']): TextForm => ({ name, sniff: (head) => sniff(head) === 'my format', parse });
+
+export const TEXT_FORMS: readonly TextForm[] = [
+  form('heap?debug=1', sniffHeapText, parseHeapText),
+  form('goroutine?debug=1', sniffGoroutineText, parseGoroutineText),
+  form('goroutine?debug=2', sniffGoroutineDump, parseGoroutineDump),
+];

@@ -132,13 +132,21 @@ export class SymbolStack {
   }
 }
 
+export function countAddresses(list: string): number {
+  const t = list.trim();
+  return t === '' ? 0 : t.split(/\s+/).length;
+}
+
 /**
- * printStackRecord prints at least one `#` line for every record, so a record with addresses and no `#` line
- * means the file was never symbolized (or another tool wrote it). The first record decides which error fits:
- * none symbolized is a profile leakdiff cannot use; one unsymbolized record among symbolized ones is damage.
+ * printStackRecord prints a `#` line for every frame but runtime.goexit, which it always hides. So a record
+ * of one address and no `#` line is real Go output: a goroutine created but not yet run, whose only frame is
+ * goexit (seen in Go 1.19 goroutine?debug=1 captures: `1 @ 0x46c3e1`); it is kept with an empty stack, as
+ * the protobuf form keeps it. A record of several addresses and no `#` line means the file was never
+ * symbolized (or another tool wrote it). The first record decides which error fits: none symbolized is a
+ * profile leakdiff cannot use; one unsymbolized record among symbolized ones is damage.
  */
-export function checkSymbolized(source: string, stack: SymbolStack, hasAddresses: boolean, isFirstRecord: boolean, lineNo: number): void {
-  if (stack.length > 0 || !hasAddresses) return;
+export function checkSymbolized(source: string, stack: SymbolStack, addressCount: number, isFirstRecord: boolean, lineNo: number): void {
+  if (stack.length > 0 || addressCount <= 1) return;
   if (isFirstRecord) {
     throw new UnsupportedError(source, 'decode', 'the profile is not symbolized: its records carry addresses but no `#` symbol lines, so there are no function names; capture it from a Go program with ?debug=1, or use the protobuf form (?debug=0)', { line: lineNo });
   }
