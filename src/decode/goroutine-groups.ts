@@ -77,11 +77,6 @@ export class GoroutineGroups {
     this.creatorGoroutine = -1;
   }
 
-  /** The number of frames of the goroutine being collected. */
-  get depth(): number {
-    return this.frames.length;
-  }
-
   /** Append a frame (an index from the builder) to the goroutine's stack, leaf first. */
   frame(index: number): void {
     if (this.frames.length >= this.maxStackDepth) {

@@ -50,19 +50,6 @@ export class LineCursor {
     this.pos = end + 1;
     return true;
   }
-
-  /** The line after the current one, without moving (for "is this followed by a file line?"). */
-  peek(): string | null {
-    const text = this.text;
-    if (this.pos >= text.length) return null;
-    const end = text.indexOf('\n', this.pos);
-    return text.slice(this.pos, end < 0 ? text.length : end);
-  }
-
-  /** True when the current line is the last line of the text. */
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
 }
 
 /** The first line that is not blank, for sniffers (which see only the first few KiB). */

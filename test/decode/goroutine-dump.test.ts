@@ -172,6 +172,16 @@ const ROWS: readonly Row[] = [
     check: (t, s) => t.same([s.sampleCount, s.values[0], info(s, 0).waitMinutesMin, info(s, 0).waitMinutesMax, info(s, 0).exampleIds], [1, 2, 0, 4, [6, 9]]),
   },
   {
+    name: 'a header straight after a goroutine, without the blank line',
+    text: `${G6.trimEnd()}\n${G6.replace('goroutine 6 ', 'goroutine 9 ')}`,
+    check: (t, s) => t.same([s.sampleCount, info(s, 0).exampleIds], [1, [6, 9]]),
+  },
+  {
+    name: 'prose in a prelude that starts with "goroutine" is skipped',
+    text: `goroutine dump requested by the on-call\n\n${G6}`,
+    check: (t, s) => t.equal(total(s), 1),
+  },
+  {
     name: 'a dump ending at a goroutine boundary is complete',
     text: SMALL,
     check: (t, s) => t.same([total(s), s.truncation], [2, null]),
