@@ -66,7 +66,7 @@ const CASES: readonly Broken[] = [
   { name: 'heap text broken mid-record', input: 'heap profile: 2: 2048 [2: 2048] @ heap/1048576\n1: 1024 [1: 1024] @ 0x4a\n#\t0x4a\tmain.f+0x1\t/src/main.go:3\n\n1: oops [1: 1024] @ 0x4b\n', kind: /decode/, message: /line 5/ },
   { name: 'goroutine text broken mid-record', input: 'goroutine profile: total 3\n2 @ 0x1 0x2\n#\t0x1\tmain.f+0x1\t/src/main.go:3\n\nx @ 0x3\n', kind: /decode/, message: /line 5/ },
   { name: 'goroutine dump broken mid-record', input: 'goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1d\n\ngoroutine 7 [chan receive]:\n\tthis is not a frame\n', kind: /decode/, message: /line 6/ },
-  { name: 'a 200,000-frame stack', input: `goroutine 1 [running]:\n${'main.f(...)\n\t/src/main.go:3 +0x1d\n'.repeat(200_000)}`, kind: /decode/, message: /a stack of 200000 frames exceeds the limit of 10000; raise --max-stack-depth/ },
+  { name: 'a 200,000-frame stack', input: `goroutine 1 [running]:\n${'main.f(...)\n\t/src/main.go:3 +0x1d\n'.repeat(200_000)}`, kind: /decode/, message: /exceeds 10000 frames; raise --max-stack-depth/ },
 ];
 
 t.test(`${CASES.length} broken inputs: exit 2, one line naming the file, nothing written`, async (t) => {

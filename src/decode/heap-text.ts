@@ -131,14 +131,14 @@ function readHeader(cursor: LineCursor, source: string): HeapHeader {
   while (cursor.next() && cursor.line.trim() === '');
   const line = cursor.line.trim();
   if (line.startsWith(JAVA_HEAPZ)) {
-    throw new UnsupportedError(source, 'decode', `a legacy Java heap profile (${quote(line)}), not supported: leakdiff reads Go heap profiles`, { line: cursor.lineNo });
+    throw new UnsupportedError(source, 'decode', `a legacy Java heap profile (${quote(line)}); unsupported profile form: leakdiff reads the heap profiles Go writes`, { line: cursor.lineNo });
   }
   const m = HEAP_HEADER.exec(line);
   if (m === null) throw malformedLine(source, cursor, 'not a heap profile header (heap profile: N: N [N: N] @ heap/N)');
   const totals = [m[1], m[2], m[3], m[4]].map(parseCount);
   const twiceRate = parseCount(m[6]);
   if (m[5] !== 'heap' || Number.isNaN(twiceRate)) {
-    throw new UnsupportedError(source, 'decode', `a legacy (gperftools/C++) heap profile (@ ${m[5]}/${m[6]}) with addresses only: not symbolized, and not a Go heap profile; not supported`, { line: cursor.lineNo });
+    throw new UnsupportedError(source, 'decode', `a legacy gperftools (C++) heap profile (@ ${m[5]}/${m[6]}), not symbolized (addresses only); unsupported profile form: leakdiff reads the heap profiles Go writes`, { line: cursor.lineNo });
   }
   if (totals.some(Number.isNaN)) throw malformedLine(source, cursor, 'a header value is not a count leakdiff can hold exactly');
   return { rate: twiceRate / 2, totals };

@@ -2,11 +2,13 @@
 // and on lines of it changed one at a time. The capture's protobuf twin, written at the same moment
 // (heap.pb.gz), is the oracle for the unsampled values: `go tool pprof -raw heap.pb.gz` printed them.
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import t from 'tap';
 import { parseHeapText, scaleHeapSample, sniffHeapText } from '../../src/decode/heap-text.js';
+import { decodePprof } from '../../src/decode/pprof.js';
 import { LimitError, MalformedError, UnsupportedError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { CORPUS } from '../helpers/paths.js';
+import { CORPUS, fixture } from '../helpers/paths.js';
 import { capture, lineOf, sampleWithLeaf, stackText, thrown, valuesOf, withLine } from '../helpers/text-forms.js';
 
 const HEAP = capture('heap.debug1.txt');
@@ -47,6 +49,15 @@ const PPROF_RAW: readonly (readonly [string, readonly number[]])[] = [
 t.test('unsampled values equal the protobuf profile of the same moment', async (t) => {
   const s = parse(HEAP);
   for (const [leaf, values] of PPROF_RAW) t.same(valuesOf(s, sampleWithLeaf(s, leaf)), values, leaf);
+});
+
+t.test('the text and the protobuf decoder agree sample for sample (same stacks, frames, inlining, values)', async (t) => {
+  const text = parse(HEAP);
+  const pb = decodePprof('heap.pb.gz', gunzipSync(readFileSync(fixture('text-forms', 'heap.pb.gz'))), DEFAULT_LIMITS);
+  t.same(pb.sampleTypes, text.sampleTypes);
+  t.same(pb.period, text.period);
+  const bySamples = (s: typeof text) => Object.fromEntries(Array.from({ length: s.sampleCount }, (_, i) => [stackText(s, i).join(' < '), valuesOf(s, i)]));
+  t.same(bySamples(text), bySamples(pb));
 });
 
 t.test('unsampling is scaleHeapSample, computed here independently', async (t) => {
@@ -207,7 +218,7 @@ t.test('pprof’s legacy heap test files get a clear error naming the file', asy
   const cases = [
     ['gobench.heap', /not symbolized/],
     ['cppbench.heap', /not symbolized/],
-    ['java.heap', /legacy Java heap profile.*not supported/],
+    ['java.heap', /legacy Java heap profile.*unsupported profile form/],
   ] as const;
   for (const [name, message] of cases) {
     const text = readFileSync(`${CORPUS}/google-pprof-testdata/${name}`, 'latin1');
