@@ -4,6 +4,7 @@
 // Go 1.19 cannot write them.
 import t, { type Test } from 'tap';
 import { parseGoroutineDump, sniffGoroutineDump } from '../../src/decode/goroutine-dump.js';
+import { parseGoroutineText } from '../../src/decode/goroutine-text.js';
 import { LimitError, MalformedError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import type { Snapshot } from '../../src/model.js';
@@ -44,6 +45,16 @@ t.test('the real debug=2 dump: kind, form, sample type, groups', async (t) => {
   const main = sampleWithLeaf(s, 'runtime/pprof.writeGoroutineStacks');
   t.same(info(s, main).creator, null, 'goroutine 1 has no creator');
   t.equal(info(s, main).state, 'running');
+});
+
+t.test('debug=1 and debug=2 of the same program name the same stacks, inlining included', async (t) => {
+  const dump = parse(DUMP);
+  const text = parseGoroutineText('goroutine.txt', capture('goroutine.debug1.txt'), DEFAULT_LIMITS);
+  const stacks = (s: Snapshot) => new Set(Array.from({ length: s.sampleCount }, (_, i) => stackText(s, i).join(' < ')));
+  const inText = stacks(text);
+  const onlyInDump = [...stacks(dump)].filter((k) => !inText.has(k)).map((k) => k.split(' < ')[0]);
+  // The goroutine writing the profile differs between the two captures, and debug=1 keeps 32 PCs of the recursion.
+  t.same(onlyInDump, ['runtime/pprof.writeGoroutineStacks pprof.go:692', 'main.deep main.go:110']);
 });
 
 t.test('wait reasons as the runtime spells them', async (t) => {
