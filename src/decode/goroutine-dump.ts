@@ -30,7 +30,7 @@ import { LineCursor, type Sniff, malformedLine } from './text-lines.js';
 // goroutine 7 gp=0xc000007880 m=nil [select]:
 const GOROUTINE_HEADER = /^goroutine (\d+)(?: gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?)? \[(.*)\]:$/;
 
-// The same, anywhere in the first KiB of a file, for the sniffer (crash output has a prelude).
+// The same, on any line of the head the sniffer sees (crash output has a prelude before the first one).
 const GOROUTINE_HEADER_IN_HEAD = /^goroutine \d+(?: gp=0x[0-9a-f]+ m=(?:\d+|nil)(?: mp=0x[0-9a-f]+)?)? \[.*\]:\r?$/m;
 
 // created by main.spawnBlocked
@@ -43,6 +43,9 @@ const ELIDED = /^\.\.\.(?:additional|\d+) frames elided\.\.\.$/;
 
 // [originating from goroutine 17]:                              (GODEBUG=tracebackancestors=N)
 const ANCESTOR = /^\[originating from goroutine \d+\]:$/;
+
+// exit status 2                                                 (`go run`, after a crash)
+const EXIT_STATUS = /^exit status \d+$/;
 
 // 	goroutine running on other thread; stack unavailable          (crash output)
 const STACK_UNAVAILABLE = 'stack unavailable';
@@ -74,6 +77,7 @@ export function parseGoroutineDump(source: string, text: string, limits: Limits)
   );
   const reader = new DumpReader(source, text, limits, builder);
   const cut = reader.read();
+  reader.warnings();
   const atCap = isAtCap(text);
   // A goroutine is kept only when its end was seen: a blank line after it, or the end of a dump that was not
   // cut. When the dump was cut, the goroutine being read is dropped, even if its lines so far were whole:
@@ -88,19 +92,27 @@ export function parseGoroutineDump(source: string, text: string, limits: Limits)
   return builder.build();
 }
 
-/** A file of exactly 64 MiB is a dump the runtime stopped writing, even when the cut fell on a line end. */
+/**
+ * A file of exactly 64 MiB is a dump the runtime stopped writing, even when the cut fell on a line end. The
+ * size is the text's UTF-8 length: a dump with invalid bytes (decoded to U+FFFD) measures longer than it was,
+ * which only matters when its cut also fell on a line end.
+ */
 function isAtCap(text: string): boolean {
   if (text.length > DUMP_CAP_BYTES || text.length * 3 < DUMP_CAP_BYTES) return false;
   return Buffer.byteLength(text, 'utf8') === DUMP_CAP_BYTES;
 }
 
-function truncationReason(cut: Cut, atCap: boolean, goroutines: number): string {
+function goroutines(n: number): string {
+  return n === 1 ? '1 goroutine' : `${n} goroutines`;
+}
+
+function truncationReason(cut: Cut, atCap: boolean, read: number): string {
   const why = atCap
     ? 'the dump is exactly 64 MiB, where the Go runtime stops writing goroutine?debug=2'
     : cut === 'mid-line'
       ? 'the dump ends mid-line'
       : 'the dump ends in the middle of a goroutine';
-  return `${why}: read ${goroutines} complete goroutines, dropped the one that was cut; goroutines after the cut are missing`;
+  return `${why}: read ${goroutines(read)} to the end, dropped the one that was cut; goroutines after the cut are missing`;
 }
 
 class DumpReader {
@@ -133,14 +145,20 @@ class DumpReader {
   read(): Cut {
     const cursor = this.cursor;
     while (cursor.next()) {
-      if (cursor.unterminated) return 'mid-line';
       if (this.state === State.Outside) {
+        // A last line without its newline outside a goroutine is a trailer (`exit status 2` pasted without
+        // one) unless it is the start of the next goroutine.
+        if (cursor.unterminated) return cursor.line.startsWith('goroutine ') ? 'mid-line' : null;
         this.outside(cursor.line);
+      } else if (cursor.unterminated) {
+        // A cut, unless it is the trailer `go run` prints after a crash, pasted without its newline.
+        if (!EXIT_STATUS.test(cursor.line)) return 'mid-line';
+        this.endGoroutine();
+        return null;
       } else if (!this.stackLine(cursor.line)) {
         return cursor.unterminated ? 'mid-line' : 'mid-goroutine';
       }
     }
-    this.warnings();
     // The runtime follows every header with at least one line, so a header at the very end was cut after.
     return this.state === State.Stack && this.bodyLines === 0 ? 'mid-goroutine' : null;
   }
@@ -187,6 +205,7 @@ class DumpReader {
     const id = Number(m[1]);
     this.state = State.Stack;
     this.inAncestors = false;
+    this.bodyLines = 0;
     // goroutine 0 is an M's system stack, which crash output prints for every thread; and a crash dump
     // can print the same goroutine twice (once as the one that crashed). Neither is another goroutine.
     this.id = id === 0 || this.seen.has(id) ? -1 : id;
@@ -194,7 +213,6 @@ class DumpReader {
     this.seen.add(id);
     this.header = m[2];
     this.groups.begin();
-    this.bodyLines = 0;
   }
 
   /** `pkg.fn(args)` and, on the next line, `\tfile:line +0xoff`; false when the text ends between them. */
@@ -242,12 +260,12 @@ class DumpReader {
     this.id = -1;
   }
 
-  private warnings(): void {
+  warnings(): void {
     if (this.elidedGoroutines > 0) {
-      this.builder.warn(`${this.elidedGoroutines} goroutines had stacks too deep for the runtime to print whole (frames elided): their stacks are incomplete`);
+      this.builder.warn(`goroutines whose stacks the runtime cut short (frames elided, too deep to print whole): ${this.elidedGoroutines}`);
     }
     if (this.unavailableStacks > 0) {
-      this.builder.warn(`${this.unavailableStacks} goroutines were running on another thread and have no stack in the dump`);
+      this.builder.warn(`goroutines running on another thread, with no stack in the dump: ${this.unavailableStacks}`);
     }
   }
 }

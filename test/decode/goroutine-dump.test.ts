@@ -121,7 +121,7 @@ t.test('SIGQUIT with GOTRACEBACK=crash: fp/sp/pc suffixes, goroutine 0, repeats 
   const syscall = sampleWithLeaf(s, 'syscall.Syscall');
   t.same(stackText(s, syscall).slice(0, 2), ['syscall.Syscall syscall_linux.go:68', 'syscall.read zsyscall_linux_amd64.go:696'], 'file:line read past `+0x27 fp=.. sp=.. pc=..`');
   t.equal(stackText(s, syscall).at(-1), 'runtime.goexit asm_amd64.s:1594', 'runtime frames are shown under GOTRACEBACK=crash');
-  t.match(s.warnings.join('\n'), /1 goroutines had stacks too deep.*elided/, '...additional frames elided...');
+  t.match(s.warnings.join('\n'), /goroutines whose stacks the runtime cut short \(frames elided.*\): 1/, '...additional frames elided...');
   t.ok(s.frames.every((f) => !/^r[a-z0-9]+$/.test(f.function)), 'no register line became a frame');
 });
 
@@ -146,7 +146,7 @@ const ROWS: readonly Row[] = [
     text: G6.replace('main.blockRecv(0x0?)\n', '...12 frames elided...\nmain.blockRecv(0x0?)\n'),
     check: (t, s) => {
       t.same(stackText(s, 0), ['main.recv main.go:53 inlined', 'main.blockRecv main.go:56'], 'the frames on both sides of the elision');
-      t.match(s.warnings.join(), /1 goroutines had stacks too deep/);
+      t.match(s.warnings.join(), /frames elided.*: 1/);
     },
   },
   {
@@ -174,7 +174,7 @@ const ROWS: readonly Row[] = [
     text: 'goroutine 7 [running]:\n\tgoroutine running on other thread; stack unavailable\ncreated by main.main\n\t/src/main.go:20 +0x45\n',
     check: (t, s) => {
       t.same([stackText(s, 0), info(s, 0).creator], [[], 'main.main main.go:20']);
-      t.match(s.warnings.join(), /1 goroutines were running on another thread/);
+      t.match(s.warnings.join(), /goroutines running on another thread, with no stack in the dump: 1/);
     },
   },
   {
@@ -191,6 +191,11 @@ const ROWS: readonly Row[] = [
     name: 'prose in a prelude that starts with "goroutine" is skipped',
     text: `goroutine dump requested by the on-call\n\n${G6}`,
     check: (t, s) => t.equal(total(s), 1),
+  },
+  {
+    name: 'a trailer pasted without its final newline is no cut',
+    text: `${G6.trimEnd()}\nexit status 2`,
+    check: (t, s) => t.same([total(s), s.truncation], [1, null]),
   },
   {
     name: 'a dump ending at a goroutine boundary is complete',
@@ -215,6 +220,7 @@ const TRUNCATED: readonly { name: string; text: string; read: number; reason: Re
   { name: 'cut mid-line', text: DUMP.slice(0, DUMP.indexOf('main.go:56', DUMP.indexOf('goroutine 7 ')) + 4), read: 2, reason: /ends mid-line/ },
   { name: 'cut after a function line', text: DUMP.slice(0, DUMP.indexOf('\n', DUMP.indexOf('main.blockRecv', DUMP.indexOf('goroutine 7 '))) + 1), read: 2, reason: /ends in the middle of a goroutine/ },
   { name: 'cut after a header', text: `${SMALL}goroutine 7 [chan receive]:\n`, read: 2, reason: /ends in the middle of a goroutine/ },
+  { name: 'cut inside a header', text: `${SMALL}goroutine 7 [chan rec`, read: 2, reason: /ends mid-line/ },
   { name: 'cut after a created-by line', text: DUMP.slice(0, DUMP.indexOf('\n', DUMP.indexOf('created by', DUMP.indexOf('goroutine 7 '))) + 1), read: 2, reason: /ends in the middle of a goroutine/ },
 ];
 
