@@ -46,7 +46,7 @@ export function diagnose(series: SeriesSet, fits: FitSet, links: Correlation): D
   const bounded = boundedSites(series, fits, findings);
   const n = Math.max(series.heap?.times.length ?? 0, series.goroutine?.times.length ?? 0);
   const verdict: Verdict = findings.some((f) => f.confidence !== 'low') ? 'leak' : findings.length > 0 || n < 3 ? 'inconclusive' : 'no-leak';
-  return { verdict, findings, bounded, triage: n === 1 ? triage(series) : [], summary: summaryOf(verdict, findings, n) };
+  return { verdict, findings, bounded, triage: n === 1 ? triage(series) : [], summary: summaryOf(verdict, findings, bounded, n) };
 }
 
 const CONFIDENCE_ORDER: Readonly<Record<Confidence, number>> = { high: 0, medium: 1, low: 2 };
@@ -130,9 +130,13 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
   return out;
 }
 
-function summaryOf(verdict: Verdict, findings: readonly Finding[], n: number): string {
+function summaryOf(verdict: Verdict, findings: readonly Finding[], bounded: readonly Bounded[], n: number): string {
   if (n === 1) return 'one snapshot gives triage, not a trend: capture a few more, minutes apart, to see what grows';
-  if (verdict === 'no-leak') return `nothing grew beyond sampling noise over ${n} snapshots, or what grew levelled off`;
+  if (verdict === 'no-leak') {
+    return bounded.length === 0
+      ? `nothing grew beyond sampling noise over ${n} snapshots`
+      : `nothing grows without bound over ${n} snapshots; ${bounded.length === 1 ? 'one site' : `${bounded.length} sites`} grew and then levelled off (bounded, like a warming cache)`;
+  }
   if (verdict === 'inconclusive') {
     return n < 3 ? `with ${n} snapshots a trend cannot be told from a step; capture at least 3, better 6 or more` : 'growth was seen, but not steady or strong enough to call it a leak';
   }

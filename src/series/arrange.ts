@@ -74,18 +74,27 @@ function noteBackwards(entries: readonly SnapshotEntry[], warnings: string[]): v
   }
 }
 
+/**
+ * The same snapshot given twice: the same bytes at the same capture time, or a protobuf with the same own
+ * time (the same profile, recompressed). Identical text at different times is no duplicate: a steady
+ * service writes the same debug=1 text minute after minute, and text carries no time of its own.
+ */
 function dropDuplicates(entries: readonly SnapshotEntry[], setAside: Map<SnapshotEntry, string>, warnings: string[]): void {
   const byHash = new Map<string, SnapshotEntry>();
   const byMoment = new Map<string, SnapshotEntry>();
   for (const e of entries) {
-    const same = byHash.get(e.contentHash) ?? (e.timeSource === 'profile' ? byMoment.get(momentKey(e)) : undefined);
+    const sameBytes = byHash.get(`${e.contentHash}/${e.timeMs}`) ?? (e.timeSource === 'profile' ? byHash.get(e.contentHash) : undefined);
+    const same = sameBytes ?? (e.timeSource === 'profile' ? byMoment.get(momentKey(e)) : undefined);
     if (same !== undefined) {
       setAside.set(e, `the same snapshot as ${same.path}`);
       warnings.push(`${e.path} is the same snapshot as ${same.path}; counted once`);
       continue;
     }
-    byHash.set(e.contentHash, e);
-    if (e.timeSource === 'profile') byMoment.set(momentKey(e), e);
+    byHash.set(`${e.contentHash}/${e.timeMs}`, e);
+    if (e.timeSource === 'profile') {
+      byHash.set(e.contentHash, e);
+      byMoment.set(momentKey(e), e);
+    }
   }
 }
 
@@ -115,7 +124,8 @@ function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, 
     asideCount++;
   }
   if (asideCount > 0) {
-    warnings.push(`${asideCount} snapshot${asideCount === 1 ? ' was' : 's were'} the same moment as another form of the same profile and set aside (one form per moment is used)`);
+    const kind = sorted[0].normalized.meta.kind === 'heap' ? 'heap' : 'goroutine';
+    warnings.push(`${asideCount} ${kind} snapshot${asideCount === 1 ? ' was' : 's were'} another form of a moment already captured and set aside (one form per moment is used; see Inputs)`);
   }
   return kept.sort((a, b) => a.timeMs - b.timeMs);
 }
