@@ -97,6 +97,13 @@ for (const row of ROWS) {
   });
 }
 
+t.test('a goroutine created but not yet run: one address (runtime.goexit, which Go hides), no symbol line', async (t) => {
+  const s = parse(`goroutine profile: total 2\n${RECORD}\n${SYMBOL}\n\n1 @ 0x46c3e1\n\n`);
+  t.equal(s.sampleCount, 2);
+  t.same(stackText(s, 1), [], 'kept with an empty stack, as the protobuf form keeps it');
+  t.same(s.warnings, []);
+});
+
 const labelsLine = lineOf(GOROUTINES, '# labels:');
 const deepLine = lineOf(GOROUTINES, '#\t0x4ea3a4');
 const BROKEN: readonly { name: string; text: string; error: typeof MalformedError | typeof UnsupportedError; line: number; message: RegExp }[] = [
