@@ -8,7 +8,7 @@
 // a comparison of the function name, instead of building the builder's key string for every line.
 
 import type { SnapshotBuilder } from './builder.js';
-import { lastIndexOfCode } from './text-lines.js';
+import { detach, lastIndexOfCode } from './text-lines.js';
 
 const TAB = 9;
 const SPACE = 32;
@@ -63,15 +63,15 @@ export class DumpFrames {
         if (c.inlined === inlined && c.func === func) return c.index;
       }
     }
-    const func = funcLine.slice(0, paren);
-    const index = this.builder.frame(func, fileLine.slice(1, this.colon), this.lineNumber(fileLine), inlined);
+    const func = detach(funcLine.slice(0, paren));
+    const index = this.builder.frame(func, detach(fileLine.slice(1, this.colon)), this.lineNumber(fileLine), inlined);
     this.cache.set(place, { func, inlined, index, next: first });
     return index;
   }
 
   /** The frame of a `created by` line's function and the file line isFileLine last accepted. */
   creator(func: string, fileLine: string): number {
-    return this.builder.frame(func, fileLine.slice(1, this.colon), this.lineNumber(fileLine));
+    return this.builder.frame(detach(func), detach(fileLine.slice(1, this.colon)), this.lineNumber(fileLine));
   }
 
   private lineNumber(fileLine: string): number {

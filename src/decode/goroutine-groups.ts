@@ -8,6 +8,7 @@ import { LimitError } from '../errors.js';
 import { LIMIT_FLAGS } from '../limits.js';
 import type { Frame, GoroutineGroupInfo } from '../model.js';
 import type { SnapshotBuilder } from './builder.js';
+import { detach } from './text-lines.js';
 
 // 5 minutes      (one of the comma-separated parts inside a header's brackets: [chan receive, 5 minutes])
 const WAIT_MINUTES = /^(\d+) minutes$/;
@@ -113,7 +114,7 @@ export class GoroutineGroups {
     }
     const group: Group = {
       stack: frames.slice(),
-      state: facts.state,
+      state: detach(facts.state),
       locked: facts.locked,
       creator: this.creatorFrame,
       creatorGoroutine: this.creatorGoroutine,

@@ -16,7 +16,7 @@ import type { Kind, Snapshot } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
 import { SymbolStack, checkSymbolized, countAddresses, isSymbolLine } from './text-frames.js';
 import { isLabelsLine, parseLabelsLine } from './text-labels.js';
-import { LineCursor, type Sniff, firstLine, malformedLine, parseCount } from './text-lines.js';
+import { LineCursor, type Sniff, detach, firstLine, malformedLine, parseCount } from './text-lines.js';
 
 // goroutine profile: total 19
 // threadcreate profile: total 6
@@ -49,7 +49,7 @@ export function parseGoroutineText(source: string, text: string, limits: Limits)
   const header = COUNT_HEADER.exec(cursor.line.trim());
   const total = header === null ? Number.NaN : parseCount(header[2]);
   if (header === null || Number.isNaN(total)) throw malformedLine(source, cursor, 'not a count profile header (NAME profile: total N)');
-  const name = header[1];
+  const name = detach(header[1]);
   const builder = new SnapshotBuilder(
     {
       source,

@@ -11,7 +11,7 @@
 
 import { MalformedError, UnsupportedError } from '../errors.js';
 import type { SnapshotBuilder } from './builder.js';
-import { type LineCursor, lastIndexOfCode, malformedLine, parseCount } from './text-lines.js';
+import { type LineCursor, detach, lastIndexOfCode, malformedLine, parseCount } from './text-lines.js';
 
 const HASH = 35; // '#'
 const TAB = 9;
@@ -30,9 +30,7 @@ function skipTabs(line: string, pos: number): number {
 
 /** A hex number as Go's %#x writes it (`0x4edc0b`); NaN when it is not one. */
 function parseHex(text: string): number {
-  if (!text.startsWith('0x') || text.length < 3) return Number.NaN;
-  const n = Number(text);
-  return Number.isNaN(n) ? Number.NaN : n;
+  return text.startsWith('0x') && text.length > 2 ? Number(text) : Number.NaN;
 }
 
 /** One distinct symbol line, parsed once; the builder's index for it, inlined or not, once known. */
@@ -91,8 +89,8 @@ export class SymbolStack {
     const offset = parseHex(line.slice(plus + 1, funcEnd));
     const lineNumber = parseCount(line.slice(colon + 1).trimEnd());
     if (Number.isNaN(offset) || Number.isNaN(lineNumber)) throw this.malformed(cursor);
-    const file = line.slice(skipTabs(line, funcEnd), colon);
-    return { func: line.slice(funcStart, plus), file, line: lineNumber, entry: pc - offset, index: -1, inlinedIndex: -1 };
+    const file = detach(line.slice(skipTabs(line, funcEnd), colon));
+    return { func: detach(line.slice(funcStart, plus)), file, line: lineNumber, entry: pc - offset, index: -1, inlinedIndex: -1 };
   }
 
   /**
@@ -104,7 +102,7 @@ export class SymbolStack {
     const pc = parseHex(pcText);
     if (Number.isNaN(pc)) throw this.malformed(cursor);
     if (pc === 0) return { func: '', file: '', line: 0, entry: 0, index: -1, inlinedIndex: -1 };
-    return { func: pcText, file: '', line: 0, entry: Number.NaN, index: -1, inlinedIndex: -1 };
+    return { func: detach(pcText), file: '', line: 0, entry: Number.NaN, index: -1, inlinedIndex: -1 };
   }
 
   private malformed(cursor: LineCursor): MalformedError {
@@ -132,9 +130,11 @@ export class SymbolStack {
   }
 }
 
+/** How many addresses a record's `@ 0x.. 0x..` list holds (the record regexes have checked its shape). */
 export function countAddresses(list: string): number {
-  const t = list.trim();
-  return t === '' ? 0 : t.split(/\s+/).length;
+  let n = 0;
+  for (let i = list.indexOf('0x'); i >= 0; i = list.indexOf('0x', i + 2)) n++;
+  return n;
 }
 
 /**

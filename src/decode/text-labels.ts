@@ -5,6 +5,8 @@
 //
 // %q is Go's quoting, not JSON's: it also writes \a, \v, \xHH (a byte that is not UTF-8), \UHHHHHHHH.
 
+import { detach } from './text-lines.js';
+
 const LABELS_PREFIX = '# labels: ';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
@@ -29,7 +31,7 @@ export function parseLabelsLine(line: string): Record<string, string> | null {
     reader.pos++;
     const value = readQuoted(reader);
     if (value === null) return null;
-    labels[key] = value;
+    labels[detach(key)] = detach(value);
     const sep = body[reader.pos++];
     if (sep === '}') return reader.pos === body.length ? labels : null;
     if (sep !== ',') return null;
