@@ -7,11 +7,23 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { runInspect } from './commands/inspect.js';
 import { LeakdiffError, UsageError } from './errors.js';
 import { LIMIT_OPTIONS, limitsFrom } from './options.js';
-import { analyzeCommand, ANALYZE_EXAMPLES, type AnalyzeArgs } from './commands/analyze-cli.js';
-import { COLLECT_FLAGS, collectOptions, runCollect, type CollectArgs } from './collect/index.js';
+import type { AnalyzeArgs } from './commands/analyze-cli.js';
+import { COLLECT_FLAGS, type CollectArgs } from './collect/options.js';
+import type { Limits } from './limits.js';
+
+// Each command's modules are loaded when it runs, not at start-up: `--help` and a small run stay fast, and
+// an analysis never loads the HTTP client, nor a collection the statistics.
+const loadAnalyze = (): Promise<typeof import('./commands/analyze-cli.js')> => import('./commands/analyze-cli.js');
+
+const ANALYZE_EXAMPLES: readonly (readonly [string, string])[] = [
+  ['leakdiff snapshots/', 'diagnose every heap and goroutine profile in a directory; the report goes to reports/'],
+  ['leakdiff heap-*.pb.gz goroutine-*.txt --json result.json', 'also write the JSON result'],
+  ['leakdiff --fail-on high --max-heap-growth 5MiB/h --json - snaps/', 'CI gate: exit 1 on a high-confidence leak or faster heap growth'],
+  ['leakdiff --baseline main.json snaps/', 'fail only on findings the baseline run did not have'],
+  ['leakdiff --interval 30s h1.txt h2.txt h3.txt', 'text files without times, taken 30 s apart'],
+];
 
 /** What the parse decided to run; executed, and awaited, after yargs returns. */
 type Job = () => number | Promise<number>;
@@ -58,7 +70,8 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
           .example('leakdiff inspect heap.pb.gz goroutine.txt', 'what each file is')
           .example('leakdiff inspect --json snapshots/', 'every profile in a directory, as JSON'),
       (args) =>
-        setJob(() => {
+        setJob(async () => {
+          const { runInspect } = await import('./commands/inspect.js');
           const { stdout } = runInspect({ files: args.files as string[], json: args.json, limits: limitsFrom(args) });
           io.stdout(stdout);
           return 0;
@@ -87,7 +100,7 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
         for (const [cmd, what] of ANALYZE_EXAMPLES) out = out.example(cmd, what);
         return out;
       },
-      (args) => setJob(() => analyzeCommand(args, limitsFrom(args), io)),
+      (args) => setJob(async () => (await loadAnalyze()).analyzeCommand(args, limitsFrom(args), io)),
     )
     .command(
       'collect <url>',
@@ -120,7 +133,8 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
 }
 
 /** Collection runs until done or Ctrl-C; the first SIGINT stops it cleanly, a second gets Node's default. */
-async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: ReturnType<typeof limitsFrom>, io: Io): Promise<number> {
+async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: Limits, io: Io): Promise<number> {
+  const { collectOptions, runCollect } = await import('./collect/index.js');
   const opts = collectOptions(args, limits);
   const ac = new AbortController();
   const onInt = (): void => ac.abort();
@@ -129,7 +143,7 @@ async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: 
     const r = await runCollect(opts, io, ac.signal);
     if (r.exitCode !== 0 || !args.analyze) return r.exitCode;
     const analyzeArgs: AnalyzeArgs = { snapshots: r.files, 'fail-on': 'medium', granularity: 'functions', redact: false, color: true, quiet: false };
-    return await analyzeCommand(analyzeArgs, limits, io);
+    return await (await loadAnalyze()).analyzeCommand(analyzeArgs, limits, io);
   } finally {
     process.off('SIGINT', onInt);
   }

@@ -22,11 +22,17 @@ export function formatValue(n: number, unit: string): string {
   return formatCount(n);
 }
 
-/** 1234567 → "1,234,567"; fractions kept to what matters. */
+/**
+ * 1234567 → "1,234,567"; fractions kept to what matters. By hand rather than toLocaleString: the same on
+ * every machine whatever its locale data, and without Intl's start-up cost in a short run.
+ */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);
   const digits = abs >= 100 || Number.isInteger(n) ? 0 : abs >= 10 ? 1 : 2;
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  const [whole, frac] = abs.toFixed(digits).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = frac === undefined ? '' : frac.replace(/0+$/, '');
+  return `${n < 0 && Number(abs.toFixed(digits)) !== 0 ? '-' : ''}${grouped}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
 /** Seconds → "45 s", "12 min", "3.5 h", "2.1 days". */

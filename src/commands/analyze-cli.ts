@@ -21,14 +21,6 @@ import type { Confidence } from '../diagnose/index.js';
 import { analyze, type Analysis } from './analyze.js';
 import { checkMistypedCommand } from './suggest.js';
 
-export const ANALYZE_EXAMPLES: readonly (readonly [string, string])[] = [
-  ['leakdiff snapshots/', 'diagnose every heap and goroutine profile in a directory; the report goes to reports/'],
-  ['leakdiff heap-*.pb.gz goroutine-*.txt --json result.json', 'also write the JSON result'],
-  ['leakdiff --fail-on high --max-heap-growth 5MiB/h --json - snaps/', 'CI gate: exit 1 on a high-confidence leak or faster heap growth'],
-  ['leakdiff --baseline main.json snaps/', 'fail only on findings the baseline run did not have'],
-  ['leakdiff --interval 30s h1.txt h2.txt h3.txt', 'text files without times, taken 30 s apart'],
-];
-
 export interface AnalyzeArgs {
   readonly snapshots?: readonly string[];
   readonly out?: string;

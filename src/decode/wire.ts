@@ -63,15 +63,30 @@ export class Wire {
     return Number(v / 1_000_000n) + Number(v % 1_000_000n) / 1e6;
   }
 
-  /** An address: exact where it fits 53 bits, else the nearest double (display only, never identity). */
+  /**
+   * An address: exact where it fits 53 bits, else the nearest double (display only, never identity). Mapping
+   * addresses of 64-bit processes often need all 10 bytes, so the long form is read directly, not by failing.
+   */
   address(): number {
     const start = this.r.pos;
-    try {
-      return this.varint(false);
-    } catch {
-      this.r.pos = start;
-      return Number(this.bigVarint(start));
-    }
+    return this.varintLength() <= 7 ? this.varint(false) : Number(this.bigVarint(start));
+  }
+
+  /** Bytes in the varint at the current position, without moving (up to 11, which the readers reject). */
+  private varintLength(): number {
+    const buf = this.r.buf;
+    let n = 0;
+    while (n < 11 && this.r.pos + n < this.r.len && buf[this.r.pos + n] >= 0x80) n++;
+    return n + 1;
+  }
+
+  /** Skips a varint by its bytes alone. */
+  private skipVarint(): void {
+    const at = this.r.pos;
+    const n = this.varintLength();
+    if (n > 10) this.fail('a varint is longer than 10 bytes', at);
+    if (at + n > this.r.len) this.fail('a varint runs past the end of its field (truncated file?)', at);
+    this.r.pos = at + n;
   }
 
   private varint(signed: boolean): number {
@@ -143,7 +158,7 @@ export class Wire {
     const at = this.r.pos;
     switch (wireType) {
       case VARINT:
-        this.address();
+        this.skipVarint();
         return;
       case I64:
         this.jump(8, at);
