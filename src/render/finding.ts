@@ -83,7 +83,7 @@ function groupHeading(series: SeriesSet, id: number): string {
   const g = series.goroutine;
   const v = g === null ? [0] : Array.from(row(g.metrics[0].byStack, id));
   const facts = g?.facts.get(id);
-  const states = facts === undefined ? '' : ` [${facts.states.join(', ')}${facts.waitMinutesMax > 0 ? `, up to ${facts.waitMinutesMax} minutes` : ''}]`;
+  const states = facts === undefined ? '' : ` [${facts.states.join(', ')}${facts.waitMinutesMax > 0 ? `, up to ${facts.waitMinutesMax} minute${facts.waitMinutesMax === 1 ? '' : 's'}` : ''}]`;
   const creator = facts !== undefined && facts.creator >= 0 ? `, created by ${series.frames[facts.creator].function}` : '';
   return `goroutines ${formatCount(v[0])} → ${formatCount(v[v.length - 1])}${states}${creator}`;
 }
