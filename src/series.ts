@@ -110,7 +110,7 @@ function kindSeries(kind: 'heap' | 'goroutine', used: Arranged['heap'], interner
   const timesMs = used.map((e) => e.timeMs);
   const metricNames = kind === 'heap' ? HEAP_METRICS : (['goroutine'] as const);
   const samplingRate = kind === 'heap' ? heapRate(used) : 0;
-  const metrics = metricNames.map((name) => metricSeries(name, used, interner.stacks, frameCount, stackCount, samplingRate));
+  const metrics = metricsSeries(metricNames, used, interner.stacks, frameCount, stackCount, samplingRate);
   return {
     kind,
     timesMs,
@@ -127,45 +127,66 @@ function heapRate(used: Arranged['heap']): number {
   return p === undefined || p === null ? 512 * 1024 : p.value;
 }
 
-function metricSeries(metric: string, used: Arranged['heap'], stacks: readonly SiteStack[], frameCount: number, stackCount: number, rate: number): MetricSeries {
+/**
+ * All metrics of one kind. The snapshot walk fills only the per-site rows; flat, cumulative and total rows
+ * are then sums of site rows, each site's frames visited once for the whole series rather than once per
+ * snapshot and metric (the cumulative pass dominated the stage on production-scale series).
+ */
+function metricsSeries(names: readonly string[], used: Arranged['heap'], stacks: readonly SiteStack[], frameCount: number, stackCount: number, rate: number): MetricSeries[] {
   const n = used.length;
-  const sampled = metric !== 'goroutine' && rate > 1;
-  const make = (rows: number): Matrix => ({ n, data: new Float64Array(rows * n), variance: sampled ? new Float64Array(rows * n) : null });
-  const m = { metric, unit: '', byStack: make(stackCount), flat: make(frameCount), cum: make(frameCount), total: make(1) };
-  let unit = '';
-  const seen = new Int32Array(frameCount).fill(-1);
+  const ms = names.map((metric) => {
+    const sampled = metric !== 'goroutine' && rate > 1;
+    const make = (rows: number): Matrix => ({ n, data: new Float64Array(rows * n), variance: sampled ? new Float64Array(rows * n) : null });
+    return { metric, unit: '', sampled, byStack: make(stackCount), flat: make(frameCount), cum: make(frameCount), total: make(1) };
+  });
   used.forEach((e, j) => {
     const s = e.normalized;
-    const width = s.meta.sampleTypes.length;
-    const col = s.meta.sampleTypes.findIndex((t) => t.type === metric);
-    if (col < 0) return;
-    unit = s.meta.sampleTypes[col].unit;
-    const objects = s.meta.sampleTypes.findIndex((t) => t.type === 'inuse_objects');
-    const space = s.meta.sampleTypes.findIndex((t) => t.type === 'inuse_space');
-    for (let i = 0; i < s.stackIds.length; i++) {
-      const v = s.values[i * width + col];
-      if (v === 0) continue;
-      const variance = sampled ? samplingVariance(v, s.values[i * width + objects], s.values[i * width + space], rate) : 0;
-      const stack = stacks[s.stackIds[i]];
-      add(m.byStack, stack.id, j, v, variance);
-      add(m.total, 0, j, v, variance);
-      if (stack.frames.length === 0) continue;
-      add(m.flat, stack.frames[0], j, v, variance);
-      // Cumulative counts a stack once per frame even when recursion repeats the frame, as pprof does.
-      const stamp = j * stackCount + stack.id;
-      for (const f of stack.frames) {
-        if (seen[f] === stamp) continue;
-        seen[f] = stamp;
-        add(m.cum, f, j, v, variance);
+    const types = s.meta.sampleTypes;
+    const width = types.length;
+    const objects = types.findIndex((t) => t.type === 'inuse_objects');
+    const space = types.findIndex((t) => t.type === 'inuse_space');
+    for (const m of ms) {
+      const col = types.findIndex((t) => t.type === m.metric);
+      if (col < 0) continue;
+      m.unit = types[col].unit;
+      for (let i = 0; i < s.stackIds.length; i++) {
+        const v = s.values[i * width + col];
+        if (v === 0) continue;
+        const at = s.stackIds[i] * n + j;
+        m.byStack.data[at] += v;
+        if (m.byStack.variance !== null) m.byStack.variance[at] += samplingVariance(v, s.values[i * width + objects], s.values[i * width + space], rate);
       }
     }
   });
-  return { ...m, unit };
+  for (const m of ms) rollUp(m, stacks, frameCount);
+  return ms.map(({ sampled: _s, ...m }) => m);
 }
 
-function add(m: Matrix, id: number, j: number, v: number, variance: number): void {
-  m.data[id * m.n + j] += v;
-  if (m.variance !== null) m.variance[id * m.n + j] += variance;
+/** Flat (leaf frame), cumulative (every frame once per site, recursion counted once, as pprof) and total. */
+function rollUp(m: Omit<MetricSeries, 'unit' | 'metric'>, stacks: readonly SiteStack[], frameCount: number): void {
+  const n = m.byStack.n;
+  const seen = new Int32Array(frameCount).fill(-1);
+  for (const stack of stacks) {
+    const base = stack.id * n;
+    let any = false;
+    for (let j = 0; j < n; j++) any ||= m.byStack.data[base + j] !== 0;
+    if (!any) continue;
+    addRow(m.total, 0, m.byStack, base);
+    if (stack.frames.length === 0) continue;
+    addRow(m.flat, stack.frames[0], m.byStack, base);
+    for (const f of stack.frames) {
+      if (seen[f] === stack.id) continue;
+      seen[f] = stack.id;
+      addRow(m.cum, f, m.byStack, base);
+    }
+  }
+}
+
+function addRow(to: Matrix, id: number, from: Matrix, base: number): void {
+  const n = to.n;
+  const at = id * n;
+  for (let j = 0; j < n; j++) to.data[at + j] += from.data[base + j];
+  if (to.variance !== null && from.variance !== null) for (let j = 0; j < n; j++) to.variance[at + j] += from.variance[base + j];
 }
 
 /**

@@ -22,19 +22,24 @@ export interface SnapshotHeader {
 export class SnapshotBuilder {
   private readonly frames: Frame[] = [];
   private readonly frameIndex = new Map<string, number>();
-  private readonly stackStart = new GrowableU32();
-  private readonly stackFrames = new GrowableU32();
-  private readonly values = new GrowableF64();
+  private readonly stackStart: GrowableU32;
+  private readonly stackFrames: GrowableU32;
+  private readonly values: GrowableF64;
   private labels: (Readonly<Record<string, string>> | null)[] | null = null;
   private goroutineInfo: GoroutineGroupInfo[] | null = null;
   private truncation: Snapshot['truncation'] = null;
   private readonly warnings: string[] = [];
   private count = 0;
 
+  /** `expect` sizes the columns up front when the decoder knows them (pprof does, text forms do not). */
   constructor(
     private header: SnapshotHeader,
     private readonly limits: Limits,
+    expect: { readonly samples: number; readonly frames: number } = { samples: 1024, frames: 1024 },
   ) {
+    this.stackStart = new GrowableU32(expect.samples + 1);
+    this.stackFrames = new GrowableU32(expect.frames);
+    this.values = new GrowableF64(expect.samples * header.sampleTypes.length);
     this.stackStart.push(0);
   }
 

@@ -2,8 +2,11 @@
 // doubling costs a fraction of the memory and time of a JS array of boxed numbers.
 
 export class GrowableU32 {
-  data = new Uint32Array(1024);
+  data: Uint32Array;
   length = 0;
+  constructor(initial = 1024) {
+    this.data = new Uint32Array(Math.max(16, initial));
+  }
   push(v: number): void {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
@@ -19,8 +22,11 @@ export class GrowableU32 {
 }
 
 export class GrowableF64 {
-  data = new Float64Array(1024);
+  data: Float64Array;
   length = 0;
+  constructor(initial = 1024) {
+    this.data = new Float64Array(Math.max(16, initial));
+  }
   push(v: number): void {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;

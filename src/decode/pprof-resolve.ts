@@ -52,6 +52,7 @@ export function resolveProfile(source: string, raw: RawProfile, limits: Limits):
       binary: mainBinary(rs, raw.mappings),
     },
     limits,
+    expectedSize(raw),
   );
   const locations = resolveLocations(rs, b, raw);
   addSamples(rs, b, raw, locations, sampleTypes.length);
@@ -59,6 +60,13 @@ export function resolveProfile(source: string, raw: RawProfile, limits: Limits):
     b.warn('the string table holds invalid UTF-8; the bad bytes are shown as U+FFFD');
   }
   return b.build();
+}
+
+/** Samples are known; frames are location ids times the average lines per location (inlining). */
+function expectedSize(raw: RawProfile): { samples: number; frames: number } {
+  const lines = raw.locations.reduce((n, l) => n + Math.max(1, l.lines.length), 0);
+  const perLocation = raw.locations.length === 0 ? 1 : lines / raw.locations.length;
+  return { samples: raw.locStart.length - 1, frames: Math.ceil(raw.sampleLocationIds.length * perLocation) + 16 };
 }
 
 /** The kind from the sample types Go writes: goroutine/count, goroutineleak/count, or the heap's four. */
