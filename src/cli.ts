@@ -92,7 +92,8 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
           .option('fail-on', { choices: ['high', 'medium', 'low'] as const, default: 'medium' as const, describe: 'exit 1 when a finding reaches this confidence' })
           .option('max-heap-growth', { type: 'string', describe: 'gate: exit 1 when the heap in use grows faster (5MiB/h, 1GB/day)' })
           .option('max-goroutine-growth', { type: 'string', describe: 'gate: exit 1 when goroutines grow faster (100/h, 5/min)' })
-          .option('baseline', { type: 'string', describe: 'JSON result of an earlier run: fail only on findings it did not have' })
+          .option('baseline', { type: 'string', describe: 'JSON result of an earlier run (e.g. before a fix): compare, and fail only on findings it did not have' })
+          .option('require-resolved', { type: 'boolean', default: false, describe: 'with --baseline: exit 1 while any baseline finding persists' })
           .option('redact', { type: 'boolean', default: false, describe: 'strip home directories, build paths and host names from everything written' })
           .option('color', { type: 'boolean', default: true, describe: 'colour in a terminal (--no-color, or NO_COLOR, turns it off)' })
           .option('granularity', { choices: ['functions', 'lines'] as const, default: 'functions' as const, describe: 'call-site identity: function, or function and line' })
@@ -142,7 +143,7 @@ async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: 
   try {
     const r = await runCollect(opts, io, ac.signal);
     if (r.exitCode !== 0 || !args.analyze) return r.exitCode;
-    const analyzeArgs: AnalyzeArgs = { snapshots: r.files, 'fail-on': 'medium', granularity: 'functions', redact: false, color: true, quiet: false };
+    const analyzeArgs: AnalyzeArgs = { snapshots: r.files, 'fail-on': 'medium', granularity: 'functions', redact: false, color: true, quiet: false, 'require-resolved': false };
     return await (await loadAnalyze()).analyzeCommand(analyzeArgs, limits, io);
   } finally {
     process.off('SIGINT', onInt);

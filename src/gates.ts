@@ -3,11 +3,11 @@
 
 import { readFileSync } from 'node:fs';
 import type { Analysis } from './commands/analyze.js';
+import { compare, currentIdentity, identity, type BaselineFinding } from './compare.js';
 import type { Confidence, Finding } from './diagnose/index.js';
 import { FileError, UsageError } from './errors.js';
 import { fitSeries, perHour, type Fit } from './fit.js';
 import type { KindSeries } from './series.js';
-import { culpritName } from './diagnose/index.js';
 import { formatBytes, formatCount, parseBytes } from './units.js';
 
 export interface Gate {
@@ -34,14 +34,10 @@ export interface GateOptions {
   readonly failOn: Confidence;
   /** Findings of an earlier run (its JSON), or null. */
   readonly baseline: BaselineFinding[] | null;
+  /** With a baseline: fail while any of its findings persists (a fix's pull request proving itself). */
+  readonly requireResolved?: boolean;
 }
 
-export interface BaselineFinding {
-  readonly signature: string | null;
-  readonly kind: string;
-  readonly culprit: string | null;
-  readonly title?: string;
-}
 
 /**
  * How fast the whole profile grows for a gate: the robust rate when it grows (or changed, with too few
@@ -76,6 +72,15 @@ export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
     actual: failing.length === 0 ? 'none' : `${failing.length}: ${failing.map((f) => f.title).join('; ')}`,
     passed: failing.length === 0,
   });
+  if (opts.requireResolved === true && opts.baseline !== null) {
+    const persisting = compare(a, opts.baseline).persisting;
+    gates.push({
+      name: 'require-resolved',
+      limit: 'every baseline finding resolved',
+      actual: persisting.length === 0 ? `all ${opts.baseline.length} resolved` : `${persisting.length} persisting: ${persisting.map((p) => p.title).join('; ')}`,
+      passed: persisting.length === 0,
+    });
+  }
   return gates;
 }
 
@@ -85,12 +90,7 @@ const LEVELS: readonly Confidence[] = ['high', 'medium', 'low'];
 export function failingFindings(a: Analysis, opts: GateOptions): Finding[] {
   const limit = LEVELS.indexOf(opts.failOn);
   const known = new Set((opts.baseline ?? []).map(identity));
-  return a.diagnosis.findings.filter((f) => LEVELS.indexOf(f.confidence) <= limit && !known.has(identity({ signature: f.signature?.id ?? null, kind: f.kind, culprit: culpritName(a.series, f), title: f.title })));
-}
-
-/** A finding is the same across runs when its pattern (or kind) and culprit (or title) are. */
-function identity(f: BaselineFinding): string {
-  return `${f.signature ?? f.kind}|${f.culprit ?? f.title ?? ''}`;
+  return a.diagnosis.findings.filter((f) => LEVELS.indexOf(f.confidence) <= limit && !known.has(currentIdentity(a, f)));
 }
 
 export function readBaseline(path: string): BaselineFinding[] {

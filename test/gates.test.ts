@@ -89,3 +89,24 @@ t.test('GITHUB_STEP_SUMMARY gets the verdict, suspects and gates', async (t) => 
   t.match(text, /## Leak: gRPC ClientConn never closed, dialed in main\.\(\*clusterClient\)\.getConn/);
   t.match(text, /\| `fail-on` \|/);
 });
+
+t.test('proof of a fix: --baseline BEFORE.json with --require-resolved', async (t) => {
+  const dir = scratch(t);
+  const before = join(dir, 'before.json');
+  t.equal(leakdiff([fixture('grpc-leak'), '--json', before, '--out', join(dir, 'b.md')]).code, 1);
+  const fixed = leakdiff([fixture('grpc-close'), '--baseline', before, '--require-resolved', '--json', '-']);
+  t.equal(fixed.code, 0, 'the fixed service resolves the leak');
+  const after = JSON.parse(fixed.stdout) as Result & { comparison: { resolved: { title: string; culprit: string; before: { goroutinesPerHour: number }; after: { goroutinesPerHour: number } }[]; persisting: unknown[]; new: unknown[] } };
+  t.equal(after.comparison.resolved.length, 1);
+  t.equal(after.comparison.resolved[0].culprit, 'main.(*clusterClient).getConn');
+  t.ok(after.comparison.resolved[0].before.goroutinesPerHour > 10_000, 'the before slope is the leak');
+  t.ok(Math.abs(after.comparison.resolved[0].after.goroutinesPerHour) < 100, 'the after slope is flat');
+  t.same(after.comparison.persisting, []);
+  t.equal(after.gates.find((g) => g.name === 'require-resolved')?.passed, true);
+  const same = leakdiff([fixture('grpc-leak'), '--baseline', before, '--require-resolved', '--json', '-']);
+  t.equal(same.code, 1, 'the same leak persists: exit 1');
+  t.equal(JSON.parse(same.stdout).comparison.persisting.length, 1);
+  const alone = leakdiff([fixture('grpc-close'), '--require-resolved']);
+  t.equal(alone.code, 2);
+  t.match(alone.stderr, /--require-resolved needs --baseline/);
+});

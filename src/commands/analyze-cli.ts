@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Io } from '../cli.js';
 import { UsageError } from '../errors.js';
+import { compare } from '../compare.js';
 import { evaluateGates, readBaseline, type Gate } from '../gates.js';
 import type { Limits } from '../limits.js';
 import type { Granularity } from '../normalize/index.js';
@@ -32,6 +33,7 @@ export interface AnalyzeArgs {
   readonly 'max-heap-growth'?: string;
   readonly 'max-goroutine-growth'?: string;
   readonly baseline?: string;
+  readonly 'require-resolved'?: boolean;
   readonly granularity: string;
   readonly redact: boolean;
   readonly color: boolean;
@@ -53,6 +55,7 @@ export async function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io):
   if (args.out === '' || args.json === '') throw new UsageError('--out and --json take a file name, or - for stdout');
   if (args.out === '-' && args.json === '-') throw new UsageError('--out and --json cannot both write to stdout; send one of them to a file');
   const baseline = args.baseline === undefined ? null : readBaseline(args.baseline);
+  if (args['require-resolved'] === true && baseline === null) throw new UsageError('--require-resolved needs --baseline BEFORE.json: the findings that must be resolved');
   const analysis = analyze({
     files: args.snapshots ?? [],
     intervalSeconds,
@@ -61,18 +64,19 @@ export async function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io):
     limits,
     progress: io.stderrIsTTY && !args.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\n' : ''}`) : undefined,
   });
-  const gates = evaluateGates(analysis, { maxHeapGrowth: args['max-heap-growth'] ?? null, maxGoroutineGrowth: args['max-goroutine-growth'] ?? null, failOn: args['fail-on'] as Confidence, baseline });
+  const gates = evaluateGates(analysis, { maxHeapGrowth: args['max-heap-growth'] ?? null, maxGoroutineGrowth: args['max-goroutine-growth'] ?? null, failOn: args['fail-on'] as Confidence, baseline, requireResolved: args['require-resolved'] === true });
+  const comparison = baseline === null ? null : compare(analysis, baseline);
   const redact = args.redact ? makeRedactor(io.hostnames) : (t: string) => t;
   const reportPath = args.out ?? defaultReportPath(analysis);
   const chartPath = reportPath === '-' ? null : reportPath.replace(/\.md$/i, '') + '.svg';
-  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes, chart: chartPath === null ? null : basename(chartPath), gates }));
+  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison }));
   const outputs: Output[] = [];
   if (reportPath !== '-') {
     if (args.out === undefined) ensureReportsDir(reportPath);
     outputs.push({ path: reportPath, text: markdown });
     if (chartPath !== null && analysis.diagnosis.findings.length > 0) outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))) });
   }
-  const json = args.json === undefined ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes }), gates }, null, 2)}\n`);
+  const json = args.json === undefined ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes }), gates, ...(comparison === null ? {} : { comparison }) }, null, 2)}\n`);
   if (json !== null && args.json !== '-') outputs.push({ path: args.json as string, text: json });
   writeOutputs(outputs, analysis.series.inputs.map((i) => i.path));
   if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates)));

@@ -3,6 +3,7 @@
 // bounded, the gates, the inputs and the method. Same input, same bytes: nothing depends on the clock.
 
 import type { Analysis } from '../commands/analyze.js';
+import type { Comparison, Compared } from '../compare.js';
 import type { Gate } from '../gates.js';
 import { perHour } from '../fit.js';
 import { formatBytes, formatCount, formatTime } from '../units.js';
@@ -16,6 +17,8 @@ export interface MarkdownOptions {
   /** File name of the chart beside the report, or null for none. */
   readonly chart: string | null;
   readonly gates: readonly Gate[];
+  /** Against a baseline run, or null without one. */
+  readonly comparison?: Comparison | null;
 }
 
 const VERDICT: Readonly<Record<string, string>> = { leak: 'Leak', 'no-leak': 'No leak', inconclusive: 'Inconclusive' };
@@ -34,7 +37,7 @@ export function renderMarkdown(a: Analysis, opts: MarkdownOptions): string {
   if (opts.chart !== null && a.diagnosis.findings.length > 0) out.push(`![Heap and goroutines over time for the top findings](${opts.chart})`, '');
   if (a.diagnosis.findings.length > 0) out.push('## Suspects', '', suspects(a), '');
   a.diagnosis.findings.forEach((f, i) => out.push(...findingSection(a, f, i + 1, opts)));
-  out.push(...triageSection(a), ...boundedSection(a), ...gatesSection(opts.gates), ...inputsSection(a), ...methodSection(a, opts));
+  out.push(...comparisonSection(opts.comparison ?? null), ...triageSection(a), ...boundedSection(a), ...gatesSection(opts.gates), ...inputsSection(a), ...methodSection(a, opts));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
@@ -131,4 +134,15 @@ export function renderSummary(a: Analysis, gates: readonly Gate[]): string {
   if (a.diagnosis.findings.length > 0) out.push(suspects(a), '');
   out.push(...gatesSection(gates).map((l) => l.replace(/^## /, '### ')));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+function comparisonSection(c: Comparison | null): string[] {
+  if (c === null) return [];
+  const per = (n: number | null, unit: 'goroutines' | 'bytes'): string => (n === null ? '—' : `${n >= 0 ? '+' : ''}${unit === 'bytes' ? formatBytes(n) : formatCount(n)}/h`);
+  const rows = (list: readonly Compared[], status: string): string[][] =>
+    list.map((x) => [x.title, x.culprit === null ? '—' : code(x.culprit), x.before === null ? '—' : `${per(x.before.goroutinesPerHour, 'goroutines')} goroutines, ${per(x.before.heapPerHour, 'bytes')}`, `${per(x.after.goroutinesPerHour, 'goroutines')} goroutines, ${per(x.after.heapPerHour, 'bytes')}`, status]);
+  const all = [...rows(c.resolved, '**resolved**'), ...rows(c.persisting, 'persisting'), ...rows(c.new, 'new')];
+  const summary = `${c.resolved.length} resolved, ${c.persisting.length} persisting, ${c.new.length} new.`;
+  const note = 'For a resolved finding, "after" is the whole profile\'s rate in this run: where the leak was, nothing grows like it any more.';
+  return ['## Compared with the baseline', '', summary, '', table(['finding', 'culprit', 'before', 'after', 'status'], all), '', note, ''];
 }
