@@ -94,6 +94,34 @@ export class SnapshotBuilder {
     this.count++;
   }
 
+  /**
+   * Appends frames to the sample being built, for decoders that resolve a stack piece by piece (pprof
+   * locations); finish it with endSample. addSample is the one-call form.
+   */
+  pushFrames(frames: readonly number[]): void {
+    for (let i = 0; i < frames.length; i++) this.stackFrames.push(frames[i]);
+  }
+
+  /** Ends the sample whose frames were pushed since the last sample ended. */
+  endSample(values: ArrayLike<number>, labels: Readonly<Record<string, string>> | null): void {
+    if (this.count >= this.limits.maxSamples) {
+      throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`);
+    }
+    const depth = this.stackFrames.length - this.stackStart.data[this.stackStart.length - 1];
+    if (depth > this.limits.maxStackDepth) {
+      throw new LimitError(this.header.source, 'decode', `a stack of ${depth} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`);
+    }
+    this.stackStart.push(this.stackFrames.length);
+    for (let i = 0; i < values.length; i++) this.values.push(values[i]);
+    if (labels !== null) {
+      this.labels ??= new Array<Readonly<Record<string, string>> | null>(this.count).fill(null);
+      this.labels.push(labels);
+    } else if (this.labels !== null) {
+      this.labels.push(null);
+    }
+    this.count++;
+  }
+
   get sampleCount(): number {
     return this.count;
   }

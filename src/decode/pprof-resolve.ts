@@ -1,12 +1,14 @@
-// Second half of pprof decoding: check the raw tables with pprof's own validity rules (ids nonzero and
-// unique, every reference resolves, string_table[0] empty, one value per sample type), then resolve ids
-// and string indices into a Snapshot, so no later stage ever sees an index.
+// Second pass of pprof decoding: check the raw tables with pprof's own validity rules (ids nonzero and
+// unique, every reference resolves, string_table[0] empty, one value per sample type), then decode each
+// sample from its byte range straight into the Snapshot's columns, resolving ids and string indices on the
+// way, so no later stage ever sees an index.
 
 import { MalformedError, UnsupportedError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Kind, Snapshot, ValueType } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
-import type { RawFunction, RawLabel, RawLocation, RawMapping, RawProfile, RawValueType } from './pprof.js';
+import { readLabel, skipNested, type RawFunction, type RawLabel, type RawLocation, type RawMapping, type RawProfile, type RawValueType } from './pprof.js';
+import { LEN, VARINT, type Wire } from './wire.js';
 
 class Resolver {
   constructor(
@@ -30,7 +32,7 @@ class Resolver {
   }
 }
 
-export function resolveProfile(source: string, raw: RawProfile, limits: Limits): Snapshot {
+export function resolveProfile(source: string, raw: RawProfile, limits: Limits, w: Wire): Snapshot {
   const rs = new Resolver(source, raw);
   if (raw.strings.length === 0 || raw.strings[0] !== '') {
     rs.fail(raw.strings.length === 0 ? 'the string table is empty (string_table[0] must be "")' : 'string_table[0] must be the empty string');
@@ -55,18 +57,23 @@ export function resolveProfile(source: string, raw: RawProfile, limits: Limits):
     expectedSize(raw),
   );
   const locations = resolveLocations(rs, b, raw);
-  addSamples(rs, b, raw, locations, sampleTypes.length);
+  addSamples(rs, b, raw, locations, sampleTypes.length, w);
   if (rs.raw.strings.some((s) => s.includes('\uFFFD'))) {
     b.warn('the string table holds invalid UTF-8; the bad bytes are shown as U+FFFD');
   }
   return b.build();
 }
 
-/** Samples are known; frames are location ids times the average lines per location (inlining). */
+/**
+ * Samples are counted; frames are at most the samples' bytes (a location id takes at least one) times the
+ * average lines per location (inlining), a bound that keeps the column from regrowing.
+ */
 function expectedSize(raw: RawProfile): { samples: number; frames: number } {
   const lines = raw.locations.reduce((n, l) => n + Math.max(1, l.lines.length), 0);
   const perLocation = raw.locations.length === 0 ? 1 : lines / raw.locations.length;
-  return { samples: raw.locStart.length - 1, frames: Math.ceil(raw.sampleLocationIds.length * perLocation) + 16 };
+  let bytes = 0;
+  for (let i = 0; i < raw.sampleStart.length; i++) bytes += raw.sampleEnd.data[i] - raw.sampleStart.data[i];
+  return { samples: raw.sampleStart.length, frames: Math.ceil((bytes / 2) * perLocation) + 16 };
 }
 
 /** The kind from the sample types Go writes: goroutine/count, goroutineleak/count, or the heap's four. */
@@ -153,43 +160,73 @@ function locationFrames(rs: Resolver, b: SnapshotBuilder, loc: RawLocation, func
   });
 }
 
-function addSamples(rs: Resolver, b: SnapshotBuilder, raw: RawProfile, locations: LocationTable, width: number): void {
-  const ids = raw.sampleLocationIds.data;
-  const values = raw.values.data;
-  const stack: number[] = [];
+function addSamples(rs: Resolver, b: SnapshotBuilder, raw: RawProfile, locations: LocationTable, width: number, w: Wire): void {
   const row = new Float64Array(width);
-  const count = raw.locStart.length - 1;
+  const count = raw.sampleStart.length;
+  const r = w.r;
   for (let i = 0; i < count; i++) {
-    const offset = raw.sampleOffsets.data[i];
-    const v0 = raw.valueStart.data[i];
-    const n = raw.valueStart.data[i + 1] - v0;
-    if (n !== width) rs.fail(`sample ${i} has ${n} values but the profile declares ${width} sample types`, offset);
-    for (let t = 0; t < width; t++) row[t] = values[v0 + t];
-    stack.length = 0;
-    for (let k = raw.locStart.data[i]; k < raw.locStart.data[i + 1]; k++) {
-      const frames = locations.get(ids[k]);
-      if (frames === undefined) rs.fail(`sample ${i} refers to location ${ids[k]}, which does not exist`, offset);
-      for (let j = 0; j < frames.length; j++) stack.push(frames[j]);
+    const start = raw.sampleStart.data[i];
+    const end = raw.sampleEnd.data[i];
+    r.pos = start;
+    let values = 0;
+    let labels: Record<string, string> | null = null;
+    while (r.pos < end) {
+      const at = r.pos;
+      const tag = w.uint();
+      const field = tag >>> 3;
+      if (field === 1) readLocationIds(rs, b, w, tag & 7, locations, i, start);
+      else if (field === 2) values = readValues(w, tag & 7, row, values, width);
+      else if (tag === ((3 << 3) | LEN)) labels = addLabel(rs, labels, readLabel(w), start);
+      else skipNested(w, tag, at, 'Sample');
     }
-    const rawLabels = raw.labels.size === 0 ? undefined : raw.labels.get(i);
-    const labels = rawLabels === undefined ? null : stringLabels(rs, rawLabels, offset);
-    b.addSample(stack, row, labels === null ? {} : { labels });
+    if (r.pos !== end) w.fail('Sample overruns its declared length');
+    if (values !== width) rs.fail(`sample ${i} has ${values} values but the profile declares ${width} sample types`, start);
+    b.endSample(row, labels);
   }
 }
 
-/**
- * String labels only (pprof.Do labels on goroutines). Numeric labels are dropped: in Go heap profiles they
- * carry the object size ("bytes"), which is not an identity and would cost an object per sample.
- */
-function stringLabels(rs: Resolver, labels: RawLabel[], offset: number): Record<string, string> | null {
-  const out: Record<string, string> = {};
-  let any = false;
-  for (const l of labels) {
-    const key = rs.str(l.key, 'label key', offset);
-    if (l.str !== 0) {
-      out[key] = rs.str(l.str, `label ${key} value`, offset);
-      any = true;
-    }
-  }
-  return any ? out : null;
+/** Location ids, packed or not, each resolved to its frames and appended to the sample's stack. */
+function readLocationIds(rs: Resolver, b: SnapshotBuilder, w: Wire, wire: number, locations: LocationTable, sample: number, offset: number): void {
+  const r = w.r;
+  const one = (): void => {
+    // Location ids are small in Go's profiles: a one-byte varint is read inline.
+    const byte = r.buf[r.pos];
+    const id = byte < 0x80 ? (r.pos++, byte) : w.uint();
+    const frames = locations.get(id);
+    if (frames === undefined) rs.fail(`sample ${sample} refers to location ${id}, which does not exist`, offset);
+    b.pushFrames(frames);
+  };
+  if (wire === VARINT) return one();
+  if (wire !== LEN) w.fail(`field 1 has wire type ${wire}; expected a varint or a packed list`);
+  const end = w.len();
+  while (r.pos < end) one();
+  if (r.pos !== end) w.fail('packed field 1 overruns its length');
 }
+
+/** Values, packed or not, into the row; returns how many the sample has so far (more than width is counted). */
+function readValues(w: Wire, wire: number, row: Float64Array, n: number, width: number): number {
+  let k = n;
+  const one = (): void => {
+    const v = w.int();
+    if (k < width) row[k] = v;
+    k++;
+  };
+  if (wire === VARINT) {
+    one();
+    return k;
+  }
+  if (wire !== LEN) w.fail(`field 2 has wire type ${wire}; expected a varint or a packed list`);
+  const end = w.len();
+  while (w.r.pos < end) one();
+  if (w.r.pos !== end) w.fail('packed field 2 overruns its length');
+  return k;
+}
+
+function addLabel(rs: Resolver, labels: Record<string, string> | null, l: RawLabel, offset: number): Record<string, string> | null {
+  // Only string labels are kept (pprof.Do labels); Go puts a numeric `bytes` label on every heap sample.
+  if (l.str === 0) return labels;
+  const out = labels ?? {};
+  out[rs.str(l.key, 'label key', offset)] = rs.str(l.str, 'label value', offset);
+  return out;
+}
+

@@ -1,12 +1,13 @@
-// pprof protobuf (profile.proto, see proto/profile.proto for the field numbers) decoded in one pass into
-// columns: sample location ids and values go into typed arrays, the small tables (functions, locations,
-// mappings, strings) into maps keyed by id. pprof-resolve.ts then checks references and builds the Snapshot.
+// pprof protobuf (profile.proto, see proto/profile.proto for the field numbers) in two passes. Go writes
+// the samples before the locations, functions and strings they refer to, so the first pass reads the small
+// tables and only notes where each sample lies; pprof-resolve.ts then checks the tables and decodes each
+// sample straight into the snapshot's columns, with no intermediate copy of a million location ids.
 
 import type { Limits } from '../limits.js';
 import { LIMIT_FLAGS } from '../limits.js';
 import { LimitError } from '../errors.js';
 import type { Snapshot } from '../model.js';
-import { GrowableF64, GrowableU32 } from './columns.js';
+import { GrowableU32 } from './columns.js';
 import { resolveProfile } from './pprof-resolve.js';
 import { LEN, VARINT, Wire } from './wire.js';
 
@@ -17,18 +18,12 @@ export interface RawFunction { id: number; name: number; systemName: number; fil
 export interface RawMapping { id: number; filename: number; buildId: number; offset: number }
 export interface RawLabel { key: number; str: number; num: number }
 
-/** The profile as it is on the wire: string indices and ids not yet resolved. */
+/** The profile as it is on the wire: string indices and ids not yet resolved; samples as byte ranges. */
 export interface RawProfile {
   sampleTypes: RawValueType[];
-  /** sampleLocationIds[locStart[i] .. locStart[i+1]) are sample i's location ids, leaf first. */
-  locStart: GrowableU32;
-  sampleLocationIds: GrowableF64;
-  valueStart: GrowableU32;
-  values: GrowableF64;
-  /** String labels per sample index, only for samples that have any. */
-  labels: Map<number, RawLabel[]>;
-  /** Byte offset of each sample, for error messages. */
-  sampleOffsets: GrowableU32;
+  /** Sample i's fields lie at bytes [sampleStart[i], sampleEnd[i]) of the input. */
+  sampleStart: GrowableU32;
+  sampleEnd: GrowableU32;
   mappings: RawMapping[];
   locations: RawLocation[];
   functions: RawFunction[];
@@ -80,28 +75,22 @@ export function looksLikePprof(bytes: Uint8Array): boolean {
 export function decodePprof(source: string, bytes: Uint8Array, limits: Limits): Snapshot {
   const wire = new Wire(source, bytes);
   const raw = readProfile(wire, limits);
-  return resolveProfile(source, raw, limits);
+  return resolveProfile(source, raw, limits, wire);
 }
 
 function readProfile(w: Wire, limits: Limits): RawProfile {
-  // Columns sized from the input: a sample costs at least 4 bytes on the wire and a location id or value at
-  // least 1, so these bounds hold and the columns never regrow (regrowing was a tenth of the decode in GC).
-  const n = w.end;
   const p: RawProfile = {
-    sampleTypes: [], locStart: new GrowableU32(n >> 2), sampleLocationIds: new GrowableF64(n >> 1),
-    valueStart: new GrowableU32(n >> 2), values: new GrowableF64(n >> 2), labels: new Map(), sampleOffsets: new GrowableU32(n >> 2),
+    sampleTypes: [], sampleStart: new GrowableU32(), sampleEnd: new GrowableU32(),
     mappings: [], locations: [], functions: [], strings: [],
     timeMs: 0, durationNanos: 0, periodType: null, period: 0, defaultSampleType: 0,
   };
-  p.locStart.push(0);
-  p.valueStart.push(0);
   let timeSeenAt = -1;
   while (w.pos < w.end) {
     const at = w.pos;
     const tag = w.uint();
     switch (tag) {
       case Tag.SampleType: p.sampleTypes.push(readValueType(w)); break;
-      case Tag.Sample: readSample(w, p, limits, at); break;
+      case Tag.Sample: noteSample(w, p, limits); break;
       case Tag.Mapping: p.mappings.push(readMapping(w, at)); break;
       case Tag.Location: p.locations.push(readLocation(w, at)); checkCount(w, p.locations.length, limits.maxLocations, 'locations', 'maxLocations'); break;
       case Tag.Function: p.functions.push(readFunction(w, at)); break;
@@ -153,36 +142,16 @@ function readValueType(w: Wire): RawValueType {
   return vt;
 }
 
-function readSample(w: Wire, p: RawProfile, limits: Limits, at: number): void {
+/** First pass: where the sample is; its fields are read once the tables they refer to are known. */
+function noteSample(w: Wire, p: RawProfile, limits: Limits): void {
   const end = w.len();
-  const index = p.locStart.length - 1;
-  checkCount(w, index + 1, limits.maxSamples, 'samples', 'maxSamples');
-  p.sampleOffsets.push(at);
-  while (w.pos < end) {
-    const fieldAt = w.pos;
-    const tag = w.uint();
-    const field = tag >>> 3;
-    if (field === 1) w.repeatedInto(tag & 7, 1, p.sampleLocationIds, false);
-    else if (field === 2) w.repeatedInto(tag & 7, 2, p.values, true);
-    else if (tag === ((3 << 3) | LEN)) {
-      // Only string labels are kept (pprof.Do labels); Go puts a numeric `bytes` label on every heap sample.
-      const label = readLabel(w);
-      if (label.str !== 0) addLabel(p, index, label);
-    }
-    else skipNested(w, tag, fieldAt, 'Sample');
-  }
-  endOf(w, end, 'Sample');
-  p.locStart.push(p.sampleLocationIds.length);
-  p.valueStart.push(p.values.length);
+  checkCount(w, p.sampleStart.length + 1, limits.maxSamples, 'samples', 'maxSamples');
+  p.sampleStart.push(w.pos);
+  p.sampleEnd.push(end);
+  w.r.pos = end;
 }
 
-function addLabel(p: RawProfile, sample: number, label: RawLabel): void {
-  const list = p.labels.get(sample);
-  if (list === undefined) p.labels.set(sample, [label]);
-  else list.push(label);
-}
-
-function readLabel(w: Wire): RawLabel {
+export function readLabel(w: Wire): RawLabel {
   const end = w.len();
   const l: RawLabel = { key: 0, str: 0, num: 0 };
   while (w.pos < end) {
@@ -270,7 +239,7 @@ export const NESTED_FIELDS: Readonly<Record<string, Readonly<Record<number, numb
 };
 
 /** Unknown fields in nested messages are skipped (forward compatibility); known ones of the wrong type are corrupt. */
-function skipNested(w: Wire, tag: number, at: number, message: string): void {
+export function skipNested(w: Wire, tag: number, at: number, message: string): void {
   const field = tag >>> 3;
   const wire = tag & 7;
   if (field === 0) w.fail(`${message}: field number 0 is not valid protobuf (corrupt data?)`, at);

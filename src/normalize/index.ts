@@ -104,16 +104,16 @@ export class Interner {
    * The id of a call site, interning it on first sight. Keys are integers, not joined strings: measured on
    * the bench series, `join` plus a string-keyed map was a fifth of the whole run.
    */
-  private stackId(callSite: number[], runtimeTop: number[]): number {
+  private stackId(callSite: Scratch, runtimeTop: Scratch): number {
     const h = hashFrames(callSite);
     const bucket = this.stackBuckets.get(h);
-    if (bucket !== undefined) {
-      for (const candidate of typeof bucket === 'number' ? [bucket] : bucket) {
-        if (sameFrames(this.stacks[candidate].frames, callSite)) return candidate;
-      }
+    if (typeof bucket === 'number') {
+      if (sameFrames(this.stacks[bucket].frames, callSite)) return bucket;
+    } else if (bucket !== undefined) {
+      for (const candidate of bucket) if (sameFrames(this.stacks[candidate].frames, callSite)) return candidate;
     }
     const id = this.stacks.length;
-    this.stacks.push({ id, frames: callSite.slice(), runtimeTop: runtimeTop.slice() });
+    this.stacks.push({ id, frames: Array.from(callSite.ids.subarray(0, callSite.length)), runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)) });
     if (bucket === undefined) this.stackBuckets.set(h, id);
     else if (typeof bucket === 'number') this.stackBuckets.set(h, [bucket, id]);
     else bucket.push(id);
@@ -131,8 +131,10 @@ export class Interner {
     const sums = new Float64Array(s.sampleCount * width);
     let entries = 0;
     const groups: (GroupFacts | null)[] | null = s.goroutineInfo === null ? null : [];
-    const site: number[] = [];
-    const top: number[] = [];
+    let deepest = 0;
+    for (let i = 0; i < s.sampleCount; i++) deepest = Math.max(deepest, s.stackStart[i + 1] - s.stackStart[i]);
+    const site = scratch(deepest);
+    const top = scratch(deepest);
     for (let i = 0; i < s.sampleCount; i++) {
       splitStack(this.frames, local, s.stackFrames, s.stackStart[i], s.stackStart[i + 1], site, top);
       const stack = this.stackId(site, top);
@@ -155,19 +157,27 @@ export class Interner {
   }
 }
 
+/** A reusable run of frame ids: a typed buffer and how much of it is in use (no array per sample). */
+interface Scratch {
+  readonly ids: Int32Array;
+  length: number;
+}
+
+const scratch = (size: number): Scratch => ({ ids: new Int32Array(Math.max(1, size)), length: 0 });
+
 /** FNV-1a over the frame ids, as a 32-bit integer key. */
-function hashFrames(frames: readonly number[]): number {
+function hashFrames(frames: Scratch): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < frames.length; i++) {
-    h ^= frames[i];
+    h ^= frames.ids[i];
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 }
 
-function sameFrames(a: readonly number[], b: readonly number[]): boolean {
+function sameFrames(a: readonly number[], b: Scratch): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b.ids[i]) return false;
   return true;
 }
 
@@ -175,7 +185,7 @@ function sameFrames(a: readonly number[], b: readonly number[]): boolean {
  * Splits stack[start, end) into its leading runtime frames and the call site (everything from the first
  * non-runtime frame). Indices rather than a subarray: a view object per sample was measurable GC.
  */
-function splitStack(frames: readonly SiteFrame[], local: readonly number[], stack: Uint32Array, start: number, end: number, site: number[], top: number[]): void {
+function splitStack(frames: readonly SiteFrame[], local: readonly number[], stack: Uint32Array, start: number, end: number, site: Scratch, top: Scratch): void {
   site.length = 0;
   top.length = 0;
   let k = start;
@@ -185,8 +195,8 @@ function splitStack(frames: readonly SiteFrame[], local: readonly number[], stac
   for (let j = start; j < end; j++) {
     const id = local[stack[j]];
     if (id < 0) continue;
-    if (j < k) top.push(id);
-    else site.push(id);
+    if (j < k) top.ids[top.length++] = id;
+    else site.ids[site.length++] = id;
   }
 }
 
