@@ -12,11 +12,25 @@ export interface TerminalOptions {
 const STYLES = ['code', 'blockquote', 'html', 'heading', 'firstHeading', 'hr', 'listitem', 'table', 'paragraph', 'strong', 'em', 'codespan', 'del', 'link', 'href'];
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+/**
+ * Styles from a chalk instance at an explicit level: leakdiff decides about colour (wantsColor), not chalk's
+ * own detection, which says no in CI and under some terminals even when FORCE_COLOR or a TTY says yes.
+ */
+async function styles(color: boolean): Promise<Record<string, (text: string) => string>> {
+  if (!color) return Object.fromEntries(STYLES.map((s) => [s, (text: string) => text]));
+  const { Chalk } = await import('chalk');
+  const c = new Chalk({ level: 1 });
+  return {
+    code: c.yellow, blockquote: c.gray.italic, html: c.gray, heading: c.green.bold, firstHeading: c.magenta.underline.bold,
+    hr: c.reset, listitem: c.reset, table: c.reset, paragraph: c.reset, strong: c.bold, em: c.italic,
+    codespan: c.yellow, del: c.dim.gray.strikethrough, link: c.blue, href: c.blue.underline,
+  };
+}
+
 export async function renderTerminal(markdown: string, opts: TerminalOptions): Promise<string> {
   const [{ Marked }, { markedTerminal }] = await Promise.all([import('marked'), import('marked-terminal')]);
-  const plain = Object.fromEntries(STYLES.map((s) => [s, (text: string) => text]));
   const options = {
-    ...(opts.color ? {} : plain),
+    ...(await styles(opts.color)),
     width: Math.max(60, Math.min(opts.width, 140)),
     reflowText: true,
     emoji: false,
