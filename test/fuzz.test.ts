@@ -12,6 +12,9 @@ const LIMITS = { ...DEFAULT_LIMITS, maxInflatedBytes: 64 << 20 };
 /** The slowest single case allowed, far above the few ms a case takes. */
 const MAX_MS = 3000;
 
+// Long runs (npm run fuzz) take minutes: a few ms a case at most, never tap's default 30 s for the file.
+t.setTimeout(Math.max(60_000, CASES * 5));
+
 t.test(`${CASES} mutated fixtures: success or a typed error`, async (t) => {
   const corpus = seeds();
   t.ok(corpus.length >= 10, 'a corpus of every form, raw and gzipped');
