@@ -24,7 +24,8 @@ export function isSignificantHeap(series: SeriesSet, fit: Fit): boolean {
   return fit.absoluteGrowth >= heapGrowthFloor(series) && !fit.withinNoise && (fit.shape === 'growing' || fit.shape === 'unknown');
 }
 
-export function confidenceOf(goroutines: Fit | null, heap: Fit | null, _matched: boolean): Confidence {
+/** Statistics decide; a matched pattern explains a finding but never makes it more certain. */
+export function confidenceOf(goroutines: Fit | null, heap: Fit | null): Confidence {
   const primary = goroutines ?? heap;
   if (primary === null || primary.shape !== 'growing') return 'low';
   const strong = (f: Fit): boolean => f.n >= HIGH_MIN_SNAPSHOTS && f.trend !== null && f.trend.pValue < HIGH_MAX_P && f.r2 >= HIGH_MIN_R2;

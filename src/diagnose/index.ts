@@ -2,7 +2,7 @@
 // evidence (the fits, the call sites, the chain of reasoning), so rendering never recomputes anything.
 
 import type { Fit } from '../fit.js';
-import { fitsOf, type FitSet } from '../fit/all.js';
+import type { FitSet } from '../fit/all.js';
 import { sumStacks, type Correlation, type HeapEvidence, type Link } from '../correlate.js';
 import { matchSignatures, type Signature } from '../patterns.js';
 import type { SeriesSet } from '../series.js';
@@ -83,7 +83,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     title: signature?.title ?? `goroutines growing: ${link.unit.key}`,
     signature,
     culprit,
-    confidence: confidenceOf(link.unit.fit, heap?.fit ?? null, signature !== null),
+    confidence: confidenceOf(link.unit.fit, heap?.fit ?? null),
     goroutines: { groups: link.unit.groups, values: link.unit.values, fit: link.unit.fit },
     heap,
     bytesPerGoroutine: heap === null ? null : link.bytesPerGoroutine,
@@ -119,7 +119,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
       title: match?.signature.title ?? 'Heap growing without bound',
       signature: match?.signature ?? null,
       culprit,
-      confidence: confidenceOf(null, heap.fit, match !== undefined),
+      confidence: confidenceOf(null, heap.fit),
       goroutines: null,
       heap,
       bytesPerGoroutine: null,

@@ -41,7 +41,7 @@ export function classify(
     minRise: opts.minRelativeChange * level,
     noiseZ: opts.noiseZ,
   });
-  if (bounded !== null) return bounded.tailLength >= minTail ? plateau(f, bounded) : lateStep(f, bounded);
+  if (bounded !== null) return bounded.tailLength >= minTail ? plateau(f, bounded) : lateStep(bounded);
   const significant = trend.pValue < opts.trendAlpha;
   const big = Math.abs(robustChange) / level >= opts.minRelativeChange;
   const rate = `${signed(f.robustSlope * 3600)} per hour`;
@@ -96,7 +96,7 @@ function plateau(f: Base, b: BoundedRise): Verdict {
   return { shape: 'plateau', plateauFrom: b.from, reason };
 }
 
-function lateStep(f: Base, b: BoundedRise): Verdict {
+function lateStep(b: BoundedRise): Verdict {
   const after = b.tailLength === 1 ? 'the last snapshot' : `the last ${b.tailLength} snapshots`;
   const jumped = `Jumped by ${signed(b.rise)} at snapshot ${b.from + 1} and held it for only ${after}`;
   return verdict('unknown', `${jumped}: too few to tell a step from growth.`);

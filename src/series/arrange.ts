@@ -159,11 +159,6 @@ function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | 
   return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside, sameMomentAs, binary: m.binary };
 }
 
-export function describeWindow(inputs: readonly SnapshotInfo[]): string {
-  const used = inputs.filter((i) => i.setAside === null).map((i) => i.timeMs);
-  return used.length === 0 ? 'no snapshots' : `${formatTime(Math.min(...used))} to ${formatTime(Math.max(...used))}`;
-}
-
 /** A fit needs distinct times: files without a time of their own often share one mtime (a fresh checkout). */
 function checkDistinctTimes(list: readonly SnapshotEntry[]): void {
   for (let i = 1; i < list.length; i++) {
