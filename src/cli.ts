@@ -12,6 +12,7 @@ import { LIMIT_OPTIONS, limitsFrom } from './options.js';
 import type { AnalyzeArgs } from './commands/analyze-cli.js';
 import { COLLECT_FLAGS, type CollectArgs } from './collect/options.js';
 import type { Limits } from './limits.js';
+import { distance } from './commands/suggest.js';
 
 // Each command's modules are loaded when it runs, not at start-up: `--help` and a small run stay fast, and
 // an analysis never loads the HTTP client, nor a collection the statistics.
@@ -129,7 +130,7 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
     .showHelpOnFail(false)
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      throw err ?? new UsageError(withSuggestion(msg));
     });
 }
 
@@ -148,6 +149,28 @@ async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: 
   } finally {
     process.off('SIGINT', onInt);
   }
+}
+
+/** Every option name of every command, for suggestions. */
+const KNOWN_OPTIONS = [
+  'out', 'json', 'interval', 'module', 'limit', 'fail-on', 'max-heap-growth', 'max-goroutine-growth', 'baseline', 'require-resolved',
+  'granularity', 'redact', 'color', 'no-color', 'quiet', 'debug', 'help', 'version', 'analyze',
+  ...LIMIT_OPTIONS.map((o) => o.flag.slice(2)),
+  ...COLLECT_FLAGS.map((f) => f.name),
+];
+
+/** yargs says "Unknown argument: fial-on"; a person wants to hear "did you mean --fail-on?". */
+function withSuggestion(msg: string, known: readonly string[] = KNOWN_OPTIONS): string {
+  if (/^Not enough non-option arguments/.test(msg)) return `${msg.replace(/^Not enough non-option arguments: got 0, need at least 1/, 'nothing to work on')}: give the snapshot files, directories or URL`;
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (m === null) return msg;
+  // yargs lists each unknown flag twice, kebab and camel case: keep what the user typed.
+  const typed = m[1].split(', ').filter((arg) => !/[A-Z]/.test(arg));
+  const hints = typed.map((arg) => {
+    const near = known.filter((k) => k.length > 1).map((k) => ({ k, d: distance(arg, k) })).sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))[0];
+    return near !== undefined && near.d <= 2 ? `--${arg} (did you mean --${near.k}?)` : `--${arg}`;
+  });
+  return `unknown option${hints.length > 1 ? 's' : ''} ${hints.join(', ')}`;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {

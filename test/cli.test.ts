@@ -51,7 +51,8 @@ const BAD: readonly Bad[] = [
   { name: 'a CPU profile among heap profiles', args: () => ['analyze', pb('map-leak')[0], join(CORPUS, 'google-pprof-testdata/large.cpu')], message: /large\.cpu: series: this is a CPU profile; leakdiff needs heap or goroutine profiles/ },
   { name: 'a bad --interval', args: () => ['analyze', pb('map-leak')[0], '--interval', 'soon'], message: /--interval takes a duration/ },
   { name: 'a mistyped command', args: () => ['inspct', 'x'], message: /inspect/ },
-  { name: 'an unknown option', args: () => ['analyze', pb('map-leak')[0], '--fial-on', 'high'], message: /fial-on/ },
+  { name: 'an unknown option', args: () => ['analyze', pb('map-leak')[0], '--fial-on', 'high'], message: /unknown option --fial-on \(did you mean --fail-on\?\)/ },
+  { name: 'no files at all', args: () => ['inspect'], message: /nothing to work on: give the snapshot files/ },
 ];
 
 t.test('bad input: exit 2, one line naming the file and the problem, no stack trace', async (t) => {
