@@ -89,6 +89,8 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
           .option('json', { type: 'string', nargs: 1, describe: 'write the JSON result to FILE (- for stdout)' })
           .option('interval', { type: 'string', describe: 'spacing of snapshots that carry no time, in argument order (30s, 5m)' })
           .option('module', { type: 'string', array: true, describe: "the service's own module path(s); inferred when absent" })
+          // No `array: true` on --source: yargs would swallow the snapshots after it; a repeated flag is an array anyway.
+          .option('source', { type: 'string', nargs: 1, describe: "your checkout of the service (repeatable): the culprit's source is shown with per-line figures; library files also from the Go module cache" })
           .option('limit', { type: 'string', describe: 'memory limit (512MiB, 2GB) for the time-to-limit projection' })
           .option('fail-on', { choices: ['high', 'medium', 'low'] as const, default: 'medium' as const, describe: 'exit 1 when a finding reaches this confidence' })
           .option('max-heap-growth', { type: 'string', describe: 'gate: exit 1 when the heap in use grows faster (5MiB/h, 1GB/day)' })
@@ -153,7 +155,7 @@ async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: 
 
 /** Every option name of every command, for suggestions. */
 const KNOWN_OPTIONS = [
-  'out', 'json', 'interval', 'module', 'limit', 'fail-on', 'max-heap-growth', 'max-goroutine-growth', 'baseline', 'require-resolved',
+  'out', 'json', 'interval', 'module', 'source', 'limit', 'fail-on', 'max-heap-growth', 'max-goroutine-growth', 'baseline', 'require-resolved',
   'granularity', 'redact', 'color', 'no-color', 'quiet', 'debug', 'help', 'version', 'analyze',
   ...LIMIT_OPTIONS.map((o) => o.flag.slice(2)),
   ...COLLECT_FLAGS.map((f) => f.name),

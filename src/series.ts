@@ -3,7 +3,7 @@
 // or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
 // a few MB and makes the fit loop a walk over typed arrays.
 
-import type { GroupFacts, Interner, NormalizedSnapshot, SiteFrame, SiteStack, NormalizationPolicy } from './normalize/index.js';
+import type { GroupFacts, Interner, LineSite, NormalizedSnapshot, SiteFrame, SiteStack, NormalizationPolicy } from './normalize/index.js';
 import type { Form, Kind, TimeSource } from './model.js';
 import { arrange, type Arranged } from './series/arrange.js';
 
@@ -62,6 +62,8 @@ export interface MetricSeries {
   readonly cum: Matrix;
   /** One row: the whole profile. */
   readonly total: Matrix;
+  /** Row per LineSite id: value of the samples passing through that line of the service's own code (pprof -list). */
+  readonly byLine: Matrix;
 }
 
 export interface KindSeries {
@@ -81,6 +83,8 @@ export interface SeriesSet {
   readonly policy: NormalizationPolicy;
   readonly frames: readonly SiteFrame[];
   readonly stacks: readonly SiteStack[];
+  /** Lines of the service's own code, the rows of each metric's `byLine`. */
+  readonly lines: readonly LineSite[];
   readonly heap: KindSeries | null;
   readonly goroutine: KindSeries | null;
   readonly inputs: readonly SnapshotInfo[];
@@ -99,6 +103,7 @@ export function buildSeries(entries: readonly SnapshotEntry[], interner: Interne
     policy: interner.policy,
     frames: interner.frames,
     stacks: interner.stacks,
+    lines: interner.lines,
     heap: arranged.heap.length === 0 ? null : kindSeries('heap', arranged.heap, interner, frameCount, stackCount),
     goroutine: arranged.goroutine.length === 0 ? null : kindSeries('goroutine', arranged.goroutine, interner, frameCount, stackCount),
     inputs: arranged.inputs,
@@ -110,7 +115,7 @@ function kindSeries(kind: 'heap' | 'goroutine', used: Arranged['heap'], interner
   const timesMs = used.map((e) => e.timeMs);
   const metricNames = kind === 'heap' ? HEAP_METRICS : (['goroutine'] as const);
   const samplingRate = kind === 'heap' ? heapRate(used) : 0;
-  const metrics = metricsSeries(metricNames, used, interner.stacks, frameCount, stackCount, samplingRate);
+  const metrics = metricsSeries(metricNames, used, interner.stacks, { frames: frameCount, stacks: stackCount, lines: interner.lines.length }, samplingRate);
   return {
     kind,
     timesMs,
@@ -132,12 +137,12 @@ function heapRate(used: Arranged['heap']): number {
  * are then sums of site rows, each site's frames visited once for the whole series rather than once per
  * snapshot and metric (the cumulative pass dominated the stage on production-scale series).
  */
-function metricsSeries(names: readonly string[], used: Arranged['heap'], stacks: readonly SiteStack[], frameCount: number, stackCount: number, rate: number): MetricSeries[] {
+function metricsSeries(names: readonly string[], used: Arranged['heap'], stacks: readonly SiteStack[], rows: { frames: number; stacks: number; lines: number }, rate: number): MetricSeries[] {
   const n = used.length;
   const ms = names.map((metric) => {
     const sampled = metric !== 'goroutine' && rate > 1;
     const make = (rows: number): Matrix => ({ n, data: new Float64Array(rows * n), variance: sampled ? new Float64Array(rows * n) : null });
-    return { metric, unit: '', sampled, byStack: make(stackCount), flat: make(frameCount), cum: make(frameCount), total: make(1) };
+    return { metric, unit: '', sampled, byStack: make(rows.stacks), flat: make(rows.frames), cum: make(rows.frames), total: make(1), byLine: make(rows.lines) };
   });
   used.forEach((e, j) => {
     const s = e.normalized;
@@ -156,14 +161,31 @@ function metricsSeries(names: readonly string[], used: Arranged['heap'], stacks:
         m.byStack.data[at] += v;
         if (m.byStack.variance !== null) m.byStack.variance[at] += samplingVariance(v, s.values[i * width + objects], s.values[i * width + space], rate);
       }
+      addLines(m.byLine, s, j, m.metric, rate);
     }
   });
-  for (const m of ms) rollUp(m, stacks, frameCount);
+  for (const m of ms) rollUp(m, stacks, rows.frames);
   return ms.map(({ sampled: _s, ...m }) => m);
 }
 
+/** The snapshot's per-line values of one metric into column j of the line rows. */
+function addLines(to: Matrix, s: NormalizedSnapshot, j: number, metric: string, rate: number): void {
+  const width = s.lineTypes.length;
+  const col = s.lineTypes.indexOf(metric);
+  if (col < 0) return;
+  const objects = s.lineTypes.indexOf('inuse_objects');
+  const space = s.lineTypes.indexOf('inuse_space');
+  for (let i = 0; i < s.lineIds.length; i++) {
+    const v = s.lineValues[i * width + col];
+    if (v === 0) continue;
+    const at = s.lineIds[i] * to.n + j;
+    to.data[at] += v;
+    if (to.variance !== null) to.variance[at] += samplingVariance(v, s.lineValues[i * width + objects], s.lineValues[i * width + space], rate);
+  }
+}
+
 /** Flat (leaf frame), cumulative (every frame once per site, recursion counted once, as pprof) and total. */
-function rollUp(m: Omit<MetricSeries, 'unit' | 'metric'>, stacks: readonly SiteStack[], frameCount: number): void {
+function rollUp(m: Omit<MetricSeries, 'unit' | 'metric' | 'byLine'>, stacks: readonly SiteStack[], frameCount: number): void {
   const n = m.byStack.n;
   const seen = new Int32Array(frameCount).fill(-1);
   for (const stack of stacks) {

@@ -2,7 +2,7 @@
 // stdout), the JSON, the terminal view, the gates. Kept beside the CLI so cli.ts stays the argv table;
 // nothing here touches process: the environment arrives in `io`.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Io } from '../cli.js';
 import { UsageError } from '../errors.js';
@@ -11,6 +11,7 @@ import { evaluateGates, readBaseline, type Gate } from '../gates.js';
 import type { Limits } from '../limits.js';
 import type { Granularity } from '../normalize/index.js';
 import { makeRedactor } from '../redact.js';
+import { moduleCacheDir, type SourceRoots } from '../source/index.js';
 import { chartInput } from '../render/chart.js';
 import { toJson } from '../render/json.js';
 import { renderMarkdown, renderSummary } from '../render/markdown.js';
@@ -28,6 +29,8 @@ export interface AnalyzeArgs {
   readonly json?: string;
   readonly interval?: string;
   readonly module?: readonly string[];
+  /** `--source DIR`, repeatable: one value, or an array when given more than once. */
+  readonly source?: string | readonly string[];
   readonly limit?: string;
   readonly 'fail-on': string;
   readonly 'max-heap-growth'?: string;
@@ -62,6 +65,7 @@ export async function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io):
     modules: args.module ?? [],
     granularity: args.granularity as Granularity,
     limits,
+    source: sourceRoots(args.source, io.env),
     progress: io.stderrIsTTY && !args.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\n' : ''}`) : undefined,
   });
   const gates = evaluateGates(analysis, { maxHeapGrowth: args['max-heap-growth'] ?? null, maxGoroutineGrowth: args['max-goroutine-growth'] ?? null, failOn: args['fail-on'] as Confidence, baseline, requireResolved: args['require-resolved'] === true });
@@ -91,6 +95,17 @@ async function printResults(io: Io, args: AnalyzeArgs, markdown: string, json: s
     io.stdout(io.stdoutIsTTY ? await renderTerminal(markdown, { color, width: io.columns }) : markdown);
   }
   if (!args.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${o.path}\n`);
+}
+
+/** `--source` directories, each checked to be one; the module cache from the environment the CLI passed in. */
+function sourceRoots(arg: AnalyzeArgs['source'], env: Io['env']): SourceRoots | undefined {
+  if (arg === undefined) return undefined;
+  const dirs = typeof arg === 'string' ? [arg] : [...arg];
+  for (const d of dirs) {
+    if (d === '') throw new UsageError('--source takes a directory: your checkout of the profiled service');
+    if (statSync(d, { throwIfNoEntry: false })?.isDirectory() !== true) throw new UsageError(`--source ${d}: no such directory`);
+  }
+  return { dirs, modCache: moduleCacheDir(env) };
 }
 
 /** reports/<service>-<window start>.md, the service named after the profiled binary. */

@@ -13,6 +13,7 @@ import type { TimeSource } from '../model.js';
 import { Interner, policyFor, type Granularity } from '../normalize/index.js';
 import { findInputs, load, type FoundFile } from '../read.js';
 import { buildSeries, type SeriesSet, type SnapshotEntry } from '../series.js';
+import { sourceViews, type SourceRoots, type SourceView } from '../source/index.js';
 
 export interface AnalyzeOptions {
   readonly files: readonly string[];
@@ -21,6 +22,8 @@ export interface AnalyzeOptions {
   readonly modules: readonly string[];
   readonly granularity: Granularity;
   readonly limits: Limits;
+  /** Where the profiled source files are (`--source`); none: the report gives file:line only. */
+  readonly source?: SourceRoots;
   /** Called after each file, for a progress line. */
   readonly progress?: (done: number, total: number, file: string) => void;
 }
@@ -28,6 +31,8 @@ export interface AnalyzeOptions {
 export interface Analysis {
   readonly series: SeriesSet;
   readonly diagnosis: Diagnosis;
+  /** With `--source`: per finding (same order), the culprit's source with per-line figures; null without a culprit. */
+  readonly sources?: readonly (SourceView | null)[];
 }
 
 export function analyze(opts: AnalyzeOptions): Analysis {
@@ -54,7 +59,9 @@ export function analyze(opts: AnalyzeOptions): Analysis {
   const series = buildSeries(entries, interner);
   const fits = fitAll(series);
   const links = correlate(series, fits);
-  return { series, diagnosis: diagnose(series, fits, links) };
+  const diagnosis = diagnose(series, fits, links);
+  if (opts.source === undefined || opts.source.dirs.length === 0) return { series, diagnosis };
+  return { series, diagnosis, sources: sourceViews(series, diagnosis.findings, opts.source) };
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Analysis } from '../commands/analyze.js';
 import type { Finding } from '../diagnose/index.js';
 import { row, type SeriesSet, type SnapshotInfo } from '../series.js';
+import type { LineFigures, SourceView } from '../source/index.js';
 import { formatBytes, formatCount } from '../units.js';
 import { amount, code, firstAndLast, pprofRegex, quality, rate, shellPath, sparkline, table, type Unit } from './parts.js';
 
@@ -28,6 +29,8 @@ export function findingSection(a: Analysis, f: Finding, rank: number, opts: Find
   out.push(...unitFigures(a, f, opts), '');
   out.push('### Chain of evidence', '', ...f.evidence.map((e, i) => `${i + 1}. ${e}`), '');
   out.push(...evidenceStacks(series, f), '');
+  const view = a.sources?.[a.diagnosis.findings.indexOf(f)] ?? null;
+  if (view !== null) out.push(...sourceSection(view), '');
   if (f.signature !== null) {
     out.push(`### Why it leaks: ${f.signature.title}`, '', f.signature.explanation, '', `**Fix:** ${f.signature.fix}`, '', '```go', f.signature.example.trimEnd(), '```', '', `<sub>${f.signature.versions}</sub>`, '');
   }
@@ -96,15 +99,72 @@ function heapHeading(series: SeriesSet, id: number): string {
 
 function stackBlock(series: SeriesSet, id: number, culprit: number, heading: string): string[] {
   const s = series.stacks[id];
-  const lines = s.runtimeTop.map((fr) => `  ${series.frames[fr].function}`);
+  const loc = (fr: number): string => (series.frames[fr].file === '' ? '' : `  ${series.frames[fr].file}:${series.frames[fr].line}`);
+  const lines = s.runtimeTop.map((fr) => `  ${series.frames[fr].function}${loc(fr)}`);
   for (const fr of s.frames.slice(0, MAX_FRAMES)) {
     const frame = series.frames[fr];
     const mark = frame.origin === 'user' ? '▶ ' : '  ';
-    const loc = frame.file === '' ? '' : `  ${frame.file}:${frame.line}`;
-    lines.push(`${mark}${frame.function}${loc}${fr === culprit ? '  ◀ fix here' : ''}`);
+    lines.push(`${mark}${frame.function}${loc(fr)}${fr === culprit ? '  ◀ fix here' : ''}`);
   }
   if (s.frames.length > MAX_FRAMES) lines.push(`  … ${s.frames.length - MAX_FRAMES} more frames`);
   return [`${heading}:`, '', '```text', ...lines, '```', ''];
+}
+
+/** Per-line columns of the source view: heading and figure, in pprof's manner ('.' for nothing). */
+const SOURCE_COLUMNS: Readonly<Record<SourceView['metrics'][number], { name: string; format: (n: number) => string }>> = {
+  inuse_space: { name: 'bytes', format: formatBytes },
+  inuse_objects: { name: 'objects', format: formatCount },
+  goroutine: { name: 'goroutines', format: formatCount },
+};
+
+const MARKED_AS: Readonly<Record<NonNullable<SourceView['markedAs']>, (callee: string | null) => string>> = {
+  call: (callee) => (callee === null ? "where it calls out of the service's own code" : `the call into ${code(callee)}`),
+  wait: () => 'where the leaking goroutines wait',
+  growth: () => 'the line whose heap grew most',
+};
+
+/**
+ * The culprit's function as it is in the user's checkout, each line with what was in use under it at the
+ * first and last snapshot and the growth, the call-out line marked; or why it is not shown.
+ */
+function sourceSection(v: SourceView): string[] {
+  const out = ['### Source', ''];
+  if (v.missing !== null) return [...out, `The source of ${code(v.function)} was not found: ${v.missing}.`];
+  if (v.stale !== null) return [...out, `${code(v.file ?? v.profileFile)} is not shown: ${v.stale}. Check out the revision that was built and run again.`];
+  const call = v.markedLine === 0 ? '' : ` \`▶\` marks line ${v.markedLine}, ${MARKED_AS[v.markedAs ?? 'growth'](v.callee)}.`;
+  out.push(`${code(v.function)} in ${code(v.file ?? '')}${v.via === 'module-cache' ? ' (the Go module cache)' : ''}, lines ${v.startLine}–${v.endLine}. ${sourceFigures(v)}${call}`, '');
+  const header: string[] = [];
+  for (const m of v.metrics) header.push(`${SOURCE_COLUMNS[m].name} first`, 'last', ...(m === 'goroutine' ? [] : ['growth']));
+  const rows: string[][] = [];
+  let previous = 0;
+  for (const l of v.lines) {
+    if (previous > 0 && l.line > previous + 1) rows.push([...header.map(() => ''), '', '…', '']);
+    previous = l.line;
+    rows.push([...v.metrics.flatMap((m) => figureCells(m, l.first, l.last)), l.marked ? '▶' : '', String(l.line), l.text.replace(/\t/g, '    ')]);
+  }
+  return [...out, '```text', ...alignColumns([...header, '', '', ''], rows), '```'];
+}
+
+function sourceFigures(v: SourceView): string {
+  const heap = v.metrics.includes('inuse_space') ? 'the heap in use under each line (bytes and objects, cumulative as `go tool pprof -list` counts them) at the first and the last heap snapshot, and its growth' : null;
+  const goroutines = v.metrics.includes('goroutine') ? 'the goroutines running through it at the first and the last goroutine snapshot' : null;
+  const parts = [heap, goroutines].filter((p) => p !== null);
+  return parts.length === 0 ? 'No sample of the window passed through these lines.' : `Figures: ${parts.join('; ')}.`;
+}
+
+function figureCells(m: SourceView['metrics'][number], first: LineFigures | null, last: LineFigures | null): string[] {
+  const f = first?.[m] ?? 0;
+  const l = last?.[m] ?? 0;
+  const show = (n: number): string => (n === 0 ? '.' : SOURCE_COLUMNS[m].format(n));
+  const growth = l - f === 0 ? '.' : `${l > f ? '+' : ''}${SOURCE_COLUMNS[m].format(l - f)}`;
+  return m === 'goroutine' ? [show(f), show(l)] : [show(f), show(l), growth];
+}
+
+/** Figures right-aligned under their headings; the last column (the source text) as it is. */
+function alignColumns(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
 }
 
 /** Commands that show the same evidence with go tool pprof, on files it can read (not debug=2 dumps). */

@@ -6,6 +6,7 @@ import { perHour } from '../fit.js';
 import type { Analysis } from '../commands/analyze.js';
 import { culpritName, type Finding } from '../diagnose/index.js';
 import type { SeriesSet } from '../series.js';
+import type { SourceView } from '../source/index.js';
 import { formatTime } from '../units.js';
 
 export interface JsonOptions {
@@ -29,7 +30,27 @@ function fitJson(f: Fit): Record<string, unknown> {
 }
 
 
-function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOptions): Record<string, unknown> {
+/** The culprit's source with per-line figures (`--source`); see SourceView for what each field means. */
+function sourceJson(v: SourceView | null): Record<string, unknown> | null {
+  if (v === null) return null;
+  return {
+    function: v.function,
+    profileFile: v.profileFile,
+    file: v.file,
+    via: v.via,
+    startLine: v.startLine,
+    endLine: v.endLine,
+    metrics: v.metrics,
+    markedLine: v.markedLine,
+    markedAs: v.markedAs,
+    callee: v.callee,
+    lines: v.lines.map((l) => ({ line: l.line, text: l.text, first: l.first, last: l.last, marked: l.marked })),
+    stale: v.stale,
+    missing: v.missing,
+  };
+}
+
+function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOptions, source: SourceView | null | undefined): Record<string, unknown> {
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
   const heapTotal = series.heap?.metrics[0].total;
   const lastTotal = heapTotal === undefined ? 0 : heapTotal.data[heapTotal.n - 1];
@@ -49,6 +70,7 @@ function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOpti
     fix: f.signature?.fix ?? (frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`),
     whereToLook: f.culprit === null ? (f.signature?.whereToLook ?? null) : null,
     evidence: f.evidence,
+    ...(source === undefined ? {} : { source: sourceJson(source) }),
   };
 }
 
@@ -73,7 +95,7 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
       heapSnapshots: series.heap?.times.length ?? 0,
       goroutineSnapshots: series.goroutine?.times.length ?? 0,
     },
-    findings: d.findings.map((f, i) => findingJson(series, f, i + 1, opts)),
+    findings: d.findings.map((f, i) => findingJson(series, f, i + 1, opts, a.sources?.[i])),
     bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.why })),
     triage: d.triage.map((t) => ({ count: t.count, state: t.state, signature: t.signature, stack: series.stacks[t.stack].frames.map((f) => series.frames[f].function) })),
     gates: [],
