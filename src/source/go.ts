@@ -61,14 +61,15 @@ function isOneLiner(text: string): boolean {
 }
 
 /**
- * Does the line (or the call it continues, up to a few lines above) name the callee? A call spread over
- * several lines is attributed to one of them, so the lines above are read while they end inside a call.
+ * Does the line (or the call it continues, up to a few lines above) name the callee? Go 1.19 attributes a
+ * call spread over several lines to the line of its name; in case a compiler picks a later one, the lines
+ * above are read while they end inside an argument list (`(` or `,`), and no further.
  */
 export function callsAt(lines: readonly string[], line: number, callee: string): boolean {
   const word = new RegExp(`\\b${escape(callee)}\\b`);
   for (let l = line; l >= 1 && l > line - 6; l--) {
     if (word.test(lines[l - 1])) return true;
-    if (l < line && !/[(,{]\s*(\/\/.*)?$/.test(lines[l - 1])) return false;
+    if (l < line && !/[(,]\s*(\/\/.*)?$/.test(lines[l - 1])) return false;
   }
   return false;
 }
