@@ -136,21 +136,22 @@ export class Interner {
   }
 
   /**
-   * The id of a call site already interned, or -1. Keys are integers, not joined strings: measured on the
-   * bench series, `join` plus a string-keyed map was a fifth of the whole run.
+   * The id of a call site, interning it on first sight. Keys are integers, not joined strings: measured on
+   * the bench series, `join` plus a string-keyed map was a fifth of the whole run. The sample the call site
+   * came from (stack[start, end) of s) is only read when the call site is new.
    */
-  private findStack(callSite: Scratch): number {
-    const bucket = this.stackBuckets.get(hashFrames(callSite));
+  private stackId(callSite: Scratch, runtimeTop: Scratch, s: Snapshot, local: readonly number[], start: number, end: number): number {
+    const h = hashFrames(callSite);
+    const bucket = this.stackBuckets.get(h);
     if (typeof bucket === 'number') {
       if (sameFrames(this.stacks[bucket].frames, callSite)) return bucket;
     } else if (bucket !== undefined) {
       for (const candidate of bucket) if (sameFrames(this.stacks[candidate].frames, callSite)) return candidate;
     }
-    return -1;
+    return this.newStack(h, callSite, runtimeTop, this.leafUserLine(s, local, start, end));
   }
 
-  private newStack(callSite: Scratch, runtimeTop: Scratch, userLine: number): number {
-    const h = hashFrames(callSite);
+  private newStack(h: number, callSite: Scratch, runtimeTop: Scratch, userLine: number): number {
     const bucket = this.stackBuckets.get(h);
     const id = this.stacks.length;
     this.stacks.push({ id, frames: Array.from(callSite.ids.subarray(0, callSite.length)), runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)), userLine });
@@ -177,8 +178,7 @@ export class Interner {
     const top = scratch(deepest);
     for (let i = 0; i < s.sampleCount; i++) {
       splitStack(this.frames, local, s.stackFrames, s.stackStart[i], s.stackStart[i + 1], site, top);
-      let stack = this.findStack(site);
-      if (stack < 0) stack = this.newStack(site, top, this.leafUserLine(s, local, s.stackStart[i], s.stackStart[i + 1]));
+      const stack = this.stackId(site, top, s, local, s.stackStart[i], s.stackStart[i + 1]);
       let entry = entryOf[stack];
       if (entry < 0) {
         entry = entries++;
@@ -214,9 +214,10 @@ export class Interner {
       any ||= siteOf[f] >= 0;
     }
     if (!any || types.length === 0) return { lineIds: new Uint32Array(0), lineTypes: [], lineValues: new Float64Array(0) };
-    const table = new LineTable(siteOf, this.lines.length, types, types.map((t) => s.sampleTypes.findIndex((st) => st.type === t)), s.sampleTypes.length);
-    table.addAll(s);
-    return table.table();
+    const columns = types.map((t) => s.sampleTypes.findIndex((st) => st.type === t));
+    const sums = new Float64Array(this.lines.length * 2);
+    walkLines(s, siteOf, sums, columns[0], columns[1] ?? -1);
+    return compactLines(sums, types);
   }
 
   private isUserFrame(id: number): boolean {
@@ -260,66 +261,47 @@ const scratch = (size: number): Scratch => ({ ids: new Int32Array(Math.max(1, si
 /** Lines above this are not lines (a corrupt profile); below it, frame id × LINE_KEY + line is a safe integer. */
 const LINE_KEY = 2 ** 21;
 
-/** One snapshot's per-line table while its samples are walked: dense rows by LineSite id, compacted at the end. */
-class LineTable {
-  private readonly sums: Float64Array;
-  /** The last sample that added to each LineSite (-1: none yet): a sample counts once per line, recursion or not. */
-  private readonly stamp: Int32Array;
-
-  constructor(
-    private readonly siteOf: Int32Array,
-    private readonly siteCount: number,
-    private readonly types: readonly string[],
-    /** Column in the snapshot's values of each kept type. */
-    private readonly columns: readonly number[],
-    private readonly valueWidth: number,
-  ) {
-    this.sums = new Float64Array(siteCount * types.length);
-    this.stamp = new Int32Array(siteCount).fill(-1);
-  }
-
-  /**
-   * Adds each sample's kept values to every user line on its stack, once per line. At most two values are
-   * kept (in-use bytes and objects, or a goroutine count), held in locals: this walk visits every frame of
-   * every sample that holds something, tens of millions on a production series.
-   */
-  addAll(s: Snapshot): void {
-    const { siteOf, stamp, sums } = this;
-    const { stackStart, stackFrames, values } = s;
-    const w = this.columns.length;
-    const c0 = this.columns[0];
-    const c1 = w > 1 ? this.columns[1] : c0;
-    for (let i = 0; i < s.sampleCount; i++) {
-      const v0 = values[i * this.valueWidth + c0];
-      const v1 = w > 1 ? values[i * this.valueWidth + c1] : 0;
-      if (v0 === 0 && v1 === 0) continue;
-      const end = stackStart[i + 1];
-      for (let k = stackStart[i]; k < end; k++) {
-        const site = siteOf[stackFrames[k]];
-        if (site < 0 || stamp[site] === i) continue;
-        stamp[site] = i;
-        sums[site * w] += v0;
-        if (w > 1) sums[site * w + 1] += v1;
-      }
+/**
+ * Adds each sample's kept values (one or two columns, held in locals) to every user line on its stack, once
+ * per line however often the sample recurses there, into sums[2 × LineSite id] and the next. This walk
+ * visits every frame of every sample that holds something, tens of millions on a production series: a
+ * lookup, a check and two additions per frame.
+ */
+function walkLines(s: Snapshot, siteOf: Int32Array, sums: Float64Array, c0: number, c1: number): void {
+  const { stackStart, stackFrames, values } = s;
+  const width = s.sampleTypes.length;
+  // The last sample that added to each LineSite.
+  const stamp = new Int32Array(sums.length / 2).fill(-1);
+  for (let i = 0; i < s.sampleCount; i++) {
+    const v0 = values[i * width + c0];
+    const v1 = c1 < 0 ? 0 : values[i * width + c1];
+    if (v0 === 0 && v1 === 0) continue;
+    const end = stackStart[i + 1];
+    for (let k = stackStart[i]; k < end; k++) {
+      const site = siteOf[stackFrames[k]];
+      if (site < 0 || stamp[site] === i) continue;
+      stamp[site] = i;
+      sums[2 * site] += v0;
+      sums[2 * site + 1] += v1;
     }
   }
+}
 
-  /** The lines some sample passed through, with their sums. */
-  table(): { lineIds: Uint32Array; lineTypes: readonly string[]; lineValues: Float64Array } {
-    const w = this.types.length;
-    let n = 0;
-    for (let site = 0; site < this.siteCount; site++) if (this.stamp[site] >= 0) n++;
-    const lineIds = new Uint32Array(n);
-    const lineValues = new Float64Array(n * w);
-    let e = 0;
-    for (let site = 0; site < this.siteCount; site++) {
-      if (this.stamp[site] < 0) continue;
-      lineIds[e] = site;
-      lineValues.set(this.sums.subarray(site * w, site * w + w), e * w);
-      e++;
-    }
-    return { lineIds, lineTypes: this.types, lineValues };
+/** The lines some sample passed through (values are never negative: a row of zeros was not touched). */
+function compactLines(sums: Float64Array, types: readonly string[]): Pick<NormalizedSnapshot, 'lineIds' | 'lineTypes' | 'lineValues'> {
+  const w = types.length;
+  let n = 0;
+  for (let site = 0; site < sums.length / 2; site++) if (sums[2 * site] !== 0 || sums[2 * site + 1] !== 0) n++;
+  const lineIds = new Uint32Array(n);
+  const lineValues = new Float64Array(n * w);
+  let e = 0;
+  for (let site = 0; site < sums.length / 2; site++) {
+    if (sums[2 * site] === 0 && sums[2 * site + 1] === 0) continue;
+    lineIds[e] = site;
+    for (let t = 0; t < w; t++) lineValues[e * w + t] = sums[2 * site + t];
+    e++;
   }
+  return { lineIds, lineTypes: types, lineValues };
 }
 
 /** FNV-1a over the frame ids, as a 32-bit integer key. */
