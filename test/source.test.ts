@@ -8,7 +8,7 @@ import t from 'tap';
 import { analyze, type Analysis } from '../src/commands/analyze.js';
 import { decode } from '../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
-import { Interner } from '../src/normalize/index.js';
+import { DEFAULT_POLICY, Interner } from '../src/normalize/index.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import { toJson } from '../src/render/json.js';
 import { moduleCacheDir, type SourceView } from '../src/source/index.js';
@@ -260,15 +260,16 @@ t.test('goName, declares, declarationAround, callsAt: the Go the view relies on'
   t.notOk(callsAt(['\tx := grpc.DialContextual()'], 1, 'DialContext'), 'whole words only');
 });
 
-t.test('the per-line table: each (function, line) once per sample, recursion included; only the service\'s own code', async (t) => {
+t.test("the per-line table: each (function, line) of the service's own code once per sample, recursion included", async (t) => {
   const bytes = heapProfile([
     { stack: ['main.alloc@/app/main.go:12', 'main.walk@/app/main.go:20', 'main.walk@/app/main.go:20', 'main.main@/app/main.go:30'], values: [0, 0, 2, 200] },
     { stack: ['main.alloc@/app/main.go:13', 'main.walk@/app/main.go:21', 'main.walk@/app/main.go:20', 'main.main@/app/main.go:30'], values: [0, 0, 1, 100] },
     { stack: ['github.com/lib/x.Make@/go/pkg/mod/github.com/lib/x@v1.0.0/x.go:5', 'main.main@/app/main.go:31'], values: [0, 0, 4, 400] },
     { stack: ['main.alloc@/app/main.go:14', 'main.main@/app/main.go:32'], values: [9, 900, 0, 0] },
   ]);
-  const interner = new Interner();
-  const n = interner.add(decode('heap.pb', bytes, DEFAULT_LIMITS).snapshot);
+  const snapshot = decode('heap.pb', bytes, DEFAULT_LIMITS).snapshot;
+  const interner = new Interner(DEFAULT_POLICY, [], true);
+  const n = interner.add(snapshot);
   const table = new Map<string, number[]>();
   n.lineIds.forEach((id, i) => {
     const site = interner.lines[id];
@@ -284,6 +285,10 @@ t.test('the per-line table: each (function, line) once per sample, recursion inc
     'main.main:31': [400, 4],
   }, 'walk:20 twice in one stack counts once; the library frame has no row; a sample with nothing in use adds nothing');
   t.same(interner.stacks.map((s) => s.userLine), [12, 31, 14], "each call site keeps its leaf-most own frame's line at its first sample (the first two samples are one call site)");
+  const off = new Interner();
+  const none = off.add(snapshot);
+  t.same([none.lineIds.length, none.lineValues.length, off.lines.length], [0, 0, 0], 'without --source no line is kept');
+  t.same(off.stacks.map((s) => s.userLine), [0, 0, 0]);
 });
 
 t.test('without --source: no Source section, no source field, and file:line on every evidence frame in every form', async (t) => {

@@ -38,7 +38,8 @@ export interface Analysis {
 export function analyze(opts: AnalyzeOptions): Analysis {
   const files = findInputs(opts.files);
   if (files.length === 0) throw new UsageError('give at least one snapshot file or directory');
-  const interner = new Interner(policyFor(opts.granularity), opts.modules);
+  const source = opts.source !== undefined && opts.source.dirs.length > 0 ? opts.source : null;
+  const interner = new Interner(policyFor(opts.granularity), opts.modules, source !== null);
   const entries: SnapshotEntry[] = [];
   const untimed = new Map<string, number>();
   files.forEach((file, i) => {
@@ -60,8 +61,7 @@ export function analyze(opts: AnalyzeOptions): Analysis {
   const fits = fitAll(series);
   const links = correlate(series, fits);
   const diagnosis = diagnose(series, fits, links);
-  if (opts.source === undefined || opts.source.dirs.length === 0) return { series, diagnosis };
-  return { series, diagnosis, sources: sourceViews(series, diagnosis.findings, opts.source) };
+  return source === null ? { series, diagnosis } : { series, diagnosis, sources: sourceViews(series, diagnosis.findings, source) };
 }
 
 /**

@@ -54,7 +54,10 @@ export interface SiteStack {
   readonly frames: readonly number[];
   /** Leading runtime frames of the first occurrence (what a goroutine waits in), evidence only. */
   readonly runtimeTop: readonly number[];
-  /** Line of the leaf-most frame of the service's own code at the first occurrence (where it calls out), or 0. */
+  /**
+   * Line of the leaf-most frame of the service's own code at the first occurrence (where it calls out), or 0;
+   * 0 unless the Interner keeps lines.
+   */
   readonly userLine: number;
 }
 
@@ -88,7 +91,7 @@ export interface NormalizedSnapshot {
   readonly values: Float64Array;
   /** Goroutine-dump facts per entry, or null for forms without them. */
   readonly groups: readonly (GroupFacts | null)[] | null;
-  /** Lines of the service's own code present in this snapshot (LineSite ids). */
+  /** Lines of the service's own code present in this snapshot (LineSite ids); none unless the Interner keeps lines. */
   readonly lineIds: Uint32Array;
   /** The sample types the line table keeps (LINE_TYPES present in the snapshot), in column order. */
   readonly lineTypes: readonly string[];
@@ -121,6 +124,12 @@ export class Interner {
     readonly policy: NormalizationPolicy = DEFAULT_POLICY,
     /** The user's own module paths (`--module`); empty to infer from file paths. */
     readonly userModules: readonly string[] = [],
+    /**
+     * Keep the per-line tables (and each call site's userLine), for the source view (`--source`). Off, a run
+     * does not pay for them: on the bench series, where nearly every frame is the service's own, the walk
+     * over every frame of every sample costs about a twentieth of a whole analysis.
+     */
+    readonly keepLines = false,
   ) {}
 
   private frameId(fn: string, file: string, line: number): number {
@@ -137,10 +146,9 @@ export class Interner {
 
   /**
    * The id of a call site, interning it on first sight. Keys are integers, not joined strings: measured on
-   * the bench series, `join` plus a string-keyed map was a fifth of the whole run. The sample the call site
-   * came from (stack[start, end) of s) is only read when the call site is new.
+   * the bench series, `join` plus a string-keyed map was a fifth of the whole run.
    */
-  private stackId(callSite: Scratch, runtimeTop: Scratch, s: Snapshot, local: readonly number[], start: number, end: number): number {
+  private stackId(callSite: Scratch, runtimeTop: Scratch): number {
     const h = hashFrames(callSite);
     const bucket = this.stackBuckets.get(h);
     if (typeof bucket === 'number') {
@@ -148,13 +156,8 @@ export class Interner {
     } else if (bucket !== undefined) {
       for (const candidate of bucket) if (sameFrames(this.stacks[candidate].frames, callSite)) return candidate;
     }
-    return this.newStack(h, callSite, runtimeTop, this.leafUserLine(s, local, start, end));
-  }
-
-  private newStack(h: number, callSite: Scratch, runtimeTop: Scratch, userLine: number): number {
-    const bucket = this.stackBuckets.get(h);
     const id = this.stacks.length;
-    this.stacks.push({ id, frames: Array.from(callSite.ids.subarray(0, callSite.length)), runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)), userLine });
+    this.stacks.push({ id, frames: Array.from(callSite.ids.subarray(0, callSite.length)), runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)), userLine: 0 });
     if (bucket === undefined) this.stackBuckets.set(h, id);
     else if (typeof bucket === 'number') this.stackBuckets.set(h, [bucket, id]);
     else bucket.push(id);
@@ -178,7 +181,10 @@ export class Interner {
     const top = scratch(deepest);
     for (let i = 0; i < s.sampleCount; i++) {
       splitStack(this.frames, local, s.stackFrames, s.stackStart[i], s.stackStart[i + 1], site, top);
-      const stack = this.stackId(site, top, s, local, s.stackStart[i], s.stackStart[i + 1]);
+      const known = this.stacks.length;
+      const stack = this.stackId(site, top);
+      // Set once, right after the call site is made and before anything reads it.
+      if (stack === known && this.keepLines) (this.stacks[stack] as { userLine: number }).userLine = this.leafUserLine(s, local, s.stackStart[i], s.stackStart[i + 1]);
       let entry = entryOf[stack];
       if (entry < 0) {
         entry = entries++;
@@ -194,7 +200,7 @@ export class Interner {
       stackIds: ids.slice(0, entries),
       values: sums.slice(0, entries * width),
       groups,
-      ...this.lineTable(s, local),
+      ...(this.keepLines ? this.lineTable(s, local) : { lineIds: new Uint32Array(0), lineTypes: [], lineValues: new Float64Array(0) }),
     };
   }
 
