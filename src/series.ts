@@ -3,7 +3,7 @@
 // or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
 // a few MB and makes the fit loop a walk over typed arrays.
 
-import type { GroupFacts, Interner, LineSite, NormalizedSnapshot, SiteFrame, SiteStack, NormalizationPolicy } from './normalize/index.js';
+import { mergeGroupFacts, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type SiteFrame, type SiteStack, type NormalizationPolicy } from './normalize/index.js';
 import type { Form, Kind, TimeSource } from './model.js';
 import { arrange, type Arranged } from './series/arrange.js';
 
@@ -121,7 +121,7 @@ function kindSeries(kind: 'heap' | 'goroutine', used: Arranged['heap'], interner
     timesMs,
     times: timesMs.map((t) => (t - timesMs[0]) / 1000),
     metrics,
-    facts: kind === 'goroutine' ? mergeGroupFacts(used) : new Map(),
+    facts: kind === 'goroutine' ? factsOverSeries(used) : new Map(),
     samplingRate,
   };
 }
@@ -223,7 +223,7 @@ export function samplingVariance(value: number, objects: number, space: number, 
   return k > 0 ? (value * value) / k : 0;
 }
 
-function mergeGroupFacts(used: Arranged['goroutine']): Map<number, GroupFacts> {
+function factsOverSeries(used: Arranged['goroutine']): Map<number, GroupFacts> {
   const out = new Map<number, GroupFacts>();
   for (const e of used) {
     const groups = e.normalized.groups;
@@ -232,15 +232,8 @@ function mergeGroupFacts(used: Arranged['goroutine']): Map<number, GroupFacts> {
       const g = groups[i];
       if (g === null) return;
       const prev = out.get(stackId);
-      if (prev === undefined) {
-        out.set(stackId, { ...g, states: [...g.states] });
-        return;
-      }
-      for (const st of g.states) if (!prev.states.includes(st)) prev.states.push(st);
-      prev.waitMinutesMin = Math.min(prev.waitMinutesMin, g.waitMinutesMin);
-      prev.waitMinutesMax = Math.max(prev.waitMinutesMax, g.waitMinutesMax);
-      prev.lockedToThread ||= g.lockedToThread;
-      if (prev.creator < 0) prev.creator = g.creator;
+      if (prev === undefined) out.set(stackId, { ...g, states: [...g.states] });
+      else mergeGroupFacts(prev, g);
     });
   }
   return out;

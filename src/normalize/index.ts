@@ -347,15 +347,22 @@ function splitStack(frames: readonly SiteFrame[], local: readonly number[], stac
 
 function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner: Interner): GroupFacts {
   const creator = info.creator === null ? -1 : interner.creatorId(info.creator.function, info.creator.file, info.creator.line);
-  if (prev === null) {
-    return { states: [info.state], waitMinutesMin: info.waitMinutesMin, waitMinutesMax: info.waitMinutesMax, lockedToThread: info.lockedToThread, creator };
-  }
-  if (!prev.states.includes(info.state)) prev.states.push(info.state);
-  prev.waitMinutesMin = Math.min(prev.waitMinutesMin, info.waitMinutesMin);
-  prev.waitMinutesMax = Math.max(prev.waitMinutesMax, info.waitMinutesMax);
-  prev.lockedToThread ||= info.lockedToThread;
-  if (prev.creator < 0) prev.creator = creator;
-  return prev;
+  const next = { states: [info.state], waitMinutesMin: info.waitMinutesMin, waitMinutesMax: info.waitMinutesMax, lockedToThread: info.lockedToThread, creator };
+  return prev === null ? next : mergeGroupFacts(prev, next);
+}
+
+/**
+ * Folds one group's facts into another's (groups that share a call site, within a snapshot or across the
+ * series): every state seen, the widest wait-minutes range, locked if any was, the first creator known.
+ * Mutates and returns `into`.
+ */
+export function mergeGroupFacts(into: GroupFacts, from: Readonly<GroupFacts>): GroupFacts {
+  for (const st of from.states) if (!into.states.includes(st)) into.states.push(st);
+  into.waitMinutesMin = Math.min(into.waitMinutesMin, from.waitMinutesMin);
+  into.waitMinutesMax = Math.max(into.waitMinutesMax, from.waitMinutesMax);
+  into.lockedToThread ||= from.lockedToThread;
+  if (into.creator < 0) into.creator = from.creator;
+  return into;
 }
 
 function metaOf(s: Snapshot): SnapshotMeta {
