@@ -4,8 +4,8 @@
 
 import type { Analysis } from './commands/analyze.js';
 import { culpritName, type Finding } from './diagnose/index.js';
-import { fitSeries, perHour } from './fit.js';
-import type { KindSeries } from './series.js';
+import { perHour } from './fit.js';
+import { totalFit } from './fit/all.js';
 
 /** What an earlier run's JSON says of a finding (the fields leakdiff itself writes, schema version 1). */
 export interface BaselineFinding {
@@ -57,16 +57,15 @@ function baselineRates(b: BaselineFinding): Rates {
 }
 
 /** The whole profile's rate, for a finding that is gone: what the service does now where the leak was. */
-function totalPerHour(k: KindSeries | null): number | null {
-  if (k === null || k.times.length < 2) return null;
-  const t = k.metrics[0].total;
-  return perHour(fitSeries({ times: k.times, values: t.data, variance: t.variance }).robustSlope);
+function totalPerHour(a: Analysis, kind: 'heap' | 'goroutine'): number | null {
+  const fit = totalFit(a.fits, kind);
+  return fit === null ? null : perHour(fit.robustSlope);
 }
 
 export function compare(a: Analysis, baseline: readonly BaselineFinding[]): Comparison {
   const current = new Map(a.diagnosis.findings.map((f) => [currentIdentity(a, f), f]));
   const before = new Set(baseline.map(identity));
-  const now: Rates = { goroutinesPerHour: totalPerHour(a.series.goroutine), heapPerHour: totalPerHour(a.series.heap) };
+  const now: Rates = { goroutinesPerHour: totalPerHour(a, 'goroutine'), heapPerHour: totalPerHour(a, 'heap') };
   const resolved: Compared[] = [];
   const persisting: Compared[] = [];
   for (const b of baseline) {

@@ -6,8 +6,8 @@ import type { Analysis } from './commands/analyze.js';
 import { compare, currentIdentity, identity, type BaselineFinding } from './compare.js';
 import type { Confidence, Finding } from './diagnose/index.js';
 import { FileError, UsageError } from './errors.js';
-import { fitSeries, perHour, type Fit } from './fit.js';
-import type { KindSeries } from './series.js';
+import { perHour } from './fit.js';
+import { totalFit } from './fit/all.js';
 import { formatBytes, formatCount, parseBytes } from './units.js';
 
 export interface Gate {
@@ -44,11 +44,9 @@ export interface GateOptions {
  * snapshots to say more); growth that levelled off, noise and flat series count as zero, so a warming cache
  * does not break a gate.
  */
-function totalRate(k: KindSeries | null): number {
-  if (k === null || k.times.length < 2) return 0;
-  const t = k.metrics[0].total;
-  const fit: Fit = fitSeries({ times: k.times, values: t.data, variance: t.variance });
-  return fit.shape === 'growing' || fit.shape === 'unknown' ? Math.max(0, fit.robustSlope) : 0;
+function totalRate(a: Analysis, kind: 'heap' | 'goroutine'): number {
+  const fit = totalFit(a.fits, kind);
+  return fit !== null && (fit.shape === 'growing' || fit.shape === 'unknown') ? Math.max(0, fit.robustSlope) : 0;
 }
 
 export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
@@ -56,13 +54,13 @@ export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
   if (opts.maxHeapGrowth !== null) {
     const limit = parseRate(opts.maxHeapGrowth, 'bytes');
     if (limit === null) throw new UsageError(`--max-heap-growth takes a rate such as 5MiB/h or 100MB/day, not ${JSON.stringify(opts.maxHeapGrowth)}`);
-    const actual = totalRate(a.series.heap);
+    const actual = totalRate(a, 'heap');
     gates.push({ name: 'max-heap-growth', limit: opts.maxHeapGrowth, actual: `${formatBytes(perHour(actual))}/h`, passed: actual <= limit });
   }
   if (opts.maxGoroutineGrowth !== null) {
     const limit = parseRate(opts.maxGoroutineGrowth, 'count');
     if (limit === null) throw new UsageError(`--max-goroutine-growth takes a rate such as 100/h or 10/min, not ${JSON.stringify(opts.maxGoroutineGrowth)}`);
-    const actual = totalRate(a.series.goroutine);
+    const actual = totalRate(a, 'goroutine');
     gates.push({ name: 'max-goroutine-growth', limit: opts.maxGoroutineGrowth, actual: `${formatCount(perHour(actual))}/h`, passed: actual <= limit });
   }
   const failing = failingFindings(a, opts);

@@ -37,5 +37,6 @@ t.test(`${CASES} mutated fixtures: success or a typed error`, async (t) => {
     if (ms > MAX_MS) bad.push(`seed ${seed} (${c.mutation} of ${c.source}) took ${Math.round(ms)} ms`);
   }
   t.same(bad.slice(0, 20), [], `no crash, no untyped error, no slow case (${decoded} decoded, ${typed} typed errors, slowest ${Math.round(slowest)} ms)`);
-  t.equal(decoded + typed + bad.length, CASES);
+  // Mutations that never decode (or never fail) would test only one path: both must be reached.
+  t.ok(decoded > 0 && typed > 0, `both paths reached: ${decoded} decoded, ${typed} rejected`);
 });

@@ -6,7 +6,7 @@ import { correlate } from '../correlate.js';
 import { decode } from '../decode/index.js';
 import { diagnose, type Diagnosis } from '../diagnose/index.js';
 import { UsageError } from '../errors.js';
-import { fitAll } from '../fit/all.js';
+import { fitAll, type FitSet } from '../fit/all.js';
 import { captureTime } from '../inspect.js';
 import type { Limits } from '../limits.js';
 import type { TimeSource } from '../model.js';
@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
 export interface Analysis {
   readonly series: SeriesSet;
   readonly diagnosis: Diagnosis;
+  /** Every fit the diagnosis was made from (gates and comparisons read the whole profile's rate here). */
+  readonly fits: FitSet;
   /** With `--source`: per finding (same order), the culprit's source with per-line figures; null without a culprit. */
   readonly sources?: readonly (SourceView | null)[];
 }
@@ -61,7 +63,7 @@ export function analyze(opts: AnalyzeOptions): Analysis {
   const fits = fitAll(series);
   const links = correlate(series, fits);
   const diagnosis = diagnose(series, fits, links);
-  return source === null ? { series, diagnosis } : { series, diagnosis, sources: sourceViews(series, diagnosis.findings, source) };
+  return source === null ? { series, diagnosis, fits } : { series, diagnosis, fits, sources: sourceViews(series, diagnosis.findings, source) };
 }
 
 /**

@@ -38,6 +38,11 @@ export function fitAll(series: SeriesSet, options: Partial<FitOptions> = {}): Fi
   return { all };
 }
 
+/** The whole profile's fit (heap in use, or all goroutines), or null with fewer than two snapshots. */
+export function totalFit(set: FitSet, kind: 'heap' | 'goroutine'): Fit | null {
+  return fitsOf(set, kind, kind === 'heap' ? 'inuse_space' : 'goroutine', 'total').get(0) ?? null;
+}
+
 export function fitsOf(set: FitSet, kind: 'heap' | 'goroutine', metric: string, scope: Scope): ReadonlyMap<number, Fit> {
   return set.all.find((f) => f.kind === kind && f.metric === metric && f.scope === scope)?.fits ?? new Map();
 }

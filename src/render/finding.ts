@@ -7,7 +7,7 @@ import type { Finding } from '../diagnose/index.js';
 import { row, type SeriesSet, type SnapshotInfo } from '../series.js';
 import type { LineFigures, SourceView } from '../source/index.js';
 import { formatBytes, formatCount } from '../units.js';
-import { amount, code, firstAndLast, pprofRegex, quality, rate, shellPath, sparkline, table, type Unit } from './parts.js';
+import { amount, code, firstAndLast, pprofRegex, quality, rate, shellPath, sparkline, table, type Unit, lastHeapInUse, secondsToLimit } from './parts.js';
 
 export interface FindingOptions {
   readonly limitBytes: number | null;
@@ -25,7 +25,7 @@ export function findingSection(a: Analysis, f: Finding, rank: number, opts: Find
   out.push(`**Kind:** ${f.kind} · **confidence:** ${f.confidence}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
   if (culprit !== null) out.push(`**Fix here:** ${code(culprit.rawFunction)}${culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`}`, '');
   else out.push(`**Fix here:** no function of the service's own code is in any profile${f.signature?.whereToLook ? `; look at ${f.signature.whereToLook}` : ''}.`, '');
-  out.push(...growthTable(a, f), '');
+  out.push(...growthTable(f), '');
   out.push(...unitFigures(a, f, opts), '');
   out.push('### Chain of evidence', '', ...f.evidence.map((e, i) => `${i + 1}. ${e}`), '');
   out.push(...evidenceStacks(series, f), '');
@@ -38,14 +38,13 @@ export function findingSection(a: Analysis, f: Finding, rank: number, opts: Find
   return out;
 }
 
-function growthTable(a: Analysis, f: Finding): string[] {
+function growthTable(f: Finding): string[] {
   const rows: string[][] = [];
   const add = (label: string, values: ArrayLike<number>, fit: NonNullable<Finding['heap']>['fit'], unit: Unit): void => {
     rows.push([label, amount(fit.first, unit), amount(fit.last, unit), rate(fit.robustSlope, unit, 'hour'), rate(fit.robustSlope, unit, 'day'), sparkline(values), quality(fit)]);
   };
   if (f.goroutines !== null) add('goroutines', f.goroutines.values, f.goroutines.fit, 'goroutines');
   if (f.heap !== null) add('heap in use', f.heap.values, f.heap.fit, 'bytes');
-  void a;
   return [table(['', 'first', 'last', 'per hour', 'per day', 'per snapshot', 'fit'], rows)];
 }
 
@@ -56,11 +55,9 @@ function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
     const unit = groups > 1 ? `, or ${formatBytes(f.bytesPerGoroutine * groups)} per leaked unit of ${groups} goroutines (one of each group)` : '';
     out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**${unit}.`);
   }
-  const total = a.series.heap?.metrics[0].total;
-  if (opts.limitBytes !== null && f.heap !== null && total !== undefined && f.heap.fit.robustSlope > 0) {
-    const last = total.data[total.n - 1];
-    const seconds = Math.max(0, (opts.limitBytes - last) / f.heap.fit.robustSlope);
-    out.push(`At this rate the heap in use (${formatBytes(last)} at the last snapshot) reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(seconds)}**.`);
+  const seconds = opts.limitBytes === null || f.heap === null ? null : secondsToLimit(a.series, f.heap.fit, opts.limitBytes);
+  if (opts.limitBytes !== null && seconds !== null) {
+    out.push(`At this rate the heap in use (${formatBytes(lastHeapInUse(a.series))} at the last snapshot) reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(seconds)}**.`);
   }
   return out;
 }

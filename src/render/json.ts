@@ -8,6 +8,7 @@ import { culpritName, type Finding } from '../diagnose/index.js';
 import type { SeriesSet } from '../series.js';
 import type { SourceView } from '../source/index.js';
 import { formatTime } from '../units.js';
+import { secondsToLimit } from './parts.js';
 
 export interface JsonOptions {
   /** Memory limit in bytes for the time-to-limit projection, or null. */
@@ -52,8 +53,6 @@ function sourceJson(v: SourceView | null): Record<string, unknown> | null {
 
 function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOptions, source: SourceView | null | undefined): Record<string, unknown> {
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
-  const heapTotal = series.heap?.metrics[0].total;
-  const lastTotal = heapTotal === undefined ? 0 : heapTotal.data[heapTotal.n - 1];
   return {
     rank,
     kind: f.kind,
@@ -66,19 +65,12 @@ function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOpti
     heap: f.heap === null ? null : { metric: 'inuse_space', ...fitJson(f.heap.fit) },
     bytesPerGoroutine: f.bytesPerGoroutine === null ? null : round(f.bytesPerGoroutine, 0),
     correlation: f.correlation === null ? null : round(f.correlation, 4),
-    secondsToLimit: opts.limitBytes === null || f.heap === null ? null : projection(f.heap.fit, opts.limitBytes, lastTotal),
+    secondsToLimit: opts.limitBytes === null || f.heap === null ? null : secondsToLimit(series, f.heap.fit, opts.limitBytes),
     fix: f.signature?.fix ?? (frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`),
     whereToLook: f.culprit === null ? (f.signature?.whereToLook ?? null) : null,
     evidence: f.evidence,
     ...(source === undefined ? {} : { source: sourceJson(source) }),
   };
-}
-
-/** Seconds until the whole heap reaches the limit at this finding's rate, from the last snapshot. */
-function projection(fit: Fit, limit: number, lastTotal: number): number | null {
-  if (fit.shape !== 'growing' || !(fit.robustSlope > 0)) return null;
-  if (lastTotal >= limit) return 0;
-  return Math.round((limit - lastTotal) / fit.robustSlope);
 }
 
 export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> {

@@ -3,7 +3,7 @@
 
 import type { Fit } from '../fit.js';
 import { perHour } from '../fit.js';
-import type { SnapshotInfo } from '../series.js';
+import type { SeriesSet, SnapshotInfo } from '../series.js';
 import { formatBytes, formatCount, formatDuration } from '../units.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -72,4 +72,20 @@ export function firstAndLast(inputs: readonly SnapshotInfo[], kind: 'heap' | 'go
 
 export function span(seconds: number): string {
   return formatDuration(seconds);
+}
+
+/** Heap in use at the last heap snapshot, or 0 without heap snapshots. */
+export function lastHeapInUse(series: SeriesSet): number {
+  const total = series.heap?.metrics[0].total;
+  return total === undefined ? 0 : total.data[total.n - 1];
+}
+
+/**
+ * Seconds from the last snapshot until the whole heap in use reaches `limit` at this finding's robust rate;
+ * 0 if it already has; null unless the finding's heap is growing (no projection from a trend the fit could
+ * not establish, e.g. two snapshots). One rule for the report and the JSON.
+ */
+export function secondsToLimit(series: SeriesSet, heap: Fit, limit: number): number | null {
+  if (heap.shape !== 'growing' || !(heap.robustSlope > 0)) return null;
+  return Math.max(0, Math.round((limit - lastHeapInUse(series)) / heap.robustSlope));
 }
