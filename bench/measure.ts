@@ -15,6 +15,9 @@ export interface Run {
   readonly wallSeconds: number;
   /** Peak RSS in bytes, or null when it could not be read. */
   readonly peakRssBytes: number | null;
+  /** User + system CPU seconds of the child (GNU time's %U + %S), or null without GNU time. On a shared
+   * machine CPU time moves far less than wall time with the load of other processes. */
+  readonly cpuSeconds: number | null;
   readonly exitCode: number | null;
   readonly stdout: string;
   readonly stderr: string;
@@ -36,10 +39,11 @@ async function measureWithTime(cmd: string, args: readonly string[], opts: { cwd
   const dir = mkdtempSync(join(tmpdir(), 'leakdiff-time-'));
   const out = join(dir, 'rss');
   try {
-    // -o keeps time's line out of the child's own stderr; %M is the peak RSS in KiB.
-    const run = await spawnTimed(GNU_TIME, ['-f', '%M', '-o', out, cmd, ...args], opts, null);
-    const kib = Number.parseInt(readFileSync(out, 'utf8').trim().split('\n').pop() ?? '', 10);
-    return { ...run, peakRssBytes: Number.isFinite(kib) ? kib * 1024 : null };
+    // -o keeps time's line out of the child's own stderr; %M is the peak RSS in KiB, %U and %S CPU seconds.
+    const run = await spawnTimed(GNU_TIME, ['-f', '%M %U %S', '-o', out, cmd, ...args], opts, null);
+    const [kib, user, sys] = (readFileSync(out, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    const cpu = user + sys;
+    return { ...run, peakRssBytes: Number.isFinite(kib) ? kib * 1024 : null, cpuSeconds: Number.isFinite(cpu) ? cpu : null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -51,7 +55,7 @@ async function measureWithPoll(cmd: string, args: readonly string[], opts: { cwd
     const hwm = readHwm(pid);
     if (hwm !== null) peak = Math.max(peak ?? 0, hwm);
   });
-  return { ...run, peakRssBytes: peak };
+  return { ...run, peakRssBytes: peak, cpuSeconds: null };
 }
 
 /** VmHWM from /proc/<pid>/status in bytes; null once the process is gone. */
@@ -65,7 +69,7 @@ function readHwm(pid: number): number | null {
   }
 }
 
-function spawnTimed(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }, poll: ((pid: number) => void) | null): Promise<Omit<Run, 'peakRssBytes'>> {
+function spawnTimed(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }, poll: ((pid: number) => void) | null): Promise<Omit<Run, 'peakRssBytes' | 'cpuSeconds'>> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });

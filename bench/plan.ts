@@ -17,6 +17,8 @@ export interface PlanInput {
   readonly paths: Paths;
   readonly series: Series;
   readonly reduced: readonly Reduced[];
+  /** Series of more pairs (make_series.py), for the per-pair rows. */
+  readonly long: readonly { readonly n: number; readonly files: readonly string[] }[];
   readonly debug2: string | null;
   readonly heapDebug1: string | null;
   readonly go: string | null;
@@ -44,6 +46,8 @@ export function plan(p: PlanInput, seen: Observed): Task[] {
     analyze('analyze10', `leakdiff analyze, ${n} heap + ${n} goroutine`, firstN(s, n)),
     processTask('go-diff', 'go tool pprof -top -diff_base heap_01 heap_10', 'go', ['tool', 'pprof', '-top', '-diff_base', s.heap[0], s.heap[n - 1]], [0], p.go === null ? 'go is not installed on this machine' : null),
     processTask('floor', `floor: read, inflate, decode the same ${2 * n} files`, NODE, [join(benchDist, 'child/floor.js'), ...firstN(s, n)]),
+    processTask('tight', `tight floor: zlib inflate + one varint walk of the same ${2 * n} files`, NODE, [join(benchDist, 'child/varint-floor.js'), ...firstN(s, n)]),
+    ...p.long.map((l) => analyze(`analyze${l.n}`, `leakdiff analyze, ${l.n} heap + ${l.n} goroutine (make_series.py)`, l.files)),
     analyze('analyze5', 'leakdiff analyze, 5 heap + 5 goroutine', firstN(s, 5)),
     analyze('analyze2', 'leakdiff analyze, 2 heap + 2 goroutine', firstN(s, 2)),
     ...p.reduced.map(reducedTask),

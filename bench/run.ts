@@ -13,7 +13,7 @@ import { goVersion, machine } from './machine.js';
 import { rssMethod } from './measure.js';
 import { plan, type Observed, type Paths } from './plan.js';
 import { resultRows, rowsTable, targetsTable, type Results, type RowResult } from './report.js';
-import { findSeries, firstN, gunzipTo, makeWorkDir, reduce, type Reduced, type Series } from './setup.js';
+import { findSeries, firstN, gunzipTo, longSeries, makeWorkDir, reduce, type Reduced, type Series } from './setup.js';
 import { summarize } from './stats.js';
 import { evaluate } from './targets.js';
 import type { Task } from './tasks.js';
@@ -104,8 +104,10 @@ async function main(opts: Options): Promise<void> {
     const debug2 = await gunzipTo(series, 'goroutine_10.debug2.txt.gz', workDir);
     const heapDebug1 = await gunzipTo(series, 'heap_10.debug1.txt.gz', workDir);
     const reduced: Reduced[] = [0.25, 0.5].map((f) => reduce(join(PATHS.benchDist, 'sample-series.js'), series, f, workDir));
+    const long = opts.quick ? [] : longSeries(series, workDir, [50, 100]);
+    if (long.length === 0) log('bench: no make_series.py beside the series (or --quick): the per-pair rows are not measured');
     const seen: Observed = { truncationReported: null };
-    const tasks = plan({ paths: PATHS, series, reduced, debug2, heapDebug1, go }, seen);
+    const tasks = plan({ paths: PATHS, series, reduced, long, debug2, heapDebug1, go }, seen);
     if (go === null) log('bench: go is not installed; the go tool pprof row and its target are not measured');
     const rows = await rounds(tasks, opts.rounds);
     const byId = new Map(rows.flatMap((r) => (r.summary === null ? [] : [[r.id, r.summary] as const])));
@@ -124,6 +126,8 @@ async function main(opts: Options): Promise<void> {
       ratios: {
         'analyze / go tool pprof -diff_base (wall)': div(med('analyze10.wall'), med('go-diff.wall')),
         'analyze / floor (wall)': div(med('analyze10.wall'), med('floor.wall')),
+        'analyze / go tool pprof -diff_base (CPU)': div(med('analyze10.cpu'), med('go-diff.cpu')),
+        'analyze / tight floor (CPU)': div(med('analyze10.cpu'), med('tight.cpu')),
         'analyze / go tool pprof -diff_base (peak RSS)': div(med('analyze10.rss'), med('go-diff.rss')),
         'analyze / floor (peak RSS)': div(med('analyze10.rss'), med('floor.rss')),
         'zlib / pako (gunzip speed)': med('inflate.ratio'),

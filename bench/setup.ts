@@ -54,6 +54,22 @@ export async function gunzipTo(series: Series, name: string, workDir: string): P
   return to;
 }
 
+/**
+ * Longer series made by `make_series.py` beside the L series (../shared/bench/make_series.py): N heap and N
+ * goroutine copies of the L files with only their times rewritten. Empty when the script is not there.
+ */
+export function longSeries(series: Series, workDir: string, sizes: readonly number[]): { readonly n: number; readonly files: readonly string[] }[] {
+  const script = join(series.dir, '..', 'make_series.py');
+  if (!existsSync(script)) return [];
+  const out = join(workDir, 'long');
+  const r = spawnSync('python3', [script, series.dir, out, ...sizes.map(String)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: make_series.py failed: ${(r.stderr || r.error?.message || '').trim()}`);
+  return sizes.map((n) => {
+    const s = findSeries(join(out, `N${String(n).padStart(3, '0')}`));
+    return { n, files: [...s.heap, ...s.goroutine] };
+  });
+}
+
 /** Writes a reduced series (a seeded share of the stacks) by running bench/sample-series.js. */
 export function reduce(script: string, series: Series, fraction: number, workDir: string): Reduced {
   const out = join(workDir, `sampled-${Math.round(fraction * 100)}`);

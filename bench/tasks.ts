@@ -28,12 +28,14 @@ export function processTask(id: string, label: string, cmd: string, args: readon
     unavailable,
     metrics: [
       { id: `${id}.wall`, label: `${label}: wall`, unit: 's' },
+      { id: `${id}.cpu`, label: `${label}: CPU`, unit: 's' },
       { id: `${id}.rss`, label: `${label}: peak RSS`, unit: 'MB' },
     ],
     async run() {
       const r = await measure(cmd, args);
       checkExit(id, r, ok);
       const values: Record<string, number> = { [`${id}.wall`]: r.wallSeconds };
+      if (r.cpuSeconds !== null) values[`${id}.cpu`] = r.cpuSeconds;
       if (r.peakRssBytes !== null) values[`${id}.rss`] = r.peakRssBytes / MB;
       return { values };
     },
@@ -45,11 +47,14 @@ export function startupTask(id: string, label: string, cmd: string, args: readon
   return {
     id,
     unavailable: null,
-    metrics: [{ id: `${id}.wall`, label, unit: 's' }],
+    metrics: [
+      { id: `${id}.wall`, label, unit: 's' },
+      { id: `${id}.cpu`, label: `${label}: CPU`, unit: 's' },
+    ],
     async run() {
       const r = await measure(cmd, args);
       checkExit(id, r, ok);
-      return { values: { [`${id}.wall`]: r.wallSeconds } };
+      return { values: r.cpuSeconds === null ? { [`${id}.wall`]: r.wallSeconds } : { [`${id}.wall`]: r.wallSeconds, [`${id}.cpu`]: r.cpuSeconds } };
     },
   };
 }
