@@ -3,28 +3,42 @@
 // Command handlers are synchronous and only record what to run: a rejected async yargs handler would print
 // the help text as if the user had mistyped, so the work runs after parsing, outside yargs.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { LeakdiffError, UsageError } from './errors.js';
-import { LIMIT_OPTIONS, limitsFrom } from './options.js';
-import type { AnalyzeArgs } from './commands/analyze-cli.js';
-import { COLLECT_FLAGS, type CollectArgs } from './collect/options.js';
-import type { Limits } from './limits.js';
+import { LIMIT_OPTIONS, limitsFrom, type Flag } from './options.js';
+import { ANALYZE_FLAGS, checkAnalyze, type AnalyzeArgs, type AnalyzeSettings } from './commands/analyze-options.js';
+import { COLLECT_FLAGS, collectOptions, type CollectArgs, type CollectOptions } from './collect/options.js';
+import { readConfig } from './config.js';
 import { distance } from './commands/suggest.js';
 
 // Each command's modules are loaded when it runs, not at start-up: `--help` and a small run stay fast, and
 // an analysis never loads the HTTP client, nor a collection the statistics.
 const loadAnalyze = (): Promise<typeof import('./commands/analyze-cli.js')> => import('./commands/analyze-cli.js');
 
+/** Examples, each command on its own line and what it does below it: readable at 80 columns. */
 const ANALYZE_EXAMPLES: readonly (readonly [string, string])[] = [
-  ['leakdiff snapshots/', 'diagnose every heap and goroutine profile in a directory; the report goes to reports/'],
-  ['leakdiff heap-*.pb.gz goroutine-*.txt --json result.json', 'also write the JSON result'],
-  ['leakdiff --fail-on high --max-heap-growth 5MiB/h --json - snaps/', 'CI gate: exit 1 on a high-confidence leak or faster heap growth'],
-  ['leakdiff --baseline main.json snaps/', 'fail only on findings the baseline run did not have'],
+  ['leakdiff snapshots/', 'diagnose every heap and goroutine profile in a directory; report under reports/'],
+  ['leakdiff http://127.0.0.1:6060 --every 30s --count 10', 'collect ten rounds from a live service, then diagnose them'],
+  ['leakdiff snaps/ --json result.json --fail-on high --max-heap-growth 5MiB/h', 'CI gate: exit 1 on a high-confidence leak or faster heap growth'],
+  ['leakdiff snaps/ --baseline main.json', 'fail only on findings the baseline run did not have'],
   ['leakdiff --interval 30s h1.txt h2.txt h3.txt', 'text files without times, taken 30 s apart'],
 ];
+const COLLECT_EXAMPLES: readonly (readonly [string, string])[] = [
+  ['leakdiff collect http://127.0.0.1:6060 --every 30s --count 10', 'ten rounds of heap and goroutine snapshots, 30 s apart'],
+  ['leakdiff collect http://127.0.0.1:6060 --every 1m --duration 15m --analyze', 'collect for a quarter of an hour, then diagnose (Ctrl-C: diagnose what is there)'],
+  ["leakdiff collect https://svc:8443 --header 'Authorization: Bearer $TOKEN' --path-prefix /admin/pprof", 'pprof behind auth, mounted elsewhere'],
+];
+
+const SHORT_HELP = `usage: leakdiff <snapshot...>          diagnose heap and goroutine snapshots
+       leakdiff <http://host:port>       collect from a live service, then diagnose
+       leakdiff collect <url>            capture a series from /debug/pprof
+       leakdiff inspect <file...>        what each file is
+
+Run leakdiff --help for every option.
+`;
 
 /** What the parse decided to run; executed, and awaited, after yargs returns. */
 type Job = () => number | Promise<number>;
@@ -49,12 +63,38 @@ function version(): string {
   return pkg.version;
 }
 
-function withLimits<T>(y: Argv<T>): Argv<T> {
+const LIMITS_GROUP = 'Resource limits (for hostile input; defaults far above real profiles):';
+
+function withFlags<T>(y: Argv<T>, flags: readonly Flag[]): Argv<T> {
   let out = y;
-  for (const o of LIMIT_OPTIONS) {
-    out = out.option(o.flag.slice(2), { type: 'string', describe: `${o.describe} (resource limit)`, group: 'Limits:' });
+  for (const f of flags) {
+    // Choices are checked by the command's check(), for the same one-line error as every other value.
+    out = out.option(f.name, {
+      type: f.type,
+      describe: f.choices === undefined ? f.describe : `${f.describe} [${f.choices.join(', ')}]`,
+      group: f.group,
+      ...(f.alias === undefined ? {} : { alias: f.alias }),
+      // nargs: 1 keeps `-` (stdout) as the value; without it yargs reads `--json -` as '' (yargs#1312).
+      ...(f.type === 'string' ? { nargs: 1, requiresArg: true } : {}),
+    });
   }
   return out;
+}
+
+function withLimits<T>(y: Argv<T>): Argv<T> {
+  let out = y;
+  for (const o of LIMIT_OPTIONS) out = out.option(o.flag.slice(2), { type: 'string', nargs: 1, describe: o.describe, group: LIMITS_GROUP });
+  return out;
+}
+
+/** Examples as an epilogue: yargs' two-column examples wrap long commands into the description column. */
+function examples(list: readonly (readonly [string, string])[]): string {
+  return ['Examples:', ...list.flatMap(([cmd, what]) => [`  ${cmd}`, `      ${what}`])].join('\n');
+}
+
+/** Raw values of the flags in a table, by name, as yargs parsed them (absent when not given). */
+function pick(args: Readonly<Record<string, unknown>>, flags: readonly Flag[]): Record<string, unknown> {
+  return Object.fromEntries(flags.filter((f) => args[f.name] !== undefined).map((f) => [f.name, args[f.name]]));
 }
 
 function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
@@ -62,14 +102,32 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
     .scriptName('leakdiff')
     .usage('leakdiff: find what is leaking in a Go service from a series of pprof snapshots')
     .command(
+      ['analyze <snapshots..>', '$0 <snapshots..>'],
+      'diagnose a series of heap and goroutine snapshots (files, directories, globs), or collect from a URL first',
+      (y) =>
+        withLimits(withFlags(withFlags(y, ANALYZE_FLAGS), COLLECT_FLAGS))
+          .positional('snapshots', { type: 'string', array: true, describe: 'snapshot files, directories or globs (heap and goroutine mixed, any form), or one http:// URL' })
+          .epilogue(examples(ANALYZE_EXAMPLES)),
+      (args) => setJob(() => analyzeJob(args, io)),
+    )
+    .command(
+      'collect <url>',
+      'capture a series of heap and goroutine snapshots from a live /debug/pprof endpoint',
+      (y) =>
+        withLimits(withFlags(withFlags(y, COLLECT_FLAGS), ANALYZE_FLAGS))
+          .positional('url', { type: 'string', demandOption: true, describe: 'the service, e.g. http://127.0.0.1:6060' })
+          .option('analyze', { type: 'boolean', group: 'Collecting from a URL:', describe: 'diagnose the series when collection ends (every analysis option applies; --out is then the report)' })
+          .epilogue(examples(COLLECT_EXAMPLES)),
+      (args) => setJob(() => collectJob(args, io)),
+    )
+    .command(
       'inspect <files..>',
       'describe each file: form, kind, sample types, time, totals',
       (y) =>
         withLimits(y)
           .positional('files', { type: 'string', array: true, describe: 'profile files, directories or globs' })
           .option('json', { type: 'boolean', default: false, describe: 'print a JSON array instead of text' })
-          .example('leakdiff inspect heap.pb.gz goroutine.txt', 'what each file is')
-          .example('leakdiff inspect --json snapshots/', 'every profile in a directory, as JSON'),
+          .epilogue(examples([['leakdiff inspect heap.pb.gz goroutine.txt', 'what each file is'], ['leakdiff inspect --json snapshots/', 'every profile in a directory, as JSON']])),
       (args) =>
         setJob(async () => {
           const { runInspect } = await import('./commands/inspect.js');
@@ -78,57 +136,15 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
           return 0;
         }),
     )
-    .command(
-      ['analyze <snapshots..>', '$0 <snapshots..>'],
-      'analyze a series of heap and goroutine snapshots (files, directories, globs) and diagnose leaks',
-      (y) => {
-        let out = withLimits(y)
-          .positional('snapshots', { type: 'string', array: true, describe: 'snapshot files, directories or globs; heap and goroutine mixed, any form' })
-          // nargs: 1 keeps `-` (stdout) as the value; without it yargs reads `--json -` as '' (yargs#1312).
-          .option('out', { type: 'string', nargs: 1, describe: 'write the Markdown diagnosis to FILE (- for stdout only); default reports/<service>-<start>.md with its chart beside it' })
-          .option('json', { type: 'string', nargs: 1, describe: 'write the JSON result to FILE (- for stdout)' })
-          .option('interval', { type: 'string', describe: 'spacing of snapshots that carry no time, in argument order (30s, 5m)' })
-          .option('module', { type: 'string', array: true, describe: "the service's own module path(s); inferred when absent" })
-          // No `array: true` on --source: yargs would swallow the snapshots after it; a repeated flag is an array anyway.
-          .option('source', { type: 'string', nargs: 1, describe: "your checkout of the service (repeatable): the culprit's source is shown with per-line figures; library files also from the Go module cache" })
-          .option('limit', { type: 'string', describe: 'memory limit (512MiB, 2GB) for the time-to-limit projection' })
-          .option('fail-on', { choices: ['high', 'medium', 'low'] as const, default: 'medium' as const, describe: 'exit 1 when a finding reaches this confidence' })
-          .option('max-heap-growth', { type: 'string', describe: 'gate: exit 1 when the heap in use grows faster (5MiB/h, 1GB/day)' })
-          .option('max-goroutine-growth', { type: 'string', describe: 'gate: exit 1 when goroutines grow faster (100/h, 5/min)' })
-          .option('baseline', { type: 'string', describe: 'JSON result of an earlier run (e.g. before a fix): compare, and fail only on findings it did not have' })
-          .option('require-resolved', { type: 'boolean', default: false, describe: 'with --baseline: exit 1 while any baseline finding persists' })
-          .option('redact', { type: 'boolean', default: false, describe: 'strip home directories, build paths and host names from everything written' })
-          .option('color', { type: 'boolean', default: true, describe: 'colour in a terminal (--no-color, or NO_COLOR, turns it off)' })
-          .option('granularity', { choices: ['functions', 'lines'] as const, default: 'functions' as const, describe: 'call-site identity: function, or function and line' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'no progress or warnings on stderr' });
-        for (const [cmd, what] of ANALYZE_EXAMPLES) out = out.example(cmd, what);
-        return out;
-      },
-      (args) => setJob(async () => (await loadAnalyze()).analyzeCommand(args, limitsFrom(args), io)),
-    )
-    .command(
-      'collect <url>',
-      'capture a series of heap and goroutine snapshots from a live /debug/pprof endpoint',
-      (y) => {
-        let out = withLimits(y).positional('url', { type: 'string', demandOption: true, describe: 'the service, e.g. http://127.0.0.1:6060' });
-        // No `array: true` on --header: yargs would swallow the URL after it; a repeated flag is an array anyway.
-        for (const f of COLLECT_FLAGS) out = out.option(f.name, { type: f.type, default: f.default, describe: f.describe });
-        return out
-          .option('analyze', { type: 'boolean', default: false, describe: 'analyze the saved series when collection ends' })
-          .example('leakdiff collect http://127.0.0.1:6060 --every 30s --count 10', 'ten rounds of heap and goroutine snapshots, 30 s apart')
-          .example('leakdiff collect http://127.0.0.1:6060 --every 1m --duration 15m --analyze', 'collect for a quarter of an hour, then diagnose')
-          .example("leakdiff collect https://svc:8443 --header 'Authorization: Bearer $TOKEN' --path-prefix /admin/pprof", 'pprof behind auth, mounted elsewhere');
-      },
-      (args) => setJob(() => collectCommand(args as unknown as CollectArgs & { analyze: boolean }, limitsFrom(args), io)),
-    )
     .option('debug', { type: 'boolean', default: false, describe: 'show stack traces for errors' })
     .demandCommand(1, 'give snapshots to analyze (leakdiff snap1 snap2 ...) or a command')
     .strict()
     .recommendCommands()
     .version(io.version)
+    .alias('V', 'version')
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(100, io.columns))
     .showHelpOnFail(false)
     .exitProcess(false)
     .fail((msg, err) => {
@@ -136,18 +152,57 @@ function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
     });
 }
 
-/** Collection runs until done or Ctrl-C; the first SIGINT stops it cleanly, a second gets Node's default. */
-async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: Limits, io: Io): Promise<number> {
-  const { collectOptions, runCollect } = await import('./collect/index.js');
-  const opts = collectOptions(args, limits);
+/** Limits, the config file and every analysis option, checked before any file is read or request sent. */
+function settingsOf(args: Readonly<Record<string, unknown>>, url?: string): AnalyzeSettings {
+  const limits = limitsFrom(args);
+  const config = readConfig(args.config as string | undefined, existsSync);
+  return checkAnalyze({ ...pick(args, ANALYZE_FLAGS), snapshots: args.snapshots } as AnalyzeArgs, pick(args, COLLECT_FLAGS) as Omit<CollectArgs, 'url'>, config, limits, url);
+}
+
+async function analyzeJob(args: Readonly<Record<string, unknown>>, io: Io): Promise<number> {
+  const settings = settingsOf(args);
+  if (settings.collect !== null) return collectThen(settings.collect, settings, io);
+  return (await loadAnalyze()).analyzeCommand(settings, io);
+}
+
+async function collectJob(args: Readonly<Record<string, unknown>>, io: Io): Promise<number> {
+  const url = args.url as string;
+  if (args.analyze === true) {
+    const settings = settingsOf(args, url);
+    return collectThen(settings.collect as CollectOptions, settings, io);
+  }
+  // Without --analyze, --out is the snapshot directory (its older name; --dir now), and analysis flags mean nothing.
+  const analysisOnly = ANALYZE_FLAGS.filter((f) => f.name !== 'out' && f.name !== 'quiet' && args[f.name] !== undefined).map((f) => `--${f.name}`);
+  if (analysisOnly.length > 0) throw new UsageError(`${analysisOnly.join(', ')} ${analysisOnly.length > 1 ? 'apply' : 'applies'} to the analysis: add --analyze`);
+  const collect = collectOptions({ ...(pick(args, COLLECT_FLAGS) as Omit<CollectArgs, 'url'>), out: args.out as string | undefined, url }, limitsFrom(args));
+  return collectThen(collect, null, io, args.quiet === true);
+}
+
+/**
+ * Collection runs until done or Ctrl-C. The first SIGINT stops it between writes (every saved snapshot is
+ * whole): without analysis the run then exits 130; with it, what is complete is analyzed and the report says
+ * the collection was interrupted. A second SIGINT exits 130 at once, also during the analysis (it reads a file
+ * per turn of the event loop, so the handler runs between files); saved snapshots are whole, and the report
+ * and JSON are written only at the end, so nothing half-written is left.
+ */
+async function collectThen(collect: CollectOptions, settings: AnalyzeSettings | null, io: Io, quiet = settings?.quiet ?? false): Promise<number> {
+  const { runCollect } = await import('./collect/index.js');
   const ac = new AbortController();
-  const onInt = (): void => ac.abort();
-  process.once('SIGINT', onInt);
+  let collecting = true;
+  const onInt = (): void => {
+    if (collecting && !ac.signal.aborted) return ac.abort();
+    io.stderr('leakdiff: interrupted again; stopped at once, the complete snapshots are kept\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', onInt);
   try {
-    const r = await runCollect(opts, io, ac.signal);
-    if (r.exitCode !== 0 || !args.analyze) return r.exitCode;
-    const analyzeArgs: AnalyzeArgs = { snapshots: r.files, 'fail-on': 'medium', granularity: 'functions', redact: false, color: true, quiet: false, 'require-resolved': false };
-    return await (await loadAnalyze()).analyzeCommand(analyzeArgs, limits, io);
+    const r = await runCollect(collect, { ...io, quiet }, ac.signal);
+    collecting = false;
+    if (settings === null) return r.exitCode === 0 && r.interrupted ? 130 : r.exitCode;
+    if (r.exitCode !== 0) return r.exitCode;
+    if (r.interrupted && !quiet) io.stderr(`leakdiff: interrupted after ${r.rounds} of ${r.of} rounds; analyzing those (Ctrl-C again stops at once)\n`);
+    const collection = { dir: r.dir, rounds: r.rounds, of: r.of, interrupted: r.interrupted };
+    return await (await loadAnalyze()).analyzeCommand({ ...settings, snapshots: r.files }, io, collection);
   } finally {
     process.off('SIGINT', onInt);
   }
@@ -155,8 +210,8 @@ async function collectCommand(args: CollectArgs & { analyze: boolean }, limits: 
 
 /** Every option name of every command, for suggestions. */
 const KNOWN_OPTIONS = [
-  'out', 'json', 'interval', 'module', 'source', 'limit', 'fail-on', 'max-heap-growth', 'max-goroutine-growth', 'baseline', 'require-resolved',
-  'granularity', 'redact', 'color', 'no-color', 'quiet', 'debug', 'help', 'version', 'analyze',
+  'no-color', 'debug', 'help', 'version', 'analyze',
+  ...ANALYZE_FLAGS.map((f) => f.name),
   ...LIMIT_OPTIONS.map((o) => o.flag.slice(2)),
   ...COLLECT_FLAGS.map((f) => f.name),
 ];
@@ -176,6 +231,12 @@ function withSuggestion(msg: string, known: readonly string[] = KNOWN_OPTIONS): 
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  // A bare `leakdiff` gets the short help, on stderr with exit 2 as a usage error: a CI line whose snapshot
+  // variable came out empty must not pass as if it had checked something.
+  if (argv.length === 0) {
+    io.stderr(SHORT_HELP);
+    return 2;
+  }
   let job: Job | null = null;
   const debug = argv.includes('--debug');
   try {
@@ -203,7 +264,7 @@ const io: Io = {
   stderr: (t) => process.stderr.write(t),
   stderrIsTTY: process.stderr.isTTY === true,
   stdoutIsTTY: process.stdout.isTTY === true,
-  columns: process.stdout.columns ?? 100,
+  columns: process.stdout.columns ?? (Number(process.env.COLUMNS) || 100),
   env: process.env,
   hostnames: [hostname()],
   version: version(),

@@ -1,7 +1,7 @@
 // Typed errors. Every stage throws one of these; only the CLI maps them to an exit code and a single line
 // `leakdiff: <file>: <stage>: <what is wrong> (<where>)`.
 
-export type Stage = 'usage' | 'read' | 'inflate' | 'decode' | 'validate' | 'series' | 'analyze' | 'write' | 'collect';
+export type Stage = 'usage' | 'read' | 'inflate' | 'decode' | 'validate' | 'series' | 'analyze' | 'write' | 'collect' | 'config';
 
 /** Where in the input the problem is, when known. */
 export type Where = { readonly offset: number } | { readonly line: number } | null;
@@ -55,6 +55,11 @@ export class UnsupportedError extends LeakdiffError {
 /** Reading or writing the file system failed (missing file, permission, output over an input...). */
 export class FileError extends LeakdiffError {
   readonly code = 'file';
+}
+
+/** The config file (--config, .leakdiff.json) is not valid JSON or breaks its schema. */
+export class ConfigError extends LeakdiffError {
+  readonly code = 'config';
 }
 
 /** Quote a piece of input for an error message: short, printable, unambiguous. */

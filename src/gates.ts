@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import type { Analysis } from './commands/analyze.js';
 import { compare, currentIdentity, identity, type BaselineFinding } from './compare.js';
 import type { Confidence, Finding } from './diagnose/index.js';
-import { FileError, UsageError } from './errors.js';
+import { FileError } from './errors.js';
 import { perHour } from './fit.js';
 import { totalFit } from './fit/all.js';
-import { formatBytes, formatCount, parseBytes } from './units.js';
+import { formatBytes, formatCount } from './units.js';
 
 export interface Gate {
   readonly name: string;
@@ -17,20 +17,18 @@ export interface Gate {
   readonly passed: boolean;
 }
 
-const PER: Readonly<Record<string, number>> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hr: 3600, hour: 3600, d: 86400, day: 86400 };
+export { parseRate } from './units.js';
 
-/** "5MiB/h", "100/h", "2 GB/day", "10/min" → units per second; null when the text is no rate. */
-export function parseRate(text: string, unit: 'bytes' | 'count'): number | null {
-  const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text);
-  if (m === null) return null;
-  const per = PER[m[2].toLowerCase()];
-  const amount = unit === 'bytes' ? parseBytes(m[1]) : /^\d+(\.\d+)?$/.test(m[1]) ? Number(m[1]) : null;
-  return per === undefined || amount === null ? null : amount / per;
+/** A growth-rate limit: the text as given (shown in the report) and its value in units per second. */
+export interface RateLimit {
+  readonly text: string;
+  readonly perSecond: number;
 }
 
 export interface GateOptions {
-  readonly maxHeapGrowth: string | null;
-  readonly maxGoroutineGrowth: string | null;
+  /** Checked by the options check (analyze-options.ts): the text as given and its value per second. */
+  readonly maxHeapGrowth: RateLimit | null;
+  readonly maxGoroutineGrowth: RateLimit | null;
   readonly failOn: Confidence;
   /** Findings of an earlier run (its JSON), or null. */
   readonly baseline: BaselineFinding[] | null;
@@ -52,16 +50,12 @@ function totalRate(a: Analysis, kind: 'heap' | 'goroutine'): number {
 export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
   const gates: Gate[] = [];
   if (opts.maxHeapGrowth !== null) {
-    const limit = parseRate(opts.maxHeapGrowth, 'bytes');
-    if (limit === null) throw new UsageError(`--max-heap-growth takes a rate such as 5MiB/h or 100MB/day, not ${JSON.stringify(opts.maxHeapGrowth)}`);
     const actual = totalRate(a, 'heap');
-    gates.push({ name: 'max-heap-growth', limit: opts.maxHeapGrowth, actual: `${formatBytes(perHour(actual))}/h`, passed: actual <= limit });
+    gates.push({ name: 'max-heap-growth', limit: opts.maxHeapGrowth.text, actual: `${formatBytes(perHour(actual))}/h`, passed: actual <= opts.maxHeapGrowth.perSecond });
   }
   if (opts.maxGoroutineGrowth !== null) {
-    const limit = parseRate(opts.maxGoroutineGrowth, 'count');
-    if (limit === null) throw new UsageError(`--max-goroutine-growth takes a rate such as 100/h or 10/min, not ${JSON.stringify(opts.maxGoroutineGrowth)}`);
     const actual = totalRate(a, 'goroutine');
-    gates.push({ name: 'max-goroutine-growth', limit: opts.maxGoroutineGrowth, actual: `${formatCount(perHour(actual))}/h`, passed: actual <= limit });
+    gates.push({ name: 'max-goroutine-growth', limit: opts.maxGoroutineGrowth.text, actual: `${formatCount(perHour(actual))}/h`, passed: actual <= opts.maxGoroutineGrowth.perSecond });
   }
   const failing = failingFindings(a, opts);
   gates.push({

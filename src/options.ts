@@ -35,3 +35,21 @@ export function limitsFrom(values: Readonly<Record<string, unknown>>): Limits {
   }
   return out as unknown as Limits;
 }
+
+/**
+ * One command-line flag as plain data: the CLI file turns these into yargs options and the help groups, and
+ * each command's check() turns the raw values into validated options. No flag is `array: true` (a greedy
+ * array would swallow the positional arguments after it); repeating a flag makes the array.
+ */
+export interface Flag {
+  readonly name: string;
+  readonly type: 'string' | 'boolean';
+  readonly describe: string;
+  /** The help group it is listed under. */
+  readonly group: string;
+  readonly default?: string | boolean;
+  readonly alias?: string;
+  readonly choices?: readonly string[];
+  /** Placeholder for the value in the help text (FILE, RATE, ...). */
+  readonly value?: string;
+}

@@ -69,3 +69,14 @@ export function parseDuration(text: string): number | null {
   if (m === null) return null;
   return Number(m[1]) * DURATION_SECONDS[(m[2] ?? 's').toLowerCase()];
 }
+
+const PER: Readonly<Record<string, number>> = { s: 1, sec: 1, second: 1, m: 60, min: 60, minute: 60, h: 3600, hr: 3600, hour: 3600, d: 86400, day: 86400 };
+
+/** "5MiB/h", "100/h", "2 GB/day", "10/min" → units per second; null when the text is no rate. */
+export function parseRate(text: string, unit: 'bytes' | 'count'): number | null {
+  const m = /^\s*([^/]+?)\s*\/\s*([a-z]+)\s*$/i.exec(text);
+  if (m === null) return null;
+  const per = PER[m[2].toLowerCase()];
+  const amount = unit === 'bytes' ? parseBytes(m[1]) : /^\d+(\.\d+)?$/.test(m[1]) ? Number(m[1]) : null;
+  return per === undefined || amount === null ? null : amount / per;
+}

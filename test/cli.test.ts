@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { leakdiff, scratch } from './helpers/cli.js';
-import { CORPUS, fixture } from './helpers/paths.js';
+import { CORPUS, ROOT, fixture } from './helpers/paths.js';
 
 const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
 const oneLine = (s: string): boolean => s.trim().split('\n').length === 1 && !/\s+at /.test(s);
@@ -87,4 +87,34 @@ t.test('--version and --help', async (t) => {
   t.equal(help.code, 0);
   t.match(help.stdout, /inspect/);
   t.match(help.stdout, /analyze/);
+});
+
+t.test('-V and --version print the version; a bare leakdiff prints short help and exits 2', async (t) => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const v of ['-V', '--version']) {
+    const r = leakdiff([v]);
+    t.equal(r.code, 0, v);
+    t.equal(r.stdout, `${pkg.version}\n`, v);
+  }
+  const bare = leakdiff([]);
+  t.equal(bare.code, 2, 'a CI line whose snapshot list came out empty must not pass');
+  t.match(bare.stderr, /^usage: leakdiff <snapshot\.\.\.>/);
+  t.match(bare.stderr, /leakdiff --help/);
+  t.ok(bare.stderr.split('\n').length < 12, 'short');
+  t.equal(bare.stdout, '');
+});
+
+t.test('--help at 80 columns: common options first, resource limits in their own group at the end, examples readable', async (t) => {
+  const r = leakdiff(['--help'], { COLUMNS: '80' });
+  t.equal(r.code, 0);
+  const lines = r.stdout.split('\n');
+  t.same(lines.filter((l) => l.length > 80), [], 'nothing wider than 80 columns');
+  const at = (heading: string): number => lines.findIndex((l) => l.startsWith(heading));
+  t.ok(at('Output:') > 0 && at('Output:') < at('CI gates:') && at('CI gates:') < at('Analysis:') && at('Analysis:') < at('Collecting from a URL:') && at('Collecting from a URL:') < at('Resource limits'), 'groups in order');
+  const examples = lines.slice(at('Examples:') + 1).filter((l) => l.trim() !== '');
+  t.ok(examples.length >= 10, 'examples listed');
+  for (const l of examples) t.match(l, /^ {2}leakdiff |^ {6}\S/, `an example command on its own line, its meaning below: ${l}`);
+  const collect = leakdiff(['collect', '--help'], { COLUMNS: '80' });
+  t.match(collect.stdout, /--analyze/);
+  t.match(collect.stdout, /--max-heap-growth/, 'collect lists every analysis option');
 });

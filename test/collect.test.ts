@@ -295,7 +295,7 @@ t.test('--out naming a file: exit 2 before any request', async (t) => {
   const r = await runCollect(fast(server, {}, { out: file }), c.io, new AbortController().signal);
   t.equal(r.exitCode, 2);
   t.equal(server.seen.length, 0);
-  t.match(c.stderr(), /taken: write: exists and is not a directory; give --out a directory; stopped, nothing saved\n$/);
+  t.match(c.stderr(), /taken: write: exists and is not a directory; give --dir a directory; stopped, nothing saved\n$/);
 });
 
 const BAD_ARGS: readonly (readonly [string, CollectArgs, RegExp])[] = [

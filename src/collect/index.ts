@@ -19,7 +19,7 @@ export { CollectError } from './fetch.js';
 export { systemClock, type Clock } from './schedule.js';
 
 /** What collect needs of the CLI's Io: stdout stays unused (a report may follow there with --analyze). */
-export type CollectIo = Pick<Io, 'stdout' | 'stderr' | 'stderrIsTTY'>;
+export type CollectIo = Pick<Io, 'stdout' | 'stderr' | 'stderrIsTTY'> & { readonly quiet?: boolean };
 
 export interface CollectResult {
   /** Every snapshot saved, in capture order: complete, checked files only. */
@@ -28,6 +28,11 @@ export interface CollectResult {
   readonly exitCode: number;
   /** The output directory; it exists only if something was saved. */
   readonly dir: string;
+  /** Rounds in which every asked-for profile was saved, and rounds asked for. */
+  readonly rounds: number;
+  readonly of: number;
+  /** The signal stopped the run before its last round. */
+  readonly interrupted: boolean;
 }
 
 type Outcome = 'saved' | 'failed' | 'unavailable' | 'aborted';
@@ -49,7 +54,7 @@ const DEBUG2_WARNING =
 /** Never rejects for a failing service or disk (those are reported on stderr and give exit code 2); only for bugs. */
 export async function runCollect(opts: CollectOptions, io: CollectIo, signal: AbortSignal, clock: Clock = systemClock): Promise<CollectResult> {
   const start = clock.now();
-  const progress = new Progress(io);
+  const progress = new Progress(io, io.quiet === true);
   const run: Run = { opts, signal, clock, progress, dir: opts.out ?? defaultOutDir(opts.url, start), files: [], unavailable: new Set() };
   if (opts.debug2) progress.line(DEBUG2_WARNING);
   let complete = 0;
@@ -63,8 +68,8 @@ export async function runCollect(opts: CollectOptions, io: CollectIo, signal: Ab
   } catch (err) {
     if (!(err instanceof LeakdiffError)) throw err;
     const kept = run.files.length === 0 ? 'nothing saved' : `kept the ${run.files.length} files saved in ${run.dir}`;
-    progress.line(`leakdiff: ${err.message}; stopped, ${kept}`);
-    return { files: run.files, exitCode: 2, dir: run.dir };
+    progress.line(`leakdiff: ${err.message}; stopped, ${kept}`, true);
+    return { files: run.files, exitCode: 2, dir: run.dir, rounds: complete, of: opts.count, interrupted: signal.aborted };
   }
   return summary(run, complete);
 }
@@ -108,7 +113,7 @@ async function fetchTarget(run: Run, target: Target, round: number, timeMs: numb
       const next = last
         ? `${describe(target)} snapshot ${round} of ${opts.count} not saved${attempt > 1 ? ` after ${attempt} tries` : ''}`
         : `retrying in ${formatDuration(wait / 1000)} (try ${attempt + 1} of ${opts.tries})`;
-      run.progress.line(`leakdiff: ${err.message}; ${next}`);
+      run.progress.line(`leakdiff: ${err.message}; ${next}`, last);
       if (last) return 'failed';
       await run.clock.sleep(wait, run.signal);
       if (run.signal.aborted) return 'aborted';
@@ -129,12 +134,12 @@ function summary(run: Run, complete: number): CollectResult {
   const kept = files.length === 0 ? 'nothing saved' : `kept ${files.length} files in ${dir}`;
   if (complete === 0) {
     const why = run.signal.aborted ? 'interrupted before a round completed' : `none of the ${opts.count} rounds completed`;
-    progress.line(`leakdiff: ${shown(opts.url)}: collect: ${why}; ${kept}`);
-    return { files, exitCode: 2, dir };
+    progress.line(`leakdiff: ${shown(opts.url)}: collect: ${why}; ${kept}`, true);
+    return { files, exitCode: 2, dir, rounds: 0, of: opts.count, interrupted: run.signal.aborted };
   }
   const interrupted = run.signal.aborted ? 'interrupted; ' : '';
   progress.line(`leakdiff: ${interrupted}saved ${files.length} files, ${complete} of ${opts.count} rounds complete, in ${dir}; analyze them with: leakdiff analyze ${dir}`);
-  return { files, exitCode: 0, dir };
+  return { files, exitCode: 0, dir, rounds: complete, of: opts.count, interrupted: run.signal.aborted };
 }
 
 /** The requests of one round: each kind as protobuf, then the debug=2 dump (it stops the world, so last). */

@@ -4,6 +4,7 @@
 
 import { UsageError, quote } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
+import type { Flag } from '../options.js';
 import { parseDuration } from '../units.js';
 
 /** The profiles Go's net/http/pprof serves that leakdiff collects, each at `<prefix>/<kind>`. */
@@ -16,6 +17,8 @@ export interface CollectArgs {
   readonly every?: string;
   readonly count?: string | number;
   readonly duration?: string;
+  /** The snapshot directory; `out` is its older name, still read when `dir` is absent. */
+  readonly dir?: string;
   readonly out?: string;
   readonly kinds?: string | readonly string[];
   readonly debug2?: boolean;
@@ -55,27 +58,21 @@ export interface CollectOptions {
   readonly limits: Limits;
 }
 
-/** No flag is `array: true`: a greedy array would swallow the URL after it; repeating a flag makes the array. */
-export interface CollectFlag {
-  readonly name: string;
-  readonly type: 'string' | 'boolean';
-  readonly default?: string | boolean;
-  readonly describe: string;
-}
+const G = 'Collecting from a URL:';
 
 /** The flag table, for the CLI to turn into yargs options; `url` is the command's positional. */
-export const COLLECT_FLAGS: readonly CollectFlag[] = [
-  { name: 'every', type: 'string', default: '30s', describe: 'time between snapshot rounds (at least 1s): 30s, 5m' },
-  { name: 'count', type: 'string', describe: 'number of snapshot rounds (default 10; not with --duration)' },
-  { name: 'duration', type: 'string', describe: 'collect for this long instead of --count rounds: 10m, 2h' },
-  { name: 'out', type: 'string', describe: 'directory for the snapshots (default reports/<host>-<UTC time>/)' },
-  { name: 'kinds', type: 'string', default: 'heap,goroutine', describe: 'profiles to fetch: heap, goroutine, goroutineleak, allocs (comma-separated)' },
-  { name: 'debug2', type: 'boolean', default: false, describe: 'also save goroutine?debug=2 dumps (they stop the world while written)' },
-  { name: 'gc', type: 'boolean', default: false, describe: 'run a GC before each heap and allocs snapshot (?gc=1)' },
-  { name: 'path-prefix', type: 'string', default: '/debug/pprof', describe: 'where the service mounts net/http/pprof' },
-  { name: 'header', type: 'string', describe: "request header 'Name: value', repeatable (for auth)" },
-  { name: 'insecure', type: 'boolean', default: false, describe: 'https: do not verify the TLS certificate' },
-  { name: 'timeout', type: 'string', default: '20s', describe: 'time limit per request; 3 tries with backoff' },
+export const COLLECT_FLAGS: readonly Flag[] = [
+  { name: 'every', type: 'string', group: G, value: 'DURATION', describe: 'time between snapshot rounds (at least 1s; default 30s)' },
+  { name: 'count', type: 'string', group: G, value: 'N', describe: 'number of snapshot rounds (default 10; not with --duration)' },
+  { name: 'duration', type: 'string', group: G, value: 'DURATION', describe: 'collect for this long instead of --count rounds: 10m, 2h' },
+  { name: 'dir', type: 'string', group: G, value: 'DIR', describe: 'directory for the snapshots (default reports/<host>-<UTC time>/)' },
+  { name: 'kinds', type: 'string', group: G, value: 'LIST', describe: 'profiles to fetch: heap, goroutine, goroutineleak, allocs (default heap,goroutine)' },
+  { name: 'debug2', type: 'boolean', group: G, describe: 'also save goroutine?debug=2 dumps (they stop the world while written)' },
+  { name: 'gc', type: 'boolean', group: G, describe: 'run a GC before each heap and allocs snapshot (?gc=1)' },
+  { name: 'path-prefix', type: 'string', group: G, value: 'PATH', describe: 'where the service mounts net/http/pprof (default /debug/pprof)' },
+  { name: 'header', type: 'string', group: G, value: "'NAME: VALUE'", describe: 'request header, repeatable (for auth)' },
+  { name: 'insecure', type: 'boolean', group: G, describe: 'https: do not verify the TLS certificate' },
+  { name: 'timeout', type: 'string', group: G, value: 'DURATION', describe: 'time limit per request (default 20s); 3 tries with backoff' },
 ];
 
 const DEFAULT_COUNT = 10;
@@ -100,7 +97,7 @@ export function collectOptions(args: CollectArgs, limits: Limits = DEFAULT_LIMIT
     gc: args.gc === true,
     everyMs: everyS * 1000,
     count: countOf(args, everyS),
-    out: args.out === undefined || args.out === '' ? null : args.out,
+    out: outDir(args),
     headers: list(args.header).map(checkHeader),
     insecure,
     timeoutMs: timeoutS * 1000,
@@ -108,6 +105,13 @@ export function collectOptions(args: CollectArgs, limits: Limits = DEFAULT_LIMIT
     backoffMs: BACKOFF_MS,
     limits,
   };
+}
+
+function outDir(args: CollectArgs): string | null {
+  if (args.dir !== undefined && args.out !== undefined) throw new UsageError('give the snapshot directory once, with --dir');
+  const dir = args.dir ?? args.out;
+  if (dir === '') throw new UsageError('--dir takes a directory for the snapshots');
+  return dir ?? null;
 }
 
 function checkUrl(text: string): URL {

@@ -28,7 +28,7 @@ export function fileName(target: Target, round: number, rounds: number, timeMs: 
 
 /** Before the first request: an --out that cannot be a directory is said at once, not after a round. */
 export function checkOutDir(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new FileError(dir, 'write', 'exists and is not a directory; give --out a directory');
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new FileError(dir, 'write', 'exists and is not a directory; give --dir a directory');
 }
 
 /** Creates the directory on the first save, so a run that saves nothing leaves nothing behind. */

@@ -36,15 +36,17 @@ export function dueAt(startMs: number, everyMs: number, round: number): number {
  */
 export class Progress {
   private shown = false;
-  constructor(private readonly io: Pick<Io, 'stderr' | 'stderrIsTTY'>) {}
+  /** quiet: only errors (a round not saved, a run that saved nothing) go out; no status, notes or warnings. */
+  constructor(private readonly io: Pick<Io, 'stderr' | 'stderrIsTTY'>, private readonly quiet = false) {}
 
   status(text: string): void {
-    if (!this.io.stderrIsTTY) return;
+    if (!this.io.stderrIsTTY || this.quiet) return;
     this.io.stderr(`\r\x1b[K${text}`);
     this.shown = true;
   }
 
-  line(text: string): void {
+  line(text: string, error = false): void {
+    if (this.quiet && !error) return;
     this.clear();
     this.io.stderr(`${text}\n`);
   }

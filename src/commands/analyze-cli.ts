@@ -1,111 +1,85 @@
-// From parsed analyze flags to outputs and an exit code: the report (Markdown file with its chart, or
+// From checked analyze settings to outputs and an exit code: the report (Markdown file with its chart, or
 // stdout), the JSON, the terminal view, the gates. Kept beside the CLI so cli.ts stays the argv table;
-// nothing here touches process: the environment arrives in `io`.
+// nothing here touches process: the environment arrives in `io`. Every option was checked before this runs
+// (analyze-options.ts).
 
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Io } from '../cli.js';
-import { UsageError } from '../errors.js';
 import { compare } from '../compare.js';
 import { evaluateGates, readBaseline, type Gate } from '../gates.js';
-import type { Limits } from '../limits.js';
-import type { Granularity } from '../normalize/index.js';
 import { makeRedactor } from '../redact.js';
 import { moduleCacheDir, type SourceRoots } from '../source/index.js';
 import { chartInput } from '../render/chart.js';
 import { toJson } from '../render/json.js';
-import { renderMarkdown, renderSummary } from '../render/markdown.js';
+import { renderMarkdown, renderSummary, type Collection } from '../render/markdown.js';
 import { renderChart } from '../render/svg.js';
 import { renderTerminal, wantsColor } from '../render/terminal.js';
-import { parseBytes, parseDuration } from '../units.js';
 import { appendSummary, writeOutputs, type Output } from '../write.js';
-import type { Confidence } from '../diagnose/index.js';
-import { analyze, type Analysis } from './analyze.js';
+import { analyzeSteps, type Analysis } from './analyze.js';
+import type { AnalyzeSettings } from './analyze-options.js';
 import { checkMistypedCommand } from './suggest.js';
 
-export interface AnalyzeArgs {
-  readonly snapshots?: readonly string[];
-  readonly out?: string;
-  readonly json?: string;
-  readonly interval?: string;
-  readonly module?: readonly string[];
-  /** `--source DIR`, repeatable: one value, or an array when given more than once. */
-  readonly source?: string | readonly string[];
-  readonly limit?: string;
-  readonly 'fail-on': string;
-  readonly 'max-heap-growth'?: string;
-  readonly 'max-goroutine-growth'?: string;
-  readonly baseline?: string;
-  readonly 'require-resolved'?: boolean;
-  readonly granularity: string;
-  readonly redact: boolean;
-  readonly color: boolean;
-  readonly quiet: boolean;
-}
+export type { AnalyzeArgs, AnalyzeSettings } from './analyze-options.js';
 
-function optional<T>(text: string | undefined, parse: (t: string) => T | null, what: string): T | null {
-  if (text === undefined) return null;
-  const v = parse(text);
-  if (v === null) throw new UsageError(`${what}, not ${JSON.stringify(text)}`);
-  return v;
-}
-
-export async function analyzeCommand(args: AnalyzeArgs, limits: Limits, io: Io): Promise<number> {
-  checkMistypedCommand(args.snapshots?.[0]);
-  const intervalSeconds = optional(args.interval, parseDuration, '--interval takes a duration such as 30s or 5m');
-  if (intervalSeconds !== null && intervalSeconds <= 0) throw new UsageError('--interval must be longer than zero');
-  const limitBytes = optional(args.limit, parseBytes, '--limit takes a size such as 512MiB or 2GB');
-  if (args.out === '' || args.json === '') throw new UsageError('--out and --json take a file name, or - for stdout');
-  if (args.out === '-' && args.json === '-') throw new UsageError('--out and --json cannot both write to stdout; send one of them to a file');
-  const baseline = args.baseline === undefined ? null : readBaseline(args.baseline);
-  if (args['require-resolved'] === true && baseline === null) throw new UsageError('--require-resolved needs --baseline BEFORE.json: the findings that must be resolved');
-  const analysis = analyze({
-    files: args.snapshots ?? [],
-    intervalSeconds,
-    modules: args.module ?? [],
-    granularity: args.granularity as Granularity,
-    limits,
-    source: sourceRoots(args.source, io.env),
-    progress: io.stderrIsTTY && !args.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\n' : ''}`) : undefined,
-  });
-  const gates = evaluateGates(analysis, { maxHeapGrowth: args['max-heap-growth'] ?? null, maxGoroutineGrowth: args['max-goroutine-growth'] ?? null, failOn: args['fail-on'] as Confidence, baseline, requireResolved: args['require-resolved'] === true });
+/**
+ * `collection`: when the snapshots were just collected, how many rounds completed and whether Ctrl-C ended
+ * the collection early; the report and the JSON say so.
+ */
+export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Collection | null = null): Promise<number> {
+  if (collection === null) checkMistypedCommand(s.snapshots[0]);
+  const baseline = s.baseline === null ? null : readBaseline(s.baseline);
+  const analysis = await stepped(analyzeSteps({
+    files: s.snapshots,
+    intervalSeconds: s.intervalSeconds,
+    modules: s.modules,
+    granularity: s.granularity,
+    limits: s.limits,
+    source: sourceRoots(s.source, io.env),
+    progress: io.stderrIsTTY && !s.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\r\x1b[K' : ''}`) : undefined,
+  }));
+  const gates = evaluateGates(analysis, { maxHeapGrowth: s.maxHeapGrowth, maxGoroutineGrowth: s.maxGoroutineGrowth, failOn: s.failOn, baseline, requireResolved: s.requireResolved });
   const comparison = baseline === null ? null : compare(analysis, baseline);
-  const redact = args.redact ? makeRedactor(io.hostnames) : (t: string) => t;
-  const reportPath = args.out ?? defaultReportPath(analysis);
+  const redact = s.redact ? makeRedactor(io.hostnames) : (t: string) => t;
+  const reportPath = s.out ?? defaultReportPath(analysis);
   const chartPath = reportPath === '-' ? null : reportPath.replace(/\.md$/i, '') + '.svg';
-  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison }));
+  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes: s.limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison, collection }));
   const outputs: Output[] = [];
   if (reportPath !== '-') {
-    if (args.out === undefined) ensureReportsDir(reportPath);
+    if (s.out === null) ensureReportsDir(reportPath);
     outputs.push({ path: reportPath, text: markdown });
     if (chartPath !== null && analysis.diagnosis.findings.length > 0) outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))) });
   }
-  const json = args.json === undefined ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes }), gates, ...(comparison === null ? {} : { comparison }) }, null, 2)}\n`);
-  if (json !== null && args.json !== '-') outputs.push({ path: args.json as string, text: json });
+  const json = s.json === null ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes: s.limitBytes }), gates, ...(comparison === null ? {} : { comparison }), ...(collection === null ? {} : { collection }) }, null, 2)}\n`);
+  if (json !== null && s.json !== null && s.json !== '-') outputs.push({ path: s.json, text: json });
   writeOutputs(outputs, analysis.series.inputs.map((i) => i.path));
   if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates)));
-  await printResults(io, args, markdown, json, outputs);
+  await printResults(io, s, markdown, json, outputs);
   return gates.some((g: Gate) => !g.passed) ? 1 : 0;
 }
 
-async function printResults(io: Io, args: AnalyzeArgs, markdown: string, json: string | null, outputs: readonly Output[]): Promise<void> {
-  if (json !== null && args.json === '-') io.stdout(json);
-  else if (!args.quiet || args.out === '-') {
-    const color = wantsColor(io.env, io.stdoutIsTTY, !args.color);
-    io.stdout(io.stdoutIsTTY ? await renderTerminal(markdown, { color, width: io.columns }) : markdown);
+/** Runs the analysis a file at a time, with a turn of the event loop between files (a signal is handled then). */
+async function stepped(steps: Generator<void, Analysis, void>): Promise<Analysis> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (!args.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${o.path}\n`);
 }
 
-/** `--source` directories, each checked to be one; the module cache from the environment the CLI passed in. */
-function sourceRoots(arg: AnalyzeArgs['source'], env: Io['env']): SourceRoots | undefined {
-  if (arg === undefined) return undefined;
-  const dirs = typeof arg === 'string' ? [arg] : [...arg];
-  for (const d of dirs) {
-    if (d === '') throw new UsageError('--source takes a directory: your checkout of the profiled service');
-    if (statSync(d, { throwIfNoEntry: false })?.isDirectory() !== true) throw new UsageError(`--source ${d}: no such directory`);
+/** The report goes to stdout whatever --quiet says (it quiets stderr only); JSON to stdout replaces it there. */
+async function printResults(io: Io, s: AnalyzeSettings, markdown: string, json: string | null, outputs: readonly Output[]): Promise<void> {
+  if (json !== null && s.json === '-') io.stdout(json);
+  else {
+    const color = wantsColor(io.env, io.stdoutIsTTY, s.color);
+    io.stdout(io.stdoutIsTTY || color ? await renderTerminal(markdown, { color, width: io.columns }) : markdown);
   }
-  return { dirs, modCache: moduleCacheDir(env) };
+  if (!s.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${o.path}\n`);
+}
+
+/** `--source` directories (checked to exist by the options check); the module cache from the environment. */
+function sourceRoots(dirs: readonly string[], env: Io['env']): SourceRoots | undefined {
+  return dirs.length === 0 ? undefined : { dirs: [...dirs], modCache: moduleCacheDir(env) };
 }
 
 /** reports/<service>-<window start>.md, the service named after the profiled binary. */

@@ -38,13 +38,25 @@ export interface Analysis {
 }
 
 export function analyze(opts: AnalyzeOptions): Analysis {
+  const steps = analyzeSteps(opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * The same analysis, one file per step: the CLI drives it with a turn of the event loop between files, so a
+ * Ctrl-C during a long analysis is handled at once instead of after it.
+ */
+export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, void> {
   const files = findInputs(opts.files);
   if (files.length === 0) throw new UsageError('give at least one snapshot file or directory');
   const source = opts.source !== undefined && opts.source.dirs.length > 0 ? opts.source : null;
   const interner = new Interner(policyFor(opts.granularity), opts.modules, source !== null);
   const entries: SnapshotEntry[] = [];
   const untimed = new Map<string, number>();
-  files.forEach((file, i) => {
+  for (const [i, file] of files.entries()) {
     const input = load(file, opts.limits);
     const { snapshot, compressed } = decode(file.path, input.bytes, opts.limits);
     const kindKey = snapshot.kind === 'heap' ? 'heap' : 'goroutine';
@@ -58,7 +70,8 @@ export function analyze(opts: AnalyzeOptions): Analysis {
       contentHash: createHash('sha1').update(input.bytes).digest('hex'),
     });
     opts.progress?.(i + 1, files.length, file.path);
-  });
+    yield;
+  }
   const series = buildSeries(entries, interner);
   const fits = fitAll(series);
   const links = correlate(series, fits);

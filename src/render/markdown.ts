@@ -19,6 +19,19 @@ export interface MarkdownOptions {
   readonly gates: readonly Gate[];
   /** Against a baseline run, or null without one. */
   readonly comparison?: Comparison | null;
+  /** When the snapshots were just collected (`analyze URL`, `collect --analyze`), or null. */
+  readonly collection?: Collection | null;
+}
+
+/** How a collection that fed this analysis ended. */
+export interface Collection {
+  readonly dir: string;
+  /** Rounds in which every profile was saved. */
+  readonly rounds: number;
+  /** Rounds asked for. */
+  readonly of: number;
+  /** Ctrl-C ended the collection before its last round. */
+  readonly interrupted: boolean;
 }
 
 const VERDICT: Readonly<Record<string, string>> = { leak: 'Leak', 'no-leak': 'No leak', inconclusive: 'Inconclusive' };
@@ -48,6 +61,8 @@ function overview(a: Analysis, opts: MarkdownOptions): string[] {
   const counts = `${series.heap?.times.length ?? 0} heap and ${series.goroutine?.times.length ?? 0} goroutine snapshots`;
   const lines = [`**Verdict: ${d.verdict}** · ${counts}, ${window} · leakdiff ${opts.version}`, ''];
   lines.push(summarySentence(a));
+  const c = opts.collection ?? null;
+  if (c !== null && c.interrupted) lines.push('', `> **Note:** collection was interrupted (Ctrl-C) after ${c.rounds} of ${c.of} rounds; this analysis covers those ${c.rounds}. The snapshots are in ${code(c.dir)}.`);
   for (const w of series.warnings) lines.push('', `> **Note:** ${w}`);
   return lines;
 }

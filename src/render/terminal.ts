@@ -41,10 +41,14 @@ export async function renderTerminal(markdown: string, opts: TerminalOptions): P
   return opts.color ? out : out.replace(ANSI, '');
 }
 
-/** Colour on a terminal unless NO_COLOR is set or --no-color given; FORCE_COLOR forces it on. */
-export function wantsColor(env: Readonly<Record<string, string | undefined>>, isTTY: boolean, noColorFlag: boolean): boolean {
-  if (noColorFlag) return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+/**
+ * --color / --no-color decide when given; else FORCE_COLOR forces colour on (also into a pipe), NO_COLOR and
+ * TERM=dumb turn it off, and a terminal gets it.
+ */
+export function wantsColor(env: Readonly<Record<string, string | undefined>>, isTTY: boolean, flag: boolean | null): boolean {
+  if (flag !== null) return flag;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
   return isTTY;
 }

@@ -1,10 +1,11 @@
 // The report in a terminal: rendered by marked-terminal through a real pseudo-terminal (util-linux `script`),
 // with colour unless NO_COLOR or --no-color says otherwise; plain Markdown to a pipe.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
 import { renderTerminal, wantsColor } from '../../src/render/terminal.js';
-import { leakdiff } from '../helpers/cli.js';
+import { leakdiff, scratch } from '../helpers/cli.js';
 import { CLI, fixture } from '../helpers/paths.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
@@ -17,13 +18,17 @@ function inPty(args: readonly string[], env: Readonly<Record<string, string>>): 
   return r.stdout;
 }
 
-t.test('colour decisions: --no-color, NO_COLOR, FORCE_COLOR, terminal or not', async (t) => {
-  t.equal(wantsColor({}, true, false), true);
-  t.equal(wantsColor({}, false, false), false);
-  t.equal(wantsColor({ NO_COLOR: '1' }, true, false), false);
-  t.equal(wantsColor({}, true, true), false, '--no-color');
-  t.equal(wantsColor({ FORCE_COLOR: '1' }, false, false), true);
-  t.equal(wantsColor({ FORCE_COLOR: '0' }, true, false), true, 'FORCE_COLOR=0 forces nothing; the terminal decides');
+t.test('colour decisions: --color/--no-color, NO_COLOR, FORCE_COLOR, TERM=dumb, terminal or not', async (t) => {
+  t.equal(wantsColor({}, true, null), true);
+  t.equal(wantsColor({}, false, null), false);
+  t.equal(wantsColor({ NO_COLOR: '1' }, true, null), false);
+  t.equal(wantsColor({}, true, false), false, '--no-color');
+  t.equal(wantsColor({ FORCE_COLOR: '1' }, true, false), false, '--no-color wins over FORCE_COLOR');
+  t.equal(wantsColor({}, false, true), true, '--color into a pipe');
+  t.equal(wantsColor({ FORCE_COLOR: '1' }, false, null), true);
+  t.equal(wantsColor({ FORCE_COLOR: '0' }, true, null), true, 'FORCE_COLOR=0 forces nothing; the terminal decides');
+  t.equal(wantsColor({ TERM: 'dumb' }, true, null), false, 'TERM=dumb');
+  t.equal(wantsColor({ TERM: 'dumb', FORCE_COLOR: '1' }, true, null), true, 'FORCE_COLOR over TERM=dumb');
 });
 
 t.test('marked-terminal output: styled with colour, free of escape codes without (tables included)', async (t) => {
@@ -42,6 +47,27 @@ t.test('through a real terminal: rendered with colour; NO_COLOR and --no-color t
   t.match(coloured, /Remember/);
   t.notMatch(inPty([...files(), '--out', '-', '--quiet'], { NO_COLOR: '1' }), ANSI, 'NO_COLOR=1');
   t.notMatch(inPty([...files(), '--out', '-', '--quiet', '--no-color'], { NO_COLOR: '' }), ANSI, '--no-color');
+  const dumb = inPty([...files(), '--out', '-', '-q'], { NO_COLOR: '', FORCE_COLOR: '', TERM: 'dumb' });
+  t.notMatch(dumb, ANSI, 'TERM=dumb: no colour');
+  t.match(dumb, /Remember/, 'TERM=dumb: still the report');
+});
+
+t.test('FORCE_COLOR=1 into a pipe (leakdiff | cat): the coloured terminal view', async (t) => {
+  const r = leakdiff([...files(), '--out', '-', '-q'], { NO_COLOR: '', FORCE_COLOR: '1' });
+  t.match(r.stdout, ANSI);
+  t.notMatch(r.stdout, /^# Leak/m, 'rendered, not raw Markdown');
+});
+
+t.test('--quiet and -q quiet stderr only: the report still goes to stdout', async (t) => {
+  for (const q of ['--quiet', '-q']) {
+    const dir = scratch(t);
+    const r = leakdiff([...files(), q, '--out', join(dir, 'r.md')], { FORCE_COLOR: '' });
+    t.equal(r.stderr, '', `${q}: nothing on stderr`);
+    t.match(r.stdout, /^# Leak: Heap growing without bound/, `${q}: the report on stdout`);
+    t.ok(existsSync(join(dir, 'r.md')), `${q}: the report written`);
+  }
+  const loud = leakdiff([...files(), '--out', join(scratch(t), 'r.md')], { FORCE_COLOR: '' });
+  t.match(loud.stderr, /leakdiff: wrote /, 'without it, what was written is said');
 });
 
 t.test('to a pipe: plain Markdown, no escape codes', async (t) => {
