@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { LeakdiffError, UsageError } from './errors.js';
+import { LeakdiffError, reason, UsageError } from './errors.js';
 import { LIMIT_OPTIONS, limitsFrom, type Flag } from './options.js';
 import { ANALYZE_FLAGS, checkAnalyze, type AnalyzeArgs, type AnalyzeSettings } from './commands/analyze-options.js';
 import { COLLECT_FLAGS, collectOptions, type CollectArgs, type CollectOptions } from './collect/options.js';
@@ -259,8 +259,18 @@ function reportError(err: unknown, io: Io, debug: boolean): number {
   return 2;
 }
 
+/**
+ * A failed write to stdout arrives as an 'error' event, after the write returned. A reader that went away
+ * (`| head`: EPIPE) ends the output quietly, as it ends `cat`; anything else (a full device) is one line and
+ * exit 2. Unhandled, either would be a Node stack trace.
+ */
+const stdoutState: { failure: NodeJS.ErrnoException | null } = { failure: null };
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  stdoutState.failure ??= err;
+});
+
 const io: Io = {
-  stdout: (t) => process.stdout.write(t),
+  stdout: (t) => stdoutState.failure === null && process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   stderrIsTTY: process.stderr.isTTY === true,
   stdoutIsTTY: process.stdout.isTTY === true,
@@ -269,4 +279,11 @@ const io: Io = {
   hostnames: [hostname()],
   version: version(),
 };
-process.exitCode = await main(hideBin(process.argv), io);
+const code = await main(hideBin(process.argv), io);
+// Let a pending stdout error surface before deciding the exit code.
+await new Promise((done) => setImmediate(done));
+const failure = stdoutState.failure;
+if (failure !== null && failure.code !== 'EPIPE') {
+  process.stderr.write(`leakdiff: stdout: write: cannot be written: ${reason(failure)}\n`);
+  process.exitCode = 2;
+} else process.exitCode = code;

@@ -21,7 +21,7 @@ export abstract class LeakdiffError extends Error {
 
 function formatMessage(file: string | null, stage: Stage, detail: string, where: Where): string {
   const at = where === null ? '' : 'offset' in where ? ` (byte ${where.offset})` : ` (line ${where.line})`;
-  return `${file === null ? '' : `${file}: `}${stage}: ${detail}${at}`;
+  return `${file === null ? '' : `${printable(file)}: `}${stage}: ${detail}${at}`;
 }
 
 /** The command line asks for something impossible or contradictory. */
@@ -65,5 +65,35 @@ export class ConfigError extends LeakdiffError {
 /** Quote a piece of input for an error message: short, printable, unambiguous. */
 export function quote(text: string, max = 60): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return JSON.stringify(cut);
+  return JSON.stringify(cut).replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A file name as it goes into a one-line message: as it is when every character is printable, else quoted
+ * with escapes (JSON's), so a newline or ESC in a name can neither split the line nor drive the terminal.
+ */
+export function printable(name: string): string {
+  if (!CONTROL.test(name)) return name;
+  return JSON.stringify(name).replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators (JSON.stringify escapes only the C0 ones). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+
+const WHY: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EDQUOT: 'the disk quota is exceeded',
+  EIO: 'an input/output error',
+};
+
+/** The system's reason in words, with its code: "no space left on the device (ENOSPC)". */
+export function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return WHY[code] === undefined ? code : `${WHY[code]} (${code})`;
 }

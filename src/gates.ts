@@ -1,11 +1,9 @@
 // The CI gate: growth-rate limits and the baseline. Each gate is data (name, limit, actual, pass) so the
 // report and the JSON show every one; the CLI turns a broken gate into exit code 1.
 
-import { readFileSync } from 'node:fs';
 import type { Analysis } from './commands/analyze.js';
 import { compare, currentIdentity, identity, type BaselineFinding } from './compare.js';
 import type { Confidence, Finding } from './diagnose/index.js';
-import { FileError } from './errors.js';
 import { perHour } from './fit.js';
 import { totalFit } from './fit/all.js';
 import { formatBytes, formatCount } from './units.js';
@@ -83,19 +81,4 @@ export function failingFindings(a: Analysis, opts: GateOptions): Finding[] {
   const limit = LEVELS.indexOf(opts.failOn);
   const known = new Set((opts.baseline ?? []).map(identity));
   return a.diagnosis.findings.filter((f) => LEVELS.indexOf(f.confidence) <= limit && !known.has(currentIdentity(a, f)));
-}
-
-export function readBaseline(path: string): BaselineFinding[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new FileError(path, 'read', e.code === 'ENOENT' ? 'no such file (the baseline is the --json output of an earlier run)' : `not a leakdiff JSON result (${e.message})`);
-  }
-  const r = data as { schemaVersion?: unknown; findings?: unknown };
-  if (r.schemaVersion !== 1 || !Array.isArray(r.findings)) {
-    throw new FileError(path, 'read', `not a leakdiff JSON result of schema version 1 (got schemaVersion ${JSON.stringify(r.schemaVersion)})`);
-  }
-  return r.findings as BaselineFinding[];
 }

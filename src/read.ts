@@ -2,7 +2,7 @@
 // file name know about its capture time. Bytes are loaded when the decoder asks for them, one file at a time,
 // so a series of large text dumps never sits in memory all at once; each file is still read exactly once.
 
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { FileError, LimitError } from './errors.js';
 import { LIMIT_FLAGS, type Limits } from './limits.js';
@@ -60,16 +60,47 @@ function statOrFail(path: string, arg: string): Stats {
 
 /** Reads one file's bytes, refusing files larger than anything the decoder would accept. */
 export function load(file: FoundFile, limits: Limits): InputFile {
-  if (file.size > limits.maxInflatedBytes) {
-    throw new LimitError(file.path, 'read', `the file is ${file.size} bytes, over the limit of ${limits.maxInflatedBytes}; raise ${LIMIT_FLAGS.maxInflatedBytes} if this profile is genuine`);
-  }
-  let bytes: Buffer;
+  return { path: file.path, bytes: readInput(file.path, limits.maxInflatedBytes, 'this profile'), mtimeMs: file.mtimeMs, nameTimeMs: file.nameTimeMs };
+}
+
+/**
+ * Every file leakdiff reads goes through here (snapshots, the baseline, the config): a regular file only
+ * (`/dev/zero` or a FIFO would never end), at most `maxBytes`. The size is checked on the open descriptor
+ * and the read stops at the limit, so a file that grows between the check and the read is still bounded.
+ */
+export function readInput(path: string, maxBytes: number, what: string): Buffer {
+  let fd: number;
   try {
-    bytes = readFileSync(file.path);
+    // Non-blocking, so a FIFO is refused below instead of waiting for a writer; no effect on regular files.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw new FileError(file.path, 'read', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new FileError(path, 'read', cannotRead(err));
   }
-  return { path: file.path, bytes, mtimeMs: file.mtimeMs, nameTimeMs: file.nameTimeMs };
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new FileError(path, 'read', 'is a directory, not a file');
+    if (!st.isFile()) throw new FileError(path, 'read', 'not a regular file (a device, FIFO or socket); save it to a file first');
+    if (st.size > maxBytes) throw tooLarge(path, st.size, maxBytes, what);
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > maxBytes) throw tooLarge(path, n, maxBytes, what);
+    return buf.subarray(0, n);
+  } catch (err) {
+    if (err instanceof FileError || err instanceof LimitError) throw err;
+    throw new FileError(path, 'read', cannotRead(err));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(path: string, size: number, max: number, what: string): LimitError {
+  return new LimitError(path, 'read', `the file is ${size} bytes, over the limit of ${max}; raise ${LIMIT_FLAGS.maxInflatedBytes} if ${what} is genuine`);
+}
+
+function cannotRead(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? 'error'})`;
 }
 
 /** `20261126T022031Z` and `20261126-022031` (basic ISO 8601), read as UTC. */

@@ -3,11 +3,13 @@
 // nothing here touches process: the environment arrives in `io`. Every option was checked before this runs
 // (analyze-options.ts).
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Io } from '../cli.js';
-import { compare } from '../compare.js';
-import { evaluateGates, readBaseline, type Gate } from '../gates.js';
+import { compare, readBaseline } from '../compare.js';
+import { printable } from '../errors.js';
+import { evaluateGates, type Gate } from '../gates.js';
+import { findInputs } from '../read.js';
 import { makeRedactor } from '../redact.js';
 import { moduleCacheDir, type SourceRoots } from '../source/index.js';
 import { chartInput } from '../render/chart.js';
@@ -15,7 +17,7 @@ import { toJson } from '../render/json.js';
 import { renderMarkdown, renderSummary, type Collection } from '../render/markdown.js';
 import { renderChart } from '../render/svg.js';
 import { renderTerminal, wantsColor } from '../render/terminal.js';
-import { appendSummary, writeOutputs, type Output } from '../write.js';
+import { appendSummary, checkOutputs, isSpecial, writeOutputs, type InputPath, type Output, type OutputPath } from '../write.js';
 import { analyzeSteps, type Analysis } from './analyze.js';
 import type { AnalyzeSettings } from './analyze-options.js';
 import { checkMistypedCommand } from './suggest.js';
@@ -28,31 +30,37 @@ export type { AnalyzeArgs, AnalyzeSettings } from './analyze-options.js';
  */
 export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Collection | null = null): Promise<number> {
   if (collection === null) checkMistypedCommand(s.snapshots[0]);
-  const baseline = s.baseline === null ? null : readBaseline(s.baseline);
+  const sources = sourceRoots(s.source, io.env);
+  const inputs = inputPaths(s, sources);
+  checkOutputs(plannedOutputs(s, io.env), inputs);
+  const baseline = s.baseline === null ? null : readBaseline(s.baseline, s.limits);
   const analysis = await stepped(analyzeSteps({
     files: s.snapshots,
     intervalSeconds: s.intervalSeconds,
     modules: s.modules,
     granularity: s.granularity,
     limits: s.limits,
-    source: sourceRoots(s.source, io.env),
+    source: sources,
     progress: io.stderrIsTTY && !s.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\r\x1b[K' : ''}`) : undefined,
   }));
   const gates = evaluateGates(analysis, { maxHeapGrowth: s.maxHeapGrowth, maxGoroutineGrowth: s.maxGoroutineGrowth, failOn: s.failOn, baseline, requireResolved: s.requireResolved });
   const comparison = baseline === null ? null : compare(analysis, baseline);
   const redact = s.redact ? makeRedactor(io.hostnames) : (t: string) => t;
   const reportPath = s.out ?? defaultReportPath(analysis);
-  const chartPath = reportPath === '-' ? null : reportPath.replace(/\.md$/i, '') + '.svg';
+  const chartPath = chartBeside(reportPath);
   const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes: s.limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison, collection }));
   const outputs: Output[] = [];
   if (reportPath !== '-') {
     if (s.out === null) ensureReportsDir(reportPath);
-    outputs.push({ path: reportPath, text: markdown });
-    if (chartPath !== null && analysis.diagnosis.findings.length > 0) outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))) });
+    outputs.push({ path: reportPath, text: markdown, what: s.out === null ? 'the report' : '--out' });
+    if (chartPath !== null && analysis.diagnosis.findings.length > 0) outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))), what: 'the chart beside the report' });
   }
   const json = s.json === null ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes: s.limitBytes }), gates, ...(comparison === null ? {} : { comparison }), ...(collection === null ? {} : { collection }) }, null, 2)}\n`);
-  if (json !== null && s.json !== null && s.json !== '-') outputs.push({ path: s.json, text: json });
-  writeOutputs(outputs, analysis.series.inputs.map((i) => i.path));
+  if (json !== null && s.json !== null && s.json !== '-') outputs.push({ path: s.json, text: json, what: '--json' });
+  const summary = io.env.GITHUB_STEP_SUMMARY ? [{ path: io.env.GITHUB_STEP_SUMMARY, what: 'GITHUB_STEP_SUMMARY', append: true }] : [];
+  // Checked again with what only the analysis knows: the default report name and every snapshot it read.
+  checkOutputs([...outputs, ...summary], [...inputs, ...analysis.series.inputs.map((i) => ({ path: i.path, what: 'one of the input snapshots' }))]);
+  writeOutputs(outputs, inputs);
   if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates)));
   await printResults(io, s, markdown, json, outputs);
   return gates.some((g: Gate) => !g.passed) ? 1 : 0;
@@ -74,7 +82,41 @@ async function printResults(io: Io, s: AnalyzeSettings, markdown: string, json: 
     const color = wantsColor(io.env, io.stdoutIsTTY, s.color);
     io.stdout(io.stdoutIsTTY || color ? await renderTerminal(markdown, { color, width: io.columns }) : markdown);
   }
-  if (!s.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${o.path}\n`);
+  if (!s.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${printable(o.path)}\n`);
+}
+
+/** The report's chart: beside a report file, none for stdout or a device or FIFO (`/dev/null.svg` is no place). */
+function chartBeside(reportPath: string): string | null {
+  return isSpecial(reportPath) ? null : `${reportPath.replace(/\.md$/i, '')}.svg`;
+}
+
+/** Every output the flags name, known before the analysis (the default report's name waits for it). */
+function plannedOutputs(s: AnalyzeSettings, env: Io['env']): OutputPath[] {
+  const out: OutputPath[] = [];
+  if (s.out !== null && s.out !== '-') {
+    out.push({ path: s.out, what: '--out' });
+    const chart = chartBeside(s.out);
+    if (chart !== null) out.push({ path: chart, what: 'the chart beside the report' });
+  }
+  if (s.json !== null && s.json !== '-') out.push({ path: s.json, what: '--json' });
+  if (env.GITHUB_STEP_SUMMARY) out.push({ path: env.GITHUB_STEP_SUMMARY, what: 'GITHUB_STEP_SUMMARY', append: true });
+  return out;
+}
+
+/** What the run reads and no output may replace: the snapshots, the baseline, Go files under --source. */
+function inputPaths(s: AnalyzeSettings, sources: SourceRoots | undefined): InputPath[] {
+  const snapshots = findInputs(s.snapshots).map((f) => ({ path: f.path, what: 'one of the input snapshots' }));
+  const baseline = s.baseline === null ? [] : [{ path: s.baseline, what: 'the --baseline' }];
+  return [...snapshots, ...baseline, ...(sources === undefined ? [] : sourceFilesNamed(sources.dirs, [s.out, s.json]))];
+}
+
+/** An output that would replace a Go source or module file of a --source checkout is refused like an input. */
+function sourceFilesNamed(dirs: readonly string[], paths: readonly (string | null)[]): InputPath[] {
+  const roots = dirs.map((d) => realpathSync(d));
+  return paths
+    .filter((p): p is string => p !== null && p !== '-' && /(\.go|^go\.mod|^go\.sum)$/.test(basename(p)) && existsSync(p))
+    .filter((p) => roots.some((r) => realpathSync(p).startsWith(`${r}/`)))
+    .map((p) => ({ path: p, what: 'a source file of the --source checkout' }));
 }
 
 /** `--source` directories (checked to exist by the options check); the module cache from the environment. */
