@@ -87,7 +87,10 @@ export function checkOutputs(outputs: readonly OutputPath[], inputs: readonly In
   for (const o of files) {
     const id = outputIdentity(o);
     const hit = inputIds.find((i) => same(id, i.id as Identity));
-    if (hit !== undefined) throw new FileError(o.path, 'write', `${o.what} is ${hit.what} (${printable(hit.path)}); refusing to overwrite it`);
+    if (hit !== undefined) {
+      const alias = resolve(hit.path) === resolve(o.path) ? '' : ` (${printable(hit.path)})`;
+      throw new FileError(o.path, 'write', `${o.what} is ${hit.what}${alias}; refusing to overwrite it`);
+    }
     const twin = seen.find((s) => same(id, s.id));
     if (twin !== undefined) throw new FileError(o.path, 'write', `${o.what} and ${twin.o.what} name the same file; give each its own`);
     seen.push({ o, id });
