@@ -99,7 +99,7 @@ export function readBaseline(path: string, limits: Limits): BaselineFinding[] {
   } catch (err) {
     throw new FileError(path, 'read', `not a leakdiff JSON result (${(err as Error).message})`);
   }
-  const bad = (what: string): FileError => new FileError(path, 'validate', `not a leakdiff JSON result of schema version 1: ${what} (the baseline is the --json output of an earlier run)`);
+  const bad = (what: string): FileError => new FileError(path, 'read', `not a leakdiff JSON result of schema version 1: ${what} (the baseline is the --json output of an earlier run)`);
   if (!isObject(data)) throw bad(`the top level is ${typeName(data)}, not an object`);
   if (data.schemaVersion !== 1) throw bad(`schemaVersion is ${typeName(data.schemaVersion)}, not 1`);
   if (!Array.isArray(data.findings)) throw bad(`findings is ${typeName(data.findings)}, not an array`);

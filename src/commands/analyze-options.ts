@@ -161,11 +161,15 @@ function outPath(key: string, v: string | undefined): string | null {
   return v;
 }
 
+const MAX_INTERVAL_SECONDS = 30 * 86400;
+
 function interval(text: string | undefined): number | null {
   if (text === undefined) return null;
   const s = parseDuration(text);
   if (s === null) throw new UsageError(`--interval takes a duration such as 30s or 5m, not ${quote(text)}`);
   if (s <= 0) throw new UsageError('--interval must be longer than zero');
+  // Snapshots spaced further apart than this would put their times past what a date can hold.
+  if (s > MAX_INTERVAL_SECONDS) throw new UsageError(`--interval must be at most 30d (snapshots minutes to hours apart), not ${quote(text)}`);
   return s;
 }
 
