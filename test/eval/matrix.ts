@@ -1,6 +1,7 @@
 // The fixture matrix as data: every captured scenario variant under fixtures/matrix/, its hand-written ground
 // truth (expected.json, written before leakdiff ran on it) and the runs the evaluation makes of it: one per
-// input form, plus the series cut to 4, 3 and 2 snapshots spread over its window (`leakdiff snap1 snap2 snap3`).
+// input form, plus (for each scenario's main capture) the series cut to 4, 3 and 2 snapshots spread over its
+// window (`leakdiff snap1 snap2 snap3`).
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
