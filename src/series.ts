@@ -3,9 +3,9 @@
 // or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
 // a few MB and makes the fit loop a walk over typed arrays.
 
-import { mergeGroupFacts, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type SiteFrame, type SiteStack, type NormalizationPolicy } from './normalize/index.js';
+import { mergeGroupFacts, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type Ownership, type SiteFrame, type SiteStack, type NormalizationPolicy } from './normalize/index.js';
 import type { Form, Kind, TimeSource } from './model.js';
-import { arrange, type Arranged } from './series/arrange.js';
+import { arrange } from './series/arrange.js';
 
 /** One decoded, normalized file with its capture time, as the analyze loop hands it over. */
 export interface SnapshotEntry {
@@ -66,12 +66,36 @@ export interface MetricSeries {
   readonly byLine: Matrix;
 }
 
-export interface KindSeries {
-  readonly kind: 'heap' | 'goroutine';
+/** The series kinds: one entry each in SeriesSet, never merged (a goroutineleak count is no goroutine count). */
+export type SeriesKind = 'heap' | 'goroutine' | 'goroutineleak';
+
+/** Metric names per kind: the profile's sample type names (pprof's `SampleType`), looked up by name. */
+export interface KindMetrics {
+  readonly heap: 'inuse_space' | 'inuse_objects' | 'alloc_space' | 'alloc_objects';
+  readonly goroutine: 'goroutine';
+  readonly goroutineleak: 'goroutineleak';
+}
+
+/** Named metrics of kind K; distributes over a union of kinds, so any KindSeries<'heap'> is a KindSeries. */
+export type MetricTable<K extends SeriesKind> = K extends SeriesKind ? Readonly<Record<KindMetrics[K], MetricSeries>> : never;
+
+export interface KindSeries<K extends SeriesKind = SeriesKind> {
+  readonly kind: K;
   /** Capture times in ms since the epoch, ascending, one per used snapshot. */
   readonly timesMs: readonly number[];
   /** Seconds since the first snapshot of this kind. */
   readonly times: readonly number[];
+  /**
+   * Every metric of the kind by its sample type name: `heap.metric.inuse_space`, `goroutine.metric.goroutine`.
+   * Heap series also carry `alloc_space` and `alloc_objects` (totals since the program started, which never
+   * shrink: not leak evidence by themselves, but they name the callers of allocations too rare to stay
+   * sampled in use). A heap text form without allocation columns leaves them at zero.
+   */
+  readonly metric: MetricTable<K>;
+  /**
+   * The fitted metrics in report order (heap: inuse_space, inuse_objects; goroutine kinds: their count).
+   * Positions are a legacy accessor: read `metric` by name in new code.
+   */
   readonly metrics: readonly MetricSeries[];
   /** Goroutine groups: dump facts merged over the series (states, wait minutes, creator), by stack id. */
   readonly facts: ReadonlyMap<number, GroupFacts>;
@@ -81,53 +105,70 @@ export interface KindSeries {
 
 export interface SeriesSet {
   readonly policy: NormalizationPolicy;
+  /** Which modules were taken as the service's own, and the evidence; every frame's origin follows it. */
+  readonly ownership: Ownership;
   readonly frames: readonly SiteFrame[];
   readonly stacks: readonly SiteStack[];
   /** Lines of the service's own code, the rows of each metric's `byLine`. */
   readonly lines: readonly LineSite[];
-  readonly heap: KindSeries | null;
-  readonly goroutine: KindSeries | null;
+  readonly heap: KindSeries<'heap'> | null;
+  readonly goroutine: KindSeries<'goroutine'> | null;
+  /** Go 1.26+ `goroutineleak` profiles (goroutines the GC proved blocked forever), when given. */
+  readonly goroutineleak: KindSeries<'goroutineleak'> | null;
   readonly inputs: readonly SnapshotInfo[];
   /** Series problems the user should hear about (duplicates, time going backwards, different binaries). */
   readonly warnings: readonly string[];
 }
 
-/** Heap metrics fitted, in report order; goroutine profiles have one. */
-const HEAP_METRICS = ['inuse_space', 'inuse_objects'] as const;
+/** Each kind's metrics; the first `FITTED` of them are fitted, in report order. */
+const METRICS: { readonly [K in SeriesKind]: readonly KindMetrics[K][] } = {
+  heap: ['inuse_space', 'inuse_objects', 'alloc_space', 'alloc_objects'],
+  goroutine: ['goroutine'],
+  goroutineleak: ['goroutineleak'],
+};
+const FITTED: Readonly<Record<SeriesKind, number>> = { heap: 2, goroutine: 1, goroutineleak: 1 };
 
 export function buildSeries(entries: readonly SnapshotEntry[], interner: Interner): SeriesSet {
   const arranged = arrange(entries);
-  const frameCount = interner.frames.length;
-  const stackCount = interner.stacks.length;
+  // Whose code each frame is takes the whole series' evidence: decided here, once everything is interned.
+  const ownership = interner.ownership ?? interner.settleOwnership();
+  const rows = { frames: interner.frames.length, stacks: interner.stacks.length, lines: interner.lines.length };
+  const of = <K extends SeriesKind>(kind: K): KindSeries<K> | null => (arranged[kind].length === 0 ? null : kindSeries(kind, arranged[kind], interner.stacks, rows));
   return {
     policy: interner.policy,
+    ownership,
     frames: interner.frames,
     stacks: interner.stacks,
     lines: interner.lines,
-    heap: arranged.heap.length === 0 ? null : kindSeries('heap', arranged.heap, interner, frameCount, stackCount),
-    goroutine: arranged.goroutine.length === 0 ? null : kindSeries('goroutine', arranged.goroutine, interner, frameCount, stackCount),
+    heap: of('heap'),
+    goroutine: of('goroutine'),
+    goroutineleak: of('goroutineleak'),
     inputs: arranged.inputs,
     warnings: arranged.warnings,
   };
 }
 
-function kindSeries(kind: 'heap' | 'goroutine', used: Arranged['heap'], interner: Interner, frameCount: number, stackCount: number): KindSeries {
+type Rows = { readonly frames: number; readonly stacks: number; readonly lines: number };
+
+function kindSeries<K extends SeriesKind>(kind: K, used: readonly SnapshotEntry[], stacks: readonly SiteStack[], rows: Rows): KindSeries<K> {
   const timesMs = used.map((e) => e.timeMs);
-  const metricNames = kind === 'heap' ? HEAP_METRICS : (['goroutine'] as const);
+  const names = METRICS[kind] as readonly KindMetrics[K][];
   const samplingRate = kind === 'heap' ? heapRate(used) : 0;
-  const metrics = metricsSeries(metricNames, used, interner.stacks, { frames: frameCount, stacks: stackCount, lines: interner.lines.length }, samplingRate);
+  const all = metricsSeries(names, used, stacks, rows, samplingRate);
+  const metric = Object.fromEntries(all.map((m) => [m.metric, m])) as MetricTable<K>;
   return {
     kind,
     timesMs,
     times: timesMs.map((t) => (t - timesMs[0]) / 1000),
-    metrics,
-    facts: kind === 'goroutine' ? factsOverSeries(used) : new Map(),
+    metric,
+    metrics: all.slice(0, FITTED[kind]),
+    facts: kind === 'heap' ? new Map() : factsOverSeries(used),
     samplingRate,
   };
 }
 
 /** The sampling period of the heap snapshots (runtime.MemProfileRate); Go's default is 512 KiB. */
-function heapRate(used: Arranged['heap']): number {
+function heapRate(used: readonly SnapshotEntry[]): number {
   const p = used.find((e) => e.normalized.meta.period !== null)?.normalized.meta.period;
   return p === undefined || p === null ? 512 * 1024 : p.value;
 }
@@ -137,7 +178,7 @@ function heapRate(used: Arranged['heap']): number {
  * are then sums of site rows, each site's frames visited once for the whole series rather than once per
  * snapshot and metric (the cumulative pass dominated the stage on production-scale series).
  */
-function metricsSeries(names: readonly string[], used: Arranged['heap'], stacks: readonly SiteStack[], rows: { frames: number; stacks: number; lines: number }, rate: number): MetricSeries[] {
+function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[], stacks: readonly SiteStack[], rows: Rows, rate: number): MetricSeries[] {
   const n = used.length;
   const ms = names.map((metric) => {
     const sampled = metric !== 'goroutine' && rate > 1;
@@ -223,7 +264,7 @@ export function samplingVariance(value: number, objects: number, space: number, 
   return k > 0 ? (value * value) / k : 0;
 }
 
-function factsOverSeries(used: Arranged['goroutine']): Map<number, GroupFacts> {
+function factsOverSeries(used: readonly SnapshotEntry[]): Map<number, GroupFacts> {
   const out = new Map<number, GroupFacts>();
   for (const e of used) {
     const groups = e.normalized.groups;

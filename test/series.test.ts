@@ -7,6 +7,7 @@ import t from 'tap';
 import { analyze } from '../src/commands/analyze.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { scratch } from './helpers/cli.js';
+import { fixture } from './helpers/paths.js';
 import { encodeProfile, HEAP_TYPES } from './helpers/profiles.js';
 
 const START = 1_764_123_600_000_000_000n;
@@ -79,4 +80,24 @@ t.test('files without a time of their own: names, then --interval', async (t) =>
   const byName = run(named);
   t.same(byName.series.goroutine?.times, [0, 60, 120]);
   t.ok(byName.series.inputs.every((i) => i.timeSource === 'file-name'));
+});
+
+t.test('goroutineleak profiles are a series of their own, never goroutine counts', async (t) => {
+  // Three rounds of a Go 1.26 program (GOEXPERIMENT=goroutineleakprofile) parking 3 more goroutines each.
+  const r = run([fixture('ownership/go1.26-leakrounds')]);
+  t.same(r.series.goroutine?.times.length, 3);
+  t.same(Array.from(r.series.goroutine?.metric.goroutine.total.data ?? []), [13, 16, 19], 'goroutine counts alone');
+  t.same(Array.from(r.series.goroutineleak?.metric.goroutineleak.total.data ?? []), [3, 6, 9], 'leaked goroutines alone');
+  t.equal(r.series.goroutine?.metrics[0], r.series.goroutine?.metric.goroutine, 'the positional accessor is the named one');
+  t.same(r.series.inputs.filter((i) => i.kind === 'goroutineleak').map((i) => i.setAside), [null, null, null], 'none set aside as another form of a goroutine moment');
+});
+
+t.test('heap series name every metric, allocation totals included', async (t) => {
+  const r = run([fixture('map-leak')]);
+  const heap = r.series.heap;
+  t.same(Object.keys(heap?.metric ?? {}).sort(), ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
+  t.same(heap?.metrics.map((m) => m.metric), ['inuse_space', 'inuse_objects'], 'the fitted ones, in report order');
+  const alloc = heap?.metric.alloc_space.total.data ?? new Float64Array();
+  t.ok(alloc.every((v, i) => i === 0 || v >= alloc[i - 1]), 'allocation totals since start never shrink');
+  t.ok((heap?.metric.alloc_space.total.data[0] ?? 0) > (heap?.metric.inuse_space.total.data[0] ?? 0), 'more was allocated than is in use');
 });

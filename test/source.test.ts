@@ -284,6 +284,7 @@ t.test("the per-line table: each (function, line) of the service's own code once
     'main.main:30': [300, 3],
     'main.main:31': [400, 4],
   }, 'walk:20 twice in one stack counts once; the library frame has no row; a sample with nothing in use adds nothing');
+  interner.settleOwnership();
   t.same(interner.stacks.map((s) => s.userLine), [12, 31, 14], "each call site keeps its leaf-most own frame's line at its first sample (the first two samples are one call site)");
   const off = new Interner();
   const none = off.add(snapshot);

@@ -47,7 +47,7 @@ export function fitsOf(set: FitSet, kind: 'heap' | 'goroutine', metric: string, 
   return set.all.find((f) => f.kind === kind && f.metric === metric && f.scope === scope)?.fits ?? new Map();
 }
 
-function fitMatrix(k: KindSeries, metric: string, scope: Scope, m: Matrix, options: Partial<FitOptions>): ScopeFits {
+function fitMatrix(k: KindSeries<'heap' | 'goroutine'>, metric: string, scope: Scope, m: Matrix, options: Partial<FitOptions>): ScopeFits {
   const fits = new Map<number, Fit>();
   const rows = m.data.length / m.n;
   for (let id = 0; id < rows; id++) {

@@ -3,7 +3,10 @@
 // decoded snapshot can be dropped as soon as it is normalized: only the tables and per-stack values stay.
 
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
-import { isRuntimeFunction, normalizeFile, normalizeFunction, originOf, type Origin } from './names.js';
+import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
+import { fixedOrigin, inferOwnership, originIn, type Origin, type Ownership } from './ownership.js';
+
+export type { Origin, Ownership } from './ownership.js';
 
 export type Granularity = 'functions' | 'lines';
 
@@ -44,7 +47,11 @@ export interface SiteFrame {
   /** Line of the first occurrence; exact identity at line granularity. */
   readonly line: number;
   readonly runtime: boolean;
-  /** Whose code: the service's own (`user`), a third-party `library`, or the standard library. */
+  /**
+   * Whose code: the service's own (`user`), a third-party `library`, the standard library, or `unknown` when
+   * no evidence placed it. Decided once the whole series is interned (`Interner.settleOwnership`): until
+   * then it is only what the frame says by itself (main, std, a library path), else `unknown`.
+   */
   readonly origin: Origin;
 }
 
@@ -56,10 +63,13 @@ export interface SiteStack {
   readonly runtimeTop: readonly number[];
   /**
    * Line of the leaf-most frame of the service's own code at the first occurrence (where it calls out), or 0;
-   * 0 unless the Interner keeps lines.
+   * 0 unless the Interner keeps lines. Set by `Interner.settleOwnership`, once it is known which code is own.
    */
   readonly userLine: number;
 }
+
+/** For the userLine decision: (frame id, line) of the first occurrence's frames that may be the service's own. */
+type OwnLineCandidates = readonly (readonly [number, number])[];
 
 /**
  * A line of the service's own code: a row of the per-line tables, as `go tool pprof -list` shows them. Only
@@ -119,10 +129,13 @@ export class Interner {
   private readonly lineSiteIds = new Map<number, number>();
   /** Call sites by a hash of their frame ids; a bucket holds the ids of the stacks sharing that hash. */
   private readonly stackBuckets = new Map<number, number | number[]>();
+  /** Per stack id, with keepLines: frames of its first occurrence that may be own code, leaf first. */
+  private readonly ownLineCandidates: OwnLineCandidates[] = [];
+  private settled: Ownership | null = null;
 
   constructor(
     readonly policy: NormalizationPolicy = DEFAULT_POLICY,
-    /** The user's own module paths (`--module`); empty to infer from file paths. */
+    /** The user's own module paths (`--module`); empty to infer them from the profiles (see ownership.ts). */
     readonly userModules: readonly string[] = [],
     /**
      * Keep the per-line tables (and each call site's userLine), for the source view (`--source`). Off, a run
@@ -138,7 +151,9 @@ export class Interner {
     let id = this.frameIds.get(key);
     if (id === undefined) {
       id = this.frames.length;
-      this.frames.push({ id, function: name, rawFunction: fn, file: normalizeFile(file), rawFile: file, line, runtime: isRuntimeFunction(name), origin: originOf(name, file, this.userModules) });
+      const facts = { rawFunction: fn, rawFile: file };
+      const origin = this.settled === null ? (fixedOrigin(facts) ?? 'unknown') : originIn(this.settled, facts);
+      this.frames.push({ id, function: name, rawFunction: fn, file: normalizeFile(file), rawFile: file, line, runtime: isRuntimeFunction(name), origin });
       this.frameIds.set(key, id);
     }
     return id;
@@ -184,7 +199,7 @@ export class Interner {
       const known = this.stacks.length;
       const stack = this.stackId(site, top);
       // Set once, right after the call site is made and before anything reads it.
-      if (stack === known && this.keepLines) (this.stacks[stack] as { userLine: number }).userLine = this.leafUserLine(s, local, s.stackStart[i], s.stackStart[i + 1]);
+      if (stack === known && this.keepLines) this.ownLineCandidates[stack] = this.mayBeOwnLines(s, local, s.stackStart[i], s.stackStart[i + 1]);
       let entry = entryOf[stack];
       if (entry < 0) {
         entry = entries++;
@@ -226,17 +241,48 @@ export class Interner {
     return compactLines(sums, types);
   }
 
+  /**
+   * Frames that may turn out to be the service's own once the series is interned: per-line rows are kept
+   * for them, and the rows of frames that turn out not to be are never read (the source view reads only
+   * its culprit's). After settleOwnership, only own frames.
+   */
   private isUserFrame(id: number): boolean {
-    return this.frames[id].origin === 'user' && !this.frames[id].runtime;
+    const f = this.frames[id];
+    return !f.runtime && (f.origin === 'user' || (this.settled === null && f.origin === 'unknown'));
   }
 
-  /** Line of the leaf-most frame of the service's own code in stack[start, end), or 0. */
-  private leafUserLine(s: Snapshot, local: readonly number[], start: number, end: number): number {
+  /** (frame id, line) of the frames in stack[start, end) that may be the service's own, leaf first. */
+  private mayBeOwnLines(s: Snapshot, local: readonly number[], start: number, end: number): OwnLineCandidates {
+    const out: [number, number][] = [];
     for (let k = start; k < end; k++) {
       const id = local[s.stackFrames[k]];
-      if (id >= 0 && this.isUserFrame(id)) return s.frames[s.stackFrames[k]].line;
+      if (id >= 0 && this.isUserFrame(id)) out.push([id, s.frames[s.stackFrames[k]].line]);
     }
-    return 0;
+    return out;
+  }
+
+  /**
+   * Decides whose code every frame is, from the evidence of the whole series (main.* files, shared
+   * checkouts and import paths, library marks; `--module` when given), and sets each frame's origin and
+   * each call site's userLine accordingly. Call it once every snapshot is added; frames interned later
+   * (none, in the pipeline) get their origin from the same decision.
+   */
+  settleOwnership(): Ownership {
+    const ownership = inferOwnership(this.frames, this.userModules);
+    this.settled = ownership;
+    for (const f of this.frames) (f as { origin: Origin }).origin = originIn(ownership, f);
+    if (this.keepLines) {
+      this.ownLineCandidates.forEach((candidates, stack) => {
+        const own = candidates.find(([id]) => this.frames[id].origin === 'user');
+        (this.stacks[stack] as { userLine: number }).userLine = own === undefined ? 0 : own[1];
+      });
+    }
+    return ownership;
+  }
+
+  /** The decision settleOwnership made, or null before it ran. */
+  get ownership(): Ownership | null {
+    return this.settled;
   }
 
   private lineSiteId(frame: number, line: number): number {

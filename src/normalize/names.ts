@@ -9,6 +9,12 @@ const NESTED_INDEX = /^\d+$/;
 const TYPE_ARGS = /\[[^\]]*\]/g;
 /** Address offsets and argument lists that text forms can carry: `+0x1d`, `(0xc000123, 0x1)`, `(...)`. */
 const OFFSET_SUFFIX = /\+0x[0-9a-f]+$/;
+/**
+ * GOPATH-mode vendoring puts the vendoring tree into the package path: `example.com/orders/vendor/
+ * google.golang.org/grpc.Dial` is gRPC's `Dial`. The standard library's own `vendor/golang.org/x/...`
+ * (no tree before it) is a package of its own and keeps its name.
+ */
+const VENDORED_NAME = /^[^(]*\/vendor\/(?=[^(]*\.)/;
 
 /**
  * The function's identity: closures and generics keep their identity but not their instance noise, so
@@ -16,7 +22,7 @@ const OFFSET_SUFFIX = /\+0x[0-9a-f]+$/;
  * `cache.(*LRU[go.shape.string]).Get` becomes `cache.(*LRU[...]).Get`.
  */
 export function normalizeFunction(name: string): string {
-  let n = name.replace(OFFSET_SUFFIX, '');
+  let n = name.replace(OFFSET_SUFFIX, '').replace(VENDORED_NAME, '');
   if (n.includes('[')) n = n.replace(TYPE_ARGS, '[...]');
   if (n.endsWith(' (inline)')) n = n.slice(0, -' (inline)'.length);
   const slash = n.lastIndexOf('/');
@@ -88,16 +94,6 @@ export function isRuntimeFunction(fn: string): boolean {
   return fn.startsWith('runtime.');
 }
 
-export type Origin = 'user' | 'library' | 'std';
-
-/** Files that come from someone else's code: the module cache, vendor trees, GOPATH installs, GOROOT. */
-const THIRD_PARTY_PATH = /\/pkg\/mod\/|@v\d[^/]*\/|(^|\/)vendor\/|\/gocode\/src\/|\/go(-\d[\d.]*)?\/src\/(?![^/]+\.[^/]+\/)/;
-
-/**
- * Whose code a frame is: `std` for the standard library (a package path whose first element has no dot, but
- * not main), `library` for code built from the module cache, vendor or a system GOPATH, `user` for the rest:
- * the service's own packages, which the build compiled from its checkout. `--module` overrides this.
- */
 /**
  * The standard library's top-level package roots (Go 1.19 to 1.25). A module path without a dot (`module
  * myservice`) is legal for private code, so "no dot" alone does not mean standard library.
@@ -111,14 +107,6 @@ const STD_ROOTS = new Set([
 
 export function isStdPackage(pkg: string): boolean {
   return STD_ROOTS.has(pkg.split('/')[0]);
-}
-
-export function originOf(fn: string, rawFile: string, userModules: readonly string[] = []): Origin {
-  const pkg = packageOf(fn);
-  if (pkg === 'main') return 'user';
-  if (isStdPackage(pkg)) return 'std';
-  if (userModules.length > 0) return userModules.some((m) => pkg === m || pkg.startsWith(`${m}/`)) ? 'user' : 'library';
-  return THIRD_PARTY_PATH.test(rawFile.replace(/\\/g, '/')) ? 'library' : 'user';
 }
 
 /** The module of a package path by the common hosting conventions: github.com/a/b, google.golang.org/grpc. */

@@ -4,6 +4,7 @@
 import type { Analysis } from '../commands/analyze.js';
 import { headline } from './markdown.js';
 import type { ChartInput, ChartLine } from './svg.js';
+import type { KindSeries } from '../series.js';
 
 /** Findings drawn; the rest are in the report's table. */
 const TOP = 3;
@@ -19,7 +20,7 @@ export function chartInput(a: Analysis): ChartInput {
       lines.push({ label: `#${i + 1} ${f.title}: heap in use`, group: `#${i + 1}`, unit: 'bytes', timesMs: series.heap.timesMs, values: Array.from(f.heap.values) });
     }
   });
-  const total = (k: typeof series.heap, unit: ChartLine['unit'], label: string): ChartLine | undefined =>
+  const total = (k: KindSeries | null, unit: ChartLine['unit'], label: string): ChartLine | undefined =>
     k === null ? undefined : { label, unit, timesMs: k.timesMs, values: Array.from(k.metrics[0].total.data) };
   return {
     title: headline(a),

@@ -9,6 +9,7 @@ import type { SeriesSet } from '../series.js';
 import type { SourceView } from '../source/index.js';
 import { formatTime } from '../units.js';
 import { secondsToLimit } from './parts.js';
+import { ownershipSentence } from './ownership.js';
 
 export interface JsonOptions {
   /** Memory limit in bytes for the time-to-limit projection, or null. */
@@ -86,6 +87,7 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
       end: times.length === 0 ? null : formatTime(Math.max(...times)),
       heapSnapshots: series.heap?.times.length ?? 0,
       goroutineSnapshots: series.goroutine?.times.length ?? 0,
+      goroutineleakSnapshots: series.goroutineleak?.times.length ?? 0,
     },
     findings: d.findings.map((f, i) => findingJson(series, f, i + 1, opts, a.sources?.[i])),
     bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.why })),
@@ -94,5 +96,12 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
     warnings: series.warnings,
     inputs: series.inputs.map((i) => ({ file: i.path, form: i.form, kind: i.kind, time: formatTime(i.timeMs), timeSource: i.timeSource, setAside: i.setAside, truncated: i.truncated })),
     policy: { name: series.policy.name, rules: series.policy.rules },
+    ownership: {
+      modules: series.ownership.modules.map((m) => m.path),
+      how: ownershipSentence(series.ownership, (s) => s),
+      evidence: series.ownership.modules.map((m) => ({ module: m.path, how: m.how, mainFile: m.mainFile, root: m.root, witness: m.witness })),
+      overridden: series.ownership.overridden,
+      unknownPackages: series.ownership.unknownPackages,
+    },
   };
 }

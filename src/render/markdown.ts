@@ -10,6 +10,7 @@ import { formatBytes, formatCount, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
 import { culpritName } from '../diagnose/index.js';
 import { code, table } from './parts.js';
+import { ownershipSentence } from './ownership.js';
 
 export interface MarkdownOptions {
   readonly version: string;
@@ -58,7 +59,8 @@ function overview(a: Analysis, opts: MarkdownOptions): string[] {
   const { series, diagnosis: d } = a;
   const used = series.inputs.filter((i) => i.setAside === null).map((i) => i.timeMs);
   const window = used.length === 0 ? 'no snapshots' : `${formatTime(Math.min(...used))} to ${formatTime(Math.max(...used))}`;
-  const counts = `${series.heap?.times.length ?? 0} heap and ${series.goroutine?.times.length ?? 0} goroutine snapshots`;
+  const leakProfiles = series.goroutineleak === null ? '' : ` (and ${series.goroutineleak.times.length} goroutineleak)`;
+  const counts = `${series.heap?.times.length ?? 0} heap and ${series.goroutine?.times.length ?? 0} goroutine snapshots${leakProfiles}`;
   const lines = [`**Verdict: ${d.verdict}** · ${counts}, ${window} · leakdiff ${opts.version}`, ''];
   lines.push(summarySentence(a));
   const c = opts.collection ?? null;
@@ -134,6 +136,8 @@ function methodSection(a: Analysis, opts: MarkdownOptions): string[] {
     '## Method',
     '',
     `Normalization policy ${code(p.name)}: ${p.rules.join('; ')}.`,
+    '',
+    `Whose code: ${ownershipSentence(a.series.ownership)}`,
     '',
     'Each series (heap `inuse_space` and `inuse_objects` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to 10 snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell).',
     rate > 1 ? `Heap profiles are sampled (one allocation per ${formatBytes(rate)} on average): changes within two standard errors of the sampling are treated as noise.` : 'Heap values are exact (every allocation sampled).',

@@ -65,8 +65,8 @@ export function shellPath(p: string): string {
 }
 
 /** The first and last snapshot of a kind that the series used, by time. */
-export function firstAndLast(inputs: readonly SnapshotInfo[], kind: 'heap' | 'goroutine'): { first: SnapshotInfo; last: SnapshotInfo } | null {
-  const used = inputs.filter((i) => i.setAside === null && (kind === 'heap' ? i.kind === 'heap' : i.kind !== 'heap')).sort((a, b) => a.timeMs - b.timeMs);
+export function firstAndLast(inputs: readonly SnapshotInfo[], kind: 'heap' | 'goroutine' | 'goroutineleak'): { first: SnapshotInfo; last: SnapshotInfo } | null {
+  const used = inputs.filter((i) => i.setAside === null && i.kind === kind).sort((a, b) => a.timeMs - b.timeMs);
   return used.length === 0 ? null : { first: used[0], last: used[used.length - 1] };
 }
 

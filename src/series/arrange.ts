@@ -10,6 +10,8 @@ import type { SnapshotEntry, SnapshotInfo } from '../series.js';
 export interface Arranged {
   readonly heap: SnapshotEntry[];
   readonly goroutine: SnapshotEntry[];
+  /** Go 1.26's leaked-goroutine profiles: a series of their own, never merged into the goroutine counts. */
+  readonly goroutineleak: SnapshotEntry[];
   readonly inputs: SnapshotInfo[];
   readonly warnings: string[];
 }
@@ -46,16 +48,14 @@ export function arrange(entries: readonly SnapshotEntry[]): Arranged {
   noteBackwards(entries, warnings);
   dropDuplicates(entries, setAside, warnings);
   const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, twins, warnings);
-  const goroutine = pickForms(entries.filter((e) => isGoroutine(e) && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins, warnings);
+  const goroutine = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutine' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins, warnings);
+  const goroutineleak = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutineleak' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins, warnings);
   checkUnits(heap);
   checkDistinctTimes(heap);
   checkDistinctTimes(goroutine);
-  noteBinaries([...heap, ...goroutine], warnings);
-  return { heap, goroutine, inputs: entries.map((e) => info(e, setAside.get(e) ?? null, twins.get(e)?.path ?? null)), warnings };
-}
-
-function isGoroutine(e: SnapshotEntry): boolean {
-  return e.normalized.meta.kind === 'goroutine' || e.normalized.meta.kind === 'goroutineleak';
+  checkDistinctTimes(goroutineleak);
+  noteBinaries([...heap, ...goroutine, ...goroutineleak], warnings);
+  return { heap, goroutine, goroutineleak, inputs: entries.map((e) => info(e, setAside.get(e) ?? null, twins.get(e)?.path ?? null)), warnings };
 }
 
 function refuseOtherKinds(entries: readonly SnapshotEntry[]): void {
@@ -67,8 +67,8 @@ function refuseOtherKinds(entries: readonly SnapshotEntry[]): void {
 }
 
 function noteBackwards(entries: readonly SnapshotEntry[], warnings: string[]): void {
-  for (const kind of ['heap', 'goroutine']) {
-    const list = entries.filter((e) => (kind === 'heap' ? e.normalized.meta.kind === 'heap' : isGoroutine(e)));
+  for (const kind of ['heap', 'goroutine', 'goroutineleak']) {
+    const list = entries.filter((e) => e.normalized.meta.kind === kind);
     const back = list.findIndex((e, i) => i > 0 && e.timeMs < list[i - 1].timeMs);
     if (back > 0) warnings.push(`${kind} snapshots were not given in time order (${list[back].path} is older than ${list[back - 1].path}); they are sorted by capture time`);
   }
@@ -124,7 +124,7 @@ function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, 
     asideCount++;
   }
   if (asideCount > 0) {
-    const kind = sorted[0].normalized.meta.kind === 'heap' ? 'heap' : 'goroutine';
+    const kind = sorted[0].normalized.meta.kind;
     warnings.push(`${asideCount} ${kind} snapshot${asideCount === 1 ? ' was' : 's were'} another form of a moment already captured and set aside (one form per moment is used; see Inputs)`);
   }
   return kept.sort((a, b) => a.timeMs - b.timeMs);

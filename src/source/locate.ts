@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join, posix } from 'node:path';
 import { packageOf } from '../normalize/names.js';
+import type { Origin } from '../normalize/ownership.js';
 
 export interface SourceRoots {
   /** `--source` directories, as the user gave them (paths in the report are shown the same way). */
@@ -22,7 +23,7 @@ export interface FrameFile {
   readonly file: string;
   /** The file as the profile spells it, module version included. */
   readonly rawFile: string;
-  readonly origin: 'user' | 'library' | 'std';
+  readonly origin: Origin;
 }
 
 export interface Located {
