@@ -8,8 +8,11 @@ export type Form = 'pprof' | 'heap-text' | 'goroutine-text' | 'goroutine-dump';
 /** What a snapshot measures. `goroutineleak` is Go 1.26's leaked-goroutine profile. */
 export type Kind = 'heap' | 'goroutine' | 'goroutineleak' | 'other';
 
-/** Where a snapshot's capture time came from, most trusted first. */
-export type TimeSource = 'profile' | 'file-name' | 'mtime' | 'interval';
+/**
+ * Where a snapshot's capture time came from, most trusted first: the profile's own, the protobuf captured in
+ * the same round (`paired`: a text form beside its protobuf), the file name, --interval, the file's mtime.
+ */
+export type TimeSource = 'profile' | 'paired' | 'file-name' | 'mtime' | 'interval';
 
 export interface ValueType {
   readonly type: string;

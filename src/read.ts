@@ -13,6 +13,8 @@ export interface FoundFile {
   readonly size: number;
   readonly mtimeMs: number;
   readonly nameTimeMs: number | null;
+  /** The round number in the file name (`heap-07-<stamp>.pb.gz` → 7, `goroutine.3.txt` → 3), or null. */
+  readonly round: number | null;
 }
 
 /** Files a directory scan passes over: leakdiff's own outputs and common non-profile companions. */
@@ -45,7 +47,8 @@ function filesAt(path: string, arg: string): FoundFile[] {
 
 function found(path: string, st: Stats): FoundFile {
   if (!st.isFile()) throw new FileError(path, 'read', 'not a regular file');
-  return { path, size: st.size, mtimeMs: st.mtimeMs, nameTimeMs: timeFromName(basename(path)) };
+  const name = basename(path);
+  return { path, size: st.size, mtimeMs: st.mtimeMs, nameTimeMs: timeFromName(name), round: roundFromName(name) };
 }
 
 function statOrFail(path: string, arg: string): Stats {
@@ -121,6 +124,21 @@ export function timeFromName(name: string): number | null {
   }
   const e = EPOCH_SECONDS.exec(name);
   return e === null ? null : Number(e[1]) * 1000;
+}
+
+/** What in a name is no round number: a capture stamp, `debug=1`/`debug2` form markers, Go versions (`go1.26`). */
+const NOT_ROUND = [BASIC_TIME, EXTENDED_TIME, EPOCH_SECONDS, /debug=?\d/gi, /go\d+(\.\d+)*/gi];
+
+/**
+ * The round a file belongs to, from the last number its name carries once stamps and form markers are
+ * gone: `heap-07-20261126T023549Z.debug1.txt` → 7, `heap-10.txt` → 10. Files of one round (a heap and a
+ * goroutine profile, their protobuf and text forms) share it, and rounds sort by it numerically.
+ */
+export function roundFromName(name: string): number | null {
+  let rest = name;
+  for (const re of NOT_ROUND) rest = rest.replace(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`), ' ');
+  const numbers = rest.match(/\d+/g);
+  return numbers === null ? null : Number(numbers[numbers.length - 1]);
 }
 
 function hasGlob(arg: string): boolean {

@@ -3,7 +3,7 @@
 // or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
 // a few MB and makes the fit loop a walk over typed arrays.
 
-import { mergeGroupFacts, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type Ownership, type SiteFrame, type SiteStack, type NormalizationPolicy } from './normalize/index.js';
+import { mergeGroupFacts, type GoVersionRange, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type Ownership, type SiteFrame, type SiteStack, type NormalizationPolicy } from './normalize/index.js';
 import type { Form, Kind, TimeSource } from './model.js';
 import { arrange } from './series/arrange.js';
 
@@ -107,6 +107,8 @@ export interface SeriesSet {
   readonly policy: NormalizationPolicy;
   /** Which modules were taken as the service's own, and the evidence; every frame's origin follows it. */
   readonly ownership: Ownership;
+  /** The Go versions the frames and dumps allow, with the clues (for version-aware patterns). */
+  readonly goVersion: GoVersionRange;
   readonly frames: readonly SiteFrame[];
   readonly stacks: readonly SiteStack[];
   /** Lines of the service's own code, the rows of each metric's `byLine`. */
@@ -137,6 +139,7 @@ export function buildSeries(entries: readonly SnapshotEntry[], interner: Interne
   return {
     policy: interner.policy,
     ownership,
+    goVersion: interner.goVersion(),
     frames: interner.frames,
     stacks: interner.stacks,
     lines: interner.lines,

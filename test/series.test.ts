@@ -68,7 +68,7 @@ t.test('files without a time of their own: names, then --interval', async (t) =>
     utimesSync(p, new Date('2026-11-26T10:00:00Z'), new Date('2026-11-26T10:00:00Z'));
     return p;
   });
-  t.throws(() => run(same), { message: /the same capture time .*give --interval/ }, 'same mtime, no names: refused with advice');
+  t.throws(() => run(same), { message: /modification times say when files were written or copied.*give --interval/ }, 'same mtime, no names: refused with advice');
   const spaced = run(same, 30);
   t.same(spaced.series.goroutine?.times, [0, 30, 60]);
   t.ok(spaced.series.inputs.every((i) => i.timeSource === 'interval'));

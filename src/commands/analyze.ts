@@ -7,17 +7,16 @@ import { decode } from '../decode/index.js';
 import { diagnose, type Diagnosis } from '../diagnose/index.js';
 import { UsageError } from '../errors.js';
 import { fitAll, type FitSet } from '../fit/all.js';
-import { captureTime } from '../inspect.js';
 import type { Limits } from '../limits.js';
-import type { TimeSource } from '../model.js';
 import { Interner, policyFor, type Granularity } from '../normalize/index.js';
-import { findInputs, load, type FoundFile } from '../read.js';
+import { findInputs, load } from '../read.js';
 import { buildSeries, type SeriesSet, type SnapshotEntry } from '../series.js';
+import { assignTimes, type TimeClaim } from '../series/times.js';
 import { sourceViews, type SourceRoots, type SourceView } from '../source/index.js';
 
 export interface AnalyzeOptions {
   readonly files: readonly string[];
-  /** Seconds between snapshots that carry no time of their own, in argument order per kind; null to use names and mtimes. */
+  /** Seconds between the rounds of snapshots that carry no time of their own (see series/times.ts); null to use names and mtimes. */
   readonly intervalSeconds: number | null;
   readonly modules: readonly string[];
   readonly granularity: Granularity;
@@ -54,24 +53,19 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   if (files.length === 0) throw new UsageError('give at least one snapshot file or directory');
   const source = opts.source !== undefined && opts.source.dirs.length > 0 ? opts.source : null;
   const interner = new Interner(policyFor(opts.granularity), opts.modules, source !== null);
-  const entries: SnapshotEntry[] = [];
-  const untimed = new Map<string, number>();
+  const decoded: Omit<SnapshotEntry, 'timeMs' | 'timeSource'>[] = [];
+  const claims: TimeClaim[] = [];
   for (const [i, file] of files.entries()) {
     const input = load(file, opts.limits);
     const { snapshot, compressed } = decode(file.path, input.bytes, opts.limits);
-    const kindKey = snapshot.kind === 'heap' ? 'heap' : 'goroutine';
-    const time = timeOf(snapshot.timeMs, file, opts.intervalSeconds, kindKey, untimed, files);
-    entries.push({
-      path: file.path,
-      compressed,
-      timeMs: time.timeMs,
-      timeSource: time.source,
-      normalized: interner.add(snapshot),
-      contentHash: createHash('sha1').update(input.bytes).digest('hex'),
-    });
+    claims.push({ path: file.path, kind: snapshot.kind, form: snapshot.form, profileMs: snapshot.timeMs, nameTimeMs: file.nameTimeMs, mtimeMs: file.mtimeMs, round: file.round });
+    decoded.push({ path: file.path, compressed, normalized: interner.add(snapshot), contentHash: createHash('sha1').update(input.bytes).digest('hex') });
     opts.progress?.(i + 1, files.length, file.path);
     yield;
   }
+  // Times take every file's evidence (a text form takes its round's protobuf time), so they come after the loop.
+  const times = assignTimes(claims, opts.intervalSeconds);
+  const entries: SnapshotEntry[] = decoded.map((d, i) => ({ ...d, timeMs: times[i].timeMs, timeSource: times[i].source }));
   const series = buildSeries(entries, interner);
   const fits = fitAll(series);
   const links = correlate(series, fits);
@@ -79,15 +73,3 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   return source === null ? { series, diagnosis, fits } : { series, diagnosis, fits, sources: sourceViews(series, diagnosis.findings, source) };
 }
 
-/**
- * Capture time: the profile's own; with --interval, files without one are spaced by it in argument order
- * (per kind), starting at the first file's modification time; else the file name's time, else the mtime.
- */
-function timeOf(profileMs: number | null, file: FoundFile, interval: number | null, kind: string, untimed: Map<string, number>, files: readonly FoundFile[]): { timeMs: number; source: TimeSource } {
-  if (profileMs === null && interval !== null) {
-    const k = untimed.get(kind) ?? 0;
-    untimed.set(kind, k + 1);
-    return { timeMs: Math.round(files[0].mtimeMs) + k * interval * 1000, source: 'interval' };
-  }
-  return captureTime(profileMs, file);
-}

@@ -3,10 +3,12 @@
 // decoded snapshot can be dropped as soon as it is normalized: only the tables and per-stack values stay.
 
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
+import { creatorClue, frameClues, GOROUTINELEAK_CLUE, LEAKED_STATE_CLUE, VersionClues, type GoVersionRange } from './go-version.js';
 import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
-import { fixedOrigin, inferOwnership, originIn, type Origin, type Ownership } from './ownership.js';
+import { fixedOrigin, inferOwnership, originIn, programNames, type Origin, type Ownership } from './ownership.js';
 
 export type { Origin, Ownership } from './ownership.js';
+export type { GoVersionRange, VersionClue } from './go-version.js';
 
 export type Granularity = 'functions' | 'lines';
 
@@ -95,6 +97,8 @@ export type SnapshotMeta = Omit<Snapshot, 'frames' | 'stackStart' | 'stackFrames
 
 export interface NormalizedSnapshot {
   readonly meta: SnapshotMeta;
+  /** The programs its main.* files name (ownership.ts `programNames`); empty when no main frame is in it. */
+  readonly programs: readonly string[];
   /** Distinct call sites present in this snapshot. */
   readonly stackIds: Uint32Array;
   /** values[i * width + t]: sum over the snapshot's samples whose call site is stackIds[i]. */
@@ -132,6 +136,8 @@ export class Interner {
   /** Per stack id, with keepLines: frames of its first occurrence that may be own code, leaf first. */
   private readonly ownLineCandidates: OwnLineCandidates[] = [];
   private settled: Ownership | null = null;
+  /** What the frames and dumps say about the Go version, over everything interned. */
+  private readonly versionClues = new VersionClues();
 
   constructor(
     readonly policy: NormalizationPolicy = DEFAULT_POLICY,
@@ -154,6 +160,7 @@ export class Interner {
       const facts = { rawFunction: fn, rawFile: file };
       const origin = this.settled === null ? (fixedOrigin(facts) ?? 'unknown') : originIn(this.settled, facts);
       this.frames.push({ id, function: name, rawFunction: fn, file: normalizeFile(file), rawFile: file, line, runtime: isRuntimeFunction(name), origin });
+      for (const clue of frameClues(fn, file)) this.versionClues.add(clue);
       this.frameIds.set(key, id);
     }
     return id;
@@ -181,6 +188,7 @@ export class Interner {
 
   /** Normalizes one snapshot into the shared tables; the snapshot itself can be dropped afterwards. */
   add(s: Snapshot): NormalizedSnapshot {
+    this.noteVersionClues(s);
     // runtime.goexit is the bottom of every goroutine in protobuf profiles and absent from dumps: no identity.
     const local = s.frames.map((f) => (f.function === 'runtime.goexit' ? -1 : this.frameId(f.function, f.file, f.line)));
     const width = s.sampleTypes.length;
@@ -212,6 +220,7 @@ export class Interner {
     }
     return {
       meta: metaOf(s),
+      programs: programNames(s.frames.map((f) => ({ rawFunction: f.function, rawFile: f.file }))),
       stackIds: ids.slice(0, entries),
       values: sums.slice(0, entries * width),
       groups,
@@ -278,6 +287,21 @@ export class Interner {
       });
     }
     return ownership;
+  }
+
+  /** Clues that are no frame: the goroutineleak profile itself, and a dump's creator lines and wait states. */
+  private noteVersionClues(s: Snapshot): void {
+    if (s.kind === 'goroutineleak') this.versionClues.add(GOROUTINELEAK_CLUE(s.source));
+    if (s.goroutineInfo === null || s.form !== 'goroutine-dump') return;
+    for (const g of s.goroutineInfo) {
+      if (g.creator !== null) this.versionClues.add(creatorClue(g.creator.function, g.creatorGoroutine));
+      if (g.state.includes('(leaked)')) this.versionClues.add(LEAKED_STATE_CLUE(g.state));
+    }
+  }
+
+  /** The Go versions the series' frames and dumps allow (go-version.ts), over everything added so far. */
+  goVersion(): GoVersionRange {
+    return this.versionClues.range();
   }
 
   /** The decision settleOwnership made, or null before it ran. */

@@ -204,6 +204,23 @@ function fromCheckout(mainDir: string, mainFile: string, candidates: readonly Ca
   return best ?? { path: 'main', how: 'main-dir', mainFile, root: top, witness: null };
 }
 
+/**
+ * The programs a snapshot's main package says it comes from: the last directory of each main.* file's
+ * checkout or import path, before `cmd/` (`/home/dev/orders/cmd/server/main.go` and the `-trimpath`
+ * `example.com/orders/main.go` are both `orders`). Two snapshots naming no common program are two services;
+ * rebuilds and versioned binaries (`app-v1`, `app-v2`) of one service keep it.
+ */
+export function programNames(frames: readonly FrameFacts[]): string[] {
+  const out = new Set<string>();
+  for (const f of frames) {
+    if (f.rawFile === '' || packageOfRaw(f.rawFunction) !== 'main') continue;
+    const top = beforeCmd(dirOf(f.rawFile));
+    const name = top.slice(top.lastIndexOf('/') + 1);
+    if (name !== '') out.add(name);
+  }
+  return [...out].sort();
+}
+
 /** Whose code a frame is under a decided ownership. */
 export function originIn(o: Pick<Ownership, 'modules' | 'overridden'>, f: FrameFacts): Origin {
   const fixed = fixedOrigin(f);

@@ -103,5 +103,11 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
       overridden: series.ownership.overridden,
       unknownPackages: series.ownership.unknownPackages,
     },
+    goVersion: {
+      min: series.goVersion.min === null ? null : `1.${series.goVersion.min}`,
+      max: series.goVersion.max === null ? null : `1.${series.goVersion.max}`,
+      conflict: series.goVersion.conflict,
+      clues: series.goVersion.clues.map((c) => ({ kind: c.kind, min: c.min === null ? null : `1.${c.min}`, max: c.max === null ? null : `1.${c.max}`, example: c.example })),
+    },
   };
 }

@@ -10,6 +10,7 @@ import { formatBytes, formatCount, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
 import { culpritName } from '../diagnose/index.js';
 import { code, table } from './parts.js';
+import { goVersionSentence } from './go-version.js';
 import { ownershipSentence } from './ownership.js';
 
 export interface MarkdownOptions {
@@ -138,6 +139,8 @@ function methodSection(a: Analysis, opts: MarkdownOptions): string[] {
     `Normalization policy ${code(p.name)}: ${p.rules.join('; ')}.`,
     '',
     `Whose code: ${ownershipSentence(a.series.ownership)}`,
+    '',
+    goVersionSentence(a.series.goVersion),
     '',
     'Each series (heap `inuse_space` and `inuse_objects` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to 10 snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell).',
     rate > 1 ? `Heap profiles are sampled (one allocation per ${formatBytes(rate)} on average): changes within two standard errors of the sampling are treated as noise.` : 'Heap values are exact (every allocation sampled).',

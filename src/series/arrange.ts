@@ -45,6 +45,7 @@ export function arrange(entries: readonly SnapshotEntry[]): Arranged {
   const setAside = new Map<SnapshotEntry, string>();
   const twins = new Map<SnapshotEntry, SnapshotEntry>();
   refuseOtherKinds(entries);
+  refuseTwoServices(entries);
   noteBackwards(entries, warnings);
   dropDuplicates(entries, setAside, warnings);
   const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, twins, warnings);
@@ -64,6 +65,21 @@ function refuseOtherKinds(entries: readonly SnapshotEntry[]): void {
   const types = other.normalized.meta.sampleTypes.map((t) => t.type).join(', ');
   const what = /cpu|samples/.test(types) ? 'a CPU profile' : /contentions|delay/.test(types) ? 'a mutex or block profile' : `a profile of ${types}`;
   throw new UnsupportedError(other.path, 'series', `this is ${what}; leakdiff needs heap or goroutine profiles (take them from /debug/pprof/heap and /debug/pprof/goroutine)`);
+}
+
+/**
+ * One series, one service: snapshots whose main packages name no common program (`orders` and `billing`)
+ * come from two services, whose call sites and totals cannot be fitted as one. Refused rather than split:
+ * which files belong to which service is for the user to say, by giving each service's files on their own.
+ */
+function refuseTwoServices(entries: readonly SnapshotEntry[]): void {
+  const named = entries.filter((e) => e.normalized.programs.length > 0);
+  for (const e of named) {
+    const other = named.find((o) => !o.normalized.programs.some((p) => e.normalized.programs.includes(p)));
+    if (other !== undefined) {
+      throw new UnsupportedError(e.path, 'series', `it comes from another program than ${other.path} (main package in ${e.normalized.programs.join(', ')}, against ${other.normalized.programs.join(', ')}); a series must come from one service: analyze each service's snapshots on their own`);
+    }
+  }
 }
 
 function noteBackwards(entries: readonly SnapshotEntry[], warnings: string[]): void {
@@ -163,7 +179,7 @@ function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | 
 function checkDistinctTimes(list: readonly SnapshotEntry[]): void {
   for (let i = 1; i < list.length; i++) {
     if (list[i].timeMs === list[i - 1].timeMs) {
-      throw new UnsupportedError(list[i].path, 'series', `it has the same capture time as ${list[i - 1].path} (${formatTime(list[i].timeMs)}, from ${list[i].timeSource}); name the files with their capture times or give --interval (e.g. --interval 30s) to space them in argument order`);
+      throw new UnsupportedError(list[i].path, 'series', `it has the same capture time as ${list[i - 1].path} (${formatTime(list[i].timeMs)}, from ${list[i].timeSource}); name the files with their capture times or give --interval (e.g. --interval 30s) to space them by the round numbers in their names`);
     }
   }
 }
