@@ -27,7 +27,7 @@ const FORMS = {
 
 function files(scenario: string, pick: (f: string) => boolean = () => true): string[] {
   const dir = fixture(scenario);
-  return readdirSync(dir).filter((f) => f !== 'golden' && pick(f)).map((f) => join(dir, f));
+  return readdirSync(dir).filter((f) => f !== 'golden' && !f.endsWith('.json') && pick(f)).map((f) => join(dir, f));
 }
 
 function run(scenario: string, source: readonly string[] | null, pick?: (f: string) => boolean): Analysis {

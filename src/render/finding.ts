@@ -7,6 +7,7 @@ import type { Finding } from '../diagnose/index.js';
 import { row, type SeriesSet, type SnapshotInfo } from '../series.js';
 import type { LineFigures, SourceView } from '../source/index.js';
 import { formatBytes, formatCount } from '../units.js';
+import { mdFence, mdText } from './escape.js';
 import { amount, code, firstAndLast, pprofRegex, quality, rate, shellPath, sparkline, table, type Unit, lastHeapInUse, secondsToLimit } from './parts.js';
 
 export interface FindingOptions {
@@ -21,13 +22,13 @@ const MAX_FRAMES = 14;
 export function findingSection(a: Analysis, f: Finding, rank: number, opts: FindingOptions): string[] {
   const { series } = a;
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
-  const out = [`## ${rank}. ${f.title}`, ''];
+  const out = [`## ${rank}. ${mdText(f.title)}`, ''];
   out.push(`**Kind:** ${f.kind} · **confidence:** ${f.confidence}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
   if (culprit !== null) out.push(`**Fix here:** ${code(culprit.rawFunction)}${culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`}`, '');
   else out.push(`**Fix here:** no function of the service's own code is in any profile${f.signature?.whereToLook ? `; look at ${f.signature.whereToLook}` : ''}.`, '');
   out.push(...growthTable(f), '');
   out.push(...unitFigures(a, f, opts), '');
-  out.push('### Chain of evidence', '', ...f.evidence.map((e, i) => `${i + 1}. ${e}`), '');
+  out.push('### Chain of evidence', '', ...f.evidence.map((e, i) => `${i + 1}. ${mdText(e)}`), '');
   out.push(...evidenceStacks(series, f), '');
   const view = a.sources?.[a.diagnosis.findings.indexOf(f)] ?? null;
   if (view !== null) out.push(...sourceSection(view), '');
@@ -104,7 +105,7 @@ function stackBlock(series: SeriesSet, id: number, culprit: number, heading: str
     lines.push(`${mark}${frame.function}${loc(fr)}${fr === culprit ? '  ◀ fix here' : ''}`);
   }
   if (s.frames.length > MAX_FRAMES) lines.push(`  … ${s.frames.length - MAX_FRAMES} more frames`);
-  return [`${heading}:`, '', '```text', ...lines, '```', ''];
+  return [`${mdText(heading)}:`, '', ...mdFence('text', lines), ''];
 }
 
 /** Per-line columns of the source view: heading and figure, in pprof's manner ('.' for nothing). */
@@ -126,8 +127,8 @@ const MARKED_AS: Readonly<Record<NonNullable<SourceView['markedAs']>, (callee: s
  */
 function sourceSection(v: SourceView): string[] {
   const out = ['### Source', ''];
-  if (v.missing !== null) return [...out, `The source of ${code(v.function)} was not found: ${v.missing}.`];
-  if (v.stale !== null) return [...out, `${code(v.file ?? v.profileFile)} is not shown: ${v.stale}. Check out the revision that was built and run again.`];
+  if (v.missing !== null) return [...out, `The source of ${code(v.function)} was not found: ${mdText(v.missing)}.`];
+  if (v.stale !== null) return [...out, `${code(v.file ?? v.profileFile)} is not shown: ${mdText(v.stale)}. Check out the revision that was built and run again.`];
   const call = v.markedLine === 0 ? '' : ` \`▶\` marks line ${v.markedLine}, ${MARKED_AS[v.markedAs ?? 'growth'](v.callee)}.`;
   out.push(`${code(v.function)} in ${code(v.file ?? '')}${v.via === 'module-cache' ? ' (the Go module cache)' : ''}, lines ${v.startLine}–${v.endLine}. ${sourceFigures(v)}${call}`, '');
   const header: string[] = [];
@@ -139,7 +140,7 @@ function sourceSection(v: SourceView): string[] {
     previous = l.line;
     rows.push([...v.metrics.flatMap((m) => figureCells(m, l.first, l.last)), l.marked ? '▶' : '', String(l.line), l.text.replace(/\t/g, '    ')]);
   }
-  return [...out, '```text', ...alignColumns([...header, '', '', ''], rows), '```'];
+  return [...out, ...mdFence('text', alignColumns([...header, '', '', ''], rows))];
 }
 
 function sourceFigures(v: SourceView): string {
@@ -166,21 +167,29 @@ function alignColumns(header: readonly string[], rows: readonly (readonly string
 
 /** Commands that show the same evidence with go tool pprof, on files it can read (not debug=2 dumps). */
 function reproduce(series: SeriesSet, f: Finding): string[] {
-  const cmds: string[] = [];
+  const cmds: (string | null)[] = [];
   const heap = firstAndLast(readable(series.inputs), 'heap');
   const goroutine = firstAndLast(readable(series.inputs), 'goroutine');
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame].function;
   if (heap !== null && f.heap !== null) {
-    cmds.push(`go tool pprof -top -diff_base ${shellPath(heap.first.path)} ${shellPath(heap.last.path)}`);
-    if (culprit !== null) cmds.push(`go tool pprof -list ${pprofRegex(culprit)} ${shellPath(heap.last.path)}`);
-    cmds.push(`go tool pprof -traces -focus ${pprofRegex(series.frames[series.stacks[f.heap.stacks[0]].frames[0]].function)} ${shellPath(heap.last.path)}`);
+    cmds.push(pprof('-top -diff_base', shellPath(heap.first.path), shellPath(heap.last.path)));
+    if (culprit !== null) cmds.push(pprof('-list', pprofRegex(culprit), shellPath(heap.last.path)));
+    cmds.push(pprof('-traces -focus', pprofRegex(series.frames[series.stacks[f.heap.stacks[0]].frames[0]].function), shellPath(heap.last.path)));
   }
   if (goroutine !== null && f.goroutines !== null) {
-    cmds.push(`go tool pprof -top -diff_base ${shellPath(goroutine.first.path)} ${shellPath(goroutine.last.path)}`);
+    cmds.push(pprof('-top -diff_base', shellPath(goroutine.first.path), shellPath(goroutine.last.path)));
     const root = series.stacks[f.goroutines.groups[0]].frames;
-    cmds.push(`go tool pprof -traces -focus ${pprofRegex(series.frames[root[root.length - 1]].function)} ${shellPath(goroutine.last.path)}`);
+    cmds.push(pprof('-traces -focus', pprofRegex(series.frames[root[root.length - 1]].function), shellPath(goroutine.last.path)));
   }
-  return cmds.length === 0 ? [] : ['### Reproduce with go tool pprof', '', '```sh', ...cmds, '```'];
+  const shown = cmds.filter((c): c is string => c !== null);
+  const left = cmds.length - shown.length;
+  const note = left === 0 ? [] : ['', `${left} command${left === 1 ? ' is' : 's are'} left out: a file or function name in ${left === 1 ? 'it' : 'them'} holds control characters, which no shell quoting makes safe to paste.`];
+  return cmds.length === 0 ? [] : ['### Reproduce with go tool pprof', '', ...(shown.length === 0 ? [] : mdFence('sh', shown)), ...note];
+}
+
+/** One command line, every word already quoted for sh; null when one of them could not be. */
+function pprof(flags: string, ...words: (string | null)[]): string | null {
+  return words.some((w) => w === null) ? null : `go tool pprof ${flags} ${words.join(' ')}`;
 }
 
 /**

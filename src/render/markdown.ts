@@ -12,6 +12,7 @@ import { culpritName } from '../diagnose/index.js';
 import { code, table } from './parts.js';
 import { goVersionSentence } from './go-version.js';
 import { ownershipSentence } from './ownership.js';
+import { mdText } from './escape.js';
 
 export interface MarkdownOptions {
   readonly version: string;
@@ -41,10 +42,10 @@ const VERDICT: Readonly<Record<string, string>> = { leak: 'Leak', 'no-leak': 'No
 export function headline(a: Analysis): string {
   const d = a.diagnosis;
   const top = d.findings[0];
-  if (top === undefined) return `${VERDICT[d.verdict]}: ${d.summary}`;
+  if (top === undefined) return `${VERDICT[d.verdict]}: ${mdText(d.summary)}`;
   const culprit = culpritName(a.series, top);
   const verb = top.signature?.id === 'grpc-clientconn-unclosed' ? 'dialed in' : 'in';
-  return `${VERDICT[d.verdict]}: ${top.title}${culprit === null ? '' : `, ${verb} ${culprit}`}`;
+  return `${VERDICT[d.verdict]}: ${mdText(top.title)}${culprit === null ? '' : `, ${verb} ${mdText(culprit)}`}`;
 }
 
 export function renderMarkdown(a: Analysis, opts: MarkdownOptions): string {
@@ -66,7 +67,7 @@ function overview(a: Analysis, opts: MarkdownOptions): string[] {
   lines.push(summarySentence(a));
   const c = opts.collection ?? null;
   if (c !== null && c.interrupted) lines.push('', `> **Note:** collection was interrupted (Ctrl-C) after ${c.rounds} of ${c.of} rounds; this analysis covers those ${c.rounds}. The snapshots are in ${code(c.dir)}.`);
-  for (const w of series.warnings) lines.push('', `> **Note:** ${w}`);
+  for (const w of series.warnings) lines.push('', `> **Note:** ${mdText(w)}`);
   return lines;
 }
 
@@ -79,11 +80,11 @@ function summarySentence(a: Analysis): string {
   if (gor !== undefined && gor.n > 1) parts.push(`goroutines from ${formatCount(gor.data[0])} to ${formatCount(gor.data[gor.n - 1])}`);
   const top = d.findings[0];
   const seen = parts.length === 0 ? '' : `Over the window, ${parts.join(' and ')}. `;
-  if (top === undefined) return `${seen}${capitalize(d.summary)}.`;
+  if (top === undefined) return `${seen}${mdText(capitalize(d.summary))}.`;
   const culprit = culpritName(series, top);
   const more = d.findings.length === 1 ? '' : ` (${d.findings.length - 1} more finding${d.findings.length === 2 ? '' : 's'} below)`;
   const where = culprit === null ? '' : `, in ${code(culprit)}`;
-  return `${seen}The leading finding is ${top.title}${where}${more}.${top.signature === null ? '' : ` ${top.signature.fix}`}`;
+  return `${seen}The leading finding is ${mdText(top.title)}${where}${more}.${top.signature === null ? '' : ` ${top.signature.fix}`}`;
 }
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -91,7 +92,7 @@ const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 function suspects(a: Analysis): string {
   const rows = a.diagnosis.findings.map((f, i) => [
     String(i + 1),
-    f.title,
+    mdText(f.title),
     f.culprit === null ? '—' : code(culpritName(a.series, f) ?? ''),
     f.confidence,
     f.goroutines === null ? '—' : `+${formatCount(perHour(f.goroutines.fit.robustSlope))}/h`,
@@ -103,7 +104,7 @@ function suspects(a: Analysis): string {
 function triageSection(a: Analysis): string[] {
   const t = a.diagnosis.triage;
   if (t.length === 0) return [];
-  const rows = t.map((g) => [formatCount(g.count), g.state ?? '—', code(a.series.frames[a.series.stacks[g.stack].frames[0]]?.function ?? '?'), g.signature === null ? '—' : code(g.signature)]);
+  const rows = t.map((g) => [formatCount(g.count), g.state === null ? '—' : mdText(g.state), code(a.series.frames[a.series.stacks[g.stack].frames[0]]?.function ?? '?'), g.signature === null ? '—' : code(g.signature)]);
   return ['## Single snapshot: largest goroutine groups', '', 'One snapshot shows what is there, not what grows: capture a few more, minutes apart, for a diagnosis.', '', table(['goroutines', 'waiting in', 'at', 'known pattern'], rows), ''];
 }
 
@@ -111,13 +112,13 @@ function boundedSection(a: Analysis): string[] {
   const b = a.diagnosis.bounded;
   const checked = `${a.series.frames.length} functions and ${a.series.stacks.length} call sites were checked.`;
   if (b.length === 0) return ['## Checked and found bounded', '', `Nothing grew and then levelled off. ${checked}`, ''];
-  const rows = b.map((x) => [code(x.site), x.kind, x.why]);
+  const rows = b.map((x) => [code(x.site), x.kind, mdText(x.why)]);
   return ['## Checked and found bounded', '', `These grew and then levelled off (a warming cache or pool, not a leak). ${checked}`, '', table(['site', 'kind', 'why'], rows), ''];
 }
 
 function gatesSection(gates: readonly Gate[]): string[] {
   if (gates.length === 0) return [];
-  const rows = gates.map((g) => [code(g.name), g.limit, g.actual, g.passed ? 'pass' : '**FAIL**']);
+  const rows = gates.map((g) => [code(g.name), mdText(g.limit), mdText(g.actual), g.passed ? 'pass' : '**FAIL**']);
   return ['## Gates', '', table(['gate', 'limit', 'actual', 'result'], rows), ''];
 }
 
@@ -126,7 +127,7 @@ const FORM: Readonly<Record<string, string>> = { pprof: 'pprof protobuf', 'heap-
 function inputsSection(a: Analysis): string[] {
   const rows = [...a.series.inputs]
     .sort((x, y) => x.timeMs - y.timeMs || x.path.localeCompare(y.path))
-    .map((i) => [code(i.path), `${FORM[i.form]}${i.compressed ? ', gzipped' : ''}`, i.kind, formatTime(i.timeMs), i.timeSource, i.setAside === null ? (i.truncated === null ? 'used' : `used; truncated: ${i.truncated.reason}`) : `set aside: ${i.setAside}`]);
+    .map((i) => [code(i.path), `${FORM[i.form]}${i.compressed ? ', gzipped' : ''}`, i.kind, formatTime(i.timeMs), i.timeSource, i.setAside === null ? (i.truncated === null ? 'used' : `used; truncated: ${mdText(i.truncated.reason)}`) : `set aside: ${mdText(i.setAside)}`]);
   return ['## Inputs', '', table(['file', 'form', 'kind', 'time', 'time from', 'use'], rows), ''];
 }
 
@@ -162,7 +163,7 @@ function comparisonSection(c: Comparison | null): string[] {
   if (c === null) return [];
   const per = (n: number | null, unit: 'goroutines' | 'bytes'): string => (n === null ? '—' : `${n >= 0 ? '+' : ''}${unit === 'bytes' ? formatBytes(n) : formatCount(n)}/h`);
   const rows = (list: readonly Compared[], status: string): string[][] =>
-    list.map((x) => [x.title, x.culprit === null ? '—' : code(x.culprit), x.before === null ? '—' : `${per(x.before.goroutinesPerHour, 'goroutines')} goroutines, ${per(x.before.heapPerHour, 'bytes')}`, `${per(x.after.goroutinesPerHour, 'goroutines')} goroutines, ${per(x.after.heapPerHour, 'bytes')}`, status]);
+    list.map((x) => [mdText(x.title), x.culprit === null ? '—' : code(x.culprit), x.before === null ? '—' : `${per(x.before.goroutinesPerHour, 'goroutines')} goroutines, ${per(x.before.heapPerHour, 'bytes')}`, `${per(x.after.goroutinesPerHour, 'goroutines')} goroutines, ${per(x.after.heapPerHour, 'bytes')}`, status]);
   const all = [...rows(c.resolved, '**resolved**'), ...rows(c.persisting, 'persisting'), ...rows(c.new, 'new')];
   const summary = `${c.resolved.length} resolved, ${c.persisting.length} persisting, ${c.new.length} new.`;
   const note = 'For a resolved finding, "after" is the whole profile\'s rate in this run: where the leak was, nothing grows like it any more.';

@@ -5,6 +5,7 @@ import type { Fit } from '../fit.js';
 import { perHour } from '../fit.js';
 import type { SeriesSet, SnapshotInfo } from '../series.js';
 import { formatBytes, formatCount, formatDuration } from '../units.js';
+import { exactRegex, mdCell, mdCode, shellWord } from './escape.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -44,24 +45,23 @@ export function quality(f: Fit): string {
   return `${words} (R² ${f.r2.toFixed(2)}, ${p}, ${f.n} snapshots)`;
 }
 
+/** A GFM table of cells that are already inline Markdown (text through mdText, names through code). */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const line = (cells: readonly string[]): string => `| ${cells.map(mdCell).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** Inline code that survives backticks in Go names (none in practice, but labels are data). */
-export function code(text: string): string {
-  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+/** A name from the input as inline code: safe whatever it holds (backticks, HTML, newlines, ESC). */
+export const code = mdCode;
+
+/** A pprof -focus/-list regex for a function name, as one shell word; null when no quoting makes it safe. */
+export function pprofRegex(fn: string): string | null {
+  return shellWord(exactRegex(fn), { quote: true });
 }
 
-/** A pprof -focus/-list regex for a function name: regex metacharacters escaped. */
-export function pprofRegex(fn: string): string {
-  return `'^${fn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$'`;
-}
-
-/** A file name for a shell command: quoted when it has characters the shell would read. */
-export function shellPath(p: string): string {
-  return /^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`;
+/** A file name for a shell command, quoted when the shell would read it; null when no quoting makes it safe. */
+export function shellPath(p: string): string | null {
+  return shellWord(p, { path: true });
 }
 
 /** The first and last snapshot of a kind that the series used, by time. */

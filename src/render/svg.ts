@@ -5,6 +5,7 @@
 // marker shape, so the chart still reads when printed in grey.
 
 import { formatBytes, formatCount, formatDuration, formatTime } from '../units.js';
+import { xml } from './escape.js';
 
 export interface ChartLine {
   readonly label: string;
@@ -339,13 +340,5 @@ function cut(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/**
- * Text safe in XML 1.0 content and attribute values: the five markup characters as entities, and characters
- * XML 1.0 forbids (C0 controls other than tab and newlines, lone surrogates, U+FFFE/U+FFFF) as U+FFFD.
- */
-export function escapeXml(text: string): string {
-  const entities: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/[&<>"']/g, (c) => entities[c]);
-}
+/** XML text and attributes, escaped where every renderer escapes (escape.ts). */
+export const escapeXml = xml;

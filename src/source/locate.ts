@@ -4,8 +4,8 @@
 // to the part that names the same file everywhere. The user's checkout (`--source DIR`) holds the tail of
 // that path; the Go module cache holds library code by module and version.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, join, posix } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, join, posix, sep } from 'node:path';
 import { packageOf } from '../normalize/names.js';
 import type { Origin } from '../normalize/ownership.js';
 
@@ -34,6 +34,20 @@ export interface Located {
 const isFile = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
 const isDir = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
 
+/**
+ * Whether a file is inside a directory once every symlink is resolved: a link in the checkout that points
+ * elsewhere (or a `..` that slipped through) never shows a file from outside what the user named.
+ */
+export function inside(dir: string, path: string): boolean {
+  try {
+    const root = realpathSync(dir);
+    const real = realpathSync(path);
+    return real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+  } catch {
+    return false;
+  }
+}
+
 /** The module cache as the go command finds it: GOMODCACHE, else the first GOPATH entry's pkg/mod, else ~/go/pkg/mod. */
 export function moduleCacheDir(env: Readonly<Record<string, string | undefined>>): string | null {
   const gopath = (env.GOPATH ?? '').split(delimiter).find((p) => p !== '') ?? (env.HOME ? join(env.HOME, 'go') : null);
@@ -49,7 +63,8 @@ export function moduleCacheDir(env: Readonly<Record<string, string | undefined>>
  * that fits the profile. Library frames found in no directory are looked up in the module cache.
  */
 export function candidates(frame: FrameFile, roots: SourceRoots): Located[] {
-  const parts = frame.file.split('/').filter((p) => p !== '' && p !== '.');
+  // `..` is dropped: a profile is data, and its file names must not lead the lookup out of the directory.
+  const parts = frame.file.split(/[/\\]/).filter((p) => p !== '' && p !== '.' && p !== '..');
   const found: { path: string; tail: number; fits: boolean; order: number }[] = [];
   for (const dir of roots.dirs) {
     for (const root of frame.origin === 'user' ? [dir] : [dir, join(dir, 'vendor')]) {
@@ -67,7 +82,7 @@ export function candidates(frame: FrameFile, roots: SourceRoots): Located[] {
 function longestTail(root: string, parts: readonly string[]): { rel: string; tail: number } | null {
   for (let k = 0; k < parts.length; k++) {
     const rel = parts.slice(k).join('/');
-    if (isFile(join(root, rel))) return { rel, tail: parts.length - k };
+    if (isFile(join(root, rel)) && inside(root, join(root, rel))) return { rel, tail: parts.length - k };
   }
   return null;
 }
@@ -103,7 +118,7 @@ function inModuleCache(cache: string, frame: FrameFile): string | null {
   if (named !== null) {
     const [, module, version, rest] = named;
     const path = join(cache, `${module}@${version}`, rest);
-    return isFile(path) ? path : null;
+    return isFile(path) && inside(cache, path) ? path : null;
   }
   const parts = frame.file.split('/');
   for (let i = parts.length - 1; i >= 1; i--) {
@@ -111,7 +126,8 @@ function inModuleCache(cache: string, frame: FrameFile): string | null {
     const last = escapePath(parts[i - 1]);
     if (!isDir(parent)) continue;
     const versions = readdirSync(parent).filter((e) => e.startsWith(`${last}@`));
-    if (versions.length === 1 && isFile(join(parent, versions[0], ...parts.slice(i)))) return join(parent, versions[0], ...parts.slice(i));
+    const path = versions.length === 1 ? join(parent, versions[0], ...parts.slice(i)) : '';
+    if (versions.length === 1 && isFile(path) && inside(cache, path)) return path;
     if (versions.length > 1) return null;
   }
   return null;

@@ -3,6 +3,7 @@
 // from proto/profile.proto, an encoder independent of the decoder under test.
 
 import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { ROOT } from './paths.js';
 
@@ -114,4 +115,24 @@ export function heapProfile(samples: readonly TestSample[], timeNanos = 1_764_12
 
 export function goroutineProfile(samples: readonly TestSample[], timeNanos = 1_764_123_631_000_000_000n): Uint8Array {
   return encodeProfile({ sampleTypes: [['goroutine', 'count']], samples, timeNanos, period: 1, periodType: ['goroutine', 'count'] });
+}
+
+/**
+ * A real captured profile (gzipped or raw) with its function names rewritten: the string-table entries that
+ * functions name (name and system name) go through `rename`; everything else, samples, values and times,
+ * stays as captured. The result is raw protobuf, which leakdiff reads like the gzipped form.
+ */
+export function renameFunctions(bytes: Uint8Array, rename: (fn: string) => string, renameFile: (file: string, fn: string) => string = (f) => f): Uint8Array {
+  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  const type = profileType();
+  const obj = type.toObject(type.decode(raw), { longs: String }) as { stringTable: string[]; function?: { name?: number | string; systemName?: number | string; filename?: number | string }[] };
+  const names = new Set((obj.function ?? []).flatMap((f) => [Number(f.name ?? 0), Number(f.systemName ?? 0)]).filter((i) => i > 0));
+  // A file name is renamed per function (a new string), so two functions of one file can be told apart.
+  for (const f of obj.function ?? []) {
+    const file = obj.stringTable[Number(f.filename ?? 0)];
+    const renamed = renameFile(file, obj.stringTable[Number(f.name ?? 0)]);
+    if (renamed !== file) f.filename = obj.stringTable.push(renamed) - 1;
+  }
+  obj.stringTable = obj.stringTable.map((s, i) => (names.has(i) ? rename(s) : s));
+  return encodeObject(obj as unknown as Record<string, unknown>);
 }

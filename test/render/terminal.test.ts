@@ -72,6 +72,6 @@ t.test('--quiet and -q quiet stderr only: the report still goes to stdout', asyn
 
 t.test('to a pipe: plain Markdown, no escape codes', async (t) => {
   const r = leakdiff([...files(), '--out', '-', '--quiet'], { FORCE_COLOR: '' });
-  t.match(r.stdout, /^# Leak: Heap growing without bound, in example\.com\/sessions\/store\.\(\*Store\)\.Remember\n/);
+  t.match(r.stdout, /^# Leak: Heap growing without bound, in example\.com\/sessions\/store\.\(\\\*Store\)\.Remember\n/);
   t.notMatch(r.stdout, ANSI);
 });
