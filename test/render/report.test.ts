@@ -37,5 +37,5 @@ t.test('reports/example.md and its chart are what the code produces (npm run exa
   const { markdown, svg } = report('grpc-leak', 'example.svg');
   t.equal(readFileSync(join(ROOT, 'reports/example.md'), 'utf8'), markdown, 'example.md is current');
   t.equal(readFileSync(join(ROOT, 'reports/example.svg'), 'utf8'), svg, 'example.svg is current');
-  t.match(markdown, /^# Leak: gRPC ClientConn never closed, dialed in main\.\(\*clusterClient\)\.getConn\n/);
+  t.match(markdown, /^# Leak: gRPC ClientConn never closed, dialed in main\.\(\\\*clusterClient\)\.getConn\n/);
 });
