@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { LeakdiffError, reason, UsageError } from './errors.js';
+import { LeakdiffError, printable, reason, UsageError } from './errors.js';
 import { LIMIT_OPTIONS, limitsFrom, type Flag } from './options.js';
 import { ANALYZE_FLAGS, checkAnalyze, type AnalyzeArgs, type AnalyzeSettings } from './commands/analyze-options.js';
 import { COLLECT_FLAGS, collectOptions, type CollectArgs, type CollectOptions } from './collect/options.js';
@@ -189,15 +189,29 @@ async function collectThen(collect: CollectOptions, settings: AnalyzeSettings | 
   const { runCollect } = await import('./collect/index.js');
   const ac = new AbortController();
   let collecting = true;
+  // SIGTERM (a supervisor, `timeout`, `kill`) stops like a first Ctrl-C, between writes, but asks for an
+  // end, not an analysis: the run says what it kept and exits 143 (128 + 15), as a shell reports it.
+  let terminated = false;
   const onInt = (): void => {
     if (collecting && !ac.signal.aborted) return ac.abort();
     io.stderr('leakdiff: interrupted again; stopped at once, the complete snapshots are kept\n');
     process.exit(130);
   };
+  const onTerm = (): void => {
+    terminated = true;
+    if (collecting && !ac.signal.aborted) return ac.abort();
+    io.stderr('leakdiff: terminated (SIGTERM); stopped at once, the complete snapshots are kept\n');
+    process.exit(143);
+  };
   process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   try {
     const r = await runCollect(collect, { ...io, quiet }, ac.signal);
     collecting = false;
+    if (terminated) {
+      io.stderr(`leakdiff: terminated (SIGTERM) after ${r.rounds} of ${r.of} rounds; ${r.files.length} complete snapshot files kept in ${printable(r.dir)}\n`);
+      return 143;
+    }
     if (settings === null) return r.exitCode === 0 && r.interrupted ? 130 : r.exitCode;
     if (r.exitCode !== 0) return r.exitCode;
     if (r.interrupted && !quiet) io.stderr(`leakdiff: interrupted after ${r.rounds} of ${r.of} rounds; analyzing those (Ctrl-C again stops at once)\n`);
@@ -205,6 +219,7 @@ async function collectThen(collect: CollectOptions, settings: AnalyzeSettings | 
     return await (await loadAnalyze()).analyzeCommand({ ...settings, snapshots: r.files }, io, collection);
   } finally {
     process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   }
 }
 

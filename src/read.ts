@@ -40,9 +40,23 @@ function filesAt(path: string, arg: string): FoundFile[] {
   const st = statOrFail(path, arg);
   if (!st.isDirectory()) return [found(path, st)];
   const names = readdirSync(path).filter((n) => !NOT_PROFILES.test(n)).sort();
-  const files = names.map((n) => join(path, n)).filter((p) => statSync(p).isFile());
+  // A dangling or looping symlink, a FIFO or a subdirectory in a snapshot directory is passed over, not fatal:
+  // only what the user named directly must exist.
+  const files = names.map((n) => join(path, n)).flatMap((p) => {
+    const st = statQuietly(p);
+    return st !== null && st.isFile() ? [{ p, st }] : [];
+  });
   if (files.length === 0) throw new FileError(path, 'read', 'the directory holds no profile files');
-  return files.map((p) => found(p, statSync(p)));
+  return files.map(({ p, st }) => found(p, st));
+}
+
+function statQuietly(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    // ENOENT (dangling), ELOOP (looping), EACCES: not a file this run can read, so not one of its inputs.
+    return null;
+  }
 }
 
 function found(path: string, st: Stats): FoundFile {

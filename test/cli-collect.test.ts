@@ -147,3 +147,20 @@ t.test('a second Ctrl-C stops at once: exit 130, the complete snapshots kept, no
   t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
   t.ok(wholeSnapshots(dir).length >= 4, 'the complete snapshots are kept');
 });
+
+t.test('SIGTERM during collect: exit 143, saying what was kept; with --analyze too (TERM asks for an end)', async (t) => {
+  const server = await PprofServer.start(BODIES);
+  t.teardown(() => server.close());
+  const cwd = scratch(t);
+  for (const analyze of [false, true]) {
+    const dir = join(cwd, `snaps-${analyze}`);
+    const c = run(['collect', server.url, ...(analyze ? ['--analyze', '--out', join(cwd, 'r.md')] : []), '--every', '1s', '--count', '8', '--dir', dir], cwd);
+    await saved(dir, 4);
+    c.kill('SIGTERM');
+    const r = await c.done;
+    t.equal(r.code, 143, `${analyze ? 'with' : 'without'} --analyze: ${r.stderr}`);
+    t.match(r.stderr, /leakdiff: terminated \(SIGTERM\) after \d of 8 rounds; \d+ complete snapshot files kept in /);
+    t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
+    t.notOk(existsSync(join(cwd, 'r.md')), 'no report');
+  }
+});
