@@ -8,6 +8,8 @@ import { EVAL_MD, LEGACY_DIR, MATRIX_DIR, evalMarkdown, runEval } from './eval/r
 import { loadMatrix } from './eval/matrix.js';
 
 const captured = loadMatrix(MATRIX_DIR, LEGACY_DIR).length > 0;
+// About 350 runs of the command (a few CPU-minutes); a loaded machine stretches that far past tap's default.
+t.setTimeout(30 * 60_000);
 
 t.test('fixtures/EVAL.md is what the current leakdiff gives on the matrix', { skip: captured ? false : `no captured scenarios under ${MATRIX_DIR}` }, async (t) => {
   t.ok(existsSync(EVAL_MD), 'fixtures/EVAL.md exists (make it with npm run eval -- --write)');
