@@ -2,7 +2,7 @@
 // contract) and printed separately, as pprof computes TextItems before printText.
 
 import type { FoundFile } from './read.js';
-import type { Form, Kind, Snapshot, TimeSource } from './model.js';
+import type { Form, Kind, ProfilePart, Repair, Snapshot, TimeSource } from './model.js';
 import { Interner } from './normalize/index.js';
 import { formatTime, formatValue, formatCount } from './units.js';
 
@@ -25,6 +25,10 @@ export interface InspectRow {
   readonly truncated: { readonly reason: string; readonly goroutinesRead: number } | null;
   readonly binary: string | null;
   readonly warnings: readonly string[];
+  /** What the lenient reader repaired or skipped in pasted text (also in `warnings`). */
+  readonly repairs: readonly Repair[];
+  /** For one of several profiles in one file: which, and on which line it starts. */
+  readonly part: ProfilePart | null;
 }
 
 /** The capture time and where it came from: the profile itself, else the file name, else the file's mtime. */
@@ -64,6 +68,8 @@ export function inspectRow(s: Snapshot, file: FoundFile, compressed: boolean): I
     truncated: s.truncation,
     binary: s.binary,
     warnings: s.warnings,
+    repairs: s.repairs,
+    part: s.part,
   };
 }
 
@@ -80,7 +86,7 @@ export function formatInspect(rows: readonly InspectRow[]): string {
 
 function formatRow(r: InspectRow): string {
   const lines = [
-    `${r.file}`,
+    r.part === null ? r.file : `${r.file}: profile ${r.part.index} of ${r.part.of}, from line ${r.part.line}`,
     `  form     ${FORM_NAMES[r.form]}${r.compressed ? ', gzipped' : ''}`,
     `  kind     ${r.kind}`,
     `  time     ${r.time ?? 'unknown'} (from ${r.timeSource ?? 'nowhere'})`,

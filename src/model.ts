@@ -88,6 +88,44 @@ export interface Snapshot {
   readonly binary: string | null;
   /** Facts the user should hear about that did not stop decoding (e.g. invalid UTF-8 replaced). */
   readonly warnings: readonly string[];
+  /** What the lenient reader repaired or skipped in pasted text (each also in `warnings`); empty for strict reads. */
+  readonly repairs: readonly Repair[];
+  /** Set when the file held several profiles one after another and this is one of them. */
+  readonly part: ProfilePart | null;
+}
+
+/**
+ * One change the lenient reader made to pasted text (decode/paste.ts), typed so tests and JSON can say
+ * exactly what happened; `warnings` carries the same as a sentence.
+ */
+export interface Repair {
+  readonly kind:
+    | 'line-endings' // CR-only line breaks read as line ends
+    | 'quote-markers' // `> ` removed
+    | 'code-fence' // ``` lines removed
+    | 'indent' // an indentation every line shared removed
+    | 'tabs' // spaces where Go writes tabs
+    | 'lines-skipped' // log or prose lines before or after the profile
+    | 'header-missing' // debug=1 without `goroutine profile: total N`: counted from the records
+    | 'last-record-cut' // the paste ended inside the last record: dropped
+    | 'record-skipped'; // the last record did not read: dropped
+  /** Input lines the repair touched or removed. */
+  readonly lines: number;
+  /** The first input line it concerns (1-based). */
+  readonly firstLine: number;
+  /** Goroutines counted (header-missing) or dropped (last-record-cut, record-skipped); for heap records, records. */
+  readonly goroutines?: number;
+  /** What was removed or why, quoted from the input where that helps. */
+  readonly detail?: string;
+}
+
+/** Where one of several profiles written into one file sits. */
+export interface ProfilePart {
+  /** 1-based position in the file. */
+  readonly index: number;
+  readonly of: number;
+  /** The input line its first line is on. */
+  readonly line: number;
 }
 
 /** Raw input as the read stage delivers it. */

@@ -5,9 +5,11 @@ import { createHash } from 'node:crypto';
 import { correlate } from '../correlate.js';
 import { decode } from '../decode/index.js';
 import { diagnose, type Diagnosis } from '../diagnose/index.js';
-import { UsageError } from '../errors.js';
+import type { Concatenation } from '../decode/concat.js';
+import { UnsupportedError, UsageError } from '../errors.js';
 import { fitAll, type FitSet } from '../fit/all.js';
 import type { Limits } from '../limits.js';
+import type { Snapshot } from '../model.js';
 import { Interner, policyFor, type Granularity } from '../normalize/index.js';
 import { findInputs, load } from '../read.js';
 import { buildSeries, type SeriesSet, type SnapshotEntry } from '../series.js';
@@ -57,9 +59,21 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const claims: TimeClaim[] = [];
   for (const [i, file] of files.entries()) {
     const input = load(file, opts.limits);
-    const { snapshot, compressed } = decode(file.path, input.bytes, opts.limits);
-    claims.push({ path: file.path, kind: snapshot.kind, form: snapshot.form, profileMs: snapshot.timeMs, nameTimeMs: file.nameTimeMs, mtimeMs: file.mtimeMs, round: file.round });
-    decoded.push({ path: file.path, compressed, normalized: interner.add(snapshot), contentHash: createHash('sha1').update(input.bytes).digest('hex') });
+    const { parts, concatenation, compressed } = decode(file.path, input.bytes, opts.limits);
+    if (concatenation !== null) checkConcatenation(file.path, parts, concatenation, opts.intervalSeconds);
+    const hash = createHash('sha1').update(input.bytes).digest('hex');
+    for (const snapshot of parts) {
+      if (snapshot.part === null) {
+        claims.push({ path: file.path, kind: snapshot.kind, form: snapshot.form, profileMs: snapshot.timeMs, nameTimeMs: file.nameTimeMs, mtimeMs: file.mtimeMs, round: file.round });
+        decoded.push({ path: file.path, compressed, normalized: interner.add(snapshot), contentHash: hash });
+        continue;
+      }
+      // One of several profiles in one file is named by its place (`dump.txt#3`); the file's name stamp and
+      // round are the file's, not this profile's, so its time is its own (a `date` line) or --interval's.
+      const path = `${file.path}#${snapshot.part.index}`;
+      claims.push({ path, kind: snapshot.kind, form: snapshot.form, profileMs: snapshot.timeMs, nameTimeMs: null, mtimeMs: file.mtimeMs, round: null });
+      decoded.push({ path, compressed, normalized: interner.add(snapshot), contentHash: `${hash}#${snapshot.part.index}` });
+    }
     opts.progress?.(i + 1, files.length, file.path);
     yield;
   }
@@ -73,3 +87,17 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   return source === null ? { series, diagnosis, fits } : { series, diagnosis, fits, sources: sourceViews(series, diagnosis.findings, source) };
 }
 
+
+/**
+ * A file of several profiles is a series only when they are one program's, and only with times: the lines
+ * between them, or --interval. Profiles of different programs are never merged into one series.
+ */
+function checkConcatenation(path: string, parts: readonly Snapshot[], c: Concatenation, interval: number | null): void {
+  if (!c.sameProgram) {
+    const where = parts.map((p, i) => `profile ${i + 1} at line ${p.part?.line ?? 1}: ${c.programs[i]}`).slice(0, 4).join('; ');
+    throw new UnsupportedError(path, 'series', `the file holds ${c.parts} profiles of different programs (${where}); they are not one series: split the file and analyze each`);
+  }
+  if (!c.timed && interval === null) {
+    throw new UnsupportedError(path, 'series', `the file holds ${c.parts} profiles of one program, one after another, with no capture time between them: give --interval (the spacing of the loop that wrote them, e.g. --interval 30s)`);
+  }
+}

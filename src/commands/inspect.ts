@@ -15,8 +15,8 @@ export function runInspect(opts: InspectOptions): { stdout: string; rows: Inspec
   const rows: InspectRow[] = [];
   for (const file of findInputs(opts.files)) {
     const input = load(file, opts.limits);
-    const { snapshot, compressed } = decode(file.path, input.bytes, opts.limits);
-    rows.push(inspectRow(snapshot, file, compressed));
+    const { parts, compressed } = decode(file.path, input.bytes, opts.limits);
+    for (const snapshot of parts) rows.push(inspectRow(snapshot, file, compressed));
   }
   const stdout = opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatInspect(rows);
   return { stdout, rows };

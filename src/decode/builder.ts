@@ -159,6 +159,8 @@ export class SnapshotBuilder {
       truncation: this.truncation,
       binary: h.binary ?? null,
       warnings: this.warnings,
+      repairs: [],
+      part: null,
     };
   }
 }

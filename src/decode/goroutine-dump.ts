@@ -44,6 +44,9 @@ const ELIDED = /^\.\.\.(?:additional|\d+) frames elided\.\.\.$/;
 // [originating from goroutine 17]:                              (GODEBUG=tracebackancestors=N)
 const ANCESTOR = /^\[originating from goroutine \d+\]:$/;
 
+// 	/src/app/main.go:56 +0x27                                   (a file line with the offset a call has)
+const FILE_LINE_WITH_OFFSET = /:\d+ \+0x[0-9a-f]+(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$/;
+
 // exit status 2                                                 (`go run`, after a crash)
 const EXIT_STATUS = /^exit status \d+$/;
 
@@ -55,6 +58,12 @@ export const DUMP_CAP_BYTES = 64 << 20;
 
 const TAB = 9;
 const CLOSE_PAREN = 41;
+
+/** Is this line a goroutine's header (`goroutine 21 [chan receive]:`)? For the lenient reader and splitter. */
+export function goroutineHeaderId(line: string): number | null {
+  const m = GOROUTINE_HEADER.exec(line);
+  return m === null ? null : Number(m[1]);
+}
 
 export function sniffGoroutineDump(head: string): Sniff {
   return GOROUTINE_HEADER_IN_HEAD.test(head) ? 'my format' : 'not my format';
@@ -84,7 +93,8 @@ export function parseGoroutineDump(source: string, text: string, limits: Limits)
   // its remaining frames (and its creator) are unknown, and a partial stack would form a group of its own.
   if (cut === null && !atCap) reader.endGoroutine();
   const groups = reader.groups;
-  if (groups.goroutines === 0 && cut === null && !atCap) {
+  // Nothing read is no snapshot, cut or not (a CR-only dump is one unterminated line: a "cut" before any goroutine).
+  if (groups.goroutines === 0) {
     throw malformedLine(source, reader.cursor, 'no complete goroutine (goroutine N [state]: followed by its frames) in the dump');
   }
   if (cut !== null || atCap) builder.truncated(truncationReason(cut, atCap, groups.goroutines), groups.goroutines);
@@ -241,7 +251,10 @@ class DumpReader {
   /** The line after a function or created-by line, which must be its file line; null at a cut. */
   private nextFileLine(): string | null {
     const cursor = this.cursor;
-    if (!cursor.next() || cursor.unterminated) return null;
+    if (!cursor.next()) return null;
+    // The last line without its newline (a file saved by an editor, a paste) is whole when its `+0x` offset
+    // is there: only the offset, which carries no identity, could have been cut.
+    if (cursor.unterminated && !(FILE_LINE_WITH_OFFSET.test(cursor.line) && this.frames.isFileLine(cursor.line))) return null;
     if (!this.frames.isFileLine(cursor.line)) {
       throw malformedLine(this.source, cursor, 'not a file line (\\tpath/file.go:N +0xoff) after a function line');
     }

@@ -26,6 +26,17 @@ const COUNT_HEADER = /^([A-Za-z0-9_.\/-]+) profile: total (\d+)\s*$/;
 // 5 @                                                             (an empty stack)
 const COUNT_RECORD = /^(\d+) @((?: 0x[0-9a-f]+)*) *$/;
 
+/** `goroutine profile: total 19`, for the lenient reader and splitter. */
+export function isCountHeader(line: string): boolean {
+  return COUNT_HEADER.test(line);
+}
+
+/** The count of a record line (`2 @ 0x43a316 0x407bbb`) and how many addresses it lists, or null. */
+export function countRecord(line: string): { readonly count: number; readonly addresses: number } | null {
+  const m = COUNT_RECORD.exec(line);
+  return m === null ? null : { count: parseCount(m[1]), addresses: countAddresses(m[2]) };
+}
+
 export function sniffGoroutineText(head: string): Sniff {
   return COUNT_HEADER.test(firstLine(head)) ? 'my format' : 'not my format';
 }

@@ -47,6 +47,17 @@ export const HEAP_SAMPLE_TYPES: readonly ValueType[] = [
   { type: 'inuse_space', unit: 'bytes' },
 ];
 
+/** `heap profile: 14: 1857776 [72: 9459952] @ heap/131072`, for the lenient reader and splitter. */
+export function isHeapHeader(line: string): boolean {
+  return line.startsWith('heap profile:');
+}
+
+/** How many addresses a heap record line lists, or null when the line is no heap record. */
+export function heapRecordAddresses(line: string): number | null {
+  const m = HEAP_RECORD.exec(line);
+  return m === null ? null : countAddresses(m[5]);
+}
+
 export function sniffHeapText(head: string): Sniff {
   const line = firstLine(head);
   return line.startsWith('heap profile:') || line.startsWith(JAVA_HEAPZ) ? 'my format' : 'not my format';

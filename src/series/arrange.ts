@@ -2,6 +2,7 @@
 // and one form kept where the same moment was captured in several (heap protobuf and heap text, or a
 // goroutine dump beside its protobuf). Every decision the user did not ask for becomes a warning.
 
+import { repairText } from '../decode/paste.js';
 import { UnsupportedError } from '../errors.js';
 import type { Form } from '../model.js';
 import { formatTime } from '../units.js';
@@ -56,7 +57,20 @@ export function arrange(entries: readonly SnapshotEntry[]): Arranged {
   checkDistinctTimes(goroutine);
   checkDistinctTimes(goroutineleak);
   noteBinaries([...heap, ...goroutine, ...goroutineleak], warnings);
+  noteRepairs(entries, warnings);
   return { heap, goroutine, goroutineleak, inputs: entries.map((e) => info(e, setAside.get(e) ?? null, twins.get(e)?.path ?? null)), warnings };
+}
+
+/**
+ * What the decoder repaired in pasted text, and dumps that were cut: the user reads the analysis of what
+ * was left, so the report says what that was.
+ */
+function noteRepairs(entries: readonly SnapshotEntry[], warnings: string[]): void {
+  for (const e of entries) {
+    const m = e.normalized.meta;
+    for (const r of m.repairs) warnings.push(`${e.path}: ${repairText(r)}`);
+    if (m.truncation !== null) warnings.push(`${e.path}: cut short: ${m.truncation.reason}`);
+  }
 }
 
 function refuseOtherKinds(entries: readonly SnapshotEntry[]): void {
