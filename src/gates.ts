@@ -56,6 +56,12 @@ export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
     gates.push({ name: 'max-goroutine-growth', limit: opts.maxGoroutineGrowth.text, actual: `${formatCount(perHour(actual))}/h`, passed: actual <= opts.maxGoroutineGrowth.perSecond });
   }
   const failing = failingFindings(a, opts);
+  // `suspect` (one snapshot, a known pattern with strong evidence) fails like a medium-confidence finding.
+  const suspect = a.diagnosis.verdict === 'suspect' && opts.failOn !== 'high' && opts.baseline === null;
+  if (suspect) {
+    gates.push({ name: 'fail-on', limit: `no finding at ${opts.failOn} confidence or above (a suspect counts as medium)`, actual: 'suspect: a known leak pattern with strong single-snapshot evidence', passed: false });
+    return gates;
+  }
   gates.push({
     name: opts.baseline === null ? 'fail-on' : 'fail-on (new since baseline)',
     limit: `no ${opts.baseline === null ? '' : 'new '}finding at ${opts.failOn} confidence or above`,

@@ -10,12 +10,13 @@ import { formatBytes } from '../units.js';
 import { findCulprit, userFrame, type Culprit } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, type Confidence } from './confidence.js';
 import { boundedSites, type Bounded } from './bounded.js';
-import { triage, type TriageGroup } from './triage.js';
+import { isSuspect, triage, type Triage } from './triage.js';
 import { mergeCulpritless } from './merge.js';
 
 export type { Confidence } from './confidence.js';
 export type FindingKind = 'goroutine-leak' | 'heap-growth' | 'goroutine-and-heap';
-export type Verdict = 'leak' | 'no-leak' | 'inconclusive';
+/** `suspect`: from a single snapshot, a known leak pattern with strong evidence (see triage.ts); exits 1 like `leak`. */
+export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -35,8 +36,8 @@ export interface Diagnosis {
   readonly verdict: Verdict;
   readonly findings: readonly Finding[];
   readonly bounded: readonly Bounded[];
-  /** For a single goroutine snapshot: groups worth a look, with no claim of a trend. */
-  readonly triage: readonly TriageGroup[];
+  /** For a single snapshot (of either kind or both): what looks leaked and what holds the memory; null for a series. */
+  readonly triage: Triage | null;
   /** Why the verdict is what it is, in a sentence. */
   readonly summary: string;
 }
@@ -45,8 +46,9 @@ export function diagnose(series: SeriesSet, fits: FitSet, links: Correlation): D
   const findings = mergeCulpritless(series, [...links.links.map((l) => fromLink(series, l)), ...heapOnly(series, links.unlinkedHeap)]).sort(byRank);
   const bounded = boundedSites(series, fits, findings);
   const n = Math.max(series.heap?.times.length ?? 0, series.goroutine?.times.length ?? 0);
-  const verdict: Verdict = findings.some((f) => f.confidence !== 'low') ? 'leak' : findings.length > 0 || n < 3 ? 'inconclusive' : 'no-leak';
-  return { verdict, findings, bounded, triage: n === 1 ? triage(series) : [], summary: summaryOf(verdict, findings, bounded, n) };
+  const single = n === 1 ? triage(series) : null;
+  const verdict: Verdict = findings.some((f) => f.confidence !== 'low') ? 'leak' : single !== null && isSuspect(single) ? 'suspect' : findings.length > 0 || n < 3 ? 'inconclusive' : 'no-leak';
+  return { verdict, findings, bounded, triage: single, summary: summaryOf(verdict, findings, bounded, n) };
 }
 
 const CONFIDENCE_ORDER: Readonly<Record<Confidence, number>> = { high: 0, medium: 1, low: 2 };

@@ -1,6 +1,7 @@
 // The JSON result, schema version 1 (DESIGN.md section 5): the stable core fields, plus evidence fields that
 // may be added to but are never renamed. A pure function of the analysis; numbers rounded so reruns match.
 
+import { triageJson } from './triage.js';
 import type { Fit } from '../fit.js';
 import { perHour } from '../fit.js';
 import type { Analysis } from '../commands/analyze.js';
@@ -91,7 +92,7 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
     },
     findings: d.findings.map((f, i) => findingJson(series, f, i + 1, opts, a.sources?.[i])),
     bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.why })),
-    triage: d.triage.map((t) => ({ count: t.count, state: t.state, signature: t.signature, stack: series.stacks[t.stack].frames.map((f) => series.frames[f].function) })),
+    triage: d.triage === null ? null : triageJson(a, d.triage),
     gates: [],
     warnings: series.warnings,
     inputs: series.inputs.map((i) => ({ file: i.path, form: i.form, kind: i.kind, time: formatTime(i.timeMs), timeSource: i.timeSource, setAside: i.setAside, truncated: i.truncated })),

@@ -13,6 +13,8 @@ import { code, table } from './parts.js';
 import { goVersionSentence } from './go-version.js';
 import { ownershipSentence } from './ownership.js';
 import { mdText } from './escape.js';
+import type { Triage } from '../diagnose/triage.js';
+import { triageAnswer, triageHeadline, triageSections } from './triage.js';
 
 export interface MarkdownOptions {
   readonly version: string;
@@ -37,11 +39,12 @@ export interface Collection {
   readonly interrupted: boolean;
 }
 
-const VERDICT: Readonly<Record<string, string>> = { leak: 'Leak', 'no-leak': 'No leak', inconclusive: 'Inconclusive' };
+const VERDICT: Readonly<Record<string, string>> = { leak: 'Leak', suspect: 'Suspect', 'no-leak': 'No leak', inconclusive: 'Inconclusive' };
 
 export function headline(a: Analysis): string {
   const d = a.diagnosis;
   const top = d.findings[0];
+  if (top === undefined && d.triage !== null) return triageHeadline(a, d.triage);
   if (top === undefined) return `${VERDICT[d.verdict]}: ${mdText(d.summary)}`;
   const culprit = culpritName(a.series, top);
   const verb = top.signature?.id === 'grpc-clientconn-unclosed' ? 'dialed in' : 'in';
@@ -49,6 +52,7 @@ export function headline(a: Analysis): string {
 }
 
 export function renderMarkdown(a: Analysis, opts: MarkdownOptions): string {
+  if (a.diagnosis.triage !== null && a.diagnosis.findings.length === 0) return renderSingle(a, a.diagnosis.triage, opts);
   const out = [`# ${headline(a)}`, '', ...overview(a, opts), ''];
   if (opts.chart !== null && a.diagnosis.findings.length > 0) out.push(`![Heap and goroutines over time for the top findings](${opts.chart})`, '');
   if (a.diagnosis.findings.length > 0) out.push('## Suspects', '', suspects(a), '');
@@ -103,9 +107,20 @@ function suspects(a: Analysis): string {
 
 function triageSection(a: Analysis): string[] {
   const t = a.diagnosis.triage;
-  if (t.length === 0) return [];
-  const rows = t.map((g) => [formatCount(g.count), g.state === null ? '—' : mdText(g.state), code(a.series.frames[a.series.stacks[g.stack].frames[0]]?.function ?? '?'), g.signature === null ? '—' : code(g.signature)]);
-  return ['## Single snapshot: largest goroutine groups', '', 'One snapshot shows what is there, not what grows: capture a few more, minutes apart, for a diagnosis.', '', table(['goroutines', 'waiting in', 'at', 'known pattern'], rows), ''];
+  return t === null ? [] : triageSections(a, t);
+}
+
+/** One snapshot (one goroutine dump, one heap profile, or one of each): the answer first, then its evidence. */
+function renderSingle(a: Analysis, t: Triage, opts: MarkdownOptions): string {
+  const { series, diagnosis: d } = a;
+  const counts = [series.goroutine === null ? '' : 'one goroutine snapshot', series.heap === null ? '' : 'one heap profile'].filter((x) => x !== '').join(' and ');
+  const when = series.inputs.filter((i) => i.setAside === null).map((i) => formatTime(i.timeMs))[0] ?? 'no time';
+  const out = [`# ${headline(a)}`, '', `**Verdict: ${d.verdict}** · ${counts}, ${when} · leakdiff ${opts.version}`, ''];
+  for (const p of triageAnswer(a, t)) out.push(p, '');
+  for (const w of series.warnings) out.push(`> **Note:** ${mdText(w)}`, '');
+  out.push(...triageSections(a, t), ...gatesSection(opts.gates), ...inputsSection(a));
+  out.push('## Method', '', `Normalization policy ${code(series.policy.name)}: ${series.policy.rules.join('; ')}.`, '', `Whose code: ${ownershipSentence(series.ownership)}`, '', 'From one snapshot nothing is fitted: groups are flagged by wait time (the dump\'s `N minutes`), by size against the other groups, and by the known leak patterns; several groups of one pattern holding the same count are read as that many leaked objects. The verdict is `suspect` only for a known pattern with that evidence; a series confirms it.', '');
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 function boundedSection(a: Analysis): string[] {

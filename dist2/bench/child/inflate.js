@@ -1,0 +1,29 @@
+// gunzip throughput of node's zlib (as src/decode/inflate.ts calls it: gunzipSync with 1 MiB chunks) against
+// pako 3's ungzip, on the same bytes, alternating so both see the same machine state. MB/s of output.
+// The README's dependency table quotes this ratio. Usage: node dist/bench/child/inflate.js FILE ITERATIONS
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { ungzip } from 'pako';
+const bytes = readFileSync(process.argv[2]);
+const iterations = Number(process.argv[3] ?? '5');
+function time(f) {
+    const start = process.hrtime.bigint();
+    const out = f().length;
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, out };
+}
+const zlib = [];
+const pako = [];
+// One warm-up of each: the first call pays for compiling pako's JS.
+gunzipSync(bytes);
+ungzip(bytes);
+for (let i = 0; i < iterations; i++) {
+    const z = time(() => gunzipSync(bytes, { chunkSize: 1 << 20 }));
+    const p = time(() => ungzip(bytes));
+    if (z.out !== p.out)
+        throw new Error(`zlib gave ${z.out} bytes and pako ${p.out}`);
+    zlib.push(z.out / 1e6 / z.seconds);
+    pako.push(p.out / 1e6 / p.seconds);
+}
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+process.stdout.write(`${JSON.stringify({ inBytes: bytes.length, outBytes: gunzipSync(bytes).length, zlibMBps: median(zlib), pakoMBps: median(pako) })}\n`);
+//# sourceMappingURL=inflate.js.map

@@ -1,0 +1,149 @@
+// Several profiles written into one file, one after another: a capture loop
+// (`while sleep 60; do date; curl .../goroutine?debug=1; done >> dump.txt`), or two processes' dumps pasted
+// together. Each is split out and read on its own; whether they come from one program (a series) or from
+// different programs (never to be merged) is judged from what they name, and capture times are taken from
+// the lines the loop wrote between them when it wrote any.
+import { goroutineHeaderId } from './goroutine-dump.js';
+import { isCountHeader } from './goroutine-text.js';
+import { isHeapHeader } from './heap-text.js';
+/** Where each profile of the file begins (its header line), one entry when the file holds one. */
+export function splitProfiles(paste, form) {
+    const starts = form === 'goroutine-dump' ? dumpStarts(paste.lines) : headerStarts(paste.lines, form);
+    if (starts.length <= 1)
+        return [{ start: 0, end: paste.lines.length, header: starts[0] ?? 0, timeMs: null }];
+    const bounds = starts.map((s, i) => ({ start: i === 0 ? 0 : s, end: i + 1 < starts.length ? starts[i + 1] : paste.lines.length, header: s }));
+    const times = captureTimes(paste.lines, starts);
+    return bounds.map((b, i) => ({ ...b, timeMs: times[i] }));
+}
+function headerStarts(lines, form) {
+    const isHeader = form === 'heap-text' ? isHeapHeader : isCountHeader;
+    const out = [];
+    for (let i = 0; i < lines.length; i++)
+        if (isHeader(lines[i]))
+            out.push(i);
+    return out;
+}
+/**
+ * A new dump starts where goroutine ids start over: a header whose id this dump already printed. Go prints
+ * first the goroutine that writes the dump (or crashed), `[running]`, so the new dump starts at the last
+ * `[running]` header before the repeated id. A crash may print the crashed goroutine again among all the
+ * others, so the first goroutine of a dump coming back is not a new dump.
+ */
+function dumpStarts(lines) {
+    const out = [];
+    let segment = [];
+    let seen = new Set();
+    for (let i = 0; i < lines.length; i++) {
+        if (!lines[i].startsWith('goroutine '))
+            continue;
+        const id = goroutineHeaderId(lines[i]);
+        if (id === null)
+            continue;
+        if (out.length === 0)
+            out.push(i);
+        if (seen.has(id) && id !== segment[0].id && seen.size >= 2) {
+            let k = segment.length - 1;
+            while (k > 0 && !segment[k].running)
+                k--;
+            if (k === 0)
+                k = segment.length;
+            const start = k < segment.length ? segment[k].at : i;
+            out.push(start);
+            segment = segment.slice(k);
+            seen = new Set(segment.map((g) => g.id));
+        }
+        segment.push({ at: i, id, running: lines[i].endsWith('[running]:') });
+        seen.add(id);
+    }
+    return out;
+}
+/** A cheap test on the whole text, for the strict path: could this debug=2 text hold more than one dump? */
+export function mayHoldSeveralDumps(text) {
+    // Every full dump prints goroutine 1 (main); a second `goroutine 1 [` is the signal worth a closer look.
+    const first = text.indexOf('goroutine 1 [');
+    return first >= 0 && text.indexOf('\ngoroutine 1 [', first + 1) >= 0;
+}
+// 2026-12-01T13:41:00Z   2026-12-01 13:41:00.123+01:00       (a time with its zone, anywhere on a short line)
+const ISO_TIME = /\b(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})\b/;
+// Tue Dec  1 13:41:00 UTC 2026                               (`date` in the C locale, UTC)
+const DATE_OUTPUT = /^[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2} (?:UTC|GMT) \d{4}$/;
+// 1764596460                                                 (`date +%s`)
+const EPOCH = /^1\d{9}$/;
+/** A capture time a loop wrote on its own line, or null. A time without a zone is not taken: its zone is unknown. */
+export function lineTime(line) {
+    const l = line.trim();
+    if (l.length === 0 || l.length > 100)
+        return null;
+    if (EPOCH.test(l))
+        return Number(l) * 1000;
+    if (DATE_OUTPUT.test(l))
+        return Date.parse(l);
+    const m = ISO_TIME.exec(l);
+    if (m === null)
+        return null;
+    const zone = m[3] === 'Z' ? 'Z' : m[3].includes(':') ? m[3] : `${m[3].slice(0, 3)}:${m[3].slice(3)}`;
+    const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+    return Number.isNaN(ms) ? null : ms;
+}
+/**
+ * Times written next to each profile: the last time line in the gap before each header (a loop running
+ * `date; curl ...`), else the first in the gap after each profile's body (`curl ...; date`). Used only when
+ * every profile has one; a partial set would mix stated and made-up times.
+ */
+function captureTimes(lines, starts) {
+    const before = starts.map((s, i) => timeBefore(lines, s, i === 0 ? 0 : starts[i - 1] + 1));
+    if (before.every((t) => t !== null))
+        return before;
+    const after = starts.map((s, i) => timeAfter(lines, s + 1, i + 1 < starts.length ? starts[i + 1] : lines.length));
+    if (after.every((t) => t !== null))
+        return after;
+    return starts.map(() => null);
+}
+/** The last line before `header` (not before `floor`) that is only a time, looking back over non-profile lines. */
+function timeBefore(lines, header, floor) {
+    for (let i = header - 1, looked = 0; i >= floor && looked < 3; i--) {
+        if (lines[i].trim() === '')
+            continue;
+        looked++;
+        const t = lineTime(lines[i]);
+        if (t !== null)
+            return t;
+    }
+    return null;
+}
+/** The last non-blank line before the next header (or the end), when it is only a time. */
+function timeAfter(lines, from, to) {
+    for (let i = to - 1; i >= from; i--)
+        if (lines[i].trim() !== '')
+            return lineTime(lines[i]);
+    return null;
+}
+/** Is the line a time a loop wrote between profiles (so no log line of the profile's own)? */
+export function isTimeLine(line) {
+    return lineTime(line) !== null;
+}
+export function judgeParts(parts) {
+    const programs = parts.map(programOf);
+    const sameProgram = parts.every((p, i) => i === 0 || sameProgramAs(parts[0], programs[0], p, programs[i]));
+    return { parts: parts.length, sameProgram, programs: programs.map((p) => p.label), timed: parts.every((p) => p.timeMs !== null) };
+}
+function programOf(s) {
+    const mainFiles = new Set();
+    for (const f of s.frames)
+        if (f.function.startsWith('main.') && f.file !== '')
+            mainFiles.add(f.file);
+    const files = [...mainFiles].sort();
+    return { mainFiles, label: files.length === 0 ? 'no main package frames' : `main in ${files[0]}${files.length > 1 ? ` (+${files.length - 1} files)` : ''}` };
+}
+/** Same main package files; without main frames on either side, most function names shared. */
+function sameProgramAs(a, pa, b, pb) {
+    if (pa.mainFiles.size > 0 && pb.mainFiles.size > 0)
+        return [...pa.mainFiles].some((f) => pb.mainFiles.has(f));
+    if (pa.mainFiles.size > 0 || pb.mainFiles.size > 0)
+        return false;
+    const fa = new Set(a.frames.map((f) => f.function));
+    const fb = new Set(b.frames.map((f) => f.function));
+    const shared = [...fa].filter((f) => fb.has(f)).length;
+    return shared * 2 >= Math.min(fa.size, fb.size);
+}
+//# sourceMappingURL=concat.js.map

@@ -1,0 +1,131 @@
+// Groups the goroutines of a dump into samples. Two goroutines are one sample when they have the same state
+// (wait reason), the same stack (function, file, line and inlining of every frame, leaf first), the same
+// creator frame and the same thread lock; ids, argument words, +0x offsets and wait minutes are no part of it.
+// The creator is part of the key because GoroutineGroupInfo names one creator per group; the lock because a
+// goroutine locked to its thread also holds an OS thread, which is a different leak.
+import { LimitError } from '../errors.js';
+import { LIMIT_FLAGS } from '../limits.js';
+import { detach } from './text-lines.js';
+// 5 minutes      (one of the comma-separated parts inside a header's brackets: [chan receive, 5 minutes])
+const WAIT_MINUTES = /^(\d+) minutes$/;
+// locked to thread
+const LOCKED = 'locked to thread';
+// The runtime appends ` (scan)` to the state of a goroutine the GC is scanning at that moment.
+const SCAN_SUFFIX = ' (scan)';
+/** Example ids kept per group, for evidence only. */
+const EXAMPLE_IDS = 5;
+/** Parts the runtime may add that are not listed here (Go 1.24's synctest bubble) are ignored. */
+function headerFacts(bracketed) {
+    const parts = bracketed.split(', ');
+    let minutes = 0;
+    let locked = false;
+    for (let i = 1; i < parts.length; i++) {
+        const m = WAIT_MINUTES.exec(parts[i]);
+        if (m !== null)
+            minutes = Number(m[1]);
+        else if (parts[i] === LOCKED)
+            locked = true;
+    }
+    const state = parts[0].endsWith(SCAN_SUFFIX) ? parts[0].slice(0, -SCAN_SUFFIX.length) : parts[0];
+    return { state, minutes, locked };
+}
+export class GoroutineGroups {
+    maxStackDepth;
+    source;
+    /** Goroutines grouped so far. */
+    goroutines = 0;
+    /** Groups by a hash of their key; each bucket holds the groups whose keys share it. */
+    buckets = new Map();
+    /** Every group, in the order first seen. */
+    groups = [];
+    frames = [];
+    creatorFrame = -1;
+    creatorGoroutine = -1;
+    constructor(maxStackDepth, source) {
+        this.maxStackDepth = maxStackDepth;
+        this.source = source;
+    }
+    /** Start collecting a new goroutine's frames. */
+    begin() {
+        this.frames.length = 0;
+        this.creatorFrame = -1;
+        this.creatorGoroutine = -1;
+    }
+    /** Append a frame (an index from the builder) to the goroutine's stack, leaf first. */
+    frame(index) {
+        if (this.frames.length >= this.maxStackDepth) {
+            throw new LimitError(this.source, 'decode', `a goroutine's stack exceeds ${this.maxStackDepth} frames; raise ${LIMIT_FLAGS.maxStackDepth} if this dump is genuine`);
+        }
+        this.frames.push(index);
+    }
+    creator(frame, creatorGoroutine) {
+        this.creatorFrame = frame;
+        this.creatorGoroutine = creatorGoroutine;
+    }
+    /** File the collected goroutine into its group. `bracketed` is what its header says between [ and ]. */
+    end(id, bracketed) {
+        const facts = headerFacts(bracketed);
+        const group = this.groupOf(facts);
+        group.count++;
+        if (group.ids.length < EXAMPLE_IDS)
+            group.ids.push(id);
+        if (facts.minutes < group.minutesMin)
+            group.minutesMin = facts.minutes;
+        if (facts.minutes > group.minutesMax)
+            group.minutesMax = facts.minutes;
+        this.goroutines++;
+    }
+    /** The group of the collected goroutine, created on first sight. */
+    groupOf(facts) {
+        const frames = this.frames;
+        let hash = (Math.imul(this.creatorFrame, 31) + (facts.locked ? 1 : 0)) | 0;
+        for (let i = 0; i < frames.length; i++)
+            hash = (Math.imul(hash, 31) + frames[i]) | 0;
+        let bucket = this.buckets.get(hash);
+        if (bucket === undefined)
+            this.buckets.set(hash, (bucket = []));
+        for (const g of bucket) {
+            if (g.state === facts.state && g.locked === facts.locked && g.creator === this.creatorFrame && sameStack(g.stack, frames))
+                return g;
+        }
+        const group = {
+            stack: frames.slice(),
+            state: detach(facts.state),
+            locked: facts.locked,
+            creator: this.creatorFrame,
+            creatorGoroutine: this.creatorGoroutine,
+            ids: [],
+            count: 0,
+            minutesMin: facts.minutes,
+            minutesMax: facts.minutes,
+        };
+        bucket.push(group);
+        this.groups.push(group);
+        return group;
+    }
+    /** One sample per group, in the order each group was first seen. */
+    addSamples(builder) {
+        for (const group of this.groups) {
+            const creator = group.creator < 0 ? null : builder.frameAt(group.creator);
+            const info = {
+                state: group.state,
+                waitMinutesMin: group.minutesMin,
+                waitMinutesMax: group.minutesMax,
+                lockedToThread: group.locked,
+                creator,
+                creatorGoroutine: group.creatorGoroutine,
+                exampleIds: group.ids,
+            };
+            builder.addSample(group.stack, [group.count], { info });
+        }
+    }
+}
+function sameStack(a, b) {
+    if (a.length !== b.length)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i])
+            return false;
+    return true;
+}
+//# sourceMappingURL=goroutine-groups.js.map

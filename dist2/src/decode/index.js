@@ -1,0 +1,82 @@
+// The decode stage: bytes in, Snapshot out. The form is sniffed from content, never from the file name
+// (google/pprof's ParseData order): gzip magic first, then protobuf, then each Go text form. Each decoder
+// answers "not my format" (its sniff says no, and the next one tries) or "my format" (and then either a
+// Snapshot or a typed error about the damage); a corrupt file never falls through to "some other format".
+import { LeakdiffError, MalformedError, UnrecognizedFormatError, UnsupportedError } from '../errors.js';
+import { describeUnknown, isText } from './describe.js';
+import { inflate, isGzip } from './inflate.js';
+import { decodePprof, looksLikePprof } from './pprof.js';
+import { mayHoldSeveralDumps } from './concat.js';
+import { readPasted } from './lenient.js';
+import { TEXT_FORMS } from './text-forms.js';
+/** How much of a text file the sniffers see: enough for a crash dump's prelude. */
+const SNIFF_BYTES = 64 * 1024;
+export function decode(source, bytes, limits) {
+    if (bytes.length === 0)
+        throw new MalformedError(source, 'decode', 'the file is empty (was the download cut short?)');
+    const compressed = isGzip(bytes);
+    const content = compressed ? inflate(source, bytes, limits.maxInflatedBytes) : bytes;
+    if (compressed && content.length === 0)
+        throw new MalformedError(source, 'decode', 'the gzip stream holds nothing');
+    if (compressed && isGzip(content)) {
+        throw new UnsupportedError(source, 'decode', 'the file is gzipped twice; gunzip it once and try again');
+    }
+    const read = decodeContent(source, content, limits);
+    return { snapshot: read.parts[0], parts: read.parts, concatenation: read.concatenation, compressed };
+}
+/**
+ * Strict forms first: a machine-written file reads as it is, and its damage is reported as such. Text that
+ * no strict form reads goes to the lenient reader (pasted text); when that cannot read it either, the strict
+ * parser's error stands, since it names the damage in the user's own lines.
+ */
+function decodeContent(source, content, limits) {
+    const head = headText(content);
+    for (const form of TEXT_FORMS) {
+        if (!form.sniff(head))
+            continue;
+        const text = decodeText(content);
+        if (form.name === 'goroutine?debug=2' && mayHoldSeveralDumps(text))
+            return readPasted(source, text, limits) ?? { parts: [form.parse(source, text, limits)], concatenation: null };
+        try {
+            return { parts: [form.parse(source, text, limits)], concatenation: null };
+        }
+        catch (strict) {
+            if (!(strict instanceof MalformedError || strict instanceof UnsupportedError))
+                throw strict;
+            return lenientOr(source, text, limits, strict);
+        }
+    }
+    // Protobuf is binary: lengths and small varints put control bytes in the first KiB, which text never has.
+    if (!isText(content) && looksLikePprof(content))
+        return { parts: [decodePprof(source, content, limits)], concatenation: null };
+    const known = describeUnknown(source, content, head);
+    if (known !== null && !(known instanceof UnrecognizedFormatError && isText(content)))
+        throw known;
+    return lenientOr(source, decodeText(content), limits, known ?? new UnrecognizedFormatError(source, 'decode', 'not a profile leakdiff reads: expected gzipped or raw pprof protobuf, or Go\'s heap?debug=1, goroutine?debug=1 or goroutine?debug=2 text'));
+}
+/** The lenient reader's answer, or `fallback` when the text holds no Go form even cleaned up, or did not read. */
+function lenientOr(source, text, limits, fallback) {
+    let read;
+    try {
+        read = readPasted(source, text, limits);
+    }
+    catch (lenient) {
+        // Both readers failed: the strict error quotes the file as it is, unless only the lenient reader knew the form.
+        if (fallback instanceof UnrecognizedFormatError && lenient instanceof LeakdiffError)
+            throw lenient;
+        throw fallback;
+    }
+    if (read === null)
+        throw fallback;
+    return read;
+}
+/** The first bytes as text, for sniffing; binary content sniffs as nothing textual. */
+function headText(content) {
+    return new TextDecoder('utf-8', { fatal: false }).decode(content.subarray(0, SNIFF_BYTES));
+}
+/** Text forms are UTF-8; invalid bytes become U+FFFD rather than rejecting the profile. */
+function decodeText(content) {
+    const buf = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    return buf.toString('utf8');
+}
+//# sourceMappingURL=index.js.map

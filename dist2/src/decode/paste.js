@@ -1,0 +1,179 @@
+// What pasting does to Go's text forms, undone. A dump copied out of a terminal, a web page, a chat or a
+// GitHub issue comes back with its tabs turned into spaces, quoted (`> `), fenced (```), indented, with CR
+// line endings, log lines around it, its header lost or its last record cut. The machine-written forms are
+// read strictly (text-forms.ts); this cleanup runs only when they do not read, and every change it makes is
+// recorded as a typed Repair so the report can say exactly what was repaired or skipped.
+//
+// The cleanup works on an array of lines that remembers, for each line, the 1-based input line it came from,
+// so an error about the repaired text still points at the user's file.
+// > goroutine 1 [running]:          (Markdown or e-mail quoting; `>` alone on a blank quoted line)
+const QUOTE = /^>[ ]?/;
+// ```        ```text        ~~~        (Markdown code fences, with an optional info string)
+const FENCE = /^(?:```|~~~)[\w.+-]*$/;
+// #	0x4edf86	main.recv+0x26	/src/app/main.go:53     as Go writes it: fields separated by runs of tabs
+// #	0x0                                           a PC without a symbol (an empty stack prints 0x0)
+export const TABBED_SYMBOL = /^#\t+0x[0-9a-f]+(?:\t+[^\t]+\+0x[0-9a-f]+\t+[^\t]+:\d+)?$/;
+// #       0x4edf86        main.recv+0x26          /src/app/main.go:53      the same with spaces for tabs.
+// The function is everything up to its first `+0x` offset; the file (which may hold spaces) is the rest.
+const SPACED_SYMBOL = /^#[ \t]+(0x[0-9a-f]+)(?:[ \t]+(\S.*?\+0x[0-9a-f]+)[ \t]+(\S.*:\d+))?$/;
+//         /src/app/main.go:56 +0x27                    a debug=2 file line indented with spaces
+//         /src/app/main.go:56 +0x27 fp=0xc0 sp=0xc0 pc=0x4e
+const SPACED_FILE_LINE = /^[ \t]+(\S.*:\d+(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?)$/;
+//         goroutine running on other thread; stack unavailable
+const SPACED_UNAVAILABLE = /^ +(goroutine running on other thread; stack unavailable)$/;
+const CR = '\r';
+const BOM = '\uFEFF';
+/** Split into lines, noting CR-only line endings (CRLF is how Windows tools write text, and reads as is). */
+export function splitLines(text, repairs) {
+    const body = text.startsWith(BOM) ? text.slice(1) : text;
+    const crOnly = !body.includes('\n') && body.includes(CR);
+    const raw = crOnly ? body.split(CR) : body.split('\n');
+    const terminated = raw.length > 1 && raw[raw.length - 1] === '';
+    if (terminated)
+        raw.pop();
+    const lines = crOnly ? raw : raw.map((l) => (l.endsWith(CR) ? l.slice(0, -1) : l));
+    if (crOnly)
+        repairs.push({ kind: 'line-endings', lines: lines.length, firstLine: 1 });
+    return { lines, origin: lines.map((_, i) => i + 1), terminated };
+}
+/**
+ * The cleanups that do not depend on the form: quote markers, code fences, trailing spaces, a common
+ * indentation, in that order (a quoted block may be fenced, a fenced block indented).
+ */
+export function cleanUp(text) {
+    const repairs = [];
+    let paste = splitLines(text, repairs);
+    paste = stripQuotes(paste, repairs);
+    paste = dropFences(paste, repairs);
+    for (let i = 0; i < paste.lines.length; i++)
+        paste.lines[i] = paste.lines[i].trimEnd();
+    stripIndent(paste, repairs);
+    return { paste, repairs };
+}
+/** Quote markers, when most lines carry one (a dump quoted in an e-mail or a Markdown `>` block). */
+function stripQuotes(paste, repairs) {
+    const nonBlank = paste.lines.filter((l) => l.trim() !== '');
+    const quoted = nonBlank.filter((l) => l.startsWith('>')).length;
+    if (quoted < 2 || quoted * 2 < nonBlank.length)
+        return paste;
+    let first = 0;
+    let count = 0;
+    const lines = paste.lines.map((l, i) => {
+        if (!QUOTE.test(l))
+            return l;
+        if (count++ === 0)
+            first = paste.origin[i];
+        return l.replace(QUOTE, '');
+    });
+    repairs.push({ kind: 'quote-markers', lines: count, firstLine: first });
+    // Quotes nest (a reply to a reply): strip each level and say so once per level.
+    return stripQuotes({ lines, origin: paste.origin, terminated: paste.terminated }, repairs);
+}
+function dropFences(paste, repairs) {
+    const keep = paste.lines.map((l) => !FENCE.test(l.trim()));
+    const dropped = keep.filter((k) => !k).length;
+    if (dropped === 0)
+        return paste;
+    repairs.push({ kind: 'code-fence', lines: dropped, firstLine: paste.origin[keep.indexOf(false)] });
+    return { lines: paste.lines.filter((_, i) => keep[i]), origin: paste.origin.filter((_, i) => keep[i]), terminated: paste.terminated };
+}
+/** A prefix of spaces or tabs every non-blank line shares (a block indented in Markdown or a log). */
+function stripIndent(paste, repairs) {
+    let prefix = null;
+    for (const l of paste.lines) {
+        if (l === '')
+            continue;
+        const lead = /^[ \t]*/.exec(l)[0];
+        if (prefix === null)
+            prefix = lead;
+        else {
+            let n = 0;
+            while (n < prefix.length && n < lead.length && prefix[n] === lead[n])
+                n++;
+            prefix = prefix.slice(0, n);
+        }
+        if (prefix === '')
+            return;
+    }
+    if (prefix === null || prefix === '')
+        return;
+    let count = 0;
+    for (let i = 0; i < paste.lines.length; i++) {
+        if (paste.lines[i] === '')
+            continue;
+        paste.lines[i] = paste.lines[i].slice(prefix.length);
+        count++;
+    }
+    repairs.push({ kind: 'indent', lines: count, firstLine: paste.origin[0], detail: prefix.includes('\t') ? `${prefix.length} characters` : `${prefix.length} spaces` });
+}
+/**
+ * Tabs where Go writes them: the field separators of debug=1 `#` symbol lines, and the indentation of a
+ * debug=2 file line (and of "stack unavailable") after a function or `created by` line. Returns how many
+ * lines were changed, and the first.
+ */
+export function restoreTabs(paste, repairs) {
+    let count = 0;
+    let first = 0;
+    const lines = paste.lines;
+    for (let i = 0; i < lines.length; i++) {
+        const fixed = restoredLine(lines[i], i > 0 ? lines[i - 1] : '');
+        if (fixed === null)
+            continue;
+        lines[i] = fixed;
+        if (count++ === 0)
+            first = paste.origin[i];
+    }
+    if (count > 0)
+        repairs.push({ kind: 'tabs', lines: count, firstLine: first });
+}
+function restoredLine(line, previous) {
+    if (line.startsWith('#') && !TABBED_SYMBOL.test(line)) {
+        const m = SPACED_SYMBOL.exec(line);
+        if (m === null)
+            return null;
+        return m[2] === undefined ? `#\t${m[1]}` : `#\t${m[1]}\t${m[2]}\t${m[3]}`;
+    }
+    if (line.charCodeAt(0) === 32) {
+        const unavailable = SPACED_UNAVAILABLE.exec(line);
+        if (unavailable !== null)
+            return `\t${unavailable[1]}`;
+        // Only under a function line (`pkg.fn(...)`) or a `created by` line is a file line expected.
+        if (!previous.endsWith(')') && !previous.startsWith('created by '))
+            return null;
+        const m = SPACED_FILE_LINE.exec(line);
+        return m === null ? null : `\t${m[1]}`;
+    }
+    return null;
+}
+/** The lines from `start` to `end` (exclusive) as one text, ending in a line break unless `terminated` is false. */
+export function joinLines(paste, start = 0, end = paste.lines.length, terminated = true) {
+    const body = paste.lines.slice(start, end).join('\n');
+    return terminated && end > start ? `${body}\n` : body;
+}
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** The sentence a repair becomes in `warnings` (the report's notes and JSON `warnings`). */
+export function repairText(r) {
+    switch (r.kind) {
+        case 'line-endings':
+            return `line endings: CR only, read as line breaks (${plural(r.lines, 'line')})`;
+        case 'quote-markers':
+            return `quote markers ("> ") removed from ${plural(r.lines, 'line')}`;
+        case 'code-fence':
+            return `code fence removed (${plural(r.lines, 'line')})`;
+        case 'indent':
+            return `indentation of ${r.detail ?? 'a few characters'} removed from ${plural(r.lines, 'line')}`;
+        case 'tabs':
+            return `tabs restored (${plural(r.lines, 'line')} had spaces where Go writes tabs)`;
+        case 'lines-skipped':
+            return `${plural(r.lines, 'line')} ${r.detail ?? 'around the profile'} skipped as not profile text (from line ${r.firstLine})`;
+        case 'header-missing':
+            return `header missing: counted ${plural(r.goroutines ?? 0, 'goroutine')} from the records`;
+        case 'last-record-cut':
+            return `last record cut: ${dropped(r)} dropped`;
+        case 'record-skipped':
+            return `last record unreadable, skipped: ${dropped(r)} dropped (line ${r.firstLine}${r.detail === undefined ? '' : `: ${r.detail}`})`;
+    }
+}
+/** Goroutines for goroutine profiles; a heap record counts objects, not goroutines. */
+const dropped = (r) => (r.goroutines === undefined ? '1 record' : plural(r.goroutines, 'goroutine'));
+//# sourceMappingURL=paste.js.map

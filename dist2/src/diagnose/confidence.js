@@ -1,0 +1,26 @@
+// How sure a finding is, from its fits alone: statistics decide, a matched pattern only explains.
+/** Heap growth under this is not worth a finding: below Go's default sampling it is mostly noise. */
+export const MIN_HEAP_GROWTH_BYTES = 1024 * 1024;
+/** ...nor growth under this share of the final in-use heap. */
+export const MIN_HEAP_SHARE = 0.01;
+/** High confidence needs this many snapshots, a Mann–Kendall p below this, and a line explaining this much. */
+export const HIGH_MIN_SNAPSHOTS = 5;
+export const HIGH_MAX_P = 0.01;
+export const HIGH_MIN_R2 = 0.8;
+export function heapGrowthFloor(series) {
+    const total = series.heap?.metrics[0].total;
+    const last = total === undefined ? 0 : total.data[total.n - 1];
+    return Math.max(MIN_HEAP_GROWTH_BYTES, MIN_HEAP_SHARE * last);
+}
+export function isSignificantHeap(series, fit) {
+    return fit.absoluteGrowth >= heapGrowthFloor(series) && !fit.withinNoise && (fit.shape === 'growing' || fit.shape === 'unknown');
+}
+/** Statistics decide; a matched pattern explains a finding but never makes it more certain. */
+export function confidenceOf(goroutines, heap) {
+    const primary = goroutines ?? heap;
+    if (primary === null || primary.shape !== 'growing')
+        return 'low';
+    const strong = (f) => f.n >= HIGH_MIN_SNAPSHOTS && f.trend !== null && f.trend.pValue < HIGH_MAX_P && f.r2 >= HIGH_MIN_R2;
+    return strong(primary) ? 'high' : 'medium';
+}
+//# sourceMappingURL=confidence.js.map

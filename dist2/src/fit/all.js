@@ -1,0 +1,42 @@
+// The fit stage over a whole series set: which series get fitted. Heap: per function, flat and cumulative,
+// for inuse_space and inuse_objects, plus the whole heap. Goroutines: per group (call site) and per frame
+// cumulatively, plus the total. A row that is zero in every snapshot is not fitted. A series of one
+// snapshot has no fits at all: one snapshot gives triage, not trend.
+import { fitSeries } from '../fit.js';
+import { row, rowVariance } from '../series.js';
+export function fitAll(series, options = {}) {
+    const all = [];
+    if (series.heap !== null && series.heap.times.length >= 2) {
+        for (const m of series.heap.metrics) {
+            all.push(fitMatrix(series.heap, m.metric, 'total', m.total, options));
+            all.push(fitMatrix(series.heap, m.metric, 'flat', m.flat, options));
+            all.push(fitMatrix(series.heap, m.metric, 'cum', m.cum, options));
+        }
+    }
+    if (series.goroutine !== null && series.goroutine.times.length >= 2) {
+        const m = series.goroutine.metrics[0];
+        all.push(fitMatrix(series.goroutine, m.metric, 'total', m.total, options));
+        all.push(fitMatrix(series.goroutine, m.metric, 'stack', m.byStack, options));
+        all.push(fitMatrix(series.goroutine, m.metric, 'cum', m.cum, options));
+    }
+    return { all };
+}
+/** The whole profile's fit (heap in use, or all goroutines), or null with fewer than two snapshots. */
+export function totalFit(set, kind) {
+    return fitsOf(set, kind, kind === 'heap' ? 'inuse_space' : 'goroutine', 'total').get(0) ?? null;
+}
+export function fitsOf(set, kind, metric, scope) {
+    return set.all.find((f) => f.kind === kind && f.metric === metric && f.scope === scope)?.fits ?? new Map();
+}
+function fitMatrix(k, metric, scope, m, options) {
+    const fits = new Map();
+    const rows = m.data.length / m.n;
+    for (let id = 0; id < rows; id++) {
+        const values = row(m, id);
+        if (values.every((v) => v === 0))
+            continue;
+        fits.set(id, fitSeries({ times: k.times, values, variance: rowVariance(m, id) }, options));
+    }
+    return { kind: k.kind, metric, scope, fits };
+}
+//# sourceMappingURL=all.js.map

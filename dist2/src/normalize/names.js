@@ -1,0 +1,130 @@
+// Name rules of DESIGN.md section 2: what in a function name or file path is identity, and what is noise
+// that changes between builds, machines and module versions.
+/** Go's closure and wrapper suffixes: `func1`, `func2.3` (a closure inside a closure), `gowrap1` (Go 1.22). */
+const CLOSURE_TOKEN = /^(func|gowrap|deferwrap)\d+$/;
+/** A bare number after a closure token: Go 1.21+ spells nested closures `func2.3`, older Go `func2.1`. */
+const NESTED_INDEX = /^\d+$/;
+/** Generic instantiation: `Map[...]`, `Map[go.shape.int,go.shape.string]` → `[...]`. */
+const TYPE_ARGS = /\[[^\]]*\]/g;
+/** Address offsets and argument lists that text forms can carry: `+0x1d`, `(0xc000123, 0x1)`, `(...)`. */
+const OFFSET_SUFFIX = /\+0x[0-9a-f]+$/;
+/**
+ * The function's identity: closures and generics keep their identity but not their instance noise, so
+ * `main.(*server).handle.func2.1` becomes `main.(*server).handle.func.func` and
+ * `cache.(*LRU[go.shape.string]).Get` becomes `cache.(*LRU[...]).Get`.
+ */
+export function normalizeFunction(name) {
+    let n = name.replace(OFFSET_SUFFIX, '');
+    if (n.includes('['))
+        n = n.replace(TYPE_ARGS, '[...]');
+    if (n.endsWith(' (inline)'))
+        n = n.slice(0, -' (inline)'.length);
+    const slash = n.lastIndexOf('/');
+    const head = n.slice(0, slash + 1);
+    const tokens = n.slice(slash + 1).split('.');
+    let changed = false;
+    for (let i = 1; i < tokens.length; i++) {
+        const t = tokens[i];
+        const m = CLOSURE_TOKEN.exec(t);
+        if (m !== null) {
+            tokens[i] = m[1];
+            changed = true;
+        }
+        else if (NESTED_INDEX.test(t) && isClosure(tokens[i - 1])) {
+            tokens[i] = 'func';
+            changed = true;
+        }
+    }
+    return changed ? head + tokens.join('.') : n;
+}
+function isClosure(token) {
+    return token === 'func' || token === 'gowrap' || token === 'deferwrap';
+}
+/** Module cache: `/go/pkg/mod/google.golang.org/grpc@v1.42.0/clientconn.go`. */
+const MODCACHE = /^.*\/pkg\/mod\//;
+/** A module version in a module-cache path: `@v1.42.0`, `@v0.0.0-20220101-abcdef`, `@v2.1.0+incompatible`. */
+const MODULE_VERSION = /@v[0-9][^/]*/;
+/** GOROOT sources: `/usr/local/go/src/`, `/usr/lib/go-1.19/src/`, `/opt/hostedtoolcache/go/1.21.0/x64/src/`. */
+const GOROOT = /^.*\/(go|go-\d[\d.]*|goroot|\d+\.\d+(\.\d+)?\/x64)\/src\//;
+/** GOPATH sources, including Debian's `/usr/share/gocode/src/`. */
+const GOPATH_SRC = /^.*\/(gocode|gopath)\/src\//;
+/** Vendored packages: everything up to the last `vendor/` is the vendoring module's checkout. */
+const VENDOR = /^(.*\/)?vendor\//;
+/**
+ * A file path without the build machine's prefixes: module cache, GOROOT, GOPATH and vendor prefixes are
+ * dropped, and module-cache case encoding (`!b!c!s` for `BCS`) is undone, so the same source file has the same
+ * name whoever built it. Paths of the service's own code built outside GOPATH keep their full form here;
+ * `--redact` trims home directories when a report is shared.
+ */
+export function normalizeFile(path) {
+    if (path === '')
+        return path;
+    let p = path.replace(/\\/g, '/');
+    if (MODCACHE.test(p)) {
+        p = p.replace(MODCACHE, '').replace(MODULE_VERSION, '').replace(/!([a-z])/g, (_m, c) => c.toUpperCase());
+    }
+    else if (VENDOR.test(p)) {
+        p = p.replace(VENDOR, '');
+    }
+    else if (GOPATH_SRC.test(p)) {
+        p = p.replace(GOPATH_SRC, '');
+    }
+    else if (GOROOT.test(p)) {
+        p = p.replace(GOROOT, '');
+    }
+    return p;
+}
+/** The package path of a Go function name: `google.golang.org/grpc.(*addrConn).connect` → `google.golang.org/grpc`. */
+export function packageOf(fn) {
+    const slash = fn.lastIndexOf('/');
+    const dot = fn.indexOf('.', slash + 1);
+    return dot < 0 ? fn : fn.slice(0, dot);
+}
+/**
+ * Runtime frames: Go itself hides leading `runtime.` frames in heap profiles and in debug=1 text, so these
+ * are kept as evidence (they say what a goroutine waits on) but never make a call site.
+ */
+export function isRuntimeFunction(fn) {
+    return fn.startsWith('runtime.');
+}
+/** Files that come from someone else's code: the module cache, vendor trees, GOPATH installs, GOROOT. */
+const THIRD_PARTY_PATH = /\/pkg\/mod\/|@v\d[^/]*\/|(^|\/)vendor\/|\/gocode\/src\/|\/go(-\d[\d.]*)?\/src\/(?![^/]+\.[^/]+\/)/;
+/**
+ * Whose code a frame is: `std` for the standard library (a package path whose first element has no dot, but
+ * not main), `library` for code built from the module cache, vendor or a system GOPATH, `user` for the rest:
+ * the service's own packages, which the build compiled from its checkout. `--module` overrides this.
+ */
+/**
+ * The standard library's top-level package roots (Go 1.19 to 1.25). A module path without a dot (`module
+ * myservice`) is legal for private code, so "no dot" alone does not mean standard library.
+ */
+const STD_ROOTS = new Set([
+    'archive', 'bufio', 'builtin', 'bytes', 'cmp', 'compress', 'container', 'context', 'crypto', 'database', 'debug', 'embed',
+    'encoding', 'errors', 'expvar', 'flag', 'fmt', 'go', 'hash', 'html', 'image', 'index', 'internal', 'io', 'iter', 'log',
+    'maps', 'math', 'mime', 'net', 'os', 'path', 'plugin', 'reflect', 'regexp', 'runtime', 'slices', 'sort', 'strconv',
+    'strings', 'structs', 'sync', 'syscall', 'testing', 'text', 'time', 'unicode', 'unique', 'unsafe', 'vendor', 'weak',
+]);
+export function isStdPackage(pkg) {
+    return STD_ROOTS.has(pkg.split('/')[0]);
+}
+export function originOf(fn, rawFile, userModules = []) {
+    const pkg = packageOf(fn);
+    if (pkg === 'main')
+        return 'user';
+    if (isStdPackage(pkg))
+        return 'std';
+    if (userModules.length > 0)
+        return userModules.some((m) => pkg === m || pkg.startsWith(`${m}/`)) ? 'user' : 'library';
+    return THIRD_PARTY_PATH.test(rawFile.replace(/\\/g, '/')) ? 'library' : 'user';
+}
+/** The module of a package path by the common hosting conventions: github.com/a/b, google.golang.org/grpc. */
+export function moduleOf(pkg) {
+    const parts = pkg.split('/');
+    if (isStdPackage(pkg))
+        return 'std';
+    if (!parts[0].includes('.'))
+        return parts[0];
+    const three = /^(github\.com|gitlab\.com|bitbucket\.org|golang\.org|go\.opentelemetry\.io)$/.test(parts[0]);
+    return parts.slice(0, three ? 3 : 2).join('/');
+}
+//# sourceMappingURL=names.js.map

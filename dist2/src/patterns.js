@@ -1,0 +1,17 @@
+// Known Go leak signatures, as data, and the matcher the diagnose stage uses to name a leak, explain it and
+// point at its fix. The table lives in src/patterns/ (one file per library family); see match.ts for how a
+// match is decided and scored.
+import { matchSignatures as matchWith } from './patterns/match.js';
+import { SIGNATURES } from './patterns/table.js';
+export { entryPointCaller } from './patterns/match.js';
+export { inferWaitState } from './patterns/wait-state.js';
+export { SIGNATURES };
+/** The signatures that explain one suspected leak, best first; [] when none does. */
+export function matchSignatures(e, table = SIGNATURES) {
+    return matchWith(e, table);
+}
+/** A signature by its id, as it appears in the JSON result. */
+export function signatureById(id) {
+    return SIGNATURES.find((s) => s.id === id);
+}
+//# sourceMappingURL=patterns.js.map

@@ -1,0 +1,148 @@
+// The matcher: which known signatures explain the evidence of one suspected leak, and how strongly.
+//
+// Each stack is first attributed to the library that owns it: the signature whose frame is the outermost
+// (closest to the root) in the stack. A library calls primitives internally (gRPC and net/http create
+// contexts and timers, client-go waits on a sync.Cond), and the leak is the library's, not the primitive's:
+// net/http's dialConn creating a context.WithDeadline is an HTTP connection, not a forgotten cancel.
+// A signature then scores the distinct frame entries it hit in its own stacks, plus one for a matching wait
+// state. Generic signatures only look at the stacks no specific signature owns.
+import { inferWaitState } from './wait-state.js';
+/** GOPATH-era vendoring puts `.../vendor/` in front of the real package path of a function. */
+const VENDORED = /^.*\/vendor\//;
+function canonical(fn) {
+    return fn.includes('/vendor/') ? fn.replace(VENDORED, '') : fn;
+}
+function hits(re, fn) {
+    return re.test(canonical(fn));
+}
+function inPackages(fn, packages) {
+    const name = canonical(fn);
+    return packages.some((p) => name.startsWith(p) && (name.length === p.length || name[p.length] === '.' || name[p.length] === '/'));
+}
+/**
+ * The specific signatures owning a stack: those with a frame entry matching its outermost recognized frame,
+ * unless that frame was called from another known library (gRPC creating a stream's context is gRPC's
+ * business, not a forgotten cancel): such a stack is owned by none.
+ */
+function owners(stack, side, specific) {
+    for (let i = stack.length - 1; i >= 0; i--) {
+        const found = specific.filter((s) => s[side].some((re) => hits(re, stack[i])));
+        if (found.length === 0)
+            continue;
+        const caller = stack[i + 1];
+        const calledByLibrary = caller !== undefined && !found.some((s) => inPackages(caller, s.packages)) && specific.some((s) => inPackages(caller, s.packages));
+        return calledByLibrary ? [] : found;
+    }
+    return [];
+}
+function attribute(stacks, side, specific) {
+    const owned = new Map();
+    const unowned = [];
+    for (const stack of stacks) {
+        const by = owners(stack, side, specific);
+        if (by.length === 0)
+            unowned.push(stack);
+        for (const s of by) {
+            const list = owned.get(s);
+            if (list === undefined)
+                owned.set(s, [stack]);
+            else
+                list.push(stack);
+        }
+    }
+    return { owned, unowned };
+}
+/** Frame entries of `entries` hit by any frame of `stacks`, each with the first function name that hit it. */
+function frameHits(entries, stacks) {
+    const seen = [];
+    for (const re of entries) {
+        const fn = firstHit(re, stacks);
+        if (fn !== null)
+            seen.push(fn);
+    }
+    return seen;
+}
+function firstHit(re, stacks) {
+    for (const stack of stacks)
+        for (const fn of stack)
+            if (hits(re, fn))
+                return fn;
+    return null;
+}
+/** A goroutine's wait states: inferred from its runtime frames, else what the dump printed for the evidence. */
+function statesOf(stack, printed) {
+    const inferred = inferWaitState(stack);
+    return inferred === null ? printed : [inferred];
+}
+function matchingStates(sig, stacks, printed) {
+    const out = new Set();
+    for (const stack of stacks)
+        for (const st of statesOf(stack, printed))
+            if (sig.waitStates.includes(st))
+                out.add(st);
+    return [...out];
+}
+/** The first frame that is not the runtime's: the function a generic wait-state match blames. */
+function blockedFunction(stack) {
+    return stack.find((fn) => !fn.startsWith('runtime.')) ?? null;
+}
+function scored(sig, matchedFrames, matchedWaitStates, pieces) {
+    const score = Math.round(sig.ceiling * Math.min(1, pieces / sig.strongAt) * 1000) / 1000;
+    return { signature: sig, score, matchedFrames, matchedWaitStates };
+}
+function matchSpecific(sig, e, g, h) {
+    if (sig.heapOnly && e.goroutineStacks.length > 0)
+        return null;
+    const gStacks = g.owned.get(sig) ?? [];
+    const gFrames = frameHits(sig.goroutineFrames, gStacks);
+    const hFrames = frameHits(sig.heapFrames, h.owned.get(sig) ?? []);
+    const framesSeen = sig.kind === 'goroutine' ? gFrames.length : sig.kind === 'heap' ? hFrames.length : gFrames.length + hFrames.length;
+    if (framesSeen === 0)
+        return null;
+    // With no goroutine frames of its own (a Ticker is read by the user's goroutine), the waiting goroutines
+    // are the unowned ones.
+    const waiting = sig.goroutineFrames.length > 0 ? gStacks : g.unowned;
+    const states = matchingStates(sig, waiting, e.waitStates);
+    return scored(sig, [...gFrames, ...hFrames], states, gFrames.length + hFrames.length + (states.length > 0 ? 1 : 0));
+}
+function matchGeneric(sig, e, g, h) {
+    if (sig.heapOnly && e.goroutineStacks.length > 0)
+        return null;
+    const hFrames = frameHits(sig.heapFrames, h.unowned);
+    const gFrames = frameHits(sig.goroutineFrames, g.unowned);
+    const waiting = g.unowned.filter((s) => statesOf(s, e.waitStates).some((st) => sig.waitStates.includes(st)));
+    const states = matchingStates(sig, waiting, e.waitStates);
+    const blocked = [...new Set(waiting.map(blockedFunction).filter((fn) => fn !== null))];
+    const pieces = gFrames.length + hFrames.length + (states.length > 0 ? 1 : 0);
+    if (pieces === 0)
+        return null;
+    return scored(sig, [...gFrames, ...hFrames, ...blocked.filter((fn) => !gFrames.includes(fn))], states, pieces);
+}
+/**
+ * The signatures that explain the evidence, best first: specific signatures before generic ones, then by
+ * score, then by id. Empty when nothing matches; the leak is then reported without a signature.
+ */
+export function matchSignatures(e, table) {
+    const specific = table.filter((s) => !s.generic);
+    const g = attribute(e.goroutineStacks, 'goroutineFrames', specific);
+    const h = attribute(e.heapStacks, 'heapFrames', specific);
+    const out = [];
+    for (const sig of table) {
+        const m = sig.generic ? matchGeneric(sig, e, g, h) : matchSpecific(sig, e, g, h);
+        if (m !== null)
+            out.push(m);
+    }
+    return out.sort((a, b) => Number(a.signature.generic) - Number(b.signature.generic) || b.score - a.score || (a.signature.id < b.signature.id ? -1 : a.signature.id > b.signature.id ? 1 : 0));
+}
+/**
+ * The index in `stack` (leaf first) of the frame that called the outermost of the signature's entry points:
+ * the culprit to fix when it is the user's own. -1 when no entry point is on the stack or nothing called it.
+ */
+export function entryPointCaller(sig, stack) {
+    for (let i = stack.length - 1; i >= 0; i--) {
+        if (sig.entryPoints.some((re) => hits(re, stack[i])))
+            return i + 1 < stack.length ? i + 1 : -1;
+    }
+    return -1;
+}
+//# sourceMappingURL=match.js.map

@@ -1,0 +1,195 @@
+// One finding's section of the Markdown report: growth in numbers and sparklines, fit quality, per-unit
+// figures, projection, the chain of evidence, the evidence stacks with the user's frame marked, the matched
+// pattern with its explanation and fix, and the go tool pprof commands that reproduce the evidence.
+import { row } from '../series.js';
+import { formatBytes, formatCount } from '../units.js';
+import { amount, code, firstAndLast, pprofRegex, quality, rate, shellPath, sparkline, table, lastHeapInUse, secondsToLimit } from './parts.js';
+/** Stacks shown per finding, per kind: enough to see the shape, short enough to read. */
+const MAX_STACKS = 3;
+/** Frames shown per stack; the rest is counted. */
+const MAX_FRAMES = 14;
+export function findingSection(a, f, rank, opts) {
+    const { series } = a;
+    const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
+    const out = [`## ${rank}. ${f.title}`, ''];
+    out.push(`**Kind:** ${f.kind} · **confidence:** ${f.confidence}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
+    if (culprit !== null)
+        out.push(`**Fix here:** ${code(culprit.rawFunction)}${culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`}`, '');
+    else
+        out.push(`**Fix here:** no function of the service's own code is in any profile${f.signature?.whereToLook ? `; look at ${f.signature.whereToLook}` : ''}.`, '');
+    out.push(...growthTable(f), '');
+    out.push(...unitFigures(a, f, opts), '');
+    out.push('### Chain of evidence', '', ...f.evidence.map((e, i) => `${i + 1}. ${e}`), '');
+    out.push(...evidenceStacks(series, f), '');
+    const view = a.sources?.[a.diagnosis.findings.indexOf(f)] ?? null;
+    if (view !== null)
+        out.push(...sourceSection(view), '');
+    if (f.signature !== null) {
+        out.push(`### Why it leaks: ${f.signature.title}`, '', f.signature.explanation, '', `**Fix:** ${f.signature.fix}`, '', '```go', f.signature.example.trimEnd(), '```', '', `<sub>${f.signature.versions}</sub>`, '');
+    }
+    out.push(...reproduce(series, f), '');
+    return out;
+}
+function growthTable(f) {
+    const rows = [];
+    const add = (label, values, fit, unit) => {
+        rows.push([label, amount(fit.first, unit), amount(fit.last, unit), rate(fit.robustSlope, unit, 'hour'), rate(fit.robustSlope, unit, 'day'), sparkline(values), quality(fit)]);
+    };
+    if (f.goroutines !== null)
+        add('goroutines', f.goroutines.values, f.goroutines.fit, 'goroutines');
+    if (f.heap !== null)
+        add('heap in use', f.heap.values, f.heap.fit, 'bytes');
+    return [table(['', 'first', 'last', 'per hour', 'per day', 'per snapshot', 'fit'], rows)];
+}
+function unitFigures(a, f, opts) {
+    const out = [];
+    if (f.bytesPerGoroutine !== null && f.goroutines !== null) {
+        const groups = f.goroutines.groups.length;
+        const unit = groups > 1 ? `, or ${formatBytes(f.bytesPerGoroutine * groups)} per leaked unit of ${groups} goroutines (one of each group)` : '';
+        out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**${unit}.`);
+    }
+    const seconds = opts.limitBytes === null || f.heap === null ? null : secondsToLimit(a.series, f.heap.fit, opts.limitBytes);
+    if (opts.limitBytes !== null && seconds !== null) {
+        out.push(`At this rate the heap in use (${formatBytes(lastHeapInUse(a.series))} at the last snapshot) reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(seconds)}**.`);
+    }
+    return out;
+}
+function formatSpan(seconds) {
+    if (seconds < 3600)
+        return `${Math.round(seconds / 60)} minutes`;
+    if (seconds < 172800)
+        return `${(seconds / 3600).toFixed(1)} hours`;
+    return `${(seconds / 86400).toFixed(1)} days`;
+}
+function evidenceStacks(series, f) {
+    const out = ['### Evidence stacks', '', 'Normalized call sites, leaf first; `▶` marks the service\'s own frames, `◀ fix here` the culprit.', ''];
+    const culprit = f.culprit?.frame ?? -1;
+    const goroutines = (f.goroutines?.groups ?? []).slice(0, MAX_STACKS);
+    for (const id of goroutines)
+        out.push(...stackBlock(series, id, culprit, groupHeading(series, id)));
+    const heap = [...(f.heap?.stacks ?? [])].slice(0, MAX_STACKS);
+    if (f.culprit !== null && f.culprit.stackKind === 'heap' && !heap.includes(f.culprit.stack))
+        heap.push(f.culprit.stack);
+    for (const id of heap)
+        out.push(...stackBlock(series, id, culprit, heapHeading(series, id)));
+    return out;
+}
+function groupHeading(series, id) {
+    const g = series.goroutine;
+    const v = g === null ? [0] : Array.from(row(g.metrics[0].byStack, id));
+    const facts = g?.facts.get(id);
+    const states = facts === undefined ? '' : ` [${facts.states.join(', ')}${facts.waitMinutesMax > 0 ? `, up to ${facts.waitMinutesMax} minute${facts.waitMinutesMax === 1 ? '' : 's'}` : ''}]`;
+    const creator = facts !== undefined && facts.creator >= 0 ? `, created by ${series.frames[facts.creator].function}` : '';
+    return `goroutines ${formatCount(v[0])} → ${formatCount(v[v.length - 1])}${states}${creator}`;
+}
+function heapHeading(series, id) {
+    const h = series.heap;
+    const v = h === null ? [0] : Array.from(row(h.metrics[0].byStack, id));
+    return `heap in use ${formatBytes(v[0])} → ${formatBytes(v[v.length - 1])}`;
+}
+function stackBlock(series, id, culprit, heading) {
+    const s = series.stacks[id];
+    const loc = (fr) => (series.frames[fr].file === '' ? '' : `  ${series.frames[fr].file}:${series.frames[fr].line}`);
+    const lines = s.runtimeTop.map((fr) => `  ${series.frames[fr].function}${loc(fr)}`);
+    for (const fr of s.frames.slice(0, MAX_FRAMES)) {
+        const frame = series.frames[fr];
+        const mark = frame.origin === 'user' ? '▶ ' : '  ';
+        lines.push(`${mark}${frame.function}${loc(fr)}${fr === culprit ? '  ◀ fix here' : ''}`);
+    }
+    if (s.frames.length > MAX_FRAMES)
+        lines.push(`  … ${s.frames.length - MAX_FRAMES} more frames`);
+    return [`${heading}:`, '', '```text', ...lines, '```', ''];
+}
+/** Per-line columns of the source view: heading and figure, in pprof's manner ('.' for nothing). */
+const SOURCE_COLUMNS = {
+    inuse_space: { name: 'bytes', format: formatBytes },
+    inuse_objects: { name: 'objects', format: formatCount },
+    goroutine: { name: 'goroutines', format: formatCount },
+};
+const MARKED_AS = {
+    call: (callee) => (callee === null ? "where it calls out of the service's own code" : `the call into ${code(callee)}`),
+    wait: () => 'where the leaking goroutines wait',
+    growth: () => 'the line whose heap grew most',
+};
+/**
+ * The culprit's function as it is in the user's checkout, each line with what was in use under it at the
+ * first and last snapshot and the growth, the call-out line marked; or why it is not shown.
+ */
+function sourceSection(v) {
+    const out = ['### Source', ''];
+    if (v.missing !== null)
+        return [...out, `The source of ${code(v.function)} was not found: ${v.missing}.`];
+    if (v.stale !== null)
+        return [...out, `${code(v.file ?? v.profileFile)} is not shown: ${v.stale}. Check out the revision that was built and run again.`];
+    const call = v.markedLine === 0 ? '' : ` \`▶\` marks line ${v.markedLine}, ${MARKED_AS[v.markedAs ?? 'growth'](v.callee)}.`;
+    out.push(`${code(v.function)} in ${code(v.file ?? '')}${v.via === 'module-cache' ? ' (the Go module cache)' : ''}, lines ${v.startLine}–${v.endLine}. ${sourceFigures(v)}${call}`, '');
+    const header = [];
+    for (const m of v.metrics)
+        header.push(`${SOURCE_COLUMNS[m].name} first`, 'last', ...(m === 'goroutine' ? [] : ['growth']));
+    const rows = [];
+    let previous = 0;
+    for (const l of v.lines) {
+        if (previous > 0 && l.line > previous + 1)
+            rows.push([...header.map(() => ''), '', '…', '']);
+        previous = l.line;
+        rows.push([...v.metrics.flatMap((m) => figureCells(m, l.first, l.last)), l.marked ? '▶' : '', String(l.line), l.text.replace(/\t/g, '    ')]);
+    }
+    return [...out, '```text', ...alignColumns([...header, '', '', ''], rows), '```'];
+}
+function sourceFigures(v) {
+    const heap = v.metrics.includes('inuse_space') ? 'the heap in use under each line (bytes and objects, cumulative as `go tool pprof -list` counts them) at the first and the last heap snapshot, and its growth' : null;
+    const goroutines = v.metrics.includes('goroutine') ? 'the goroutines running through it at the first and the last goroutine snapshot' : null;
+    const parts = [heap, goroutines].filter((p) => p !== null);
+    return parts.length === 0 ? 'No sample of the window passed through these lines.' : `Figures: ${parts.join('; ')}.`;
+}
+function figureCells(m, first, last) {
+    const f = first?.[m] ?? 0;
+    const l = last?.[m] ?? 0;
+    const show = (n) => (n === 0 ? '.' : SOURCE_COLUMNS[m].format(n));
+    const growth = l - f === 0 ? '.' : `${l > f ? '+' : ''}${SOURCE_COLUMNS[m].format(l - f)}`;
+    return m === 'goroutine' ? [show(f), show(l)] : [show(f), show(l), growth];
+}
+/** Figures right-aligned under their headings; the last column (the source text) as it is. */
+function alignColumns(header, rows) {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]))).join('  ').trimEnd();
+    return [line(header), ...rows.map(line)];
+}
+/** Commands that show the same evidence with go tool pprof, on files it can read (not debug=2 dumps). */
+function reproduce(series, f) {
+    const cmds = [];
+    const heap = firstAndLast(readable(series.inputs), 'heap');
+    const goroutine = firstAndLast(readable(series.inputs), 'goroutine');
+    const culprit = f.culprit === null ? null : series.frames[f.culprit.frame].function;
+    if (heap !== null && f.heap !== null) {
+        cmds.push(`go tool pprof -top -diff_base ${shellPath(heap.first.path)} ${shellPath(heap.last.path)}`);
+        if (culprit !== null)
+            cmds.push(`go tool pprof -list ${pprofRegex(culprit)} ${shellPath(heap.last.path)}`);
+        cmds.push(`go tool pprof -traces -focus ${pprofRegex(series.frames[series.stacks[f.heap.stacks[0]].frames[0]].function)} ${shellPath(heap.last.path)}`);
+    }
+    if (goroutine !== null && f.goroutines !== null) {
+        cmds.push(`go tool pprof -top -diff_base ${shellPath(goroutine.first.path)} ${shellPath(goroutine.last.path)}`);
+        const root = series.stacks[f.goroutines.groups[0]].frames;
+        cmds.push(`go tool pprof -traces -focus ${pprofRegex(series.frames[root[root.length - 1]].function)} ${shellPath(goroutine.last.path)}`);
+    }
+    return cmds.length === 0 ? [] : ['### Reproduce with go tool pprof', '', '```sh', ...cmds, '```'];
+}
+/**
+ * go tool pprof reads protobuf and the debug=1 text forms, not debug=2 dumps: where the series used a dump,
+ * the protobuf or debug=1 capture of the same moment stands in for it.
+ */
+function readable(inputs) {
+    const out = [];
+    for (const used of inputs.filter((i) => i.setAside === null)) {
+        if (used.form !== 'goroutine-dump') {
+            out.push(used);
+            continue;
+        }
+        const twins = inputs.filter((i) => i.sameMomentAs === used.path && i.form !== 'goroutine-dump');
+        const twin = twins.find((i) => i.form === 'pprof') ?? twins[0];
+        if (twin !== undefined)
+            out.push({ ...twin, setAside: null });
+    }
+    return out;
+}
+//# sourceMappingURL=finding.js.map

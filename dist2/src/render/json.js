@@ -1,0 +1,85 @@
+// The JSON result, schema version 1 (DESIGN.md section 5): the stable core fields, plus evidence fields that
+// may be added to but are never renamed. A pure function of the analysis; numbers rounded so reruns match.
+import { triageJson } from './triage.js';
+import { perHour } from '../fit.js';
+import { culpritName } from '../diagnose/index.js';
+import { formatTime } from '../units.js';
+import { secondsToLimit } from './parts.js';
+const round = (n, digits) => Number(n.toFixed(digits));
+const sig = (n) => Number(n.toPrecision(4));
+function fitJson(f) {
+    return {
+        first: round(f.first, 0),
+        last: round(f.last, 0),
+        perHour: round(perHour(f.robustSlope), 1),
+        r2: round(f.r2, 4),
+        pValue: f.trend === null ? null : sig(f.trend.pValue),
+        shape: f.shape,
+        snapshots: f.n,
+    };
+}
+/** The culprit's source with per-line figures (`--source`); see SourceView for what each field means. */
+function sourceJson(v) {
+    if (v === null)
+        return null;
+    return {
+        function: v.function,
+        profileFile: v.profileFile,
+        file: v.file,
+        via: v.via,
+        startLine: v.startLine,
+        endLine: v.endLine,
+        metrics: v.metrics,
+        markedLine: v.markedLine,
+        markedAs: v.markedAs,
+        callee: v.callee,
+        lines: v.lines.map((l) => ({ line: l.line, text: l.text, first: l.first, last: l.last, marked: l.marked })),
+        stale: v.stale,
+        missing: v.missing,
+    };
+}
+function findingJson(series, f, rank, opts, source) {
+    const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
+    return {
+        rank,
+        kind: f.kind,
+        signature: f.signature?.id ?? null,
+        title: f.title,
+        culprit: culpritName(series, f),
+        culpritLocation: frame === null ? null : { file: frame.file, line: frame.line },
+        confidence: f.confidence,
+        goroutines: f.goroutines === null ? null : fitJson(f.goroutines.fit),
+        heap: f.heap === null ? null : { metric: 'inuse_space', ...fitJson(f.heap.fit) },
+        bytesPerGoroutine: f.bytesPerGoroutine === null ? null : round(f.bytesPerGoroutine, 0),
+        correlation: f.correlation === null ? null : round(f.correlation, 4),
+        secondsToLimit: opts.limitBytes === null || f.heap === null ? null : secondsToLimit(series, f.heap.fit, opts.limitBytes),
+        fix: f.signature?.fix ?? (frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`),
+        whereToLook: f.culprit === null ? (f.signature?.whereToLook ?? null) : null,
+        evidence: f.evidence,
+        ...(source === undefined ? {} : { source: sourceJson(source) }),
+    };
+}
+export function toJson(a, opts) {
+    const { series, diagnosis: d } = a;
+    const used = series.inputs.filter((i) => i.setAside === null);
+    const times = used.map((i) => i.timeMs);
+    return {
+        schemaVersion: 1,
+        verdict: d.verdict,
+        summary: d.summary,
+        window: {
+            start: times.length === 0 ? null : formatTime(Math.min(...times)),
+            end: times.length === 0 ? null : formatTime(Math.max(...times)),
+            heapSnapshots: series.heap?.times.length ?? 0,
+            goroutineSnapshots: series.goroutine?.times.length ?? 0,
+        },
+        findings: d.findings.map((f, i) => findingJson(series, f, i + 1, opts, a.sources?.[i])),
+        bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.why })),
+        triage: d.triage === null ? null : triageJson(a, d.triage),
+        gates: [],
+        warnings: series.warnings,
+        inputs: series.inputs.map((i) => ({ file: i.path, form: i.form, kind: i.kind, time: formatTime(i.timeMs), timeSource: i.timeSource, setAside: i.setAside, truncated: i.truncated })),
+        policy: { name: series.policy.name, rules: series.policy.rules },
+    };
+}
+//# sourceMappingURL=json.js.map

@@ -1,0 +1,168 @@
+// Which snapshots make the series, in what order: split by kind, sorted by time, duplicates counted once,
+// and one form kept where the same moment was captured in several (heap protobuf and heap text, or a
+// goroutine dump beside its protobuf). Every decision the user did not ask for becomes a warning.
+import { repairText } from '../decode/paste.js';
+import { UnsupportedError } from '../errors.js';
+import { formatTime } from '../units.js';
+/**
+ * Preferred form when one moment was captured in several: heap protobuf is exact where text was rounded to
+ * whole records; goroutine dumps carry wait states, wait minutes and creators that the other forms lack.
+ */
+const PREFERENCE = { pprof: 0, 'heap-text': 1, 'goroutine-dump': 0, 'goroutine-text': 2 };
+const GOROUTINE_PREFERENCE = { 'goroutine-dump': 0, pprof: 1, 'goroutine-text': 2, 'heap-text': 3 };
+/**
+ * Two forms captured within this many ms of each other are taken as the same moment, or within half the
+ * shortest spacing between snapshots of one form, when that is shorter.
+ */
+const SAME_MOMENT_MS = 10_000;
+function sameMomentTolerance(sorted) {
+    let tol = SAME_MOMENT_MS;
+    const lastByForm = new Map();
+    for (const e of sorted) {
+        const prev = lastByForm.get(e.normalized.meta.form);
+        if (prev !== undefined)
+            tol = Math.min(tol, (e.timeMs - prev) / 2);
+        lastByForm.set(e.normalized.meta.form, e.timeMs);
+    }
+    return tol;
+}
+export function arrange(entries) {
+    const warnings = [];
+    const setAside = new Map();
+    const twins = new Map();
+    refuseOtherKinds(entries);
+    noteBackwards(entries, warnings);
+    dropDuplicates(entries, setAside, warnings);
+    const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, twins, warnings);
+    const goroutine = pickForms(entries.filter((e) => isGoroutine(e) && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins, warnings);
+    checkUnits(heap);
+    checkDistinctTimes(heap);
+    checkDistinctTimes(goroutine);
+    noteBinaries([...heap, ...goroutine], warnings);
+    noteRepairs(entries, warnings);
+    return { heap, goroutine, inputs: entries.map((e) => info(e, setAside.get(e) ?? null, twins.get(e)?.path ?? null)), warnings };
+}
+/**
+ * What the decoder repaired in pasted text, and dumps that were cut: the user reads the analysis of what
+ * was left, so the report says what that was.
+ */
+function noteRepairs(entries, warnings) {
+    for (const e of entries) {
+        const m = e.normalized.meta;
+        for (const r of m.repairs)
+            warnings.push(`${e.path}: ${repairText(r)}`);
+        if (m.truncation !== null)
+            warnings.push(`${e.path}: cut short: ${m.truncation.reason}`);
+    }
+}
+function isGoroutine(e) {
+    return e.normalized.meta.kind === 'goroutine' || e.normalized.meta.kind === 'goroutineleak';
+}
+function refuseOtherKinds(entries) {
+    const other = entries.find((e) => e.normalized.meta.kind === 'other');
+    if (other === undefined)
+        return;
+    const types = other.normalized.meta.sampleTypes.map((t) => t.type).join(', ');
+    const what = /cpu|samples/.test(types) ? 'a CPU profile' : /contentions|delay/.test(types) ? 'a mutex or block profile' : `a profile of ${types}`;
+    throw new UnsupportedError(other.path, 'series', `this is ${what}; leakdiff needs heap or goroutine profiles (take them from /debug/pprof/heap and /debug/pprof/goroutine)`);
+}
+function noteBackwards(entries, warnings) {
+    for (const kind of ['heap', 'goroutine']) {
+        const list = entries.filter((e) => (kind === 'heap' ? e.normalized.meta.kind === 'heap' : isGoroutine(e)));
+        const back = list.findIndex((e, i) => i > 0 && e.timeMs < list[i - 1].timeMs);
+        if (back > 0)
+            warnings.push(`${kind} snapshots were not given in time order (${list[back].path} is older than ${list[back - 1].path}); they are sorted by capture time`);
+    }
+}
+/**
+ * The same snapshot given twice: the same bytes at the same capture time, or a protobuf with the same own
+ * time (the same profile, recompressed). Identical text at different times is no duplicate: a steady
+ * service writes the same debug=1 text minute after minute, and text carries no time of its own.
+ */
+function dropDuplicates(entries, setAside, warnings) {
+    const byHash = new Map();
+    const byMoment = new Map();
+    for (const e of entries) {
+        const sameBytes = byHash.get(`${e.contentHash}/${e.timeMs}`) ?? (e.timeSource === 'profile' ? byHash.get(e.contentHash) : undefined);
+        const same = sameBytes ?? (e.timeSource === 'profile' ? byMoment.get(momentKey(e)) : undefined);
+        if (same !== undefined) {
+            setAside.set(e, `the same snapshot as ${same.path}`);
+            warnings.push(`${e.path} is the same snapshot as ${same.path}; counted once`);
+            continue;
+        }
+        byHash.set(`${e.contentHash}/${e.timeMs}`, e);
+        if (e.timeSource === 'profile') {
+            byHash.set(e.contentHash, e);
+            byMoment.set(momentKey(e), e);
+        }
+    }
+}
+/** A protobuf's own capture time to the nanosecond plus its form identifies it, whatever its compression. */
+function momentKey(e) {
+    return `${e.normalized.meta.kind}/${e.normalized.meta.form}/${e.timeMs}`;
+}
+/** Sorts by time and keeps one form per moment (see PREFERENCE). */
+function pickForms(list, pref, setAside, twins, warnings) {
+    const sorted = [...list].sort((a, b) => a.timeMs - b.timeMs || pref[a.normalized.meta.form] - pref[b.normalized.meta.form] || a.path.localeCompare(b.path));
+    const kept = [];
+    const tol = sameMomentTolerance(sorted);
+    let asideCount = 0;
+    for (const e of sorted) {
+        const twin = kept.find((k) => k.normalized.meta.form !== e.normalized.meta.form && Math.abs(k.timeMs - e.timeMs) <= tol);
+        if (twin === undefined) {
+            kept.push(e);
+            continue;
+        }
+        const better = pref[e.normalized.meta.form] < pref[twin.normalized.meta.form] ? e : twin;
+        const worse = better === e ? twin : e;
+        if (better === e)
+            kept[kept.indexOf(twin)] = e;
+        setAside.set(worse, `the same moment as ${better.path}, which is used instead`);
+        twins.set(worse, better);
+        for (const [e2, t2] of twins)
+            if (t2 === worse)
+                twins.set(e2, better);
+        asideCount++;
+    }
+    if (asideCount > 0) {
+        const kind = sorted[0].normalized.meta.kind === 'heap' ? 'heap' : 'goroutine';
+        warnings.push(`${asideCount} ${kind} snapshot${asideCount === 1 ? ' was' : 's were'} another form of a moment already captured and set aside (one form per moment is used; see Inputs)`);
+    }
+    return kept.sort((a, b) => a.timeMs - b.timeMs);
+}
+/** Heap snapshots must measure the same things in the same units to be compared. */
+function checkUnits(heap) {
+    const unitsOf = (e) => e.normalized.meta.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(',');
+    const first = heap[0];
+    const odd = heap.find((e) => unitsOf(e) !== unitsOf(first));
+    if (first !== undefined && odd !== undefined) {
+        throw new UnsupportedError(odd.path, 'series', `its sample types (${unitsOf(odd)}) differ from ${first.path}'s (${unitsOf(first)}); a series must measure the same things in the same units`);
+    }
+}
+function noteBinaries(used, warnings) {
+    const binaries = [...new Set(used.map((e) => e.normalized.meta.binary).filter((b) => b !== null))];
+    if (binaries.length > 1) {
+        warnings.push(`the snapshots come from ${binaries.length} different binaries (${binaries.slice(0, 3).join('; ')}); call sites are matched by normalized name, but a rebuild can move memory between them`);
+    }
+}
+function info(e, setAside, sameMomentAs) {
+    const m = e.normalized.meta;
+    const totals = {};
+    const width = m.sampleTypes.length;
+    m.sampleTypes.forEach((t, k) => {
+        let sum = 0;
+        for (let i = 0; i < e.normalized.stackIds.length; i++)
+            sum += e.normalized.values[i * width + k];
+        totals[t.type] = sum;
+    });
+    return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside, sameMomentAs, binary: m.binary };
+}
+/** A fit needs distinct times: files without a time of their own often share one mtime (a fresh checkout). */
+function checkDistinctTimes(list) {
+    for (let i = 1; i < list.length; i++) {
+        if (list[i].timeMs === list[i - 1].timeMs) {
+            throw new UnsupportedError(list[i].path, 'series', `it has the same capture time as ${list[i - 1].path} (${formatTime(list[i].timeMs)}, from ${list[i].timeSource}); name the files with their capture times or give --interval (e.g. --interval 30s) to space them in argument order`);
+        }
+    }
+}
+//# sourceMappingURL=arrange.js.map

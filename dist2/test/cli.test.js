@@ -1,0 +1,83 @@
+// The command as a user and CI meet it: exit codes, one-line errors naming the file, no stack traces,
+// nothing written when a run fails, and output files never over an input.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { leakdiff, scratch } from './helpers/cli.js';
+import { CORPUS, fixture } from './helpers/paths.js';
+const pb = (scenario) => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
+const oneLine = (s) => s.trim().split('\n').length === 1 && !/\s+at /.test(s);
+t.test('a leak exits 1, no leak exits 0, and --fail-on moves the bar', async (t) => {
+    const leak = leakdiff([...pb('grpc-leak'), '--json', '-', '--out', join(scratch(t), 'r.md')]);
+    t.equal(leak.code, 1, leak.stderr);
+    const result = JSON.parse(leak.stdout);
+    t.equal(result.schemaVersion, 1);
+    t.equal(result.verdict, 'leak');
+    t.equal(result.findings[0].culprit, 'main.(*clusterClient).getConn');
+    t.equal(leakdiff(['analyze', ...pb('grpc-close')]).code, 0);
+    const cache = leakdiff(['analyze', ...pb('cache-warm'), '--fail-on', 'low']);
+    t.equal(cache.code, 0, 'a warming cache fails no gate');
+    t.match(cache.stdout, /bounded/);
+});
+t.test('inspect describes files; --json is an array with the documented fields', async (t) => {
+    const r = leakdiff(['inspect', '--json', pb('map-leak')[0]]);
+    t.equal(r.code, 0, r.stderr);
+    const [row] = JSON.parse(r.stdout);
+    for (const k of ['file', 'form', 'kind', 'time', 'timeSource', 'sampleTypes', 'samples', 'stacks', 'totals'])
+        t.ok(k in row, k);
+    const cpu = leakdiff(['inspect', join(CORPUS, 'google-pprof-testdata/large.cpu')]);
+    t.equal(cpu.code, 0, 'inspect describes a CPU profile');
+    t.match(cpu.stdout, /kind +other/);
+});
+const dir = mkdtempSync(join(tmpdir(), 'leakdiff-cli-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name, content) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    return p;
+};
+const BAD = [
+    { name: 'a missing file', args: () => ['analyze', join(dir, 'nope.pb.gz')], message: /nope\.pb\.gz: read: no such file or directory/ },
+    { name: 'an HTML error page', args: () => ['inspect', file('heap.pb.gz', '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>')], message: /heap\.pb\.gz: decode: an HTML page, not a profile titled "502 Bad Gateway"/ },
+    { name: 'an empty file', args: () => ['inspect', file('empty', '')], message: /empty: decode: the file is empty/ },
+    { name: 'a legacy binary CPU profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/go.crc32.cpu')], message: /go\.crc32\.cpu: decode: .*unsupported profile form/ },
+    { name: 'a Java heap profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/java.heap')], message: /java\.heap: decode: .*unsupported profile form/ },
+    { name: 'a CPU profile among heap profiles', args: () => ['analyze', pb('map-leak')[0], join(CORPUS, 'google-pprof-testdata/large.cpu')], message: /large\.cpu: series: this is a CPU profile; leakdiff needs heap or goroutine profiles/ },
+    { name: 'a bad --interval', args: () => ['analyze', pb('map-leak')[0], '--interval', 'soon'], message: /--interval takes a duration/ },
+    { name: 'a mistyped command', args: () => ['inspct', 'x'], message: /inspect/ },
+    { name: 'an unknown option', args: () => ['analyze', pb('map-leak')[0], '--fial-on', 'high'], message: /unknown option --fial-on \(did you mean --fail-on\?\)/ },
+    { name: 'no files at all', args: () => ['inspect'], message: /nothing to work on: give the snapshot files/ },
+];
+t.test('bad input: exit 2, one line naming the file and the problem, no stack trace', async (t) => {
+    for (const b of BAD) {
+        const r = leakdiff(b.args());
+        t.equal(r.code, 2, `${b.name}: exit 2`);
+        t.match(r.stderr, b.message, `${b.name}: message`);
+        t.ok(oneLine(r.stderr), `${b.name}: one line, no stack trace (${JSON.stringify(r.stderr)})`);
+        t.equal(r.stdout, '', `${b.name}: nothing on stdout`);
+    }
+});
+t.test('a failed run writes nothing; an input is never overwritten', async (t) => {
+    const out = join(dir, 'report.txt');
+    const json = join(dir, 'result.json');
+    const r = leakdiff(['analyze', pb('map-leak')[0], file('broken.pb.gz', Buffer.from([0x1f, 0x8b, 1, 2, 3])), '--out', out, '--json', json]);
+    t.equal(r.code, 2);
+    t.notOk(existsSync(out), 'no report');
+    t.notOk(existsSync(json), 'no JSON');
+    t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+    const input = pb('map-leak')[0];
+    const before = readFileSync(input);
+    const over = leakdiff(['analyze', ...pb('map-leak'), '--out', input]);
+    t.equal(over.code, 2);
+    t.match(over.stderr, /is one of the input snapshots; refusing to overwrite it/);
+    t.same(readFileSync(input), before, 'the input is untouched');
+});
+t.test('--version and --help', async (t) => {
+    t.match(leakdiff(['--version']).stdout, /^\d+\.\d+\.\d+/);
+    const help = leakdiff(['--help']);
+    t.equal(help.code, 0);
+    t.match(help.stdout, /inspect/);
+    t.match(help.stdout, /analyze/);
+});
+//# sourceMappingURL=cli.test.js.map

@@ -1,0 +1,246 @@
+// The lenient reader, one row per thing pasting does to a dump. Every input is a real capture from
+// fixtures/ changed the way a terminal, a web page, a chat or an e-mail changes it; each row must read to
+// the same goroutines as the capture itself (or say exactly what it dropped) and report exactly these repairs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { decode } from '../../src/decode/index.js';
+import { LeakdiffError } from '../../src/errors.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { CORPUS, fixture } from '../helpers/paths.js';
+import { capture, stackText, thrown, total } from '../helpers/text-forms.js';
+const read = (text) => decode('pasted.txt', Buffer.from(text, 'utf8'), DEFAULT_LIMITS);
+const lastOf = (scenario, suffix) => {
+    const f = readdirSync(fixture(scenario)).filter((n) => n.startsWith('goroutine-') && n.endsWith(suffix)).sort().at(-1);
+    return readFileSync(fixture(scenario, f), 'utf8');
+};
+/** What a reader made of a profile, independent of frame indices: total and every (stack, count). */
+function summary(s) {
+    const groups = Array.from({ length: s.sampleCount }, (_, i) => `${s.values[i * s.sampleTypes.length]} ${stackText(s, i).join(' < ')}`);
+    return { total: total(s), groups: groups.sort() };
+}
+// ---- what pasting does, as functions of the real text ----
+const lines = (text) => text.replace(/\n$/, '').split('\n');
+const unlines = (ls) => `${ls.join('\n')}\n`;
+/** A web page or terminal turns each tab into spaces. */
+const spaces = (n) => (text) => text.replace(/\t/g, ' '.repeat(n));
+const crlf = (text) => text.replace(/\n/g, '\r\n');
+const crOnly = (text) => text.replace(/\n/g, '\r');
+/** E-mail and Markdown quoting: `> ` on every line, `>` on blank ones. */
+const quoted = (text) => unlines(lines(text).map((l) => (l === '' ? '>' : `> ${l}`)));
+const fenced = (text) => `\`\`\`text\n${text}\`\`\`\n`;
+const indented = (text) => unlines(lines(text).map((l) => (l === '' ? '' : `    ${l}`)));
+const noHeader = (text) => text.slice(text.indexOf('\n') + 1);
+const noFinalNewline = (text) => text.replace(/\n+$/, '');
+/** The service's log around the dump, as `kubectl logs` shows it. */
+const LOG_BEFORE = ['2026/11/26 02:35:49 listening on :8080', '2026/11/26 02:35:50 GET /debug/pprof/goroutine 200', 'fatal error: concurrent map writes', ''];
+const LOG_AFTER = ['', '2026/11/26 02:35:51 shutting down', 'exit status 2'];
+const withLogs = (text) => unlines([...LOG_BEFORE, ...lines(text), ...LOG_AFTER]);
+/** A paste that stops `keep` characters into the last record's last symbol line. */
+const cutInLastLine = (keep) => (text) => {
+    const body = text.replace(/\n+$/, '');
+    const start = body.lastIndexOf('\n') + 1;
+    return body.slice(0, start + keep);
+};
+/** A paste that stops after the last record's `N @ ...` line. */
+const cutAfterLastRecordLine = (text) => {
+    const ls = lines(text).slice(0, -1);
+    let i = ls.length - 1;
+    while (!/^\d+ @/.test(ls[i]))
+        i--;
+    return unlines(ls.slice(0, i + 1));
+};
+/** The last record's count mangled (a paste that lost its first characters, or an edit). */
+const badLastRecord = (text) => {
+    const ls = lines(text);
+    let i = ls.length - 1;
+    while (!/^\d+ @/.test(ls[i]))
+        i--;
+    ls[i] = ls[i].replace(/^\d+/, 'x');
+    return unlines(ls);
+};
+const compose = (...fs) => (text) => fs.reduce((s, f) => f(s), text);
+/** The count of the last record in a debug=1 text (what a cut there drops). */
+const lastCount = (text) => Number([...text.matchAll(/^(\d+) @/gm)].at(-1)[1]);
+/** How many lines of the text hold a tab: what "tabs restored" counts. */
+const tabbed = (text) => lines(text).filter((l) => l.includes('\t')).length;
+const nonBlank = (text) => lines(text).filter((l) => l !== '').length;
+const DEBUG1 = [
+    { name: 'tabs turned into 8 spaces', paste: spaces(8), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'tabs turned into 4 spaces', paste: spaces(4), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'tabs turned into one space', paste: spaces(1), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'header line missing', paste: noHeader, notes: (x) => [`header missing: counted ${summaryTotal(x)} goroutines from the records`] },
+    { name: 'header missing and tabs gone', paste: compose(noHeader, spaces(8)), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`, `header missing: counted ${summaryTotal(x)} goroutines from the records`] },
+    { name: 'CRLF line endings', paste: crlf, notes: () => [] },
+    { name: 'CR-only line endings', paste: crOnly, notes: (x) => [`line endings: CR only, read as line breaks (${lines(x).length} lines)`] },
+    { name: 'quoted with > ', paste: quoted, notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`] },
+    { name: 'in a code fence', paste: fenced, notes: () => ['code fence removed (2 lines)'] },
+    { name: 'indented four spaces', paste: indented, notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`] },
+    { name: 'quoted, fenced and tabs gone', paste: compose(spaces(4), fenced, quoted), notes: (x) => [`quote markers ("> ") removed from ${lines(x).length + 2} lines`, 'code fence removed (2 lines)', `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'log lines before and after', paste: withLogs, notes: (x) => ['3 lines before the profile skipped as not profile text (from line 1)', `2 lines after the profile skipped as not profile text (from line ${LOG_BEFORE.length + lines(x).length + 2})`] },
+    { name: 'no newline after the last line', paste: noFinalNewline, notes: () => [] },
+    { name: 'last symbol line cut mid-path', paste: cutInLastLine(20), notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`], dropped: lastCount },
+    { name: 'cut after the last record line', paste: cutAfterLastRecordLine, notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`], dropped: lastCount },
+    { name: 'a bad last record', paste: badLastRecord, notes: () => [], dropped: lastCount },
+];
+/** Goroutines in a debug=1 text by its records (the header's figure may differ by a goroutine or two). */
+function summaryTotal(text) {
+    return [...text.matchAll(/^(\d+) @/gm)].reduce((s, m) => s + Number(m[1]), 0);
+}
+const DEBUG1_CAPTURES = [
+    ['text-forms/goroutine.debug1.txt (Go 1.19)', capture('goroutine.debug1.txt')],
+    ['grpc-leak last debug=1 (Go 1.19, gRPC 1.33)', lastOf('grpc-leak', '.debug1.txt')],
+    ['worker-leak last debug=1', lastOf('worker-leak', '.debug1.txt')],
+];
+for (const [where, original] of DEBUG1_CAPTURES) {
+    const strict = summary(read(original).snapshot);
+    t.test(`debug=1 pasted: ${where}`, async (t) => {
+        for (const row of DEBUG1) {
+            const pasted = row.paste(original);
+            let got;
+            try {
+                got = read(pasted).snapshot;
+            }
+            catch (err) {
+                t.fail(`${row.name}: ${err instanceof Error ? err.message : String(err)}`);
+                continue;
+            }
+            const notes = row.notes(original);
+            const lost = row.dropped?.(original) ?? 0;
+            const warnings = row.name === 'a bad last record' ? got.warnings.filter((w) => w.startsWith('last record unreadable')) : got.warnings.filter((w) => !w.startsWith('the records add up'));
+            if (row.name === 'a bad last record') {
+                t.equal(warnings.length, 1, `${row.name}: says it skipped the record`);
+                const at = lines(original).map((l) => /^\d+ @/.test(l)).lastIndexOf(true) + 1;
+                t.match(warnings[0] ?? '', new RegExp(`^last record unreadable, skipped: 1 record dropped \\(line ${at}: not a record \\(N @ 0x\\.\\.\\.\\) or a symbol line: "x @ 0x`), `${row.name}: which line, and why`);
+            }
+            else {
+                t.same(warnings, notes, `${row.name}: exactly the repairs`);
+            }
+            t.equal(got.repairs.length, row.name === 'a bad last record' ? 1 : notes.length, `${row.name}: typed repairs`);
+            t.equal(total(got), strict.total - lost, `${row.name}: ${strict.total - lost} goroutines`);
+            if (lost === 0)
+                t.same(summary(got).groups, strict.groups, `${row.name}: the same stacks and counts`);
+            if (row.name.startsWith('header'))
+                t.equal(got.declaredTotal, null, `${row.name}: no stated total is made up`);
+        }
+    });
+}
+// debug=2 dumps and crashes: file lines lose their tab, the dump is quoted or surrounded by logs.
+const DEBUG2 = [
+    { name: 'file lines indented with 8 spaces', paste: spaces(8), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'file lines indented with 4 spaces', paste: spaces(4), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'CRLF line endings', paste: crlf, notes: () => [] },
+    { name: 'CR-only line endings', paste: crOnly, notes: (x) => [`line endings: CR only, read as line breaks (${lines(x).length} lines)`] },
+    { name: 'quoted with > ', paste: quoted, notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`] },
+    { name: 'in a code fence', paste: fenced, notes: () => [] },
+    { name: 'indented four spaces, tabs gone', paste: compose(spaces(8), indented), notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`, `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'log lines before and after, tabs gone', paste: compose(spaces(8), withLogs), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+    { name: 'no newline after the last line', paste: noFinalNewline, notes: () => [] },
+];
+const DEBUG2_CAPTURES = [
+    ['text-forms/goroutine.debug2.txt (Go 1.19)', capture('goroutine.debug2.txt')],
+    ['text-forms/goroutine.debug2.minutes.txt', capture('goroutine.debug2.minutes.txt')],
+    ['text-forms/crash.panic.txt', capture('crash.panic.txt')],
+    ['grpc-leak last debug=2', lastOf('grpc-leak', '.debug2.txt')],
+];
+for (const [where, original] of DEBUG2_CAPTURES) {
+    const strict = summary(read(original).snapshot);
+    t.test(`debug=2 pasted: ${where}`, async (t) => {
+        for (const row of DEBUG2) {
+            let got;
+            try {
+                got = read(row.paste(original)).snapshot;
+            }
+            catch (err) {
+                t.fail(`${row.name}: ${err instanceof Error ? err.message : String(err)}`);
+                continue;
+            }
+            t.same(got.warnings, [...row.notes(original), ...read(original).snapshot.warnings], `${row.name}: exactly the repairs`);
+            t.same(summary(got), strict, `${row.name}: the same goroutines`);
+        }
+    });
+}
+t.test('a CR-only dump is read, never taken for an empty one', async (t) => {
+    const s = read(crOnly(capture('goroutine.debug2.txt'))).snapshot;
+    t.equal(total(s), 19);
+    t.same(s.repairs.map((r) => r.kind), ['line-endings']);
+    // The strict parser alone no longer reads a dump of no goroutines as a snapshot.
+    const { parseGoroutineDump } = await import('../../src/decode/goroutine-dump.js');
+    t.match(thrown(() => parseGoroutineDump('d.txt', crOnly(capture('goroutine.debug2.txt')), DEFAULT_LIMITS)).message, /no complete goroutine/);
+});
+t.test('errors that name what is wrong instead of misleading', async (t) => {
+    // Addresses with no symbol lines are still refused as not symbolized, pasted or not.
+    const unsymbolized = unlines(lines(capture('goroutine.debug1.txt')).filter((l) => !l.startsWith('#')));
+    t.match(thrown(() => read(unsymbolized)).message, /not symbolized/);
+    t.match(thrown(() => read(noHeader(unsymbolized))).message, /not symbolized/);
+    // Prose is still no profile.
+    const e = thrown(() => read('hello\nthis is a note about a leak\n'));
+    t.ok(e instanceof LeakdiffError);
+    t.match(e.message, /text that is no Go profile form leakdiff knows/);
+    // A bad record in the middle is damage, at the user's line, not skipped.
+    const text = capture('goroutine.debug1.txt');
+    const ls = lines(text);
+    const second = ls.findIndex((l, i) => i > 1 && /^\d+ @/.test(l));
+    ls[second] = ls[second].replace(/^\d+/, 'x');
+    const mid = thrown(() => read(quoted(unlines(ls))));
+    t.match(mid.message, new RegExp(`not a record .* \\(line ${second + 1}\\)$`));
+});
+t.test('the external corpus dumps people posted read (when ../shared is there)', async (t) => {
+    const dir = join(CORPUS, 'external');
+    let names;
+    try {
+        names = readdirSync(dir);
+    }
+    catch {
+        t.comment('skipped: no ../shared/corpus/external (a clone without the shared corpus)');
+        return;
+    }
+    const realtime = decode('r.txt', readFileSync(`${dir}/realtimeforum-fatal-concurrent-map-writes.txt`), DEFAULT_LIMITS).snapshot;
+    t.equal(total(realtime), 15, 'fatal error: concurrent map writes, 4-space file lines: all 15 goroutines');
+    t.same(realtime.repairs.map((r) => r.kind), ['tabs']);
+    const nonl = decode('g.txt', readFileSync(`${dir}/gostackparse-go121_createdby.txt`), DEFAULT_LIMITS).snapshot;
+    t.equal(total(nonl), 2, 'a last file line without newline is whole');
+    t.equal(nonl.truncation, null);
+    t.ok(names.length > 0);
+});
+// ---- several profiles in one file ----
+const rounds = (scenario, suffix) => readdirSync(fixture(scenario))
+    .filter((n) => n.startsWith('goroutine-') && n.endsWith(suffix))
+    .sort()
+    .map((n) => readFileSync(fixture(scenario, n), 'utf8'));
+/** The capture time in a fixture's name, as `date -u` prints it in a `date; curl ...` loop. */
+const dateLine = (i) => new Date(Date.UTC(2026, 10, 26, 2, 35, 49 + 10 * i)).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) (\S+) GMT$/, (_m, d, day, mon, y, hms) => `${d} ${mon} ${String(Number(day)).padStart(2, ' ')} ${hms} UTC ${y}`);
+t.test('a capture loop appending debug=1 to one file: one program, a series', async (t) => {
+    const texts = rounds('grpc-leak', '.debug1.txt').slice(0, 4);
+    const plain = read(texts.join(''));
+    t.equal(plain.parts.length, 4, 'split at each header');
+    t.same(plain.parts.map((p) => p.part), texts.map((_, i) => ({ index: i + 1, of: 4, line: 1 + texts.slice(0, i).reduce((n, x) => n + x.split('\n').length - 1, 0) })));
+    t.same(plain.parts.map((p) => total(p)), texts.map((x) => total(read(x).snapshot)), 'each profile its own goroutines');
+    t.same(plain.concatenation, { parts: 4, sameProgram: true, programs: plain.concatenation.programs, timed: false });
+    const dated = read(texts.map((x, i) => `${dateLine(i)}\n${x}`).join(''));
+    t.same(dated.parts.map((p) => p.timeMs), [0, 1, 2, 3].map((i) => Date.UTC(2026, 10, 26, 2, 35, 49 + 10 * i)), 'times from `date` lines before each');
+    t.equal(dated.concatenation?.timed, true);
+    t.same(dated.parts.map((p) => p.warnings), [[], [], [], []], 'time lines are not reported as skipped');
+});
+t.test('a capture loop appending debug=2 dumps: split where goroutine ids start over', async (t) => {
+    const texts = rounds('worker-leak', '.debug2.txt').slice(0, 3);
+    const got = read(texts.join(''));
+    t.equal(got.parts.length, 3);
+    t.same(got.parts.map((p) => total(p)), texts.map((x) => total(read(x).snapshot)));
+    t.equal(got.concatenation?.sameProgram, true);
+    // A crash prints the crashing goroutine first and may print it again: one dump, not two.
+    t.equal(read(capture('crash.panic.txt')).parts.length, 1);
+    t.equal(read(capture('crash.sigquit.txt')).parts.length, 1);
+});
+t.test('two programs\' dumps in one file are said to be different, never merged', async (t) => {
+    const a = capture('goroutine.debug1.txt');
+    const b = rounds('grpc-leak', '.debug1.txt')[0];
+    const got = read(a + b);
+    t.equal(got.parts.length, 2);
+    t.equal(got.concatenation?.sameProgram, false);
+    t.match(got.concatenation?.programs[0] ?? '', /^main in .*text-forms\/main\.go/);
+    const d2 = read(capture('goroutine.debug2.txt') + rounds('grpc-leak', '.debug2.txt')[0]);
+    t.equal(d2.parts.length, 2);
+    t.equal(d2.concatenation?.sameProgram, false);
+});
+//# sourceMappingURL=paste.test.js.map

@@ -1,0 +1,118 @@
+import { gzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
+import t from 'tap';
+import { decode } from '../../src/decode/index.js';
+import { stackOf } from '../../src/decode/builder.js';
+import { LimitError, MalformedError, UnsupportedError } from '../../src/errors.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { encodeObject, encodeProfile, goroutineProfile, heapProfile, profileObject } from '../helpers/profiles.js';
+const L = DEFAULT_LIMITS;
+const dec = (bytes, limits = L) => decode('p.pb', bytes, limits).snapshot;
+const names = (s, i) => Array.from(stackOf(s, i), (f) => s.frames[f].function);
+const leak = { stack: ['main.(*cache).add@/src/app/cache.go:42', 'main.handle@/src/app/main.go:20', 'main.main@/src/app/main.go:9'], values: [3, 3072, 2, 2048] };
+t.test('a heap profile decodes to columns with resolved names', async (t) => {
+    const s = dec(heapProfile([leak, { stack: ['bytes.makeSlice', 'main.main'], values: [1, 512, 0, 0] }]));
+    t.equal(s.form, 'pprof');
+    t.equal(s.kind, 'heap');
+    t.same(s.sampleTypes.map((v) => v.type), ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
+    t.equal(s.sampleCount, 2);
+    t.same(names(s, 0), ['main.(*cache).add', 'main.handle', 'main.main']);
+    t.same(Array.from(s.values.subarray(0, 4)), [3, 3072, 2, 2048]);
+    t.equal(s.frames[stackOf(s, 0)[0]].line, 42);
+    t.equal(s.frames[stackOf(s, 0)[0]].file, '/src/app/cache.go');
+    t.equal(s.period?.value, 524288);
+    t.equal(s.binary, '/srv/app');
+    // 1_764_123_631 s after the epoch: exact to the millisecond although the nanoseconds exceed 2^53.
+    t.equal(s.timeMs, 1_764_123_631_000);
+});
+t.test('gzipped and raw protobuf decode the same', async (t) => {
+    const raw = heapProfile([leak]);
+    const a = decode('x', raw, L);
+    const b = decode('x', gzipSync(raw), L);
+    t.equal(a.compressed, false);
+    t.equal(b.compressed, true);
+    t.same(Array.from(b.snapshot.values), Array.from(a.snapshot.values));
+});
+t.test('kinds from sample types', async (t) => {
+    t.equal(dec(goroutineProfile([{ stack: ['main.worker'], values: [7] }])).kind, 'goroutine');
+    t.equal(dec(encodeProfile({ sampleTypes: [['goroutineleak', 'count']], samples: [{ stack: ['main.w'], values: [1] }] })).kind, 'goroutineleak');
+    t.equal(dec(encodeProfile({ sampleTypes: [['samples', 'count'], ['cpu', 'nanoseconds']], samples: [{ stack: ['main.w'], values: [1, 10] }] })).kind, 'other');
+});
+t.test('an inlined location expands to one frame per line, innermost first', async (t) => {
+    const s = dec(heapProfile([{ stack: [['bufio.NewReaderSize@bufio.go:57', 'transport.newFramer@http_util.go:382'], 'transport.newHTTP2Client'], values: [1, 32768, 1, 32768] }]));
+    t.same(names(s, 0), ['bufio.NewReaderSize', 'transport.newFramer', 'transport.newHTTP2Client']);
+    const [inner, outer] = stackOf(s, 0);
+    t.equal(s.frames[inner].inlined, true);
+    t.equal(s.frames[outer].inlined, false);
+});
+t.test('string labels are kept, numeric ones (object sizes) are not', async (t) => {
+    const s = dec(goroutineProfile([{ stack: ['main.w'], values: [2], labels: { handler: '/api' } }, { stack: ['main.v'], values: [1] }]));
+    t.same(s.labels, [{ handler: '/api' }, null]);
+});
+/** Hand-written wire bytes for what protobufjs's encoder would never write. */
+function wire(build) {
+    const w = protobuf.Writer.create();
+    build(w);
+    return w.finish();
+}
+t.test('repeated fields decode packed and unpacked alike (Go packs only lists longer than two)', async (t) => {
+    const packed = dec(goroutineProfile([{ stack: ['main.a', 'main.b'], values: [5] }]));
+    // The same profile with its sample written unpacked: one tag per location id and per value.
+    const obj = profileObject({ sampleTypes: [['goroutine', 'count']], samples: [{ stack: ['main.a', 'main.b'], values: [5] }] });
+    const withoutSamples = encodeObject({ ...obj, sample: [] });
+    const sample = wire((w) => w.uint32((1 << 3) | 0).uint64(1).uint32((1 << 3) | 0).uint64(2).uint32((2 << 3) | 0).int64(5));
+    const unpacked = Buffer.concat([withoutSamples, wire((w) => w.uint32((2 << 3) | 2).bytes(sample))]);
+    const s = dec(unpacked);
+    t.same(names(s, 0), names(packed, 0));
+    t.same(Array.from(s.values), [5]);
+});
+t.test('invalid UTF-8 in a symbol name does not reject the profile', async (t) => {
+    const obj = profileObject({ sampleTypes: [['goroutine', 'count']], samples: [{ stack: ['main.x'], values: [1] }] });
+    const bytes = Buffer.from(encodeObject(obj));
+    const at = bytes.indexOf('main.x');
+    bytes[at + 5] = 0xff;
+    const s = dec(bytes);
+    t.equal(s.frames[0].function, 'main.\uFFFD');
+    t.match(s.warnings.join(), /invalid UTF-8/);
+});
+t.test('negative int64 values decode as negative numbers (diff profiles)', async (t) => {
+    const s = dec(heapProfile([{ stack: ['main.f'], values: [-1, -512, 0, 0] }]));
+    t.same(Array.from(s.values), [-1, -512, 0, 0]);
+});
+const base = () => profileObject({ sampleTypes: [['goroutine', 'count']], samples: [{ stack: ['main.a', 'main.b'], values: [1] }] });
+const field = (n, wt, body) => wire((w) => body(w.uint32((n << 3) | wt)));
+const BROKEN = [
+    { name: 'two profiles concatenated', bytes: () => Buffer.concat([heapProfile([leak]), heapProfile([leak])]), error: MalformedError, message: /two profiles concatenated/ },
+    { name: 'a value beyond 2^53', bytes: () => encodeObject({ ...base(), sample: [{ locationId: [1], value: ['9007199254740993'] }] }), error: MalformedError, message: /not a safe integer/ },
+    { name: 'string_table[0] not empty', bytes: () => { const o = base(); o.stringTable[0] = 'x'; return encodeObject(o); }, error: MalformedError, message: /string_table\[0\] must be the empty string/ },
+    { name: 'a function id of zero', bytes: () => { const o = base(); o.function[0].id = 0; return encodeObject(o); }, error: MalformedError, message: /function has id 0/ },
+    { name: 'two locations with one id', bytes: () => { const o = base(); const l = o.location; l[1].id = l[0].id; return encodeObject(o); }, error: MalformedError, message: /two locations share id 1/ },
+    { name: 'a sample referring to a missing location', bytes: () => encodeObject({ ...base(), sample: [{ locationId: [99], value: [1] }] }), error: MalformedError, message: /location 99, which does not exist/ },
+    { name: 'a line referring to a missing function', bytes: () => { const o = base(); o.location[0].line[0].functionId = 42; return encodeObject(o); }, error: MalformedError, message: /function 42, which does not exist/ },
+    { name: 'a location referring to a missing mapping', bytes: () => { const o = base(); o.location[0].mappingId = 7; return encodeObject(o); }, error: MalformedError, message: /mapping 7, which does not exist/ },
+    { name: 'a string index out of range', bytes: () => { const o = base(); o.function[0].name = 500; return encodeObject(o); }, error: MalformedError, message: /string 500, but the string table has/ },
+    { name: 'fewer values than sample types', bytes: () => encodeObject({ ...base(), sample: [{ locationId: [1], value: [] }] }), error: MalformedError, message: /sample 0 has 0 values but the profile declares 1/ },
+    { name: 'no sample types', bytes: () => encodeObject({ ...base(), sampleType: [] }), error: MalformedError, message: /no sample types/ },
+    { name: 'a known field with the wrong wire type', bytes: () => Buffer.concat([encodeObject(base()), field(9, 2, (w) => w.bytes(new Uint8Array(2)))]), error: MalformedError, message: /field 9 has wire type 2, expected 0/ },
+    { name: 'a group wire type', bytes: () => Buffer.concat([encodeObject(base()), field(20, 3, () => undefined)]), error: MalformedError, message: /wire type 3/ },
+    { name: 'a length past the end', bytes: () => Buffer.concat([encodeObject(base()), field(2, 2, (w) => w.uint32(1000))]), error: MalformedError, message: /claims 1000 bytes but only 0 remain/ },
+    { name: 'an over-long varint', bytes: () => Buffer.concat([encodeObject(base()), Buffer.from([0x48, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])]), error: MalformedError, message: /longer than 10 bytes/ },
+    { name: 'truncated in the middle', bytes: () => heapProfile([leak]).subarray(0, 60), error: MalformedError, message: /truncated/ },
+    { name: 'addresses only, no symbols', bytes: () => { const o = base(); for (const l of o.location)
+            l.line = []; return encodeObject({ ...o, function: [] }); }, error: UnsupportedError, message: /not symbolized/ },
+];
+t.test('broken protobuf: a typed error naming the problem and where', async (t) => {
+    for (const c of BROKEN) {
+        t.throws(() => dec(c.bytes()), { name: c.error.name, message: c.message }, c.name);
+        t.throws(() => dec(c.bytes()), { message: /^p\.pb: / }, `${c.name}: names the file`);
+    }
+});
+t.test('limits stop hostile sizes with the flag that raises them', async (t) => {
+    const many = heapProfile(Array.from({ length: 20 }, (_, i) => ({ stack: [`main.f${i}`], values: [1, 1, 1, 1] })));
+    t.throws(() => dec(many, { ...L, maxSamples: 10 }), { name: LimitError.name, message: /--max-samples/ });
+    t.throws(() => dec(many, { ...L, maxLocations: 5 }), { message: /--max-locations/ });
+    const deep = heapProfile([{ stack: Array.from({ length: 50 }, (_, i) => `main.d${i}`), values: [1, 1, 1, 1] }]);
+    t.throws(() => dec(deep, { ...L, maxStackDepth: 40 }), { message: /a stack of 50 frames/ });
+    t.throws(() => decode('bomb.gz', gzipSync(Buffer.alloc(4 << 20)), { ...L, maxInflatedBytes: 1 << 20 }), { message: /decompresses to more than 1 MiB; raise --max-inflated/ });
+});
+//# sourceMappingURL=pprof.test.js.map

@@ -1,0 +1,145 @@
+// `npm run eval`: leakdiff over every captured scenario, variant and form of the fixture matrix, through the
+// command line and its JSON (the contract users and CI rely on), judged against the hand-written ground truth.
+//
+//   npm run eval                 print one line per run and the `eval:` summary
+//   npm run eval -- --write      also rewrite fixtures/EVAL.md (the committed table a test keeps current)
+//   npm run eval -- grpc http    only scenarios whose name contains one of the words
+//
+// Deterministic: same captures and same leakdiff, same table (no times, no durations in it).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { judge } from './judge.js';
+import { FORMS, filesFor, loadMatrix } from './matrix.js';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const MATRIX_DIR = process.env.LEAKDIFF_MATRIX ?? join(ROOT, 'fixtures/matrix');
+export const LEGACY_DIR = process.env.LEAKDIFF_MATRIX === undefined ? join(ROOT, 'fixtures') : null;
+export const EVAL_MD = join(ROOT, 'fixtures/EVAL.md');
+const CLI = join(ROOT, 'dist/src/cli.js');
+function runCli(files, scratch, n) {
+    const json = join(scratch, `r${n}.json`);
+    const out = join(scratch, `r${n}.md`);
+    return new Promise((done) => {
+        execFile(process.execPath, [CLI, ...files, '--json', json, '--out', out, '--quiet', '--no-color'], { maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+            const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+            if (code !== 0 && code !== 1) {
+                done({ error: stderr.trim().split('\n')[0] || `exit ${code}` });
+                return;
+            }
+            try {
+                const j = JSON.parse(readFileSync(json, 'utf8'));
+                done({ verdict: j.verdict, findings: j.findings.map((f) => ({ culprit: f.culprit, signature: f.signature, confidence: f.confidence, kind: f.kind })) });
+            }
+            catch (e) {
+                done({ error: `unreadable JSON: ${e.message}` });
+            }
+        });
+    });
+}
+/** Every run of the matrix (optionally only scenarios containing one of `only`), judged, in a stable order. */
+export async function runEval(only = []) {
+    const variants = loadMatrix(MATRIX_DIR, LEGACY_DIR).filter((v) => only.length === 0 || only.some((w) => v.scenario.includes(w)));
+    const jobs = [];
+    for (const variant of variants) {
+        for (const form of FORMS) {
+            const files = filesFor(variant, form);
+            if (files !== null)
+                jobs.push({ variant, form, files });
+        }
+    }
+    const scratch = mkdtempSync(join(tmpdir(), 'leakdiff-eval-'));
+    const rows = new Array(jobs.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < jobs.length) {
+            const i = next++;
+            const { variant, form, files } = jobs[i];
+            const got = await runCli(files, scratch, i);
+            const rounds = new Set(files.map((f) => /-(\d+)-[^/]*$/.exec(f)?.[1])).size;
+            rows[i] = { variant, form, snapshots: rounds, got, judgement: judge(variant.expected, form, got) };
+        }
+    };
+    try {
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), 4)) }, worker));
+    }
+    finally {
+        rmSync(scratch, { recursive: true, force: true });
+    }
+    return rows;
+}
+const cell = (s) => s.replace(/\|/g, '\\|');
+function expectedText(v) {
+    const e = v.expected;
+    if (e.verdict === 'no-leak')
+        return 'no-leak';
+    return `leak: ${e.leaks.map((l) => `${l.culprit} (${l.signature ?? 'no pattern'})`).join(' + ')}`;
+}
+function gotText(r) {
+    if ('error' in r.got)
+        return r.got.error;
+    const fs = r.got.findings.filter((f) => f.confidence !== 'low');
+    const low = r.got.findings.length - fs.length;
+    const shown = fs.map((f) => `${f.culprit ?? 'no culprit'} (${f.signature ?? 'no pattern'}, ${f.confidence})`).join(' + ');
+    return `${r.got.verdict}${shown === '' ? '' : `: ${shown}`}${low > 0 ? ` [+${low} low]` : ''}`;
+}
+export function summaryLine(rows) {
+    const right = rows.filter((r) => r.judgement.ok).length;
+    const alarms = rows.filter((r) => r.judgement.falseAlarm).length;
+    return `eval: ${right}/${rows.length} right, ${alarms} false alarm${alarms === 1 ? '' : 's'} on controls`;
+}
+/** fixtures/EVAL.md: the whole table, then every wrong row with what goes wrong. */
+export function evalMarkdown(rows) {
+    const lines = [
+        '# Evaluation over the fixture matrix',
+        '',
+        'Made by `npm run eval -- --write` (see `test/eval/`); `test/eval.test.ts` fails when this file is not what',
+        'the current leakdiff gives. Ground truth: each scenario\'s hand-written `fixtures/matrix/<scenario>/expected.json`.',
+        'A run is right when its verdict is right and every expected leak is its own finding with the expected culprit',
+        'and pattern, with no other finding at medium confidence or above; controls must be `no-leak` (cut to a few',
+        'snapshots: anything but `leak`); cut to 2 snapshots a leak must not be `no-leak`.',
+        '',
+        `**${summaryLine(rows)}**`,
+        '',
+        '| scenario | variant | form | snapshots | go | build | expected | got | right |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ];
+    for (const r of rows) {
+        const v = r.variant;
+        lines.push(`| ${v.scenario} | ${v.variant} | ${r.form.name} | ${r.snapshots} | ${v.go} | ${v.build} | ${cell(expectedText(v))} | ${cell(gotText(r))} | ${r.judgement.ok ? 'yes' : '**no**'} |`);
+    }
+    const wrong = rows.filter((r) => !r.judgement.ok);
+    lines.push('', `## Wrong rows (${wrong.length})`, '');
+    if (wrong.length === 0)
+        lines.push('None.');
+    for (const r of wrong)
+        lines.push(`- ${r.variant.scenario} / ${r.variant.variant} / ${r.form.name}: ${r.judgement.why}`);
+    return lines.join('\n') + '\n';
+}
+async function main(argv) {
+    const write = argv.includes('--write');
+    const only = argv.filter((a) => !a.startsWith('--'));
+    const rows = await runEval(only);
+    if (rows.length === 0) {
+        process.stderr.write(`eval: no captured scenarios under ${MATRIX_DIR}\n`);
+        return 2;
+    }
+    for (const r of rows) {
+        const v = r.variant;
+        process.stdout.write(`${r.judgement.ok ? 'ok  ' : 'FAIL'} ${v.scenario} ${v.variant} ${r.form.name} (${r.snapshots} snapshots, ${v.go}, ${v.build}) expected ${expectedText(v)}; got ${gotText(r)}${r.judgement.ok ? '' : ` -- ${r.judgement.why}`}\n`);
+    }
+    process.stdout.write(summaryLine(rows) + '\n');
+    if (write) {
+        if (only.length > 0) {
+            process.stderr.write('eval: --write needs the whole matrix; drop the scenario words\n');
+            return 2;
+        }
+        writeFileSync(EVAL_MD, evalMarkdown(rows));
+    }
+    return 0;
+}
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+    main(process.argv.slice(2)).then((code) => process.exit(code));
+}
+//# sourceMappingURL=run.js.map

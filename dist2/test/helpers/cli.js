@@ -1,0 +1,21 @@
+// Runs the built CLI as a user would: a child process in a fresh working directory (so default outputs
+// under reports/ land there, not in the repository), its exit code, stdout and stderr.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from './paths.js';
+export function leakdiff(args, env = {}, keep = false) {
+    const cwd = mkdtempSync(join(tmpdir(), 'leakdiff-run-'));
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env }, timeout: 120_000 });
+    if (!keep)
+        rmSync(cwd, { recursive: true, force: true });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr, cwd };
+}
+/** A temporary directory removed when the test ends. */
+export function scratch(t) {
+    const dir = mkdtempSync(join(tmpdir(), 'leakdiff-test-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+}
+//# sourceMappingURL=cli.js.map

@@ -1,0 +1,39 @@
+// Golden reports: each fixture series (every form in its directory, as a user would point at it) renders to
+// the committed Markdown byte for byte, twice in a row. UPDATE_GOLDEN=1 rewrites the goldens; review the diff.
+// reports/example.md is the committed diagnosis of the gRPC series, made by `npm run example`.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { analyze } from '../../src/commands/analyze.js';
+import { evaluateGates } from '../../src/gates.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { chartInput } from '../../src/render/chart.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderChart } from '../../src/render/svg.js';
+import { ROOT } from '../helpers/paths.js';
+const SCENARIOS = ['grpc-leak', 'grpc-close', 'map-leak', 'cache-warm', 'http-body-leak', 'worker-leak'];
+const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+// Paths in a report are as the user gave them: relative to the repository, as `npm run example` runs.
+process.chdir(ROOT);
+function report(scenario, chart) {
+    const a = analyze({ files: [`fixtures/${scenario}`], intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
+    const gates = evaluateGates(a, { maxHeapGrowth: null, maxGoroutineGrowth: null, failOn: 'medium', baseline: null });
+    return { markdown: renderMarkdown(a, { version, limitBytes: null, chart, gates }), svg: renderChart(chartInput(a)) };
+}
+for (const scenario of SCENARIOS) {
+    t.test(`${scenario}: the report matches its golden, and reruns are byte-identical`, async (t) => {
+        const golden = join(ROOT, 'test/render/golden', `${scenario}.md`);
+        const first = report(scenario, `${scenario}.svg`).markdown;
+        t.equal(report(scenario, `${scenario}.svg`).markdown, first, 'same input, same bytes');
+        if (process.env.UPDATE_GOLDEN === '1' || !existsSync(golden))
+            writeFileSync(golden, first);
+        t.equal(first, readFileSync(golden, 'utf8'), `matches test/render/golden/${scenario}.md (UPDATE_GOLDEN=1 to regenerate)`);
+    });
+}
+t.test('reports/example.md and its chart are what the code produces (npm run example)', async (t) => {
+    const { markdown, svg } = report('grpc-leak', 'example.svg');
+    t.equal(readFileSync(join(ROOT, 'reports/example.md'), 'utf8'), markdown, 'example.md is current');
+    t.equal(readFileSync(join(ROOT, 'reports/example.svg'), 'utf8'), svg, 'example.svg is current');
+    t.match(markdown, /^# Leak: gRPC ClientConn never closed, dialed in main\.\(\*clusterClient\)\.getConn\n/);
+});
+//# sourceMappingURL=report.test.js.map
