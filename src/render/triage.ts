@@ -59,21 +59,22 @@ function leafOf(s: SeriesSet, g: TriageGroup): number {
 export function triageAnswer(a: Analysis, t: Triage): string[] {
   const s = a.series;
   const out: string[] = [];
-  for (const x of t.suspects.filter((y) => y.strong || y.objects >= 2).slice(0, 3)) {
+  for (const x of t.suspects.filter((y) => y.strong).slice(0, 3)) {
     const groups = x.groups.length;
     const each = x.lockstep ? `${formatCount(x.objects)} goroutines in each of the ${groups} groups a ${objectNoun(x, 1)} keeps` : `${formatCount(x.counts.reduce((p, c) => p + c, 0))} goroutines in ${groups} group${groups === 1 ? '' : 's'} of the ${x.signature.title} pattern`;
-    const look = LOOK_FOR[x.signature.id] ?? (x.signature.whereToLook === undefined ? x.signature.fix : `look at ${x.signature.whereToLook}`);
+    let look = LOOK_FOR[x.signature.id] ?? (x.signature.whereToLook === undefined ? x.signature.fix : `look at ${x.signature.whereToLook}`);
     const own = x.userFrames.length === 0 ? 'The stacks end inside the library: the service\'s own frames are not in them.' : `The service's own frames in them: ${x.userFrames.slice(0, 3).map((f) => fn(s, f)).join(', ')}.`;
     const creator = x.creator >= 0 ? ` Created by ${fn(s, x.creator)}.` : '';
     const wait = x.waitMinutes > 0 ? ` The oldest have waited ${formatCount(x.waitMinutes)} minute${x.waitMinutes === 1 ? '' : 's'}.` : '';
     const heap = x.heapBytes !== null && x.heapBytes > 0 ? ` The heap profile holds ${formatBytes(x.heapBytes)} under this pattern's allocations (about ${formatBytes(x.heapBytes / Math.max(1, x.objects))} per ${objectNoun(x, 1)}).` : '';
     const peer = x.peerGroups.length === 0 ? '' : ` The other end of the same connections is in this process too: ${x.peerGroups.length} server-side groups of ${formatCount(x.objects)} goroutines each, evidence of the same leak, not a second one.`;
+    look = look.replace(/\.$/, '');
     out.push(`**${each}: about ${formatCount(x.objects)} ${objectNoun(x, x.objects)} ${x.objects === 1 ? 'is' : 'are'} open;** ${look}.${wait}${creator} ${own}${peer}${heap}`);
   }
   if (out.length === 0) {
     const flagged = t.groups.filter((g) => g.reasons.length > 0);
     if (flagged.length > 0) out.push(`${flagged.length} goroutine group${flagged.length === 1 ? '' : 's'} look${flagged.length === 1 ? 's' : ''} leaked (${[...new Set(flagged.flatMap((g) => g.reasons))].map((r) => REASON[r]).join(', ')}), but no known pattern explains ${flagged.length === 1 ? 'it' : 'them'}: see the table below.`);
-    else if (t.goroutines !== null) out.push(`${formatCount(t.goroutines)} goroutines, none parked long, none in a group far larger than the rest, no known leak pattern: nothing in this snapshot looks leaked.`);
+    else if (t.goroutines !== null) out.push(`${formatCount(t.goroutines)} goroutines, none parked 10 minutes or more, no group far larger than the rest, no known leak pattern with 10 or more goroutines: nothing in this snapshot looks leaked.`);
   }
   if (t.heap.length > 0) {
     const h = t.heap[0];
@@ -97,7 +98,7 @@ function groupsSection(s: SeriesSet, t: Triage): string[] {
 
 function patternSections(t: Triage): string[] {
   const out: string[] = [];
-  for (const x of t.suspects.filter((y) => y.strong || y.objects >= 2).slice(0, 3)) {
+  for (const x of t.suspects.filter((y) => y.strong).slice(0, 3)) {
     const sig = x.signature;
     out.push(`## The pattern: ${sig.title}`, '', sig.explanation, '', `**Fix:** ${sig.fix}`, '', '```go', sig.example, '```', '');
     if (sig.whereToLook !== undefined) out.push(`Where to look: ${sig.whereToLook}.`, '');
