@@ -86,7 +86,7 @@ t.test('GITHUB_STEP_SUMMARY gets the verdict, suspects and gates', async (t) => 
   leakdiff([...pb('grpc-leak'), '--out', join(dir, 'r.md')], { GITHUB_STEP_SUMMARY: summary });
   const text = readFileSync(summary, 'utf8');
   t.match(text, /^earlier step\n/, 'appended, not replaced');
-  t.match(text, /## Leak: gRPC ClientConn never closed, dialed in main\.\(\*clusterClient\)\.getConn/);
+  t.match(text, /## Leak: gRPC ClientConn never closed, dialed in main\.\(\\?\*clusterClient\)\.getConn/);
   t.match(text, /\| `fail-on` \|/);
 });
 

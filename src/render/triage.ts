@@ -5,7 +5,8 @@
 import type { Analysis } from '../commands/analyze.js';
 import type { HeapHolder, Triage, TriageGroup, TriageReason, TriageSuspect } from '../diagnose/triage.js';
 import type { SeriesSet } from '../series.js';
-import { formatBytes, formatCount, formatTime } from '../units.js';
+import { formatBytes, formatCount } from '../units.js';
+import { mdText } from './escape.js';
 import { code, table } from './parts.js';
 
 /** What one leaked object of each pattern is called, for "about 238 ClientConns are open". */
@@ -90,7 +91,7 @@ export function triageSections(a: Analysis, t: Triage): string[] {
 function groupsSection(s: SeriesSet, t: Triage): string[] {
   if (t.groups.length === 0) return [];
   const flagged = t.groups.some((g) => g.reasons.length > 0);
-  const rows = t.groups.map((g) => [formatCount(g.count), g.state ?? '—', g.waitMinutes > 0 ? `${formatCount(g.waitMinutes)} min` : '—', fn(s, s.stacks[g.stack].frames[0] ?? -1), fn(s, g.creator), fn(s, g.userFrame), g.signature === null ? '—' : code(g.signature), g.reasons.map((r) => REASON[r]).join(', ') || '—']);
+  const rows = t.groups.map((g) => [formatCount(g.count), g.state === null ? '—' : mdText(g.state), g.waitMinutes > 0 ? `${formatCount(g.waitMinutes)} min` : '—', fn(s, s.stacks[g.stack].frames[0] ?? -1), fn(s, g.creator), fn(s, g.userFrame), g.signature === null ? '—' : code(g.signature), g.reasons.map((r) => REASON[r]).join(', ') || '—']);
   const title = flagged ? '## Goroutine groups that look leaked' : '## Largest goroutine groups';
   const key = `Why: a long wait (parked ${10}+ minutes), many (100+, or 10 times the median group), a known pattern. Counts come from ${formatCount(t.goroutines ?? 0)} goroutines in one snapshot.`;
   return [title, '', key, '', table(['goroutines', 'waiting in', 'longest wait', 'at', 'created by', 'service frame', 'pattern', 'why'], rows), ''];
@@ -169,8 +170,4 @@ export function triageJson(a: Analysis, t: Triage): Record<string, unknown> {
     heap: t.heap.map((h) => ({ heldUnder: name(h.frame), how: h.how, entry: name(h.entry), inuseBytes: h.inuseBytes, share: h.share, signature: h.signature })),
     captureNext: nextCapture(a, t),
   };
-}
-
-export function triageInputs(a: Analysis): string {
-  return a.series.inputs.map((i) => `${code(i.path)} (${i.kind}, ${formatTime(i.timeMs)} from ${i.timeSource})`).join('; ');
 }
