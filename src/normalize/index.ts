@@ -3,6 +3,7 @@
 // decoded snapshot can be dropped as soon as it is normalized: only the tables and per-stack values stay.
 
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
+import { IdListTable } from '../id-lists.js';
 import { creatorClue, frameClues, GOROUTINELEAK_CLUE, LEAKED_STATE_CLUE, VersionClues, type GoVersionRange } from './go-version.js';
 import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
 import { fixedOrigin, inferOwnership, originIn, programNames, type Origin, type Ownership } from './ownership.js';
@@ -131,8 +132,8 @@ export class Interner {
   private readonly frameIds = new Map<string, number>();
   /** LineSite ids by frame id × LINE_KEY + line. */
   private readonly lineSiteIds = new Map<number, number>();
-  /** Call sites by a hash of their frame ids; a bucket holds the ids of the stacks sharing that hash. */
-  private readonly stackBuckets = new Map<number, number | number[]>();
+  /** Call sites by their frame ids: entry k of the table is SiteStack k. */
+  private readonly stackTable = new IdListTable(4096);
   /** Per stack id, with keepLines: frames of its first occurrence that may be own code, leaf first. */
   private readonly ownLineCandidates: OwnLineCandidates[] = [];
   private settled: Ownership | null = null;
@@ -171,18 +172,10 @@ export class Interner {
    * the bench series, `join` plus a string-keyed map was a fifth of the whole run.
    */
   private stackId(callSite: Scratch, runtimeTop: Scratch): number {
-    const h = hashFrames(callSite);
-    const bucket = this.stackBuckets.get(h);
-    if (typeof bucket === 'number') {
-      if (sameFrames(this.stacks[bucket].frames, callSite)) return bucket;
-    } else if (bucket !== undefined) {
-      for (const candidate of bucket) if (sameFrames(this.stacks[candidate].frames, callSite)) return candidate;
-    }
-    const id = this.stacks.length;
+    const known = this.stackTable.find(callSite);
+    if (known >= 0) return known;
+    const id = this.stackTable.add(callSite);
     this.stacks.push({ id, frames: Array.from(callSite.ids.subarray(0, callSite.length)), runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)), userLine: 0 });
-    if (bucket === undefined) this.stackBuckets.set(h, id);
-    else if (typeof bucket === 'number') this.stackBuckets.set(h, [bucket, id]);
-    else bucket.push(id);
     return id;
   }
 
@@ -378,22 +371,6 @@ function compactLines(sums: Float64Array, types: readonly string[]): Pick<Normal
     e++;
   }
   return { lineIds, lineTypes: types, lineValues };
-}
-
-/** FNV-1a over the frame ids, as a 32-bit integer key. */
-function hashFrames(frames: Scratch): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < frames.length; i++) {
-    h ^= frames.ids[i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-function sameFrames(a: readonly number[], b: Scratch): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b.ids[i]) return false;
-  return true;
 }
 
 /**
