@@ -1,6 +1,6 @@
 // A snapshot directory as people leave it: a dangling symlink, a looping one, a FIFO, a subdirectory beside
 // the snapshots. Each is passed over; the run analyzes the snapshots and changes nothing.
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import t from 'tap';
@@ -23,4 +23,20 @@ t.test('dangling and looping symlinks, a FIFO and a subdirectory in a snapshot d
   t.notMatch(r.stderr, /internal error|ENOENT|ELOOP/);
   const after = tree(dir);
   for (const [k, v] of Object.entries(before)) t.equal(after[k], v, `${k} unchanged`);
+});
+
+t.test('a debug=2 dump cut short is read to the cut and said so, on stderr and in the JSON warnings', async (t) => {
+  const dir = scratch(t);
+  const snaps = join(dir, 'snaps');
+  mkdirSync(snaps);
+  const dumps = readdirSync(fixture('worker-leak')).filter((n) => /^goroutine-0[1-4].*\.debug2\.txt$/.test(n)).sort();
+  for (const f of dumps) copyFileSync(fixture('worker-leak', f), join(snaps, f));
+  const last = join(snaps, dumps[dumps.length - 1]);
+  const bytes = readFileSync(last);
+  writeFileSync(last, bytes.subarray(0, bytes.length >> 1));
+  const r = leakdiff([snaps, '--out', join(dir, 'r.md'), '--json', join(dir, 'r.json')]);
+  t.ok(r.code === 0 || r.code === 1, r.stderr);
+  t.match(r.stderr, new RegExp(`leakdiff: note: ${last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cut short: `), 'said on stderr');
+  const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { warnings: string[] };
+  t.ok(json.warnings.some((w) => w.includes('cut short')), 'and in the JSON warnings');
 });

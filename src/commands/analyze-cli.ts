@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Io } from '../cli.js';
 import { compare, readBaseline } from '../compare.js';
 import { printable } from '../errors.js';
+import { noControls } from '../render/escape.js';
 import { evaluateGates, type Gate } from '../gates.js';
 import { findInputs } from '../read.js';
 import { makeRedactor } from '../redact.js';
@@ -63,6 +64,8 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
   writeOutputs(outputs, inputs);
   if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates)));
   await printResults(io, s, markdown, json, outputs);
+  // A CI log is all a gate's user sees: what the series noted (a dump cut short) goes to stderr too.
+  if (!s.quiet) for (const w of analysis.series.warnings) io.stderr(`leakdiff: note: ${noControls(w)}\n`);
   return gates.some((g: Gate) => !g.passed) ? 1 : 0;
 }
 
