@@ -152,7 +152,10 @@ function readAsObjects(series: SeriesSet, groups: readonly TriageGroup[]): Triag
     const reasons = [...new Set(list.flatMap((g) => g.reasons))];
     const waitMinutes = Math.max(...list.map((g) => g.waitMinutes));
     const userFrames = [...new Set(list.map((g) => g.userFrame).filter((f) => f >= 0))];
-    const strong = objects >= MIN_OBJECTS && (signature.generic ? reasons.includes('long-wait') && reasons.includes('many') : lockstep || reasons.includes('long-wait') || reasons.includes('many'));
+    // A pattern of a primitive every program uses (sync, channels, I/O: no owning library) fits worker pools
+    // too: from one snapshot it needs long waits and many goroutines both; a library's own pattern needs one.
+    const primitive = signature.generic || signature.packages.length === 0;
+    const strong = objects >= MIN_OBJECTS && (primitive ? reasons.includes('long-wait') && reasons.includes('many') : lockstep || reasons.includes('long-wait') || reasons.includes('many'));
     out.push({ signature, groups: list.map((g) => g.stack), counts, objects, lockstep, waitMinutes, creator: list.find((g) => g.creator >= 0)?.creator ?? -1, userFrames, reasons, strong, heapBytes: heapUnder(series, signature), peerGroups: [] });
   }
   return withPeers(out).sort((a, b) => Number(b.strong) - Number(a.strong) || Number(a.signature.generic) - Number(b.signature.generic) || b.objects * b.groups.length - a.objects * a.groups.length);
