@@ -3,14 +3,15 @@
 // nothing here touches process: the environment arrives in `io`. Every option was checked before this runs
 // (analyze-options.ts).
 
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { Io } from '../cli.js';
 import { compare, readBaseline } from '../compare.js';
 import { printable } from '../errors.js';
 import { noControls } from '../render/escape.js';
-import { evaluateGates, type Gate } from '../gates.js';
+import { evaluateGates, failingFindings, ignoredFindings, type Gate, type GateOptions } from '../gates.js';
 import { findInputs } from '../read.js';
+import { renderAnnotations } from '../render/annotations.js';
 import { makeRedactor } from '../redact.js';
 import { moduleCacheDir, type SourceRoots } from '../source/index.js';
 import { chartInput } from '../render/chart.js';
@@ -44,26 +45,33 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
     source: sources,
     progress: io.stderrIsTTY && !s.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\r\x1b[K' : ''}`) : undefined,
   }));
-  const gates = evaluateGates(analysis, { maxHeapGrowth: s.maxHeapGrowth, maxGoroutineGrowth: s.maxGoroutineGrowth, failOn: s.failOn, baseline, requireResolved: s.requireResolved });
+  const gateOptions: GateOptions = { maxHeapGrowth: s.maxHeapGrowth, maxGoroutineGrowth: s.maxGoroutineGrowth, failOn: s.failOn, baseline, requireResolved: s.requireResolved, failOnInconclusive: s.failOnInconclusive, ignore: s.ignore };
+  const gates = evaluateGates(analysis, gateOptions);
+  const ignored = ignoredFindings(analysis, s.ignore);
   const comparison = baseline === null ? null : compare(analysis, baseline);
   const redact = s.redact ? makeRedactor(io.hostnames) : (t: string) => t;
   const reportPath = s.out ?? defaultReportPath(analysis);
   const chartPath = chartBeside(reportPath);
-  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes: s.limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison, collection }));
+  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes: s.limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison, collection, ignored }));
   const outputs: Output[] = [];
   if (reportPath !== '-') {
     if (s.out === null) ensureReportsDir(reportPath);
     outputs.push({ path: reportPath, text: markdown, what: s.out === null ? 'the report' : '--out' });
     if (chartPath !== null && analysis.diagnosis.findings.length > 0) outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))), what: 'the chart beside the report' });
   }
-  const json = s.json === null ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes: s.limitBytes }), gates, ...(comparison === null ? {} : { comparison }), ...(collection === null ? {} : { collection }) }, null, 2)}\n`);
+  const json = s.json === null ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes: s.limitBytes, ignored }), gates, ...(comparison === null ? {} : { comparison }), ...(collection === null ? {} : { collection }) }, null, 2)}\n`);
   if (json !== null && s.json !== null && s.json !== '-') outputs.push({ path: s.json, text: json, what: '--json' });
   const summary = io.env.GITHUB_STEP_SUMMARY ? [{ path: io.env.GITHUB_STEP_SUMMARY, what: 'GITHUB_STEP_SUMMARY', append: true }] : [];
   // Checked again with what only the analysis knows: the default report name and every snapshot it read.
   checkOutputs([...outputs, ...summary], [...inputs, ...analysis.series.inputs.map((i) => ({ path: i.path, what: 'one of the input snapshots' }))]);
   writeOutputs(outputs, inputs);
-  if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates)));
-  await printResults(io, s, markdown, json, outputs);
+  if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates, ignored)));
+  // On stderr, so that `--json -` stays JSON; not quieted by -q: in CI they are how a failure is shown.
+  if (io.env.GITHUB_ACTIONS === 'true') {
+    const failing = new Set(failingFindings(analysis, gateOptions));
+    for (const line of renderAnnotations(analysis, { gates, failing, ignored, locate: locator(io.env.GITHUB_WORKSPACE ?? '.') })) io.stderr(`${redact(line)}\n`);
+  }
+  await printResults(io, s, markdown, json, outputs, analysis.diagnosis.verdict === 'inconclusive' ? analysis.diagnosis.summary : null);
   // A CI log is all a gate's user sees: what the series noted (a dump cut short) goes to stderr too.
   if (!s.quiet) for (const w of analysis.series.warnings) io.stderr(`leakdiff: note: ${noControls(w)}\n`);
   return gates.some((g: Gate) => !g.passed) ? 1 : 0;
@@ -79,13 +87,14 @@ async function stepped(steps: Generator<void, Analysis, void>): Promise<Analysis
 }
 
 /** The report goes to stdout whatever --quiet says (it quiets stderr only); JSON to stdout replaces it there. */
-async function printResults(io: Io, s: AnalyzeSettings, markdown: string, json: string | null, outputs: readonly Output[]): Promise<void> {
+async function printResults(io: Io, s: AnalyzeSettings, markdown: string, json: string | null, outputs: readonly Output[], inconclusive: string | null): Promise<void> {
   if (json !== null && s.json === '-') io.stdout(json);
   else {
     const color = wantsColor(io.env, io.stdoutIsTTY, s.color);
     io.stdout(io.stdoutIsTTY || color ? await renderTerminal(markdown, { color, width: io.columns }) : markdown);
   }
   if (!s.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${printable(o.path)}\n`);
+  if (!s.quiet && inconclusive !== null) io.stderr(`leakdiff: inconclusive: ${inconclusive}${s.failOnInconclusive ? '' : '; exit 0 (--fail-on-inconclusive demands a verdict)'}\n`);
 }
 
 /** The report's chart: beside a report file, none for stdout or a device or FIFO (`/dev/null.svg` is no place). */
@@ -120,6 +129,26 @@ function sourceFilesNamed(dirs: readonly string[], paths: readonly (string | nul
     .filter((p): p is string => p !== null && p !== '-' && /(\.go|^go\.mod|^go\.sum)$/.test(basename(p)) && existsSync(p))
     .filter((p) => roots.some((r) => realpathSync(p).startsWith(`${r}/`)))
     .map((p) => ({ path: p, what: 'a source file of the --source checkout' }));
+}
+
+/**
+ * A profile's file to a path in the checkout at `root`, for an annotation: an absolute path under the root
+ * made relative; otherwise the longest tail of the path that names a file there (a build machine's prefix or a
+ * -trimpath module path, `example.com/svc/store.go`, ends in the repository's own `store.go`); null when no
+ * tail names a file, so an annotation never points at a file that is not there.
+ */
+function locator(root: string): (file: string) => string | null {
+  const isFile = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+  return (file) => {
+    const f = file.replace(/\\/g, '/');
+    if (isAbsolute(f) && !relative(root, f).startsWith('..') && isFile(f)) return relative(root, f).split('\\').join('/');
+    const parts = f.split('/').filter((p) => p !== '' && p !== '.' && p !== '..');
+    for (let i = 0; i < parts.length; i++) {
+      const tail = parts.slice(i).join('/');
+      if (isFile(join(root, tail))) return tail;
+    }
+    return null;
+  };
 }
 
 /** `--source` directories (checked to exist by the options check); the module cache from the environment. */

@@ -8,6 +8,7 @@ import type { Analysis } from '../commands/analyze.js';
 import { culpritName, type Finding } from '../diagnose/index.js';
 import type { SeriesSet } from '../series.js';
 import type { SourceView } from '../source/index.js';
+import type { IgnoreRule } from '../config.js';
 import { formatTime } from '../units.js';
 import { secondsToLimit } from './parts.js';
 import { ownershipSentence } from './ownership.js';
@@ -15,6 +16,8 @@ import { ownershipSentence } from './ownership.js';
 export interface JsonOptions {
   /** Memory limit in bytes for the time-to-limit projection, or null. */
   readonly limitBytes: number | null;
+  /** Findings the config file accepts: listed with `ignored: {rule, reason}`, null on the others. */
+  readonly ignored?: ReadonlyMap<Finding, IgnoreRule>;
 }
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
@@ -53,6 +56,11 @@ function sourceJson(v: SourceView | null): Record<string, unknown> | null {
   };
 }
 
+function ignoredJson(r: IgnoreRule | undefined): Record<string, unknown> | null {
+  if (r === undefined) return null;
+  return { ...(r.function !== null ? { function: r.function } : { signature: r.signature }), reason: r.reason };
+}
+
 function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOptions, source: SourceView | null | undefined): Record<string, unknown> {
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
   return {
@@ -71,6 +79,7 @@ function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOpti
     fix: f.signature?.fix ?? (frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`),
     whereToLook: f.culprit === null ? (f.signature?.whereToLook ?? null) : null,
     evidence: f.evidence,
+    ignored: ignoredJson(opts.ignored?.get(f)),
     ...(source === undefined ? {} : { source: sourceJson(source) }),
   };
 }

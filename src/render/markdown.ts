@@ -8,7 +8,8 @@ import type { Gate } from '../gates.js';
 import { perHour } from '../fit.js';
 import { formatBytes, formatCount, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
-import { culpritName } from '../diagnose/index.js';
+import { culpritName, type Finding } from '../diagnose/index.js';
+import type { IgnoreRule } from '../config.js';
 import { code, table } from './parts.js';
 import { goVersionSentence } from './go-version.js';
 import { ownershipSentence } from './ownership.js';
@@ -24,6 +25,8 @@ export interface MarkdownOptions {
   readonly gates: readonly Gate[];
   /** Against a baseline run, or null without one. */
   readonly comparison?: Comparison | null;
+  /** Findings the config file accepts, with the rule and its reason; they are listed, and fail no gate. */
+  readonly ignored?: ReadonlyMap<Finding, IgnoreRule>;
   /** When the snapshots were just collected (`analyze URL`, `collect --analyze`), or null. */
   readonly collection?: Collection | null;
 }
@@ -55,9 +58,9 @@ export function renderMarkdown(a: Analysis, opts: MarkdownOptions): string {
   if (a.diagnosis.triage !== null && a.diagnosis.findings.length === 0) return renderSingle(a, a.diagnosis.triage, opts);
   const out = [`# ${headline(a)}`, '', ...overview(a, opts), ''];
   if (opts.chart !== null && a.diagnosis.findings.length > 0) out.push(`![Heap and goroutines over time for the top findings](${opts.chart})`, '');
-  if (a.diagnosis.findings.length > 0) out.push('## Suspects', '', suspects(a), '');
+  if (a.diagnosis.findings.length > 0) out.push('## Suspects', '', suspects(a, opts.ignored), '');
   a.diagnosis.findings.forEach((f, i) => out.push(...findingSection(a, f, i + 1, opts)));
-  out.push(...comparisonSection(opts.comparison ?? null), ...triageSection(a), ...boundedSection(a), ...gatesSection(opts.gates), ...inputsSection(a), ...methodSection(a, opts));
+  out.push(...ignoredSection(a, opts.ignored), ...comparisonSection(opts.comparison ?? null), ...triageSection(a), ...boundedSection(a), ...gatesSection(opts.gates), ...inputsSection(a), ...methodSection(a, opts));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
@@ -93,12 +96,12 @@ function summarySentence(a: Analysis): string {
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-function suspects(a: Analysis): string {
+function suspects(a: Analysis, ignored?: ReadonlyMap<Finding, IgnoreRule>): string {
   const rows = a.diagnosis.findings.map((f, i) => [
     String(i + 1),
     mdText(f.title),
     f.culprit === null ? '—' : code(culpritName(a.series, f) ?? ''),
-    f.confidence,
+    ignored?.has(f) === true ? `${f.confidence}, ignored (accepted)` : f.confidence,
     f.goroutines === null ? '—' : `+${formatCount(perHour(f.goroutines.fit.robustSlope))}/h`,
     f.heap === null ? '—' : `+${formatBytes(perHour(f.heap.fit.robustSlope))}/h`,
   ]);
@@ -133,8 +136,18 @@ function boundedSection(a: Analysis): string[] {
 
 function gatesSection(gates: readonly Gate[]): string[] {
   if (gates.length === 0) return [];
-  const rows = gates.map((g) => [code(g.name), mdText(g.limit), mdText(g.actual), g.passed ? 'pass' : '**FAIL**']);
-  return ['## Gates', '', table(['gate', 'limit', 'actual', 'result'], rows), ''];
+  const rows = gates.map((g) => [code(g.name), mdText(g.limit), mdText(g.actual), g.passed ? 'pass' : '**FAIL**', mdText(g.unit.endsWith('/h') ? `${g.measures}; ${g.why}` : g.why)]);
+  return ['## Gates', '', table(['gate', 'limit', 'actual', 'result', 'how it was measured'], rows), ''];
+}
+
+function ignoredSection(a: Analysis, ignored?: ReadonlyMap<Finding, IgnoreRule>): string[] {
+  if (ignored === undefined || ignored.size === 0) return [];
+  const rows = a.diagnosis.findings.flatMap((f, i) => {
+    const r = ignored.get(f);
+    if (r === undefined) return [];
+    return [[String(i + 1), mdText(f.title), f.culprit === null ? '—' : code(culpritName(a.series, f) ?? ''), r.function !== null ? `function ${code(r.function)}` : `signature ${code(r.signature ?? '')}`, mdText(r.reason)]];
+  });
+  return ['## Accepted growth (ignored)', '', 'Listed in full above, but failing no gate: the config file\'s `ignore` list accepts them.', '', table(['#', 'finding', 'culprit', 'rule', 'reason'], rows), ''];
 }
 
 const FORM: Readonly<Record<string, string>> = { pprof: 'pprof protobuf', 'heap-text': 'heap debug=1', 'goroutine-text': 'goroutine debug=1', 'goroutine-dump': 'goroutine debug=2' };
@@ -167,9 +180,13 @@ function methodSection(a: Analysis, opts: MarkdownOptions): string[] {
 }
 
 /** The short form for a CI job summary: verdict, suspects and gates. */
-export function renderSummary(a: Analysis, gates: readonly Gate[]): string {
+export function renderSummary(a: Analysis, gates: readonly Gate[], ignored?: ReadonlyMap<Finding, IgnoreRule>): string {
   const out = [`## ${headline(a)}`, '', summarySentence(a), ''];
-  if (a.diagnosis.findings.length > 0) out.push(suspects(a), '');
+  if (a.diagnosis.verdict === 'inconclusive') {
+    const demanded = gates.some((g) => g.name === 'fail-on-inconclusive');
+    out.push(`**Inconclusive:** this window could not have shown a leak of a size that matters, so it proves nothing either way. ${demanded ? 'The fail-on-inconclusive gate fails the job.' : 'The job passes; add --fail-on-inconclusive to demand a verdict.'}`, '');
+  }
+  if (a.diagnosis.findings.length > 0) out.push(suspects(a, ignored), '');
   out.push(...gatesSection(gates).map((l) => l.replace(/^## /, '### ')));
   return `${out.join('\n').trimEnd()}\n`;
 }
