@@ -3,9 +3,9 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { leakdiff, scratch } from './helpers/cli.js';
-import { CORPUS, ROOT, fixture } from './helpers/paths.js';
+import { CORPUS, NEEDS_CORPUS, ROOT, fixture } from './helpers/paths.js';
 
 const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
 const oneLine = (s: string): boolean => s.trim().split('\n').length === 1 && !/\s+at /.test(s);
@@ -28,12 +28,15 @@ t.test('inspect describes files; --json is an array with the documented fields',
   t.equal(r.code, 0, r.stderr);
   const [row] = JSON.parse(r.stdout) as Record<string, unknown>[];
   for (const k of ['file', 'form', 'kind', 'time', 'timeSource', 'sampleTypes', 'samples', 'stacks', 'totals']) t.ok(k in row, k);
+});
+
+t.test('inspect describes a CPU profile (from the external corpus)', { skip: NEEDS_CORPUS }, async (t) => {
   const cpu = leakdiff(['inspect', join(CORPUS, 'google-pprof-testdata/large.cpu')]);
   t.equal(cpu.code, 0, 'inspect describes a CPU profile');
   t.match(cpu.stdout, /kind +other/);
 });
 
-interface Bad { readonly name: string; readonly args: () => string[]; readonly message: RegExp }
+interface Bad { readonly name: string; readonly args: () => string[]; readonly message: RegExp; readonly corpus?: boolean }
 const dir = mkdtempSync(join(tmpdir(), 'leakdiff-cli-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, content: string | Buffer): string => {
@@ -46,24 +49,27 @@ const BAD: readonly Bad[] = [
   { name: 'a missing file', args: () => ['analyze', join(dir, 'nope.pb.gz')], message: /nope\.pb\.gz: read: no such file or directory/ },
   { name: 'an HTML error page', args: () => ['inspect', file('heap.pb.gz', '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>')], message: /heap\.pb\.gz: decode: an HTML page, not a profile titled "502 Bad Gateway"/ },
   { name: 'an empty file', args: () => ['inspect', file('empty', '')], message: /empty: decode: the file is empty/ },
-  { name: 'a legacy binary CPU profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/go.crc32.cpu')], message: /go\.crc32\.cpu: decode: .*unsupported profile form/ },
-  { name: 'a Java heap profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/java.heap')], message: /java\.heap: decode: .*unsupported profile form/ },
-  { name: 'a CPU profile among heap profiles', args: () => ['analyze', pb('map-leak')[0], join(CORPUS, 'google-pprof-testdata/large.cpu')], message: /large\.cpu: series: this is a CPU profile; leakdiff needs heap or goroutine profiles/ },
+  { name: 'a legacy binary CPU profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/go.crc32.cpu')], message: /go\.crc32\.cpu: decode: .*unsupported profile form/, corpus: true },
+  { name: 'a Java heap profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/java.heap')], message: /java\.heap: decode: .*unsupported profile form/, corpus: true },
+  { name: 'a CPU profile among heap profiles', args: () => ['analyze', pb('map-leak')[0], join(CORPUS, 'google-pprof-testdata/large.cpu')], message: /large\.cpu: series: this is a CPU profile; leakdiff needs heap or goroutine profiles/, corpus: true },
   { name: 'a bad --interval', args: () => ['analyze', pb('map-leak')[0], '--interval', 'soon'], message: /--interval takes a duration/ },
   { name: 'a mistyped command', args: () => ['inspct', 'x'], message: /inspect/ },
   { name: 'an unknown option', args: () => ['analyze', pb('map-leak')[0], '--fial-on', 'high'], message: /unknown option --fial-on \(did you mean --fail-on\?\)/ },
   { name: 'no files at all', args: () => ['inspect'], message: /nothing to work on: give the snapshot files/ },
 ];
 
-t.test('bad input: exit 2, one line naming the file and the problem, no stack trace', async (t) => {
-  for (const b of BAD) {
+function checkBad(t: Test, cases: readonly Bad[]): void {
+  for (const b of cases) {
     const r = leakdiff(b.args());
     t.equal(r.code, 2, `${b.name}: exit 2`);
     t.match(r.stderr, b.message, `${b.name}: message`);
     t.ok(oneLine(r.stderr), `${b.name}: one line, no stack trace (${JSON.stringify(r.stderr)})`);
     t.equal(r.stdout, '', `${b.name}: nothing on stdout`);
   }
-});
+}
+
+t.test('bad input: exit 2, one line naming the file and the problem, no stack trace', async (t) => checkBad(t, BAD.filter((b) => b.corpus !== true)));
+t.test('bad input from the external corpus: the same', { skip: NEEDS_CORPUS }, async (t) => checkBad(t, BAD.filter((b) => b.corpus === true)));
 
 t.test('a failed run writes nothing; an input is never overwritten', async (t) => {
   const out = join(dir, 'report.txt');

@@ -8,7 +8,7 @@ import t from 'tap';
 import { stackOf } from '../../src/decode/builder.js';
 import { decode } from '../../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { CORPUS, FIXTURES } from '../helpers/paths.js';
+import { CORPUS, FIXTURES, HAS_CORPUS, NEEDS_CORPUS } from '../helpers/paths.js';
 import { profileType } from '../helpers/profiles.js';
 
 interface Reflected {
@@ -25,8 +25,12 @@ function reflect(bytes: Uint8Array): Reflected {
 
 const files = [
   ...['grpc-leak', 'map-leak'].flatMap((s) => readdirSync(join(FIXTURES, s)).filter((f) => f.endsWith('.pb.gz')).slice(0, 4).map((f) => join(FIXTURES, s, f))),
-  join(CORPUS, 'google-pprof-testdata/large.cpu'),
+  ...(HAS_CORPUS ? [join(CORPUS, 'google-pprof-testdata/large.cpu')] : []),
 ];
+
+t.test('a CPU profile from the external corpus through both decoders', { skip: NEEDS_CORPUS }, async (t) => {
+  t.ok(files.some((f) => f.endsWith('large.cpu')), 'it is among the files below');
+});
 
 for (const file of files) {
   t.test(`same profile through both decoders: ${file.split('/').slice(-2).join('/')}`, async (t) => {

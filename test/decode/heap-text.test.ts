@@ -8,7 +8,7 @@ import { parseHeapText, scaleHeapSample, sniffHeapText } from '../../src/decode/
 import { decodePprof } from '../../src/decode/pprof.js';
 import { LimitError, MalformedError, UnsupportedError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { CORPUS, fixture } from '../helpers/paths.js';
+import { CORPUS, NEEDS_CORPUS, fixture } from '../helpers/paths.js';
 import { capture, lineOf, sampleWithLeaf, stackText, thrown, valuesOf, withLine } from '../helpers/text-forms.js';
 
 const HEAP = capture('heap.debug1.txt');
@@ -214,7 +214,7 @@ for (const row of BROKEN) {
   });
 }
 
-t.test('pprof’s legacy heap test files get a clear error naming the file', async (t) => {
+t.test('pprof’s legacy heap test files get a clear error naming the file', { skip: NEEDS_CORPUS }, async (t) => {
   const cases = [
     ['gobench.heap', /not symbolized/],
     ['cppbench.heap', /not symbolized/],
