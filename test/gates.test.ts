@@ -9,7 +9,8 @@ import { leakdiff, scratch } from './helpers/cli.js';
 import { fixture } from './helpers/paths.js';
 
 const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
-interface Result { verdict: string; gates: { name: string; limit: string; actual: string; passed: boolean }[]; findings: { signature: string | null }[] }
+interface Gate { name: string; limit: string; actual: string; passed: boolean; limitValue: number; actualValue: number; unit: string; measures: string; why: string }
+interface Result { verdict: string; gates: Gate[]; findings: { signature: string | null }[] }
 const json = (stdout: string): Result => JSON.parse(stdout) as Result;
 
 t.test('rates in human units', async (t) => {
@@ -30,7 +31,7 @@ t.test('rates in human units', async (t) => {
   }
 });
 
-t.test('growth gates: exit 1 when broken, every gate reported', async (t) => {
+t.test('growth gates: exit 1 when broken, every gate reported with numbers and units beside its text, what it measures and why it passed', async (t) => {
   const leak = leakdiff([...pb('grpc-leak'), '--json', '-', '--max-goroutine-growth', '100/h', '--max-heap-growth', '5MiB/h', '--fail-on', 'high']);
   t.equal(leak.code, 1);
   const r = json(leak.stdout);
@@ -40,11 +41,23 @@ t.test('growth gates: exit 1 when broken, every gate reported', async (t) => {
   t.match(byName['max-goroutine-growth'].actual, /^\d[\d,]*\/h$/);
   t.equal(byName['max-heap-growth'].passed, false);
   t.equal(byName['fail-on'].passed, false);
+  const heap = byName['max-heap-growth'];
+  t.same([heap.unit, heap.limitValue], ['bytes/h', 5 * 1024 * 1024], 'the limit in bytes per hour');
+  t.ok(heap.actualValue > heap.limitValue, `${heap.actualValue} bytes/h`);
+  t.match(heap.actual, /iB\/h$/);
+  t.match(heap.measures, /whole heap in use .*not one finding/, "named for what it measures, unlike a finding's rate");
+  t.same([byName['max-goroutine-growth'].unit, byName['max-goroutine-growth'].limitValue], ['goroutines/h', 100]);
+  const failOn = byName['fail-on'];
+  t.same([failOn.unit, failOn.limitValue, failOn.actualValue], ['findings', 0, 1]);
+  t.equal(failOn.actual, '1: gRPC ClientConn never closed in main.(*clusterClient).getConn', 'each finding named once, with its culprit');
   const control = leakdiff([...pb('grpc-close'), '--json', '-', '--max-goroutine-growth', '100/h', '--max-heap-growth', '5MiB/h']);
   t.equal(control.code, 0, 'the control passes every gate');
   t.ok(json(control.stdout).gates.every((g) => g.passed));
   const cache = leakdiff([...pb('cache-warm'), '--json', '-', '--max-heap-growth', '1KiB/h']);
   t.equal(cache.code, 0, 'a warming cache that levelled off does not break a heap-growth gate');
+  const plateau = json(cache.stdout).gates[0];
+  t.match(plateau.why, /grew, then levelled off: the rate of the flat tail \(last \d+ of \d+ snapshots\) counts; over the whole window it was /, 'the tail rate, and why it passed');
+  t.ok(plateau.actualValue <= plateau.limitValue, `tail ${plateau.actual}`);
   const bad = leakdiff([...pb('grpc-close'), '--max-heap-growth', 'fast']);
   t.equal(bad.code, 2);
   t.match(bad.stderr, /--max-heap-growth takes a rate such as 5MiB\/h/);
@@ -109,28 +122,4 @@ t.test('proof of a fix: --baseline BEFORE.json with --require-resolved', async (
   const alone = leakdiff([fixture('grpc-close'), '--require-resolved']);
   t.equal(alone.code, 2);
   t.match(alone.stderr, /--require-resolved needs --baseline/);
-});
-
-interface NumericGate { name: string; limit: string; actual: string; passed: boolean; limitValue: number; actualValue: number; unit: string; measures: string; why: string }
-
-t.test('gates carry numbers with units beside their text, say what they measure, and why they passed', async (t) => {
-  const leak = leakdiff([...pb('grpc-leak'), '--json', '-', '--max-goroutine-growth', '100/h', '--max-heap-growth', '5MiB/h']);
-  const gates = (JSON.parse(leak.stdout) as { gates: NumericGate[] }).gates;
-  const heap = gates.find((g) => g.name === 'max-heap-growth') as NumericGate;
-  t.equal(heap.unit, 'bytes/h');
-  t.equal(heap.limitValue, 5 * 1024 * 1024, 'the limit in bytes per hour');
-  t.ok(heap.actualValue > heap.limitValue, `${heap.actualValue} bytes/h`);
-  t.match(heap.actual, /iB\/h$/);
-  t.match(heap.measures, /whole heap in use .*not one finding/, 'named for what it measures, unlike a finding\'s rate');
-  const gor = gates.find((g) => g.name === 'max-goroutine-growth') as NumericGate;
-  t.equal(gor.unit, 'goroutines/h');
-  t.equal(gor.limitValue, 100);
-  const failOn = gates.find((g) => g.name === 'fail-on') as NumericGate;
-  t.same([failOn.unit, failOn.limitValue, failOn.actualValue], ['findings', 0, 1]);
-  t.equal(failOn.actual, '1: gRPC ClientConn never closed in main.(*clusterClient).getConn', 'each finding named once, with its culprit');
-  const cache = leakdiff([...pb('cache-warm'), '--json', '-', '--max-heap-growth', '1KiB/h']);
-  const plateau = (JSON.parse(cache.stdout) as { gates: NumericGate[] }).gates[0];
-  t.equal(plateau.passed, true);
-  t.match(plateau.why, /grew, then levelled off: the rate of the flat tail \(last \d+ of \d+ snapshots\) counts; over the whole window it was /, 'the tail rate, and why it passed');
-  t.ok(plateau.actualValue <= plateau.limitValue, `tail ${plateau.actual}`);
 });
