@@ -15,6 +15,8 @@ export interface FoundFile {
   readonly nameTimeMs: number | null;
   /** The round number in the file name (`heap-07-<stamp>.pb.gz` → 7, `goroutine.3.txt` → 3), or null. */
   readonly round: number | null;
+  /** Found by scanning a directory the user gave, not named by the user: one that is no profile is skipped. */
+  readonly inDirectory: boolean;
 }
 
 /** Files a directory scan passes over: leakdiff's own outputs and common non-profile companions. */
@@ -38,7 +40,7 @@ export function findInputs(args: readonly string[]): FoundFile[] {
 
 function filesAt(path: string, arg: string): FoundFile[] {
   const st = statOrFail(path, arg);
-  if (!st.isDirectory()) return [found(path, st)];
+  if (!st.isDirectory()) return [found(path, st, false)];
   const names = readdirSync(path).filter((n) => !NOT_PROFILES.test(n)).sort();
   // A dangling or looping symlink, a FIFO or a subdirectory in a snapshot directory is passed over, not fatal:
   // only what the user named directly must exist.
@@ -47,7 +49,7 @@ function filesAt(path: string, arg: string): FoundFile[] {
     return st !== null && st.isFile() ? [{ p, st }] : [];
   });
   if (files.length === 0) throw new FileError(path, 'read', 'the directory holds no profile files');
-  return files.map(({ p, st }) => found(p, st));
+  return files.map(({ p, st }) => found(p, st, true));
 }
 
 function statQuietly(path: string): Stats | null {
@@ -59,10 +61,10 @@ function statQuietly(path: string): Stats | null {
   }
 }
 
-function found(path: string, st: Stats): FoundFile {
+function found(path: string, st: Stats, inDirectory: boolean): FoundFile {
   if (!st.isFile()) throw new FileError(path, 'read', 'not a regular file');
   const name = basename(path);
-  return { path, size: st.size, mtimeMs: st.mtimeMs, nameTimeMs: timeFromName(name), round: roundFromName(name) };
+  return { path, size: st.size, mtimeMs: st.mtimeMs, nameTimeMs: timeFromName(name), round: roundFromName(name), inDirectory };
 }
 
 function statOrFail(path: string, arg: string): Stats {

@@ -40,3 +40,25 @@ t.test('a debug=2 dump cut short is read to the cut and said so, on stderr and i
   const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { warnings: string[] };
   t.ok(json.warnings.some((w) => w.includes('cut short')), 'and in the JSON warnings');
 });
+
+t.test('files in a snapshot directory that are no profile are skipped with a note; named, they are an error', async (t) => {
+  const dir = scratch(t);
+  const snaps = join(dir, 'snaps');
+  mkdirSync(snaps);
+  for (const f of readdirSync(fixture('map-leak')).filter((n) => n.endsWith('.pb.gz'))) copyFileSync(fixture('map-leak', f), join(snaps, f));
+  writeFileSync(join(snaps, 'Thumbs.db'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
+  writeFileSync(join(snaps, 'check.txt'), 'goroutines per round: 81 121 161\n');
+  writeFileSync(join(snaps, 'NOTES'), 'captured after the 2.3 deploy\n');
+  const before = tree(dir);
+  const r = leakdiff([snaps, '--out', join(dir, 'r.md'), '--json', join(dir, 'r.json')]);
+  t.equal(r.code, 1, `the leak is still found (${r.stderr.trim()})`);
+  t.match(r.stderr, /leakdiff: note: 3 files in the directories given are no profile and were skipped: .*NOTES.*Thumbs\.db.*check\.txt/);
+  const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { warnings: string[] };
+  t.ok(json.warnings.some((w) => /no profile and were skipped/.test(w)), 'and in the JSON warnings');
+  const after = tree(dir);
+  for (const [k, v] of Object.entries(before)) t.equal(after[k], v, `${k} unchanged`);
+  const named = leakdiff([join(snaps, 'check.txt'), '--out', join(dir, 'n.md')]);
+  t.equal(named.code, 2, 'a file the user named that is no profile is still an error');
+  t.match(named.stderr, /check\.txt: decode: /);
+  t.equal(named.stderr.trim().split('\n').length, 1, 'one line');
+});

@@ -6,12 +6,12 @@ import { correlate } from '../correlate.js';
 import { decode } from '../decode/index.js';
 import { diagnose, type Diagnosis } from '../diagnose/index.js';
 import type { Concatenation } from '../decode/concat.js';
-import { UnsupportedError, UsageError } from '../errors.js';
+import { UnrecognizedFormatError, UnsupportedError, UsageError } from '../errors.js';
 import { fitAll, type FitSet } from '../fit/all.js';
 import type { Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
 import { Interner, policyFor, type Granularity } from '../normalize/index.js';
-import { findInputs, load } from '../read.js';
+import { findInputs, load, type FoundFile } from '../read.js';
 import { buildSeries, type SeriesSet, type SnapshotEntry } from '../series.js';
 import { assignTimes, type TimeClaim } from '../series/times.js';
 import { sourceViews, type SourceRoots, type SourceView } from '../source/index.js';
@@ -57,9 +57,15 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const interner = new Interner(policyFor(opts.granularity), opts.modules, source !== null);
   const decoded: Omit<SnapshotEntry, 'timeMs' | 'timeSource'>[] = [];
   const claims: TimeClaim[] = [];
+  const skipped: string[] = [];
   for (const [i, file] of files.entries()) {
     const input = load(file, opts.limits);
-    const { parts, concatenation, compressed } = decode(file.path, input.bytes, opts.limits);
+    const read = decodeOrSkip(file, input.bytes, opts.limits);
+    if (read === null) {
+      skipped.push(file.path);
+      continue;
+    }
+    const { parts, concatenation, compressed } = read;
     if (concatenation !== null) checkConcatenation(file.path, parts, concatenation, opts.intervalSeconds);
     const hash = createHash('sha1').update(input.bytes).digest('hex');
     for (const snapshot of parts) {
@@ -80,13 +86,34 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   // Times take every file's evidence (a text form takes its round's protobuf time), so they come after the loop.
   const times = assignTimes(claims, opts.intervalSeconds);
   const entries: SnapshotEntry[] = decoded.map((d, i) => ({ ...d, timeMs: times[i].timeMs, timeSource: times[i].source }));
-  const series = buildSeries(entries, interner);
+  if (entries.length === 0) throw new UsageError(`no profile among the files given: ${skipped.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${skipped.length > 3 ? ', ...' : ''} (none is a form leakdiff reads)`);
+  const built = buildSeries(entries, interner);
+  const series = skipped.length === 0 ? built : { ...built, warnings: [skippedNote(skipped), ...built.warnings] };
   const fits = fitAll(series);
   const links = correlate(series, fits);
   const diagnosis = diagnose(series, fits, links);
   return source === null ? { series, diagnosis, fits } : { series, diagnosis, fits, sources: sourceViews(series, diagnosis.findings, source) };
 }
 
+
+/**
+ * A file found in a directory the user gave that is no profile form at all (a `check.txt`, a `Thumbs.db`, a
+ * README without an extension) is passed over with a note; a file the user named, or one that is a profile
+ * but broken, still stops the run with its one-line error.
+ */
+function decodeOrSkip(file: FoundFile, bytes: Uint8Array, limits: Limits): ReturnType<typeof decode> | null {
+  try {
+    return decode(file.path, bytes, limits);
+  } catch (err) {
+    if (file.inDirectory && err instanceof UnrecognizedFormatError) return null;
+    throw err;
+  }
+}
+
+function skippedNote(paths: readonly string[]): string {
+  const named = paths.slice(0, 3).map((p) => JSON.stringify(p)).join(', ');
+  return `${paths.length} file${paths.length === 1 ? '' : 's'} in the directories given ${paths.length === 1 ? 'is' : 'are'} no profile and ${paths.length === 1 ? 'was' : 'were'} skipped: ${named}${paths.length > 3 ? `, and ${paths.length - 3} more` : ''}`;
+}
 
 /**
  * A file of several profiles is a series only when they are one program's, and only with times: the lines
