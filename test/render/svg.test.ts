@@ -1,15 +1,14 @@
 // The SVG chart: well-formed XML (checked by a small stack parser below, so no XML dependency), escaped
 // labels, round ticks that cover the data, identical bytes for identical input, empty panels left out, the
 // awkward series (one point, constant, zeros, 1e12 bytes, many lines, one instant) drawn without NaN, and a
-// golden chart compared byte for byte. Regenerate the golden file with UPDATE_GOLDEN=1.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// golden chart compared byte for byte. Regenerate the golden file with `npm run golden`.
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { byteTicks, type ChartInput, type ChartLine, countTicks, escapeXml, MAX_GROUPS, renderChart, type Ticks, timeTicks } from '../../src/render/svg.js';
+import { matchesGolden } from '../helpers/golden.js';
+import { ROOT } from '../helpers/paths.js';
 
-// Compiled to dist/test/render/, so the sources are three levels up.
-const GOLDEN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/render/golden/chart.svg');
+const GOLDEN = join(ROOT, 'test/render/golden/chart.svg');
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
@@ -319,9 +318,5 @@ t.test('a finding keeps its colour in both panels; different findings differ', a
 
 t.test('the golden chart', async (t) => {
   const doc = renderChart(GOLDEN_INPUT);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(dirname(GOLDEN), { recursive: true });
-    writeFileSync(GOLDEN, doc);
-  }
-  t.equal(doc, readFileSync(GOLDEN, 'utf8'), 'byte for byte equal to test/render/golden/chart.svg (UPDATE_GOLDEN=1 to regenerate)');
+  matchesGolden(t, GOLDEN, doc);
 });
