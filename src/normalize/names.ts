@@ -5,8 +5,6 @@
 const CLOSURE_TOKEN = /^(func|gowrap|deferwrap)\d+$/;
 /** A bare number after a closure token: Go 1.21+ spells nested closures `func2.3`, older Go `func2.1`. */
 const NESTED_INDEX = /^\d+$/;
-/** Generic instantiation: `Map[...]`, `Map[go.shape.int,go.shape.string]` → `[...]`. */
-const TYPE_ARGS = /\[[^\]]*\]/g;
 /** Address offsets and argument lists that text forms can carry: `+0x1d`, `(0xc000123, 0x1)`, `(...)`. */
 const OFFSET_SUFFIX = /\+0x[0-9a-f]+$/;
 /**
@@ -23,7 +21,7 @@ const VENDORED_NAME = /^[^(]*\/vendor\/(?=[^(]*\.)/;
  */
 export function normalizeFunction(name: string): string {
   let n = name.replace(OFFSET_SUFFIX, '').replace(VENDORED_NAME, '');
-  if (n.includes('[')) n = n.replace(TYPE_ARGS, '[...]');
+  if (n.includes('[')) n = foldTypeArgs(n);
   if (n.endsWith(' (inline)')) n = n.slice(0, -' (inline)'.length);
   const slash = n.lastIndexOf('/');
   const head = n.slice(0, slash + 1);
@@ -43,12 +41,42 @@ export function normalizeFunction(name: string): string {
   return changed ? head + tokens.join('.') : n;
 }
 
+/**
+ * Generic instantiation: `Map[...]`, `Map[go.shape.int,go.shape.string]` → `Map[...]`. Shapes nest brackets
+ * (pgx's `registerDefaultPgTypeVariants[go.shape.[]…pgtype.Range[…pgtype.Float8]]`, beside Go's own
+ * `registerDefaultPgTypeVariants[...]` in the same profile), so the outermost pair is matched, not the first `]`.
+ */
+function foldTypeArgs(name: string): string {
+  let out = '';
+  let depth = 0;
+  for (const ch of name) {
+    if (ch === '[') {
+      if (depth++ === 0) out += '[...]';
+    } else if (ch === ']' && depth > 0) {
+      depth--;
+    } else if (depth === 0) {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 function isClosure(token: string): boolean {
   return token === 'func' || token === 'gowrap' || token === 'deferwrap';
 }
 
 /** Module cache: `/go/pkg/mod/google.golang.org/grpc@v1.42.0/clientconn.go`. */
 const MODCACHE = /^.*\/pkg\/mod\//;
+/**
+ * Go itself fetched as a module by GOTOOLCHAIN: its GOROOT is in the module cache,
+ * `/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.27.3.linux-amd64/src/runtime/proc.go`.
+ */
+const TOOLCHAIN_GOROOT = /^(.*\/pkg\/mod\/)?golang\.org\/toolchain@v[^/]*\/src\//;
+/**
+ * A module file under `-trimpath`: cmd/go writes module path and version for the module-cache directory,
+ * `google.golang.org/grpc@v1.85.0/clientconn.go` (the version is dropped; `$1` keeps the module path).
+ */
+const TRIMPATH_MODULE = /^([^/@]+\.[^/@]+(?:\/[^/@]+)*)@v[0-9][^/]*\//;
 /** A module version in a module-cache path: `@v1.42.0`, `@v0.0.0-20220101-abcdef`, `@v2.1.0+incompatible`. */
 const MODULE_VERSION = /@v[0-9][^/]*/;
 /** GOROOT sources: `/usr/local/go/src/`, `/usr/lib/go-1.19/src/`, `/opt/hostedtoolcache/go/1.21.0/x64/src/`. */
@@ -59,15 +87,20 @@ const GOPATH_SRC = /^.*\/(gocode|gopath)\/src\//;
 const VENDOR = /^(.*\/)?vendor\//;
 
 /**
- * A file path without the build machine's prefixes: module cache, GOROOT, GOPATH and vendor prefixes are
- * dropped, and module-cache case encoding (`!b!c!s` for `BCS`) is undone, so the same source file has the same
- * name whoever built it. Paths of the service's own code built outside GOPATH keep their full form here;
- * `--redact` trims home directories when a report is shared.
+ * A file path without the build machine's prefixes: module cache, GOROOT (a GOTOOLCHAIN one too), GOPATH and
+ * vendor prefixes and module versions (`-trimpath`'s too) are dropped, and module-cache case encoding (`!b!c!s`
+ * for `BCS`) is undone, so the same source file has the same name whoever built it. Paths of the service's own
+ * code built outside GOPATH keep their full form here; `--redact` trims home directories when a report is shared.
  */
 export function normalizeFile(path: string): string {
   if (path === '') return path;
   let p = path.replace(/\\/g, '/');
-  if (MODCACHE.test(p)) {
+  if (TOOLCHAIN_GOROOT.test(p)) {
+    // Go's own vendored packages (`src/vendor/golang.org/x/net/...`) fold like any GOROOT vendor tree.
+    p = p.replace(TOOLCHAIN_GOROOT, '').replace(VENDOR, '');
+  } else if (TRIMPATH_MODULE.test(p)) {
+    p = p.replace(TRIMPATH_MODULE, '$1/');
+  } else if (MODCACHE.test(p)) {
     p = p.replace(MODCACHE, '').replace(MODULE_VERSION, '').replace(/!([a-z])/g, (_m, c: string) => c.toUpperCase());
   } else if (VENDOR.test(p)) {
     p = p.replace(VENDOR, '');
