@@ -1,0 +1,82 @@
+// Series arrangement (src/series/arrange.ts) on a real capture: fixtures/grpc-leak holds, for each of 9
+// rounds, a heap protobuf and heap?debug=1 text, and a goroutine protobuf, ?debug=1 text and ?debug=2 dump
+// (fixtures/README.md: fetched one right after the other). Entries are made as the analyze loop makes them
+// (read, decode, normalize), with the capture time the profile or the file name gives.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import t from 'tap';
+import { decode } from '../../src/decode/index.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { Interner } from '../../src/normalize/index.js';
+import { timeFromName } from '../../src/read.js';
+import type { SnapshotEntry } from '../../src/series.js';
+import { arrange } from '../../src/series/arrange.js';
+import { fixture } from '../helpers/paths.js';
+
+const DIR = fixture('grpc-leak');
+const ROUNDS = 9;
+const PROFILES = readdirSync(DIR).filter((f) => /^(heap|goroutine)-\d\d-.*\.(pb\.gz|txt|txt\.gz)$/.test(f)).sort();
+
+function entries(names: readonly string[], interner = new Interner(), at?: (name: string) => number): SnapshotEntry[] {
+  return names.map((name) => {
+    const bytes = readFileSync(fixture('grpc-leak', name));
+    const { snapshot, compressed } = decode(name, bytes, DEFAULT_LIMITS);
+    const own = snapshot.timeMs;
+    const timeMs = at?.(name) ?? own ?? timeFromName(name);
+    if (timeMs === null) throw new Error(`${name}: no time`);
+    return { path: name, compressed, timeMs, timeSource: at !== undefined ? 'mtime' : own !== null ? 'profile' : 'file-name', normalized: interner.add(snapshot), contentHash: createHash('sha1').update(bytes).digest('hex') };
+  });
+}
+
+const formsOf = (list: readonly SnapshotEntry[]): string[] => [...new Set(list.map((e) => e.normalized.meta.form))];
+
+t.test('one form per moment: heap protobuf over heap text; the goroutine dump over protobuf and debug=1', async (t) => {
+  t.equal(PROFILES.length, ROUNDS * 5, 'five forms a round');
+  const a = arrange(entries(PROFILES));
+  t.equal(a.heap.length, ROUNDS, 'one heap snapshot a round');
+  t.equal(a.goroutine.length, ROUNDS, 'one goroutine snapshot a round');
+  t.same(formsOf(a.heap), ['pprof'], 'heap: the exact protobuf, not the text rounded to whole records');
+  t.same(formsOf(a.goroutine), ['goroutine-dump'], 'goroutines: the dump, which carries wait states and creators');
+  for (const list of [a.heap, a.goroutine]) t.ok(list.every((e, i) => i === 0 || e.timeMs > list[i - 1].timeMs), 'in time order');
+  const aside = a.inputs.filter((i) => i.setAside !== null);
+  t.equal(aside.length, ROUNDS * 3, 'the other forms are set aside, each with a reason');
+  for (const i of aside) {
+    t.match(i.setAside, /^the same moment as /, `${i.path}: why`);
+    t.equal(/-(\d\d)-/.exec(i.sameMomentAs ?? '')?.[1], /-(\d\d)-/.exec(i.path)?.[1], `${i.path}: stands in for its own round`);
+  }
+  t.match(a.warnings.join('\n'), /9 heap snapshots were another form of a moment already captured/);
+  t.match(a.warnings.join('\n'), /18 goroutine snapshots were another form of a moment already captured/);
+});
+
+t.test('argument order does not matter; time going backwards is sorted and said', async (t) => {
+  const heap = PROFILES.filter((f) => f.startsWith('heap') && f.endsWith('.pb.gz'));
+  const forward = arrange(entries(heap));
+  const backward = arrange(entries([...heap].reverse()));
+  t.same(backward.heap.map((e) => e.path), forward.heap.map((e) => e.path), 'the same series');
+  t.same(forward.warnings, [], 'in order: nothing to say');
+  t.match(backward.warnings.join('\n'), /heap snapshots were not given in time order \(heap-08-.* is older than heap-09-/);
+});
+
+t.test('the same file twice is counted once, and said', async (t) => {
+  const heap = PROFILES.filter((f) => f.startsWith('heap') && f.endsWith('.pb.gz')).slice(0, 3);
+  const a = arrange(entries([...heap, heap[1]]));
+  t.equal(a.heap.length, 3);
+  t.equal(a.inputs.filter((i) => i.setAside !== null).length, 1);
+  t.match(a.warnings.join('\n'), new RegExp(`${heap[1].replace(/\./g, '\\.')} is the same snapshot as ${heap[1].replace(/\./g, '\\.')}; counted once`));
+});
+
+t.test('identical debug=1 text at different times is no duplicate (a steady service writes the same text)', async (t) => {
+  const text = PROFILES.filter((f) => f.startsWith('heap') && f.endsWith('.debug1.txt')).slice(0, 2);
+  const [first] = text;
+  // The same bytes given as two captures a minute apart: each is a moment of its own.
+  const base = timeFromName(first)!;
+  const a = arrange(entries([first, first], new Interner(), (() => { let k = 0; return () => base + 60_000 * k++; })()));
+  t.equal(a.heap.length, 2);
+  t.same(a.warnings, []);
+});
+
+t.test('two snapshots of one kind at the same time cannot be fitted: refused, with what to do', async (t) => {
+  const text = PROFILES.filter((f) => f.startsWith('goroutine') && f.includes('.debug1.')).slice(0, 2);
+  const sameTime = timeFromName(text[0])!;
+  t.throws(() => arrange(entries(text, new Interner(), () => sameTime)), { message: /goroutine-02-.*: series: it has the same capture time as goroutine-01-.*; name the files with their capture times or give --interval/ });
+});
