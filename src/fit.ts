@@ -54,6 +54,13 @@ export const PLATEAU_MIN_F = 10;
  * included); above it the normal approximation with continuity correction, which is accurate there.
  */
 export const EXACT_MAX_N = 10;
+/**
+ * Below five points Mann–Kendall can never reach 5%; up to this many, a series that rises at every step by
+ * at least STAIRCASE_MIN_Z standard errors of noise is growing (three snapshots of 149, 350, 585 goroutines).
+ */
+export const STAIRCASE_MAX_N = 4;
+/** 2σ per step: on pure noise one step passes with p ≈ 0.023, two or three in a row far less often (and the √n proxy for goroutine counts is already conservative at hundreds). */
+export const STAIRCASE_MIN_Z = 2;
 
 export interface FitOptions {
   readonly trendAlpha: number;
@@ -66,6 +73,8 @@ export interface FitOptions {
   readonly plateauTailShareCap: number;
   readonly plateauMinF: number;
   readonly exactMaxN: number;
+  readonly staircaseMaxN: number;
+  readonly staircaseMinZ: number;
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = {
@@ -79,6 +88,8 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   plateauTailShareCap: PLATEAU_TAIL_SHARE_CAP,
   plateauMinF: PLATEAU_MIN_F,
   exactMaxN: EXACT_MAX_N,
+  staircaseMaxN: STAIRCASE_MAX_N,
+  staircaseMinZ: STAIRCASE_MIN_Z,
 };
 
 /** What the fit stage takes: one value per snapshot, in time order. */

@@ -331,3 +331,24 @@ t.test('input that breaks the series contract throws', async (t) => {
   t.throws(() => fitSeries({ times: [0, 60, 120], values: [1, 2] }), RangeError);
   t.throws(() => fitSeries({ times: [0, 60], values: [1, 2], sigma: [0, 0], variance: [0, 0] }), RangeError);
 });
+
+t.test('three or four snapshots that rise at every step far beyond noise are growing', async (t) => {
+  // `leakdiff snap1 snap2 snap3` on a goroutine leak: Mann–Kendall cannot reach 5% with three points.
+  const goroutines = fitSeries({ times: [0, 300, 600], values: [149, 350, 585] });
+  t.equal(goroutines.trend?.pValue, 1 / 3);
+  t.equal(goroutines.shape, 'growing');
+  t.match(goroutines.reason, /every one of the 2 steps/);
+  // A heap site: +7.5, +8, +14 MiB with sampling errors of 1 to 4 MiB: each step over 2σ.
+  const heap = fitSeries({ times: [0, 100, 200, 300], values: [2.5 * MiB, 10 * MiB, 18.1 * MiB, 31.9 * MiB], sigma: [1.12 * MiB, 2.24 * MiB, 3.01 * MiB, 4 * MiB] });
+  t.equal(heap.shape, 'growing');
+  t.ok((heap.trend?.pValue ?? 0) > TREND_ALPHA, 'without a significant trend test');
+});
+
+t.test('a few snapshots that do not rise at every step, or by too little, are not growing', async (t) => {
+  t.not(fitSeries({ times: [0, 300, 600], values: [149, 585, 550] }).shape, 'growing', 'fell once');
+  t.not(fitSeries({ times: [0, 300, 600], values: [20, 23, 26] }).shape, 'growing', 'steps of 3 on 20 goroutines: within churn (√n)');
+  const sampled = fitSeries({ times: [0, 100, 200], values: [10 * MiB, 11 * MiB, 12 * MiB], sigma: [1 * MiB, 1 * MiB, 1 * MiB] });
+  t.not(sampled.shape, 'growing', 'steps of 1 MiB against 1.4 MiB of sampling error');
+  t.equal(fitSeries(series(5, (i) => 100 + 40 * i)).shape, 'growing');
+  t.notMatch(fitSeries(series(5, (i) => 100 + 40 * i)).reason, /every one of/, 'five points use the trend test');
+});

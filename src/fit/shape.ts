@@ -44,6 +44,10 @@ export function classify(
   if (bounded !== null) return bounded.tailLength >= minTail ? plateau(f, bounded) : lateStep(bounded);
   const significant = trend.pValue < opts.trendAlpha;
   const big = Math.abs(robustChange) / level >= opts.minRelativeChange;
+  const stairs = f.n <= opts.staircaseMaxN ? staircase(values, sigma, level, opts) : null;
+  if (stairs !== null && !f.withinNoise && big) {
+    return verdict('growing', `Rose at every one of the ${f.n - 1} steps, each by at least ${fmt(stairs)} standard errors of noise (${p}: too few snapshots for a trend test, but a change this large in the same direction every time is not noise).`);
+  }
   const rate = `${signed(f.robustSlope * 3600)} per hour`;
   const direction = Math.sign(trend.s);
   if (significant && direction === Math.sign(f.robustSlope) && direction !== 0 && !f.withinNoise && big) {
@@ -62,6 +66,24 @@ export function classify(
     return verdict('flat', `Moved consistently (${p}) but only ${share} of its level, under the ${threshold} threshold.`);
   }
   return noTrend(f, values, sigma, level, p, opts);
+}
+
+/**
+ * A few snapshots that rise at every step, each step far beyond noise: the smallest step's z, or null. Noise
+ * is the sampling error where the series has one (heap), else a Poisson proxy √n for counts that churn
+ * (goroutines come and go with requests); each step must also move the series' level by the relative
+ * threshold. Mann–Kendall cannot reach 5% below five points, so this is how three or four snapshots conclude.
+ */
+export function staircase(values: readonly number[], sigma: readonly number[], level: number, opts: FitOptions): number | null {
+  let minZ = Infinity;
+  for (let i = 1; i < values.length; i++) {
+    const step = values[i] - values[i - 1];
+    if (step <= 0 || step / level < opts.minRelativeChange) return null;
+    const exact = sigma[i] === 0 && sigma[i - 1] === 0;
+    const se = exact ? Math.sqrt(Math.max(1, values[i] + values[i - 1])) : Math.sqrt(sigma[i] ** 2 + sigma[i - 1] ** 2);
+    minZ = Math.min(minZ, step / se);
+  }
+  return minZ >= opts.staircaseMinZ ? minZ : null;
 }
 
 /** No usable trend: 'noisy' when the swing is large against both the level and the sampling error. */
