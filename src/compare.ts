@@ -7,6 +7,7 @@ import { FileError, quote } from './errors.js';
 import type { Limits } from './limits.js';
 import { readInput } from './read.js';
 import { culpritName, type Finding } from './diagnose/index.js';
+import { titleOf } from './explain/index.js';
 import { perHour } from './fit.js';
 import { totalFit } from './fit/all.js';
 
@@ -45,7 +46,7 @@ export function identity(f: BaselineFinding): string {
 }
 
 export function currentIdentity(a: Analysis, f: Finding): string {
-  return identity({ signature: f.signature?.id ?? null, kind: f.kind, culprit: culpritName(a.series, f), title: f.title });
+  return identity({ signature: f.signature?.id ?? null, kind: f.kind, culprit: culpritName(a.series, f), title: titleOf(f) });
 }
 
 function ratesOf(f: Finding): Rates {
@@ -79,7 +80,7 @@ export function compare(a: Analysis, baseline: readonly BaselineFinding[]): Comp
   }
   const added = a.diagnosis.findings
     .filter((f) => !before.has(currentIdentity(a, f)))
-    .map((f) => ({ title: f.title, culprit: culpritName(a.series, f), before: null, after: ratesOf(f) }));
+    .map((f) => ({ title: titleOf(f), culprit: culpritName(a.series, f), before: null, after: ratesOf(f) }));
   return { resolved, persisting, new: added };
 }
 

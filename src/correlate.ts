@@ -1,13 +1,15 @@
-// The correlate stage: growing goroutine groups gathered into leak units, and heap call sites that grow with
-// them linked as evidence: correlation over time, a shared module or creator, and a stable ratio of bytes
-// per leaked goroutine. One unit per leak, not one per frame; heap growth that nothing links is handed on.
+// The correlate stage: growing goroutine groups gathered into leak units (same start, in lockstep), and heap
+// call sites tied to them by structure (shared library frames, the pattern's allocation frames, the
+// goroutines' start function or creator), then checked against the unit's count over time. One unit per
+// leak, not one per frame; heap growth that nothing ties is handed on as heap growth of its own.
 
 import { sampleCorrelation } from 'simple-statistics';
 import { fitSeries, type Fit } from './fit.js';
 import { fitsOf, type FitSet } from './fit/all.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
-import { row, rowVariance, type SeriesSet } from './series.js';
+import { matchSignatures } from './patterns.js';
+import { metricOf, row, rowVariance, type SeriesSet } from './series.js';
 
 /** A goroutine group must grow by at least this many goroutines over the window to count. */
 export const MIN_GOROUTINE_GROWTH = 3;
@@ -19,7 +21,7 @@ export const HEAP_GROWTH_Z = 2;
 export interface GoroutineUnit {
   /** Stack ids of the goroutine groups in this unit, biggest growth first. */
   readonly groups: readonly number[];
-  /** Why the groups belong together. */
+  /** What the groups share: where they start (`goroutines of google.golang.org/grpc`). */
   readonly key: string;
   /** Summed goroutine count per goroutine snapshot, and its fit. */
   readonly values: Float64Array;
@@ -35,15 +37,18 @@ export interface HeapEvidence {
   readonly fit: Fit;
 }
 
+/** How a heap call site was tied to a goroutine unit. */
+export type StructuralLink = 'library-frames' | 'pattern-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead';
+
 export interface Link {
   readonly unit: GoroutineUnit;
   readonly heap: HeapEvidence | null;
+  /** The structural ties that linked the heap, each reason once. */
+  readonly reasons: readonly StructuralLink[];
   /** Pearson r between the unit's goroutines and the linked heap, over heap snapshot times. */
   readonly correlation: number | null;
   /** Heap bytes per goroutine of the unit, from the two slopes. */
   readonly bytesPerGoroutine: number | null;
-  /** The chain of evidence, one plain sentence each. */
-  readonly evidence: readonly string[];
 }
 
 export interface Correlation {
@@ -61,26 +66,42 @@ export function correlate(series: SeriesSet, fits: FitSet): Correlation {
 }
 
 /**
- * Growing goroutine groups, gathered by where they start: goroutines a library starts (gRPC's reader,
- * writer and balancer watcher) are one unit per library module; the service's own goroutines are one unit
- * per goroutine function, since two different leaks in one service are two findings.
+ * Growing goroutine groups, gathered into leak units: by where they start (goroutines a library starts, such
+ * as gRPC's reader, writer and balancer, are one unit per library module; the service's own goroutines are
+ * one unit per goroutine function), and within that only groups that move in lockstep with the unit's
+ * largest group, so two leaks in one library stay two.
  */
 function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
   const g = series.goroutine;
-  if (g === null) return [];
+  const m = metricOf(g, 'goroutine');
+  if (g === null || m === null) return [];
   const byKey = new Map<string, number[]>();
   for (const [stackId, fit] of fitsOf(fits, 'goroutine', 'goroutine', 'stack')) {
     if (fit.shape !== 'growing' || fit.absoluteGrowth < MIN_GOROUTINE_GROWTH) continue;
     const key = unitKey(series, series.stacks[stackId]);
     byKey.set(key, [...(byKey.get(key) ?? []), stackId]);
   }
-  const m = g.metrics[0].byStack;
-  return [...byKey].map(([key, groups]) => {
-    const values = new Float64Array(m.n);
-    for (const id of groups) row(m, id).forEach((v, j) => (values[j] += v));
-    const growth = (id: number): number => row(m, id)[m.n - 1] - row(m, id)[0];
-    return { key, groups: groups.sort((a, b) => growth(b) - growth(a) || a - b), values, fit: fitSeries({ times: g.times, values }) };
-  }).sort((a, b) => b.fit.absoluteGrowth - a.fit.absoluteGrowth || a.key.localeCompare(b.key));
+  const growth = (id: number): number => row(m.byStack, id)[m.byStack.n - 1] - row(m.byStack, id)[0];
+  const units: GoroutineUnit[] = [];
+  for (const [key, groups] of byKey) {
+    for (const members of lockstep(groups.sort((a, b) => growth(b) - growth(a) || a - b), (id) => row(m.byStack, id))) {
+      const values = new Float64Array(m.byStack.n);
+      for (const id of members) row(m.byStack, id).forEach((v, j) => (values[j] += v));
+      units.push({ key, groups: members, values, fit: fitSeries({ times: g.times, values }) });
+    }
+  }
+  return units.sort((a, b) => b.fit.absoluteGrowth - a.fit.absoluteGrowth || a.key.localeCompare(b.key));
+}
+
+/** Groups (largest first) split into clusters that follow their first member (Pearson r ≥ MIN_LINK_CORRELATION). */
+export function lockstep(groups: readonly number[], values: (id: number) => Float64Array): number[][] {
+  const clusters: number[][] = [];
+  for (const id of groups) {
+    const home = clusters.find((c) => follows(values(id), values(c[0])));
+    if (home === undefined) clusters.push([id]);
+    else home.push(id);
+  }
+  return clusters;
 }
 
 function unitKey(series: SeriesSet, stack: SiteStack): string {
@@ -91,70 +112,103 @@ function unitKey(series: SeriesSet, stack: SiteStack): string {
   return mod === 'std' ? `goroutines started in ${packageOf(root.function)}` : `goroutines of ${mod}`;
 }
 
-/** Heap call sites whose inuse_space grew beyond sampling error, biggest growth first. */
+/** Heap call sites whose inuse_space grew beyond sampling error, or rose as a never-falling staircase. */
 function growingHeapStacks(series: SeriesSet): number[] {
-  const h = series.heap;
-  if (h === null || h.times.length < 2) return [];
-  const m = h.metrics[0].byStack;
+  const m = metricOf(series.heap, 'inuse_space');
+  if (m === null || m.byStack.n < 2) return [];
   const out: { id: number; growth: number }[] = [];
-  const rows = m.data.length / m.n;
+  const rows = m.byStack.data.length / m.byStack.n;
   for (let id = 0; id < rows; id++) {
-    const v = row(m, id);
-    const growth = v[m.n - 1] - v[0];
+    const v = row(m.byStack, id);
+    const growth = v[v.length - 1] - v[0];
     if (growth <= 0) continue;
-    const variance = rowVariance(m, id);
-    const se = variance === null ? 0 : Math.sqrt(variance[0] + variance[m.n - 1]);
-    if (growth > HEAP_GROWTH_Z * se) out.push({ id, growth });
+    const variance = rowVariance(m.byStack, id);
+    const se = variance === null ? 0 : Math.sqrt(variance[0] + variance[v.length - 1]);
+    if (growth > HEAP_GROWTH_Z * se || isStaircase(v)) out.push({ id, growth });
   }
   return out.sort((a, b) => b.growth - a.growth || a.id - b.id).map((o) => o.id);
 }
 
+/** Rises needed for a never-falling series to count as a staircase of retained samples. */
+export const STAIRCASE_MIN_RISES = 3;
+
 /**
- * Links heap call sites to a goroutine unit when they share a module with the unit's goroutines (or a
- * frame with their stacks) and follow the unit's count over time.
+ * A sampled object that stays reachable stays in every later heap profile, so a site holding leaked objects
+ * never falls, and rises each time another of them is sampled; churn goes up and down. Never falling and
+ * rising at least STAIRCASE_MIN_RISES times (or at every step, for fewer snapshots) is strong evidence even
+ * when each rise is one sample.
+ */
+export function isStaircase(values: ArrayLike<number>): boolean {
+  let rises = 0;
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] < values[i - 1]) return false;
+    if (values[i] > values[i - 1]) rises++;
+  }
+  return rises >= Math.min(STAIRCASE_MIN_RISES, values.length - 1);
+}
+
+/**
+ * Links heap call sites to a goroutine unit by structure (a frame of the unit's library, a frame the unit's
+ * pattern allocates in, the goroutines' own start function or creator, the runtime's per-goroutine memory),
+ * and only then checks that they follow the unit's count over time. Timing alone never links: any two linear
+ * leaks correlate.
  */
 function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[], claimed: Set<number>): Link {
   const h = series.heap;
-  const evidence = [`${unit.groups.length} goroutine group${unit.groups.length === 1 ? '' : 's'} (${unit.key}) grew from ${unit.fit.first} to ${unit.fit.last}`];
-  if (h === null || h.times.length < 2 || series.goroutine === null) return { unit, heap: null, correlation: null, bytesPerGoroutine: null, evidence };
-  const modules = unitModules(series, unit);
+  const none: Link = { unit, heap: null, reasons: [], correlation: null, bytesPerGoroutine: null };
+  const m = metricOf(h, 'inuse_space');
+  if (h === null || m === null || h.times.length < 2 || series.goroutine === null) return none;
+  const ties = unitTies(series, unit);
   const paired = interpolate(series.goroutine.timesMs, unit.values, h.timesMs);
-  const m = h.metrics[0].byStack;
-  const stacks = growing.filter((id) => !claimed.has(id) && (sharesModule(series, series.stacks[id], modules) || isGoroutineOverhead(series, series.stacks[id])) && follows(row(m, id), paired));
-  if (stacks.length === 0) return { unit, heap: null, correlation: null, bytesPerGoroutine: null, evidence };
+  const reasons = new Set<StructuralLink>();
+  const stacks = growing.filter((id) => {
+    if (claimed.has(id)) return false;
+    const why = structuralLink(series, series.stacks[id], ties);
+    if (why === null || !follows(row(m.byStack, id), paired)) return false;
+    reasons.add(why);
+    return true;
+  });
+  if (stacks.length === 0) return none;
   stacks.forEach((id) => claimed.add(id));
   const heap = sumStacks(series, stacks);
-  const correlation = pearson(heap.values, paired);
   const perUnit = unit.fit.robustSlope > 0 ? heap.fit.robustSlope / unit.fit.robustSlope : null;
-  evidence.push(`${stacks.length} heap call site${stacks.length === 1 ? '' : 's'} in ${[...modules].join(', ')} grew with them (r = ${correlation.toFixed(2)} over ${h.times.length} snapshots)`);
-  return { unit, heap, correlation, bytesPerGoroutine: perUnit, evidence };
+  return { unit, heap, reasons: [...reasons], correlation: pearson(heap.values, paired), bytesPerGoroutine: perUnit };
 }
 
-/**
- * What the unit's goroutines belong to: the modules of their third-party frames, the packages of their own
- * code, and, for goroutines a standard-library package starts (net/http's connection loops), that package.
- * Standard-library frames elsewhere in a stack (bufio, io, runtime) say nothing about ownership.
- */
-function unitModules(series: SeriesSet, unit: GoroutineUnit): Set<string> {
-  const out = new Set<string>();
+interface Ties {
+  /** Library (third-party) modules of the unit's frames. */
+  readonly modules: ReadonlySet<string>;
+  /** Frame ids the goroutines start in, and their creators (debug=2). */
+  readonly roots: ReadonlySet<number>;
+  readonly creators: ReadonlySet<number>;
+  /** Heap frames of the pattern the unit's goroutines match. */
+  readonly patternFrames: readonly RegExp[];
+}
+
+function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
+  const modules = new Set<string>();
+  const roots = new Set<number>();
+  const creators = new Set<number>();
   for (const id of unit.groups) {
     const frames = series.stacks[id].frames;
-    for (const f of frames) {
-      const fr = series.frames[f];
-      if (fr.origin !== 'std') out.add(fr.origin === 'user' ? packageOf(fr.function) : moduleOf(packageOf(fr.function)));
-    }
-    const root = series.frames[frames[frames.length - 1] ?? -1];
-    if (root !== undefined && root.origin === 'std' && !root.runtime) out.add(packageOf(root.function));
+    for (const f of frames) if (series.frames[f].origin !== 'std' && series.frames[f].origin !== 'user') modules.add(moduleOf(packageOf(series.frames[f].function)));
+    const root = frames[frames.length - 1];
+    if (root !== undefined && !series.frames[root].runtime) roots.add(root);
+    const creator = series.goroutine?.facts.get(id)?.creator ?? -1;
+    if (creator >= 0) creators.add(creator);
   }
-  return out;
+  const stacks = unit.groups.map((g) => [...series.stacks[g].runtimeTop, ...series.stacks[g].frames].map((f) => series.frames[f].function));
+  const match = matchSignatures({ goroutineStacks: stacks, waitStates: [], heapStacks: [] }).find((x) => !x.signature.generic);
+  return { modules, roots, creators, patternFrames: match?.signature.heapFrames ?? [] };
 }
 
-function sharesModule(series: SeriesSet, stack: SiteStack, modules: ReadonlySet<string>): boolean {
-  return stack.frames.some((f) => {
-    const fr = series.frames[f];
-    const pkg = packageOf(fr.function);
-    return fr.origin === 'std' ? modules.has(pkg) : modules.has(moduleOf(pkg)) || modules.has(pkg);
-  });
+function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): StructuralLink | null {
+  const frames = stack.frames.map((f) => series.frames[f]);
+  if (frames.some((fr) => fr.origin !== 'std' && fr.origin !== 'user' && ties.modules.has(moduleOf(packageOf(fr.function))))) return 'library-frames';
+  if (frames.some((fr) => ties.patternFrames.some((re) => re.test(fr.function)))) return 'pattern-frames';
+  if (stack.frames.some((f) => ties.roots.has(f))) return 'goroutine-root';
+  if (stack.frames.some((f) => ties.creators.has(f))) return 'creator';
+  return isGoroutineOverhead(series, stack) ? 'goroutine-overhead' : null;
 }
 
 /**
@@ -195,7 +249,7 @@ export function interpolate(fromMs: readonly number[], values: ArrayLike<number>
 export function sumStacks(series: SeriesSet, stacks: readonly number[]): HeapEvidence {
   const h = series.heap;
   if (h === null) throw new Error('sumStacks needs a heap series');
-  const m = h.metrics[0].byStack;
+  const m = (metricOf(h, 'inuse_space') ?? h.metrics[0]).byStack;
   const values = new Float64Array(m.n);
   const variance = m.variance === null ? null : new Float64Array(m.n);
   for (const id of stacks) {

@@ -9,6 +9,7 @@ import { culpritName, type Confidence, type Finding } from './diagnose/index.js'
 import { perHour, theilSen } from './fit.js';
 import { totalFit } from './fit/all.js';
 import { formatBytes, formatCount } from './units.js';
+import { titleOf } from './explain/index.js';
 
 export interface Gate {
   readonly name: string;
@@ -117,7 +118,7 @@ export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
   });
   if (opts.failOnInconclusive === true) {
     const v = a.diagnosis.verdict;
-    gates.push({ name: 'fail-on-inconclusive', limit: 'a verdict: the window could show a leak', actual: v, passed: v !== 'inconclusive', limitValue: 0, actualValue: v === 'inconclusive' ? 1 : 0, unit: 'verdict', measures: 'whether the window could have shown a leak', why: v === 'inconclusive' ? a.diagnosis.summary : 'the window was long enough to decide' });
+    gates.push({ name: 'fail-on-inconclusive', limit: 'a verdict: the window could show a leak', actual: v, passed: v !== 'inconclusive', limitValue: 0, actualValue: v === 'inconclusive' ? 1 : 0, unit: 'verdict', measures: 'whether the window could have shown a leak', why: v === 'inconclusive' ? a.explained.reach : 'the window was long enough to decide' });
   }
   if (opts.requireResolved === true && opts.baseline !== null) {
     const persisting = compare(a, opts.baseline).persisting;
@@ -143,7 +144,7 @@ function namesOf(a: Analysis, findings: readonly Finding[]): string {
   const counts = new Map<string, number>();
   for (const f of findings) {
     const culprit = culpritName(a.series, f);
-    const name = culprit === null ? f.title : `${f.title} in ${culprit}`;
+    const name = culprit === null ? titleOf(f) : `${titleOf(f)} in ${culprit}`;
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return [...counts].map(([name, n]) => (n === 1 ? name : `${name} (×${n})`)).join('; ');

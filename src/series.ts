@@ -130,6 +130,11 @@ const METRICS: { readonly [K in SeriesKind]: readonly KindMetrics[K][] } = {
 };
 const FITTED: Readonly<Record<SeriesKind, number>> = { heap: 2, goroutine: 1, goroutineleak: 1 };
 
+/** A kind's metric by name (pprof's SampleType looked up by name, never by position); null when absent. */
+export function metricOf(k: KindSeries | null | undefined, name: string): MetricSeries | null {
+  return k === null || k === undefined ? null : ((k.metric as Readonly<Record<string, MetricSeries>>)[name] ?? null);
+}
+
 export function buildSeries(entries: readonly SnapshotEntry[], interner: Interner): SeriesSet {
   const arranged = arrange(entries);
   // Whose code each frame is takes the whole series' evidence: decided here, once everything is interned.

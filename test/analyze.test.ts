@@ -68,5 +68,5 @@ t.test('one snapshot gives triage, labelled as such', async (t) => {
   t.equal(a.diagnosis.verdict, 'suspect', 'the ClientConn groups in lockstep conclude from one snapshot');
   t.ok((a.diagnosis.triage?.groups.length ?? 0) > 0, 'the big groups are listed');
   t.ok(a.diagnosis.triage?.groups.some((g) => g.signature === 'grpc-clientconn-unclosed'), 'and matched to the known pattern');
-  t.match(a.diagnosis.summary, /one snapshot/);
+  t.match(a.explained.verdictSentence, /one snapshot/);
 });

@@ -71,7 +71,7 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
     const failing = new Set(failingFindings(analysis, gateOptions));
     for (const line of renderAnnotations(analysis, { gates, failing, ignored, locate: locator(io.env.GITHUB_WORKSPACE ?? '.') })) io.stderr(`${redact(line)}\n`);
   }
-  await printResults(io, s, markdown, json, outputs, analysis.diagnosis.verdict === 'inconclusive' ? analysis.diagnosis.summary : null);
+  await printResults(io, s, markdown, json, outputs, analysis.diagnosis.verdict === 'inconclusive' ? analysis.explained.reach : null);
   // A CI log is all a gate's user sees: what the series noted (a dump cut short) goes to stderr too.
   if (!s.quiet) for (const w of analysis.series.warnings) io.stderr(`leakdiff: note: ${noControls(w)}\n`);
   return gates.some((g: Gate) => !g.passed) ? 1 : 0;

@@ -7,6 +7,7 @@ import { decode } from '../decode/index.js';
 import { diagnose, type Diagnosis } from '../diagnose/index.js';
 import type { Concatenation } from '../decode/concat.js';
 import { UnrecognizedFormatError, UnsupportedError, UsageError } from '../errors.js';
+import { explain, type Explained } from '../explain/index.js';
 import { fitAll, type FitSet } from '../fit/all.js';
 import type { Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
@@ -32,6 +33,8 @@ export interface AnalyzeOptions {
 export interface Analysis {
   readonly series: SeriesSet;
   readonly diagnosis: Diagnosis;
+  /** The diagnosis in rows and sentences, made once for every output. */
+  readonly explained: Explained;
   /** Every fit the diagnosis was made from (gates and comparisons read the whole profile's rate here). */
   readonly fits: FitSet;
   /** With `--source`: per finding (same order), the culprit's source with per-line figures; null without a culprit. */
@@ -92,7 +95,8 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const fits = fitAll(series);
   const links = correlate(series, fits);
   const diagnosis = diagnose(series, fits, links);
-  return source === null ? { series, diagnosis, fits } : { series, diagnosis, fits, sources: sourceViews(series, diagnosis.findings, source) };
+  const explained = explain(series, diagnosis);
+  return source === null ? { series, diagnosis, explained, fits } : { series, diagnosis, explained, fits, sources: sourceViews(series, diagnosis.findings, source) };
 }
 
 

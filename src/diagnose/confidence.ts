@@ -1,9 +1,10 @@
 // How sure a finding is, from its fits alone: statistics decide, a matched pattern only explains.
 
 import type { Fit } from '../fit.js';
-import type { SeriesSet } from '../series.js';
+import { metricOf, type SeriesSet } from '../series.js';
+import type { Confidence } from './model.js';
 
-export type Confidence = 'high' | 'medium' | 'low';
+export type { Confidence } from './model.js';
 
 /** Heap growth under this is not worth a finding: below Go's default sampling it is mostly noise. */
 export const MIN_HEAP_GROWTH_BYTES = 1024 * 1024;
@@ -15,7 +16,7 @@ export const HIGH_MAX_P = 0.01;
 export const HIGH_MIN_R2 = 0.8;
 
 export function heapGrowthFloor(series: SeriesSet): number {
-  const total = series.heap?.metrics[0].total;
+  const total = metricOf(series.heap, 'inuse_space')?.total;
   const last = total === undefined ? 0 : total.data[total.n - 1];
   return Math.max(MIN_HEAP_GROWTH_BYTES, MIN_HEAP_SHARE * last);
 }

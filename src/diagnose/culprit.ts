@@ -1,143 +1,145 @@
-// The culprit: the user's own function to fix. When a leaking goroutine's stack holds a user frame, that is
-// it. When every leaking stack ends inside a library (the original incident: traces stopped at
-// addrConn.connect), the heap stacks that grow with the leak are followed through the library's entry point
-// (grpc.DialContext, say) to the user's function that called it.
+// The culprit: the service's own function to fix. Every way of finding it is one entry of CULPRIT_STRATEGIES,
+// tried in order; the first that names a function wins, and the finding records which one did. When every
+// leaking stack ends inside a library (the seed incident: traces stopped at addrConn.connect), the heap that
+// grows under the library's entry point leads to its caller; when what each leaked object keeps is too small
+// for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
-import type { SeriesSet } from '../series.js';
-import { row } from '../series.js';
+import type { Signature } from '../patterns.js';
+import { metricOf, row, type SeriesSet } from '../series.js';
+import type { Candidate, Culprit, CulpritStrategy } from './model.js';
 
-export interface Culprit {
-  /** SiteFrame id of the user's function. */
-  readonly frame: number;
-  /** How it was found, for the finding's chain of evidence. */
-  readonly how: string;
-  /** The call site (stack id) that shows it best, and whether that is a goroutine or a heap stack. */
-  readonly stack: number;
-  readonly stackKind: 'goroutine' | 'heap';
+/** What a strategy looks at: the finding's goroutine groups and heap call sites, and its pattern. */
+export interface CulpritContext {
+  readonly series: SeriesSet;
+  readonly goroutineStacks: readonly number[];
+  readonly heapStacks: readonly number[];
+  readonly signature: Signature | null;
 }
 
-/** The leaf-most frame of the user's own code in a stack, or -1. */
+export interface CulpritStrategyEntry {
+  readonly name: CulpritStrategy;
+  readonly find: (ctx: CulpritContext) => { culprit: Culprit; candidates: readonly Candidate[] } | null;
+}
+
+/** The leaf-most frame of the service's own code in a stack, or -1. */
 export function userFrame(series: SeriesSet, stackId: number): number {
-  const frames = series.stacks[stackId].frames;
-  for (const f of frames) if (series.frames[f].origin === 'user') return f;
+  for (const f of series.stacks[stackId].frames) if (series.frames[f].origin === 'user') return f;
   return -1;
 }
 
-/** The user frame just root-ward of an entry point in a stack (the caller of grpc.DialContext), or -1. */
-function callerOfEntry(series: SeriesSet, stackId: number, entryPoints: readonly RegExp[]): { caller: number; entry: number } {
+/** Candidates listed at most. */
+export const MAX_CANDIDATES = 5;
+
+/** Every way to find the culprit, most direct first. */
+export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
+  // The leaking goroutines run the service's own function (worker pools, blocked senders).
+  { name: 'goroutine-frame', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userFrame(ctx.series, id), 'goroutine-frame') },
+  // A goroutine dump (debug=2) names who started them: `created by` the service's function.
+  { name: 'creator', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userCreator(ctx.series, id), 'creator') },
+  // The heap that grew under the library's entry point (grpc.DialContext), followed to its caller.
+  { name: 'entry-point-caller', find: entryPointCaller },
+  // The finding's growing heap is allocated under the service's function.
+  { name: 'heap-frame', find: (ctx) => voted(ctx, ctx.heapStacks, 'heap', (id) => userFrame(ctx.series, id), 'heap-frame') },
+  // Nothing in use names it: the callers of the entry point in what was allocated since start.
+  { name: 'alloc-candidate', find: allocCandidates },
+];
+
+export function findCulprit(ctx: CulpritContext): { culprit: Culprit | null; candidates: readonly Candidate[] } {
+  for (const s of CULPRIT_STRATEGIES) {
+    const found = s.find(ctx);
+    if (found !== null) return found;
+  }
+  return { culprit: null, candidates: [] };
+}
+
+function userCreator(series: SeriesSet, stackId: number): number {
+  const c = series.goroutine?.facts.get(stackId)?.creator ?? -1;
+  return c >= 0 && series.frames[c].origin === 'user' ? c : -1;
+}
+
+function growth(series: SeriesSet, kind: 'heap' | 'goroutine', stackId: number): number {
+  const m = metricOf(kind === 'heap' ? series.heap : series.goroutine, kind === 'heap' ? 'inuse_space' : 'goroutine');
+  if (m === null) return 0;
+  const v = row(m.byStack, stackId);
+  return v[v.length - 1] - v[0];
+}
+
+/** The frame with the most growth behind it; ties go to the lower frame id, so output is stable. */
+function voted(ctx: CulpritContext, stacks: readonly number[], kind: 'heap' | 'goroutine', pick: (id: number) => number, strategy: CulpritStrategy): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+  const weight = new Map<number, number>();
+  const best = new Map<number, { id: number; w: number }>();
+  for (const id of stacks) {
+    const frame = pick(id);
+    if (frame < 0) continue;
+    const w = Math.max(growth(ctx.series, kind, id), 1e-9);
+    weight.set(frame, (weight.get(frame) ?? 0) + w);
+    const top = best.get(frame);
+    if (top === undefined || w > top.w || (w === top.w && id < top.id)) best.set(frame, { id, w });
+  }
+  let frame = -1;
+  let most = -Infinity;
+  for (const [f, w] of weight) if (w > most || (w === most && f < frame)) [frame, most] = [f, w];
+  if (frame < 0) return null;
+  return { culprit: { frame, strategy, stack: best.get(frame)?.id ?? -1, stackKind: kind, entry: null }, candidates: [] };
+}
+
+/** The service's frame just root-ward of the outermost entry point in a stack (the caller of grpc.DialContext). */
+export function callerOfEntry(series: SeriesSet, stackId: number, entryPoints: readonly RegExp[]): { caller: number; entry: number } {
   const frames = series.stacks[stackId].frames;
-  for (let i = 0; i < frames.length; i++) {
-    const fn = series.frames[frames[i]].function;
-    if (!entryPoints.some((re) => re.test(fn))) continue;
-    for (let j = i + 1; j < frames.length; j++) {
-      if (series.frames[frames[j]].origin === 'user') return { caller: frames[j], entry: frames[i] };
-    }
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (!entryPoints.some((re) => re.test(series.frames[frames[i]].function))) continue;
+    for (let j = i + 1; j < frames.length; j++) if (series.frames[frames[j]].origin === 'user') return { caller: frames[j], entry: frames[i] };
+    return { caller: -1, entry: -1 };
   }
   return { caller: -1, entry: -1 };
 }
 
-/** Growth of a heap call site over the window (inuse_space). */
-function heapGrowth(series: SeriesSet, stackId: number): number {
-  const m = series.heap?.metrics[0].byStack;
-  if (m === undefined) return 0;
-  const v = row(m, stackId);
-  return v[v.length - 1] - v[0];
-}
-
-/** Growth of a goroutine group over the window. */
-function goroutineGrowth(series: SeriesSet, stackId: number): number {
-  const m = series.goroutine?.metrics[0].byStack;
-  if (m === undefined) return 0;
-  const v = row(m, stackId);
-  return v[v.length - 1] - v[0];
-}
-
-interface Votes {
-  /** Summed growth behind each candidate frame. */
-  readonly weight: Map<number, number>;
-  /** The stack that contributed most to each candidate, with its growth. */
-  readonly stack: Map<number, { id: number; weight: number }>;
-}
-
-const newVotes = (): Votes => ({ weight: new Map(), stack: new Map() });
-
-/** Picks the candidate with the most growth behind it; ties go to the lower frame id, so output is stable. */
-function best(votes: Votes): { frame: number; stack: number } {
-  let pick = -1;
-  let weight = -Infinity;
-  for (const [frame, w] of votes.weight) if (w > weight || (w === weight && frame < pick)) [pick, weight] = [frame, w];
-  return { frame: pick, stack: votes.stack.get(pick)?.id ?? -1 };
-}
-
-function vote(votes: Votes, frame: number, stack: number, growth: number): void {
-  if (frame < 0) return;
-  const w = Math.max(growth, 1e-9);
-  votes.weight.set(frame, (votes.weight.get(frame) ?? 0) + w);
-  const top = votes.stack.get(frame);
-  if (top === undefined || w > top.weight || (w === top.weight && stack < top.id)) votes.stack.set(frame, { id: stack, weight: w });
+/**
+ * Heap call sites that grew at all and pass through the entry point. Each allocation a leaked connection
+ * makes inside the entry point is small and sampled, so no single one need pass a noise test; what counts is
+ * that, summed per caller, they grew.
+ */
+function entryPointCaller(ctx: CulpritContext): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+  const entryPoints = ctx.signature?.entryPoints ?? [];
+  const m = metricOf(ctx.series.heap, 'inuse_space');
+  if (entryPoints.length === 0 || m === null || m.byStack.n < 2) return null;
+  const weight = new Map<number, { w: number; stack: number; entry: number }>();
+  for (let id = 0; id < m.byStack.data.length / m.byStack.n; id++) {
+    const g = growth(ctx.series, 'heap', id);
+    if (!(g > 0)) continue;
+    const { caller, entry } = callerOfEntry(ctx.series, id, entryPoints);
+    if (caller < 0) continue;
+    const prev = weight.get(caller);
+    weight.set(caller, prev === undefined ? { w: g, stack: id, entry } : { w: prev.w + g, stack: prev.stack, entry: prev.entry });
+  }
+  let pick: [number, { w: number; stack: number; entry: number }] | null = null;
+  for (const e of weight) if (pick === null || e[1].w > pick[1].w || (e[1].w === pick[1].w && e[0] < pick[0])) pick = e;
+  if (pick === null) return null;
+  const [frame, v] = pick;
+  return { culprit: { frame, strategy: 'entry-point-caller', stack: v.stack, stackKind: 'heap', entry: v.entry }, candidates: [] };
 }
 
 /**
- * Heap call sites that grew at all over the window. Each allocation a leaked connection makes inside the
- * entry point is small and sampled (one sample per 512 KiB), so no single one need pass a noise test; what
- * counts is that, summed per caller, they grew.
+ * Callers of the entry point anywhere in the profiles, ranked by alloc_space at the last heap snapshot (what
+ * they allocated through it since start), then by alloc_objects. A candidate, not a finding: the explain step
+ * says so and what would settle it.
  */
-function grownHeapStacks(series: SeriesSet): number[] {
-  const m = series.heap?.metrics[0].byStack;
-  if (m === undefined || m.n < 2) return [];
-  const out: number[] = [];
-  for (let id = 0; id < m.data.length / m.n; id++) if (heapGrowth(series, id) > 0) out.push(id);
-  return out;
-}
-
-export function findCulprit(series: SeriesSet, goroutineStacks: readonly number[], heapStacks: readonly number[], entryPoints: readonly RegExp[]): Culprit | null {
-  const byGoroutine = newVotes();
-  for (const id of goroutineStacks) vote(byGoroutine, userFrame(series, id), id, goroutineGrowth(series, id));
-  if (byGoroutine.weight.size > 0) {
-    const { frame, stack } = best(byGoroutine);
-    return { frame, stack, stackKind: 'goroutine', how: `the leaking goroutines run in ${series.frames[frame].rawFunction}` };
+function allocCandidates(ctx: CulpritContext): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+  const entryPoints = ctx.signature?.entryPoints ?? [];
+  if (entryPoints.length === 0) return null;
+  const space = metricOf(ctx.series.heap, 'alloc_space');
+  const objects = metricOf(ctx.series.heap, 'alloc_objects');
+  const last = (m: typeof space, id: number): number => (m === null ? 0 : row(m.byStack, id)[m.byStack.n - 1]);
+  const byCaller = new Map<number, Candidate>();
+  for (const s of ctx.series.stacks) {
+    const { caller, entry } = callerOfEntry(ctx.series, s.id, entryPoints);
+    if (caller < 0) continue;
+    const prev = byCaller.get(caller);
+    const c = { frame: caller, entry, stack: prev?.stack ?? s.id, allocBytes: (prev?.allocBytes ?? 0) + last(space, s.id), allocObjects: (prev?.allocObjects ?? 0) + last(objects, s.id) };
+    byCaller.set(caller, c);
   }
-  if (entryPoints.length > 0) {
-    const byEntry = newVotes();
-    const entries = new Map<number, number>();
-    for (const id of grownHeapStacks(series)) {
-      const { caller, entry } = callerOfEntry(series, id, entryPoints);
-      vote(byEntry, caller, id, heapGrowth(series, id));
-      if (caller >= 0) entries.set(caller, entry);
-    }
-    if (byEntry.weight.size > 0) {
-      const { frame, stack } = best(byEntry);
-      const entry = series.frames[entries.get(frame) ?? frame].function;
-      return { frame, stack, stackKind: 'heap', how: `the leaking goroutines' stacks end inside the library, so the heap that grows with them was followed through ${entry} to its caller ${series.frames[frame].rawFunction}` };
-    }
-  }
-  const byHeap = newVotes();
-  for (const id of heapStacks) vote(byHeap, userFrame(series, id), id, heapGrowth(series, id));
-  if (byHeap.weight.size > 0) {
-    const { frame, stack } = best(byHeap);
-    return { frame, stack, stackKind: 'heap', how: `the growing heap is allocated under ${series.frames[frame].rawFunction}` };
-  }
-  return entryPoints.length > 0 ? soleCaller(series, entryPoints) : null;
-}
-
-/**
- * The last resort: in a short window the few KiB each call of the entry point keeps may fall under the heap
- * sampling, so no growing site leads there. Every call site seen in any snapshot (allocations included, not
- * only what is still in use) is still in the stack table; when the service calls the entry point from
- * exactly one function, that is where the leaking objects are made. Two or more callers: no guess.
- */
-function soleCaller(series: SeriesSet, entryPoints: readonly RegExp[]): Culprit | null {
-  const callers = new Map<number, number>();
-  const entries = new Map<number, number>();
-  for (const s of series.stacks) {
-    const { caller, entry } = callerOfEntry(series, s.id, entryPoints);
-    if (caller >= 0 && !callers.has(caller)) {
-      callers.set(caller, s.id);
-      entries.set(caller, entry);
-    }
-  }
-  if (callers.size !== 1) return null;
-  const [[frame, stack]] = [...callers];
-  const entry = series.frames[entries.get(frame) ?? frame].function;
-  return { frame, stack, stackKind: 'heap', how: `the leaking goroutines' stacks end inside the library and the heap it keeps per call is under the sampling rate, but ${series.frames[frame].rawFunction} is the only function of the service's own that calls ${entry} in these profiles` };
+  const ranked = [...byCaller.values()].sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame).slice(0, MAX_CANDIDATES);
+  if (ranked.length === 0) return null;
+  const top = ranked[0];
+  return { culprit: { frame: top.frame, strategy: 'alloc-candidate', stack: top.stack, stackKind: 'heap', entry: top.entry }, candidates: ranked };
 }

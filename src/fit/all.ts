@@ -6,6 +6,9 @@
 import { fitSeries, type Fit, type FitOptions } from '../fit.js';
 import { row, rowVariance, type KindSeries, type Matrix, type SeriesSet } from '../series.js';
 
+/** In-use metrics only: what is allocated since start grows in every live program and says nothing of leaks. */
+const FITTED_HEAP: ReadonlySet<string> = new Set(['inuse_space', 'inuse_objects']);
+
 export type Scope = 'flat' | 'cum' | 'stack' | 'total';
 
 export interface ScopeFits {
@@ -23,7 +26,7 @@ export interface FitSet {
 export function fitAll(series: SeriesSet, options: Partial<FitOptions> = {}): FitSet {
   const all: ScopeFits[] = [];
   if (series.heap !== null && series.heap.times.length >= 2) {
-    for (const m of series.heap.metrics) {
+    for (const m of series.heap.metrics.filter((x) => FITTED_HEAP.has(x.metric))) {
       all.push(fitMatrix(series.heap, m.metric, 'total', m.total, options));
       all.push(fitMatrix(series.heap, m.metric, 'flat', m.flat, options));
       all.push(fitMatrix(series.heap, m.metric, 'cum', m.cum, options));

@@ -2,13 +2,14 @@
 // and unbounded collections. They explain only stacks no specific signature explains, and rank last.
 
 import { fns, type Signature } from './signature.js';
+import { HIDDEN_RUNTIME_WAIT } from './wait-state.js';
 
 export const CHANNEL_BLOCKED: Signature = {
   id: 'goroutines-blocked-channel',
   title: 'Goroutines blocked on a channel with no way out',
   kind: 'goroutine',
   goroutineFrames: [],
-  waitStates: ['chan send', 'chan receive', 'select', 'select (no cases)', 'chan send (nil chan)', 'chan receive (nil chan)'],
+  waitStates: ['chan send', 'chan receive', 'select', 'select (no cases)', 'chan send (nil chan)', 'chan receive (nil chan)', HIDDEN_RUNTIME_WAIT],
   heapFrames: [],
   generic: true,
   packages: [],
@@ -18,7 +19,7 @@ export const CHANNEL_BLOCKED: Signature = {
   entryPoints: [],
   userFrameVisible: true,
   versions:
-    'Wait reasons as Go 1.19 runtime2.go prints them (chan send, chan receive, select, select (no cases), and the nil chan forms), the same in current Go. Protobuf goroutine profiles carry no reason: it is inferred from runtime.chansend1, runtime.chanrecv1/chanrecv2, runtime.selectgo and runtime.block (inferWaitState). debug=1 text hides those runtime frames, so this pattern cannot be seen there.',
+    'Wait reasons as Go 1.19 runtime2.go prints them (chan send, chan receive, select, select (no cases), and the nil chan forms), the same in current Go. Protobuf goroutine profiles carry no reason: it is inferred from runtime.chansend1, runtime.chanrecv1/chanrecv2, runtime.selectgo and runtime.block (inferWaitState). debug=1 text hides those runtime frames; there a goroutine parked right in the service’s own code can only be in a channel operation or a select (sync, time and netpoll waits keep a frame of their own), which is what HIDDEN_RUNTIME_WAIT says.',
   explanation:
     'A goroutine that sends on a channel nobody reads any more, receives from one nobody will send on or close, or selects without a case that can fire (no ctx.Done, no timeout) never returns. The usual cause is a producer whose consumer returned early, on an error or a timeout, with an unbuffered result channel.',
   fix: "Give every blocking send, receive and select a way out (a case <-ctx.Done()), close channels from the sending side, and buffer result channels whose reader may leave early.",

@@ -3,6 +3,13 @@
 // call chains as in Go 1.19's runtime (chan.go, select.go, netpoll.go, sema.go, time.go) and the reasons as
 // runtime2.go prints them; the sync linknames of later releases are included.
 
+/**
+ * The wait of a goroutine parked right in the service's own code in a form that hides leading runtime frames
+ * (goroutine debug=1 text): only a channel operation or a select leaves no frame of its own there (sync,
+ * time and the network poller show theirs).
+ */
+export const HIDDEN_RUNTIME_WAIT = 'channel or select (runtime frames hidden)';
+
 /** Runtime code that package sync, time and internal/poll reach through go:linkname, under their own names. */
 const LINKNAMED_WAITS: ReadonlyMap<string, string> = new Map([
   ['internal/poll.runtime_pollWait', 'IO wait'],

@@ -10,6 +10,7 @@ import { culpritName, type Finding } from '../diagnose/index.js';
 import type { Gate } from '../gates.js';
 import { formatBytes, formatCount } from '../units.js';
 import { perHour } from '../fit.js';
+import { titleOf } from '../explain/index.js';
 
 export interface AnnotationOptions {
   readonly gates: readonly Gate[];
@@ -49,7 +50,7 @@ export function renderAnnotations(a: Analysis, opts: AnnotationOptions): string[
     const accepted = rule === undefined ? '' : ` Accepted growth (config ignore list): ${rule.reason}.`;
     const at = culprit === null ? '' : ` in ${culprit}`;
     const unplaced = path === null && frame !== null ? ` (${frame.rawFile}:${frame.line}, not found in this checkout)` : '';
-    out.push(command(level, { ...where, title: `leakdiff: ${f.title}` }, `${f.title}${at}${unplaced}: ${rates(f)}, ${f.confidence} confidence. ${fix}${accepted}`));
+    out.push(command(level, { ...where, title: `leakdiff: ${titleOf(f)}` }, `${titleOf(f)}${at}${unplaced}: ${rates(f)}, ${f.confidence} confidence. ${fix}${accepted}`));
   }
   for (const g of opts.gates) {
     if (g.passed || g.name.startsWith('fail-on (') || g.name === 'fail-on') continue;
@@ -57,7 +58,7 @@ export function renderAnnotations(a: Analysis, opts: AnnotationOptions): string[
   }
   if (a.diagnosis.verdict === 'inconclusive') {
     const failed = opts.gates.some((g) => g.name === 'fail-on-inconclusive' && !g.passed);
-    out.push(command(failed ? 'error' : 'notice', { title: 'leakdiff: inconclusive' }, `${a.diagnosis.summary}${failed ? '' : ' (the job passes; --fail-on-inconclusive demands a verdict)'}`));
+    out.push(command(failed ? 'error' : 'notice', { title: 'leakdiff: inconclusive' }, `${a.explained.reach}${failed ? '' : ' (the job passes; --fail-on-inconclusive demands a verdict)'}`));
   }
   return out;
 }

@@ -4,7 +4,8 @@
 
 import type { Analysis } from '../commands/analyze.js';
 import type { Finding } from '../diagnose/index.js';
-import { row, type SeriesSet, type SnapshotInfo } from '../series.js';
+import type { ExplainedFinding } from '../explain/index.js';
+import { metricOf, row, type SeriesSet, type SnapshotInfo } from '../series.js';
 import type { LineFigures, SourceView } from '../source/index.js';
 import { formatBytes, formatCount } from '../units.js';
 import { mdFence, mdText } from './escape.js';
@@ -19,16 +20,20 @@ const MAX_STACKS = 3;
 /** Frames shown per stack; the rest is counted. */
 const MAX_FRAMES = 14;
 
-export function findingSection(a: Analysis, f: Finding, rank: number, opts: FindingOptions): string[] {
+export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opts: FindingOptions): string[] {
   const { series } = a;
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
-  const out = [`## ${rank}. ${mdText(f.title)}`, ''];
+  const out = [`## ${e.rank}. ${mdText(e.title)}`, ''];
   out.push(`**Kind:** ${f.kind} · **confidence:** ${f.confidence}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
-  if (culprit !== null) out.push(`**Fix here:** ${code(culprit.rawFunction)}${culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`}`, '');
-  else out.push(`**Fix here:** no function of the service's own code is in any profile${f.signature?.whereToLook ? `; look at ${f.signature.whereToLook}` : ''}.`, '');
+  const at = culprit === null || culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`;
+  if (culprit !== null && !e.culpritIsCandidate) out.push(`**Fix here:** ${code(culprit.rawFunction)}${at}`, '');
+  else if (culprit !== null) out.push(`**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, the leading candidate (below)${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
+  else out.push(`**Fix here:** no function of the service's own code is in any profile${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
   out.push(...growthTable(f), '');
+  if (e.unit !== null) out.push(`${capitalize(e.unit)}.`, '');
   out.push(...unitFigures(a, f, opts), '');
-  out.push('### Chain of evidence', '', ...f.evidence.map((e, i) => `${i + 1}. ${mdText(e)}`), '');
+  out.push('### Chain of evidence', '', ...e.evidence.map((s, i) => `${i + 1}. ${mdText(s)}`), '');
+  out.push(...candidatesSection(e), '');
   out.push(...evidenceStacks(series, f), '');
   const view = a.sources?.[a.diagnosis.findings.indexOf(f)] ?? null;
   if (view !== null) out.push(...sourceSection(view), '');
@@ -37,6 +42,14 @@ export function findingSection(a: Analysis, f: Finding, rank: number, opts: Find
   }
   out.push(...reproduce(series, f), '');
   return out;
+}
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+function candidatesSection(e: ExplainedFinding): string[] {
+  if (e.candidates.length === 0) return [];
+  const rows = e.candidates.map((c, i) => [String(i + 1), code(c.function), code(c.entry), formatBytes(c.allocBytes), formatCount(c.allocObjects)]);
+  return ['### Candidates', '', `Ranked by what each allocated through the entry point since the process started; ${e.candidateNote ?? ''}.`, '', table(['#', 'caller', 'calls', 'alloc_space', 'alloc_objects'], rows)];
 }
 
 function growthTable(f: Finding): string[] {
@@ -52,9 +65,7 @@ function growthTable(f: Finding): string[] {
 function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
   const out: string[] = [];
   if (f.bytesPerGoroutine !== null && f.goroutines !== null) {
-    const groups = f.goroutines.groups.length;
-    const unit = groups > 1 ? `, or ${formatBytes(f.bytesPerGoroutine * groups)} per leaked unit of ${groups} goroutines (one of each group)` : '';
-    out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**${unit}.`);
+    out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**.`);
   }
   const seconds = opts.limitBytes === null || f.heap === null ? null : secondsToLimit(a.series, f.heap.fit, opts.limitBytes);
   if (opts.limitBytes !== null && seconds !== null) {
@@ -82,7 +93,8 @@ function evidenceStacks(series: SeriesSet, f: Finding): string[] {
 
 function groupHeading(series: SeriesSet, id: number): string {
   const g = series.goroutine;
-  const v = g === null ? [0] : Array.from(row(g.metrics[0].byStack, id));
+  const m = metricOf(g, 'goroutine');
+  const v = m === null ? [0] : Array.from(row(m.byStack, id));
   const facts = g?.facts.get(id);
   const states = facts === undefined ? '' : ` [${facts.states.join(', ')}${facts.waitMinutesMax > 0 ? `, up to ${facts.waitMinutesMax} minute${facts.waitMinutesMax === 1 ? '' : 's'}` : ''}]`;
   const creator = facts !== undefined && facts.creator >= 0 ? `, created by ${series.frames[facts.creator].function}` : '';
@@ -91,7 +103,8 @@ function groupHeading(series: SeriesSet, id: number): string {
 
 function heapHeading(series: SeriesSet, id: number): string {
   const h = series.heap;
-  const v = h === null ? [0] : Array.from(row(h.metrics[0].byStack, id));
+  const m = metricOf(h, 'inuse_space');
+  const v = m === null ? [0] : Array.from(row(m.byStack, id));
   return `heap in use ${formatBytes(v[0])} → ${formatBytes(v[v.length - 1])}`;
 }
 

@@ -5,7 +5,8 @@ import { triageJson } from './triage.js';
 import type { Fit } from '../fit.js';
 import { perHour } from '../fit.js';
 import type { Analysis } from '../commands/analyze.js';
-import { culpritName, type Finding } from '../diagnose/index.js';
+import type { Finding, Step } from '../diagnose/index.js';
+import type { ExplainedFinding } from '../explain/index.js';
 import type { SeriesSet } from '../series.js';
 import type { SourceView } from '../source/index.js';
 import type { IgnoreRule } from '../config.js';
@@ -61,37 +62,77 @@ function ignoredJson(r: IgnoreRule | undefined): Record<string, unknown> | null 
   return { ...(r.function !== null ? { function: r.function } : { signature: r.signature }), reason: r.reason };
 }
 
-function findingJson(series: SeriesSet, f: Finding, rank: number, opts: JsonOptions, source: SourceView | null | undefined): Record<string, unknown> {
+/** A typed step with its frames named (ids mean nothing outside this run). */
+function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
+  const name = (id: number | null): string | null => (id === null ? null : series.frames[id].rawFunction);
+  switch (s.kind) {
+    case 'culprit':
+      return { kind: s.kind, strategy: s.strategy, function: name(s.frame), entry: name(s.entry) };
+    case 'candidates':
+      return { kind: s.kind, count: s.count, entry: name(s.entry) };
+    case 'retained-heap':
+      return { ...s, frame: undefined, function: name(s.frame) };
+    case 'no-user-frame':
+      return { kind: s.kind, root: name(s.rootFrame) };
+    default:
+      return { ...s };
+  }
+}
+
+function unitJson(series: SeriesSet, f: Finding): Record<string, unknown> | null {
+  const u = f.unit;
+  if (u === null) return null;
+  const root = (id: number): string => {
+    const fr = series.stacks[id].frames;
+    return series.frames[fr[fr.length - 1] ?? series.stacks[id].runtimeTop[0]]?.function ?? '?';
+  };
+  return {
+    goroutinesPerObject: u.goroutinesPerObject,
+    peerGoroutinesPerObject: u.peerGoroutinesPerObject,
+    bytesPerObject: u.bytesPerObject === null ? null : round(u.bytesPerObject, 0),
+    objectsOpen: u.objectsOpen,
+    groups: u.groups.map((g) => ({ start: root(g.stack), perObject: g.perObject, peer: g.peer })),
+  };
+}
+
+function findingJson(series: SeriesSet, f: Finding, e: ExplainedFinding, opts: JsonOptions, source: SourceView | null | undefined): Record<string, unknown> {
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
   return {
-    rank,
+    rank: e.rank,
     kind: f.kind,
     signature: f.signature?.id ?? null,
-    title: f.title,
-    culprit: culpritName(series, f),
+    title: e.title,
+    culprit: e.culprit,
+    culpritStrategy: f.culprit?.strategy ?? null,
     culpritLocation: frame === null ? null : { file: frame.file, line: frame.line },
+    candidates: e.candidates,
     confidence: f.confidence,
     goroutines: f.goroutines === null ? null : fitJson(f.goroutines.fit),
     heap: f.heap === null ? null : { metric: 'inuse_space', ...fitJson(f.heap.fit) },
     bytesPerGoroutine: f.bytesPerGoroutine === null ? null : round(f.bytesPerGoroutine, 0),
     correlation: f.correlation === null ? null : round(f.correlation, 4),
     secondsToLimit: opts.limitBytes === null || f.heap === null ? null : secondsToLimit(series, f.heap.fit, opts.limitBytes),
-    fix: f.signature?.fix ?? (frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`),
-    whereToLook: f.culprit === null ? (f.signature?.whereToLook ?? null) : null,
-    evidence: f.evidence,
+    unit: unitJson(series, f),
+    unitSummary: e.unit,
+    fix: e.fix,
+    whereToLook: e.whereToLook,
+    evidence: e.evidence,
+    steps: f.steps.map((s) => stepJson(series, s)),
+    versions: f.signature?.versions ?? null,
     ignored: ignoredJson(opts.ignored?.get(f)),
     ...(source === undefined ? {} : { source: sourceJson(source) }),
   };
 }
 
 export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> {
-  const { series, diagnosis: d } = a;
+  const { series, diagnosis: d, explained: x } = a;
   const used = series.inputs.filter((i) => i.setAside === null);
   const times = used.map((i) => i.timeMs);
   return {
     schemaVersion: 1,
     verdict: d.verdict,
-    summary: d.summary,
+    summary: x.verdictSentence,
+    reach: { ...d.reach, sentence: x.reach },
     window: {
       start: times.length === 0 ? null : formatTime(Math.min(...times)),
       end: times.length === 0 ? null : formatTime(Math.max(...times)),
@@ -99,8 +140,8 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
       goroutineSnapshots: series.goroutine?.times.length ?? 0,
       goroutineleakSnapshots: series.goroutineleak?.times.length ?? 0,
     },
-    findings: d.findings.map((f, i) => findingJson(series, f, i + 1, opts, a.sources?.[i])),
-    bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.why })),
+    findings: d.findings.map((f, i) => findingJson(series, f, x.findings[i], opts, a.sources?.[i])),
+    bounded: x.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.why })),
     triage: d.triage === null ? null : triageJson(a, d.triage),
     gates: [],
     warnings: series.warnings,

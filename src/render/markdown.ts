@@ -8,14 +8,19 @@ import type { Gate } from '../gates.js';
 import { perHour } from '../fit.js';
 import { formatBytes, formatCount, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
-import { culpritName, type Finding } from '../diagnose/index.js';
+import type { Finding } from '../diagnose/index.js';
 import type { IgnoreRule } from '../config.js';
+import { titleOf } from '../explain/index.js';
 import { code, table } from './parts.js';
 import { goVersionSentence } from './go-version.js';
 import { ownershipSentence } from './ownership.js';
 import { mdText } from './escape.js';
 import type { Triage } from '../diagnose/triage.js';
 import { triageAnswer, triageHeadline, triageSections } from './triage.js';
+import { EXACT_MAX_N, STAIRCASE_MAX_N, STAIRCASE_MIN_Z } from '../fit.js';
+import { MIN_LINK_CORRELATION } from '../correlate.js';
+import { CULPRIT_STRATEGIES } from '../diagnose/culprit.js';
+import { metricOf } from '../series.js';
 
 export interface MarkdownOptions {
   readonly version: string;
@@ -46,12 +51,12 @@ const VERDICT: Readonly<Record<string, string>> = { leak: 'Leak', suspect: 'Susp
 
 export function headline(a: Analysis): string {
   const d = a.diagnosis;
-  const top = d.findings[0];
+  const top = a.explained.findings[0];
   if (top === undefined && d.triage !== null) return triageHeadline(a, d.triage);
-  if (top === undefined) return `${VERDICT[d.verdict]}: ${mdText(d.summary)}`;
-  const culprit = culpritName(a.series, top);
-  const verb = top.signature?.id === 'grpc-clientconn-unclosed' ? 'dialed in' : 'in';
-  return `${VERDICT[d.verdict]}: ${mdText(top.title)}${culprit === null ? '' : `, ${verb} ${mdText(culprit)}`}`;
+  if (top === undefined || d.verdict !== 'leak') return `${VERDICT[d.verdict]}: ${mdText(a.explained.verdictSentence)}`;
+  const verb = d.findings[0].signature?.id === 'grpc-clientconn-unclosed' ? 'dialed in' : 'in';
+  const where = top.culprit === null ? '' : `, ${top.culpritIsCandidate ? `most likely ${verb}` : verb} ${top.culprit}`;
+  return `${VERDICT[d.verdict]}: ${mdText(top.title)}${mdText(where)}`;
 }
 
 export function renderMarkdown(a: Analysis, opts: MarkdownOptions): string {
@@ -59,7 +64,7 @@ export function renderMarkdown(a: Analysis, opts: MarkdownOptions): string {
   const out = [`# ${headline(a)}`, '', ...overview(a, opts), ''];
   if (opts.chart !== null && a.diagnosis.findings.length > 0) out.push(`![Heap and goroutines over time for the top findings](${opts.chart})`, '');
   if (a.diagnosis.findings.length > 0) out.push('## Suspects', '', suspects(a, opts.ignored), '');
-  a.diagnosis.findings.forEach((f, i) => out.push(...findingSection(a, f, i + 1, opts)));
+  a.diagnosis.findings.forEach((f, i) => out.push(...findingSection(a, f, a.explained.findings[i], opts)));
   out.push(...ignoredSection(a, opts.ignored), ...comparisonSection(opts.comparison ?? null), ...triageSection(a), ...boundedSection(a), ...gatesSection(opts.gates), ...inputsSection(a), ...methodSection(a, opts));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -80,18 +85,17 @@ function overview(a: Analysis, opts: MarkdownOptions): string[] {
 
 function summarySentence(a: Analysis): string {
   const { series, diagnosis: d } = a;
-  const heap = series.heap?.metrics[0].total;
-  const gor = series.goroutine?.metrics[0].total;
+  const heap = metricOf(series.heap, 'inuse_space')?.total;
+  const gor = metricOf(series.goroutine, 'goroutine')?.total;
   const parts: string[] = [];
   if (heap !== undefined && heap.n > 1) parts.push(`heap in use went from ${formatBytes(heap.data[0])} to ${formatBytes(heap.data[heap.n - 1])}`);
   if (gor !== undefined && gor.n > 1) parts.push(`goroutines from ${formatCount(gor.data[0])} to ${formatCount(gor.data[gor.n - 1])}`);
-  const top = d.findings[0];
+  const top = a.explained.findings[0];
   const seen = parts.length === 0 ? '' : `Over the window, ${parts.join(' and ')}. `;
-  if (top === undefined) return `${seen}${mdText(capitalize(d.summary))}.`;
-  const culprit = culpritName(series, top);
+  if (top === undefined) return `${seen}${mdText(capitalize(a.explained.verdictSentence))}.${d.verdict === 'inconclusive' ? '' : ` ${mdText(capitalize(a.explained.reach))}.`}`;
   const more = d.findings.length === 1 ? '' : ` (${d.findings.length - 1} more finding${d.findings.length === 2 ? '' : 's'} below)`;
-  const where = culprit === null ? '' : `, in ${code(culprit)}`;
-  return `${seen}The leading finding is ${mdText(top.title)}${where}${more}.${top.signature === null ? '' : ` ${top.signature.fix}`}`;
+  const where = top.culprit === null ? '' : `, ${top.culpritIsCandidate ? 'most likely ' : ''}in ${code(top.culprit)}`;
+  return `${seen}The leading finding is ${mdText(top.title)}${where}${more}.${d.findings[0].signature === null ? '' : ` ${top.fix}`}`;
 }
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -99,8 +103,8 @@ const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 function suspects(a: Analysis, ignored?: ReadonlyMap<Finding, IgnoreRule>): string {
   const rows = a.diagnosis.findings.map((f, i) => [
     String(i + 1),
-    mdText(f.title),
-    f.culprit === null ? '—' : code(culpritName(a.series, f) ?? ''),
+    mdText(a.explained.findings[i].title),
+    a.explained.findings[i].culprit === null ? '—' : `${code(a.explained.findings[i].culprit ?? '')}${a.explained.findings[i].culpritIsCandidate ? ' (candidate)' : ''}`,
     ignored?.has(f) === true ? `${f.confidence}, ignored (accepted)` : f.confidence,
     f.goroutines === null ? '—' : `+${formatCount(perHour(f.goroutines.fit.robustSlope))}/h`,
     f.heap === null ? '—' : `+${formatBytes(perHour(f.heap.fit.robustSlope))}/h`,
@@ -127,7 +131,7 @@ function renderSingle(a: Analysis, t: Triage, opts: MarkdownOptions): string {
 }
 
 function boundedSection(a: Analysis): string[] {
-  const b = a.diagnosis.bounded;
+  const b = a.explained.bounded;
   const checked = `${a.series.frames.length} functions and ${a.series.stacks.length} call sites were checked.`;
   if (b.length === 0) return ['## Checked and found bounded', '', `Nothing grew and then levelled off. ${checked}`, ''];
   const rows = b.map((x) => [code(x.site), x.kind, mdText(x.why)]);
@@ -145,7 +149,7 @@ function ignoredSection(a: Analysis, ignored?: ReadonlyMap<Finding, IgnoreRule>)
   const rows = a.diagnosis.findings.flatMap((f, i) => {
     const r = ignored.get(f);
     if (r === undefined) return [];
-    return [[String(i + 1), mdText(f.title), f.culprit === null ? '—' : code(culpritName(a.series, f) ?? ''), r.function !== null ? `function ${code(r.function)}` : `signature ${code(r.signature ?? '')}`, mdText(r.reason)]];
+    return [[String(i + 1), mdText(titleOf(f)), f.culprit === null ? '—' : code((f.culprit === null ? '' : a.series.frames[f.culprit.frame].rawFunction) ?? ''), r.function !== null ? `function ${code(r.function)}` : `signature ${code(r.signature ?? '')}`, mdText(r.reason)]];
   });
   return ['## Accepted growth (ignored)', '', 'Listed in full above, but failing no gate: the config file\'s `ignore` list accepts them.', '', table(['#', 'finding', 'culprit', 'rule', 'reason'], rows), ''];
 }
@@ -171,9 +175,9 @@ function methodSection(a: Analysis, opts: MarkdownOptions): string[] {
     '',
     goVersionSentence(a.series.goVersion),
     '',
-    'Each series (heap `inuse_space` and `inuse_objects` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to 10 snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell).',
+    `Each series (heap \`inuse_space\` and \`inuse_objects\` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to ${EXACT_MAX_N} snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell). With ${STAIRCASE_MAX_N} snapshots or fewer, where the trend test cannot reach significance, a series that rises at every step by over ${STAIRCASE_MIN_Z} standard errors of noise (sampling error, or √n for goroutine counts) is growing.`,
     rate > 1 ? `Heap profiles are sampled (one allocation per ${formatBytes(rate)} on average): changes within two standard errors of the sampling are treated as noise.` : 'Heap values are exact (every allocation sampled).',
-    'Goroutine groups that grow are gathered by where they start; heap call sites that share their module and follow their count over time (Pearson r ≥ 0.8) are linked to them. The culprit is the service\'s own function in the leaking stacks, or, when they end inside a library, the caller of the library\'s entry point in the heap stacks that grow with them.',
+    `Goroutine groups that grow are gathered into one leak unit per leaked object: same start (library module, or the service's goroutine function) and in lockstep (Pearson r ≥ ${MIN_LINK_CORRELATION}); the in-process server side of a loopback connection is evidence of the client's leak. Heap call sites are tied to a unit by structure (its library's frames, its pattern's allocation frames, the goroutines' start function or creator, the runtime's goroutine memory) and must then follow its count; timing alone never links. The culprit strategies, in order: ${CULPRIT_STRATEGIES.map((s) => s.name).join(', ')}; a candidate is said to be one.`,
     `Confidence: high needs 5 or more snapshots, p < 0.01 and R² ≥ 0.8; medium, a significant trend (p < 0.05); low, anything less.${opts.limitBytes === null ? '' : ` Projections use the memory limit of ${formatBytes(opts.limitBytes)}.`}`,
     '',
   ];

@@ -3,7 +3,7 @@
 
 import type { Fit } from '../fit.js';
 import { perHour } from '../fit.js';
-import type { SeriesSet, SnapshotInfo } from '../series.js';
+import { metricOf, type SeriesSet, type SnapshotInfo } from '../series.js';
 import { formatBytes, formatCount, formatDuration } from '../units.js';
 import { exactRegex, mdCell, mdCode, shellWord } from './escape.js';
 
@@ -76,7 +76,7 @@ export function span(seconds: number): string {
 
 /** Heap in use at the last heap snapshot, or 0 without heap snapshots. */
 export function lastHeapInUse(series: SeriesSet): number {
-  const total = series.heap?.metrics[0].total;
+  const total = metricOf(series.heap, 'inuse_space')?.total;
   return total === undefined ? 0 : total.data[total.n - 1];
 }
 

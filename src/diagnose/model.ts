@@ -1,0 +1,122 @@
+// The diagnosis as data: what diagnose returns and explain turns into words. Nothing here is a sentence.
+// Ids are SiteFrame and SiteStack ids of the series set; numbers carry their unit in their name.
+
+import type { HeapEvidence } from '../correlate.js';
+import type { Fit } from '../fit.js';
+import type { Signature } from '../patterns.js';
+import type { Triage } from './triage.js';
+
+export type Confidence = 'high' | 'medium' | 'low';
+export type FindingKind = 'goroutine-leak' | 'heap-growth' | 'goroutine-and-heap';
+/** `suspect` is the single-snapshot verdict (triage): a known pattern with strong evidence in one snapshot. */
+export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
+
+/**
+ * How a culprit was found; CULPRIT_STRATEGIES (culprit.ts) tries them in this order and the first that names
+ * a function wins. `alloc-candidate` only ever names a candidate: see Finding.candidates.
+ */
+export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate';
+
+export interface Culprit {
+  /** SiteFrame id of the service's own function to fix. */
+  readonly frame: number;
+  readonly strategy: CulpritStrategy;
+  /** The call site (stack id) that shows it best, and whether that is a goroutine or a heap stack. */
+  readonly stack: number;
+  readonly stackKind: 'goroutine' | 'heap';
+  /** For entry-point-caller and alloc-candidate: the library entry point it calls (SiteFrame id); else null. */
+  readonly entry: number | null;
+}
+
+/**
+ * A caller of a library entry point that allocated through it during the process's life (alloc_space since
+ * start), ranked by those bytes: where the leaking objects are likely made when what each keeps is too small
+ * for the heap sampling to show in use.
+ */
+export interface Candidate {
+  readonly frame: number;
+  readonly entry: number;
+  readonly stack: number;
+  /** alloc_space and alloc_objects under this caller at the last heap snapshot; 0 when the profile has none. */
+  readonly allocBytes: number;
+  readonly allocObjects: number;
+}
+
+/** One goroutine group of a leak unit and how many of it each leaked object keeps. */
+export interface UnitGroup {
+  readonly stack: number;
+  /** Goroutines of this group per leaked object (its growth over the unit's base group's growth, rounded). */
+  readonly perObject: number;
+  /** True for the other end of a loopback connection (the in-process server of a leaking client). */
+  readonly peer: boolean;
+}
+
+/** What one leaked object (a ClientConn, an HTTP connection, a blocked worker) keeps. */
+export interface LeakUnit {
+  readonly groups: readonly UnitGroup[];
+  /** Goroutines per object on the leaking side and on the peer side. */
+  readonly goroutinesPerObject: number;
+  readonly peerGoroutinesPerObject: number;
+  /** Heap bytes per object, from the robust slopes; null without linked heap. */
+  readonly bytesPerObject: number | null;
+  /** Objects open at the last goroutine snapshot (the base group's count). */
+  readonly objectsOpen: number;
+}
+
+/** How a heap call site was tied to a goroutine unit: by structure, never by timing alone. */
+export type LinkReason = 'library-frames' | 'pattern-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'same-culprit';
+
+/** One step in a finding's chain of evidence, with its numbers; explain words them. */
+export type Step =
+  | { readonly kind: 'goroutines-grew'; readonly groups: number; readonly unitKey: string; readonly first: number; readonly last: number; readonly snapshots: number }
+  | { readonly kind: 'heap-linked'; readonly sites: number; readonly reasons: readonly LinkReason[]; readonly correlation: number | null; readonly snapshots: number }
+  | { readonly kind: 'heap-grew'; readonly sites: number; readonly firstBytes: number; readonly lastBytes: number; readonly withGoroutines: boolean }
+  | { readonly kind: 'retained-heap'; readonly frame: number; readonly firstBytes: number; readonly lastBytes: number }
+  | { readonly kind: 'staircase'; readonly rises: number; readonly snapshots: number }
+  | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
+  | { readonly kind: 'culprit'; readonly strategy: CulpritStrategy; readonly frame: number; readonly entry: number | null }
+  | { readonly kind: 'candidates'; readonly count: number; readonly entry: number }
+  | { readonly kind: 'no-user-frame'; readonly rootFrame: number | null };
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly signature: Signature | null;
+  readonly culprit: Culprit | null;
+  /** Ranked candidates when the culprit is only a candidate (strategy alloc-candidate), else []. */
+  readonly candidates: readonly Candidate[];
+  readonly confidence: Confidence;
+  /** Goroutine groups (stack ids) and their summed count and fit; null for heap-only growth. */
+  readonly goroutines: { readonly groups: readonly number[]; readonly unitKey: string; readonly values: Float64Array; readonly fit: Fit } | null;
+  readonly heap: HeapEvidence | null;
+  /** What each leaked object keeps; null for heap-only growth. */
+  readonly unit: LeakUnit | null;
+  readonly bytesPerGoroutine: number | null;
+  readonly correlation: number | null;
+  readonly steps: readonly Step[];
+}
+
+/** Checked and found bounded: grew, then levelled off (a warming cache or pool). */
+export interface Bounded {
+  readonly kind: 'heap' | 'goroutine';
+  /** A frame id (heap: the function, flat) or a stack id (goroutine group). */
+  readonly id: number;
+  readonly site: string;
+  readonly fit: Fit;
+}
+
+/** Why the verdict is what it is, as data. */
+export type Reach =
+  | { readonly kind: 'single-snapshot' }
+  | { readonly kind: 'too-few'; readonly snapshots: number }
+  | { readonly kind: 'no-gc'; readonly identicalPairs: number; readonly distinct: number }
+  | { readonly kind: 'could-see'; readonly snapshots: number; readonly durationSeconds: number; readonly heapBytesPerHour: number | null; readonly goroutinesPerHour: number | null };
+
+export interface Diagnosis {
+  readonly verdict: Verdict;
+  readonly findings: readonly Finding[];
+  readonly bounded: readonly Bounded[];
+  /** For a single snapshot (of either kind or both): what looks leaked and what holds the memory; null for a series. */
+  readonly triage: Triage | null;
+  /** What the window could have seen; decides no-leak against inconclusive. */
+  readonly reach: Reach;
+}

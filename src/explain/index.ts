@@ -1,0 +1,85 @@
+// The explain step (pprof's TextItems idea): the typed diagnosis turned into rows and sentences once, shared
+// by the Markdown report, the terminal view and the JSON result. Render only lays these out.
+
+import type { Diagnosis, Finding } from '../diagnose/model.js';
+import type { SeriesSet } from '../series.js';
+import { candidateRow, reachSentence, SETTLE_CANDIDATES, stepSentence, unitSentence } from './steps.js';
+
+export interface ExplainedFinding {
+  readonly rank: number;
+  readonly title: string;
+  /** The culprit as the profile spells it, or null. */
+  readonly culprit: string | null;
+  /** True when the culprit is only the leading candidate (see candidates). */
+  readonly culpritIsCandidate: boolean;
+  readonly fix: string;
+  /** Where to look when no function of the service's own is named; null when one is. */
+  readonly whereToLook: string | null;
+  readonly evidence: readonly string[];
+  /** What one leaked object keeps, or null. */
+  readonly unit: string | null;
+  readonly candidates: readonly { function: string; entry: string; allocBytes: number; allocObjects: number }[];
+  /** Why the candidates are candidates and what would settle it; null without candidates. */
+  readonly candidateNote: string | null;
+}
+
+export interface Explained {
+  readonly verdictSentence: string;
+  /** What the window could have seen, or what to capture next. */
+  readonly reach: string;
+  readonly findings: readonly ExplainedFinding[];
+  readonly bounded: readonly { readonly site: string; readonly kind: 'heap' | 'goroutine'; readonly why: string }[];
+}
+
+/** What a signature's leaked object is called in the per-object sentence. */
+const OBJECT: Readonly<Record<string, string>> = {
+  'grpc-clientconn-unclosed': 'ClientConn',
+  'http-response-body-unclosed': 'HTTP connection',
+  'sql-rows-unclosed': 'Rows',
+  'k8s-informer-unstopped': 'informer',
+};
+
+export function titleOf(f: Finding): string {
+  if (f.signature !== null) return f.signature.title;
+  return f.goroutines !== null ? `goroutines growing: ${f.goroutines.unitKey}` : 'Heap growing without bound';
+}
+
+export function explain(series: SeriesSet, d: Diagnosis): Explained {
+  const findings = d.findings.map((f, i) => explainFinding(series, f, i + 1));
+  return {
+    verdictSentence: verdictSentence(d, findings),
+    reach: reachSentence(d.reach),
+    findings,
+    bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.fit.reason })),
+  };
+}
+
+function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedFinding {
+  const culprit = f.culprit === null ? null : series.frames[f.culprit.frame].rawFunction;
+  const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
+  const candidate = f.culprit?.strategy === 'alloc-candidate';
+  const generic = frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`;
+  return {
+    rank,
+    title: titleOf(f),
+    culprit,
+    culpritIsCandidate: candidate,
+    fix: f.signature?.fix ?? generic,
+    whereToLook: f.culprit === null || candidate ? (f.signature?.whereToLook ?? null) : null,
+    evidence: f.steps.map((s) => stepSentence(series, s)),
+    unit: f.unit === null ? null : unitSentence(f.unit, OBJECT[f.signature?.id ?? ''] ?? 'object'),
+    candidates: f.candidates.map((c) => candidateRow(series, c)),
+    candidateNote: candidate ? SETTLE_CANDIDATES : null,
+  };
+}
+
+function verdictSentence(d: Diagnosis, findings: readonly ExplainedFinding[]): string {
+  const top = findings[0];
+  if (d.verdict === 'leak' && top !== undefined) return top.title;
+  if (d.verdict === 'no-leak') {
+    const bounded = d.bounded.length === 0 ? '' : `; ${d.bounded.length === 1 ? 'one site' : `${d.bounded.length} sites`} grew and then levelled off (bounded, like a warming cache)`;
+    return `nothing grows without bound: ${reachSentence(d.reach)}${bounded}`;
+  }
+  if (d.reach.kind !== 'could-see') return reachSentence(d.reach);
+  return 'growth was seen, but not steady or strong enough to call it a leak';
+}

@@ -1,0 +1,101 @@
+// Words for the diagnosis's typed pieces: each step of a chain of evidence, a culprit strategy, a leak unit,
+// and what the window could have seen. The only place these sentences are made.
+
+import { perHour } from '../fit.js';
+import type { Candidate, CulpritStrategy, LeakUnit, Reach, Step } from '../diagnose/model.js';
+import type { LinkReason } from '../diagnose/model.js';
+import type { SeriesSet } from '../series.js';
+import { formatBytes, formatCount } from '../units.js';
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+const LINK_REASON: Readonly<Record<LinkReason, string>> = {
+  'library-frames': "they run in the goroutines' library",
+  'pattern-frames': "they are the pattern's own allocations",
+  'goroutine-root': 'they are allocated on the leaking goroutines themselves',
+  creator: 'they are allocated by the function that starts the goroutines',
+  'goroutine-overhead': "they are the runtime's memory for the goroutines",
+  'same-culprit': 'they are allocated in the same function',
+};
+
+export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, frame: number, entry: number | null): string {
+  const name = series.frames[frame].rawFunction;
+  const via = entry === null ? 'the library' : series.frames[entry].function;
+  switch (strategy) {
+    case 'goroutine-frame':
+      return `the leaking goroutines run in ${name}`;
+    case 'creator':
+      return `the leaking goroutines are created by ${name} (the dump's created-by line)`;
+    case 'entry-point-caller':
+      return `the leaking goroutines' stacks end inside the library, so the heap that grows with them was followed through ${via} to its caller ${name}`;
+    case 'heap-frame':
+      return `the growing heap is allocated under ${name}, the service's own function nearest to the allocation`;
+    case 'alloc-candidate':
+      return `${name} is the leading candidate among the service's callers of ${via}`;
+  }
+}
+
+export function stepSentence(series: SeriesSet, step: Step): string {
+  switch (step.kind) {
+    case 'goroutines-grew':
+      return `${plural(step.groups, 'goroutine group')} (${step.unitKey}) grew from ${formatCount(step.first)} to ${formatCount(step.last)} over ${step.snapshots} snapshots`;
+    case 'heap-linked': {
+      const why = step.reasons.map((r) => LINK_REASON[r]).join('; ');
+      const r = step.correlation === null ? '' : ` and grew with them (r = ${step.correlation.toFixed(2)} over ${step.snapshots} snapshots)`;
+      return `${plural(step.sites, 'heap call site')} belong to the same leak: ${why}${r}`;
+    }
+    case 'heap-grew':
+      return `${plural(step.sites, 'heap call site')} grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)} in use${step.withGoroutines ? '' : ', and no goroutine group grew with them'}`;
+    case 'retained-heap':
+      return `the heap allocated in ${series.frames[step.frame].rawFunction} itself grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)}: what the leaked objects keep of its requests, the same leak`;
+    case 'staircase':
+      return `the sampled heap never fell and rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots: sampled objects that stay reachable stay in every later profile`;
+    case 'pattern':
+      return `the stacks match the known pattern "${step.signature}" (${step.frames.join(', ')})`;
+    case 'culprit':
+      return culpritSentence(series, step.strategy, step.frame, step.entry);
+    case 'candidates':
+      return `nothing the leaked objects keep was sampled in use under the service's code, so the service's callers of ${series.frames[step.entry].function} are ranked by what they allocated through it since start (alloc_space): ${plural(step.count, 'candidate')}, not a certainty`;
+    case 'no-user-frame':
+      return `no function of the service's own code is in any leaking stack${step.rootFrame === null ? '' : `; they start in ${series.frames[step.rootFrame].function}`}`;
+  }
+}
+
+/** What would settle a candidate culprit. */
+export const SETTLE_CANDIDATES =
+  'to settle it, capture a goroutine dump (debug=2: its `created by` chain names the caller when the service starts the goroutines), run with a lower runtime.MemProfileRate so the kept objects are sampled, or read the candidates with --source';
+
+export function candidateRow(series: SeriesSet, c: Candidate): { function: string; entry: string; allocBytes: number; allocObjects: number } {
+  return { function: series.frames[c.frame].rawFunction, entry: series.frames[c.entry].function, allocBytes: c.allocBytes, allocObjects: c.allocObjects };
+}
+
+/** "each leaked object keeps 4 goroutines (and 3 on the in-process server) and about 96 KiB; 238 are open". */
+export function unitSentence(unit: LeakUnit, object: string): string | null {
+  if (unit.goroutinesPerObject + unit.peerGoroutinesPerObject <= 1 && unit.bytesPerObject === null) return null;
+  const peer = unit.peerGoroutinesPerObject > 0 ? ` (and ${formatCount(unit.peerGoroutinesPerObject)} on the in-process server)` : '';
+  const bytes = unit.bytesPerObject === null || !(unit.bytesPerObject > 0) ? '' : ` and about ${formatBytes(unit.bytesPerObject)} of heap`;
+  return `each leaked ${object} keeps ${plural(unit.goroutinesPerObject, 'goroutine')}${peer}${bytes}; ${formatCount(unit.objectsOpen)} are open at the last snapshot`;
+}
+
+export function reachSentence(reach: Reach): string {
+  switch (reach.kind) {
+    case 'single-snapshot':
+      return 'one snapshot gives triage, not a trend: capture a few more, minutes apart, to see what grows';
+    case 'too-few':
+      return `with ${reach.snapshots} snapshots a trend cannot be told from a step: capture at least 3, better 6 or more, spread over the time the memory grows`;
+    case 'no-gc':
+      return `${plural(reach.identicalPairs, 'pair')} of consecutive heap snapshots are identical: no GC ran between them (Go publishes the heap profile at the end of a GC cycle), so only ${reach.distinct} show anything; capture with /debug/pprof/heap?gc=1, or farther apart`;
+    case 'could-see': {
+      const parts: string[] = [];
+      if (reach.heapBytesPerHour !== null) parts.push(`a heap leak over ${formatBytes(reach.heapBytesPerHour)}/h`);
+      if (reach.goroutinesPerHour !== null) parts.push(`a goroutine leak over ${formatCount(reach.goroutinesPerHour)}/h`);
+      return parts.length === 0 ? `over ${reach.snapshots} snapshots` : `${parts.join(' or ')} would have shown over these ${reach.snapshots} snapshots`;
+    }
+  }
+}
+
+/** A rate per hour for the suspects table. */
+export function perHourText(slopePerSecond: number, unit: 'bytes' | 'goroutines'): string {
+  const v = perHour(slopePerSecond);
+  return `+${unit === 'bytes' ? formatBytes(v) : formatCount(v)}/h`;
+}
