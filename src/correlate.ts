@@ -222,7 +222,7 @@ function isGoroutineOverhead(series: SeriesSet, stack: SiteStack): boolean {
 }
 
 /** A call site follows the unit when it correlates with it; with two snapshots, when both grew. */
-function follows(values: Float64Array, paired: Float64Array): boolean {
+export function follows(values: Float64Array, paired: Float64Array): boolean {
   if (values.length < 3) return true;
   return pearson(values, paired) >= MIN_LINK_CORRELATION;
 }

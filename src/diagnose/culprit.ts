@@ -14,6 +14,12 @@ export interface CulpritContext {
   readonly goroutineStacks: readonly number[];
   readonly heapStacks: readonly number[];
   readonly signature: Signature | null;
+  /**
+   * Where entry-point-caller looks: every heap call site that grew (a goroutine leak, whose library keeps its
+   * objects on goroutines of its own), or only the finding's own sites (heap growth, so that another site's
+   * call into the same primitive is never blamed).
+   */
+  readonly entryScope: 'all' | 'own';
 }
 
 export interface CulpritStrategyEntry {
@@ -104,7 +110,8 @@ function entryPointCaller(ctx: CulpritContext): { culprit: Culprit; candidates: 
   const m = metricOf(ctx.series.heap, 'inuse_space');
   if (entryPoints.length === 0 || m === null || m.byStack.n < 2) return null;
   const weight = new Map<number, { w: number; stack: number; entry: number }>();
-  for (let id = 0; id < m.byStack.data.length / m.byStack.n; id++) {
+  const scope = ctx.entryScope === 'own' ? ctx.heapStacks : Array.from({ length: m.byStack.data.length / m.byStack.n }, (_, id) => id);
+  for (const id of scope) {
     const g = growth(ctx.series, 'heap', id);
     if (!(g > 0)) continue;
     const { caller, entry } = callerOfEntry(ctx.series, id, entryPoints);

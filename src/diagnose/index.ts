@@ -5,6 +5,7 @@
 import type { FitSet } from '../fit/all.js';
 import { sumStacks, type Correlation, type Link } from '../correlate.js';
 import { matchSignatures, type Match } from '../patterns.js';
+import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import type { SeriesSet } from '../series.js';
 import { findCulprit, userFrame } from './culprit.js';
@@ -69,7 +70,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
   })[0];
   const signature = match?.signature ?? null;
-  const { culprit, candidates } = findCulprit({ series, goroutineStacks: groups, heapStacks, signature });
+  const { culprit, candidates } = findCulprit({ series, goroutineStacks: groups, heapStacks, signature, entryScope: 'all' });
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;
   const fit = link.unit.fit;
   const steps: Step[] = [{ kind: 'goroutines-grew', groups: groups.length, unitKey: link.unit.key, first: fit.first, last: fit.last, snapshots: fit.n }];
@@ -115,14 +116,27 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const heap = sumStacks(series, stacks);
     if (heap.fit.absoluteGrowth < floor || (heap.fit.shape !== 'growing' && heap.fit.shape !== 'unknown')) continue;
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => stackFunctions(series, h)) })[0];
-    const signature = match?.signature ?? null;
-    const { culprit, candidates } = findCulprit({ series, goroutineStacks: [], heapStacks: stacks, signature });
+    const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
+    const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
+    const { culprit, candidates } = findCulprit({ series, goroutineStacks: [], heapStacks: stacks, signature, entryScope: 'own' });
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
     if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
+    if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
     steps.push(...culpritSteps(series, culprit, candidates.length, []));
     out.push({ kind: 'heap-growth', signature, culprit, candidates, confidence: confidenceOf(null, heap.fit), goroutines: null, heap, unit: null, bytesPerGoroutine: null, correlation: null, steps });
   }
   return out;
+}
+
+/**
+ * Go heap profiles drop the leading runtime.* frames (runtime/pprof hideRuntime), so a map store, an append or
+ * a make that keeps growing with no goroutine behind it ends right in the service's own function: a
+ * collection that only grows, with its growth frames hidden (Go 1.24+ Swiss maps show theirs and match
+ * by frame). True when the call site's allocating frame is the service's own.
+ */
+function allocatedInUserCode(series: SeriesSet, stackId: number): boolean {
+  const leaf = series.stacks[stackId].frames[0];
+  return leaf !== undefined && series.frames[leaf].origin === 'user';
 }
 
 /** The culprit's function as the profile spells it (closure numbers included), or null. */

@@ -1,13 +1,60 @@
-// One fix place, one finding: heap growth allocated under the very function a goroutine leak's culprit
-// strategy led to (the request a leaked HTTP connection keeps, built in the function that sent it) is that
-// leak's retained heap, not a second leak. Joined by structure (the same culprit frame), never by timing.
+// One fix place, one finding. Joined by structure (the same culprit frame), never by timing:
+// - heap growth allocated under the very function a goroutine leak's culprit strategy led to (the request a
+//   leaked HTTP connection keeps, built in the function that sent it) is that leak's retained heap;
+// - two goroutine units led to the same function that grow in lockstep are one leaked object seen twice (a
+//   hung HTTP call: the caller's goroutine in roundTrip, and its connection's readLoop and writeLoop). The
+//   unit whose goroutines run the service's code names the pattern; the library's goroutines join it.
 
-import { sumStacks } from '../correlate.js';
+import { follows, sumStacks } from '../correlate.js';
+import { fitSeries } from '../fit.js';
 import type { SeriesSet } from '../series.js';
 import { confidenceOf, isSignificantHeap } from './confidence.js';
 import type { Finding, Step } from './model.js';
+import { leakUnit } from './unit.js';
 
 export function joinSameCulprit(series: SeriesSet, findings: readonly Finding[]): Finding[] {
+  return joinRetainedHeap(series, joinGoroutineUnits(series, findings));
+}
+
+function joinGoroutineUnits(series: SeriesSet, findings: readonly Finding[]): Finding[] {
+  const out = [...findings];
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i];
+    if (a.goroutines === null || a.culprit === null) continue;
+    for (let j = out.length - 1; j > i; j--) {
+      const b = out[j];
+      if (b.goroutines === null || b.culprit?.frame !== a.culprit.frame || !follows(a.goroutines.values, b.goroutines.values)) continue;
+      out[i] = merge(series, a.culprit.strategy === 'goroutine-frame' || b.culprit.strategy !== 'goroutine-frame' ? [a, b] : [b, a]);
+      out.splice(j, 1);
+    }
+  }
+  return out;
+}
+
+/** `lead` names the pattern and culprit; `other`'s groups and heap join it. */
+function merge(series: SeriesSet, [lead, other]: [Finding, Finding]): Finding {
+  const g = series.goroutine;
+  if (lead.goroutines === null || other.goroutines === null || g === null) return lead;
+  const groups = [...lead.goroutines.groups, ...other.goroutines.groups];
+  const values = Float64Array.from(lead.goroutines.values, (v, k) => v + (other.goroutines?.values[k] ?? 0));
+  const fit = fitSeries({ times: g.times, values });
+  const stacks = [...(lead.heap?.stacks ?? []), ...(other.heap?.stacks ?? [])];
+  const heap = stacks.length === 0 ? null : sumStacks(series, stacks);
+  const kept = heap !== null && isSignificantHeap(series, heap.fit) ? heap : null;
+  const step: Step = { kind: 'goroutines-grew', groups: other.goroutines.groups.length, unitKey: other.goroutines.unitKey, first: other.goroutines.fit.first, last: other.goroutines.fit.last, snapshots: other.goroutines.fit.n };
+  return {
+    ...lead,
+    kind: kept === null ? 'goroutine-leak' : 'goroutine-and-heap',
+    goroutines: { groups, unitKey: lead.goroutines.unitKey, values, fit },
+    heap: kept,
+    unit: leakUnit(series, groups, lead.signature, kept?.fit ?? null),
+    confidence: confidenceOf(fit, kept?.fit ?? null),
+    bytesPerGoroutine: kept === null || !(fit.robustSlope > 0) ? null : kept.fit.robustSlope / fit.robustSlope,
+    steps: [...lead.steps, step],
+  };
+}
+
+function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   const out = [...findings];
   for (const g of findings) {
     if (g.goroutines === null || g.culprit === null) continue;
@@ -17,14 +64,9 @@ export function joinSameCulprit(series: SeriesSet, findings: readonly Finding[])
     const heap = sumStacks(series, [...(g.heap?.stacks ?? []), ...h.heap.stacks]);
     const kept = isSignificantHeap(series, heap.fit) ? heap : g.heap;
     const step: Step = { kind: 'retained-heap', frame, firstBytes: h.heap.fit.first, lastBytes: h.heap.fit.last };
-    const joined: Finding = {
-      ...g,
-      kind: kept === null ? g.kind : 'goroutine-and-heap',
-      heap: kept,
-      confidence: confidenceOf(g.goroutines.fit, kept?.fit ?? null),
-      steps: [...g.steps, step],
-    };
-    out.splice(out.indexOf(g), 1, joined);
+    const at = out.findIndex((x) => x.goroutines !== null && x.culprit?.frame === frame);
+    const current = out[at];
+    out.splice(at, 1, { ...current, kind: kept === null ? current.kind : 'goroutine-and-heap', heap: kept, confidence: confidenceOf(current.goroutines?.fit ?? null, kept?.fit ?? null), steps: [...current.steps, step] });
     out.splice(out.indexOf(h), 1);
   }
   return out;

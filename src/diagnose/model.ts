@@ -74,6 +74,7 @@ export type Step =
   | { readonly kind: 'retained-heap'; readonly frame: number; readonly firstBytes: number; readonly lastBytes: number }
   | { readonly kind: 'staircase'; readonly rises: number; readonly snapshots: number }
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
+  | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }
   | { readonly kind: 'culprit'; readonly strategy: CulpritStrategy; readonly frame: number; readonly entry: number | null }
   | { readonly kind: 'candidates'; readonly count: number; readonly entry: number }
   | { readonly kind: 'no-user-frame'; readonly rootFrame: number | null };

@@ -18,7 +18,7 @@ export function reachOf(series: SeriesSet, _fits: FitSet): Reach {
   if (n <= 1) return { kind: 'single-snapshot' };
   if (n < MIN_SNAPSHOTS) return { kind: 'too-few', snapshots: n };
   const identical = identicalHeapPairs(series);
-  if (heapN >= 2 && heapN - identical < MIN_SNAPSHOTS) return { kind: 'no-gc', identicalPairs: identical, distinct: heapN - identical };
+  if (identical > 0 && heapN - identical < MIN_SNAPSHOTS) return { kind: 'no-gc', identicalPairs: identical, distinct: heapN - identical };
   const duration = Math.max(series.heap?.times.at(-1) ?? 0, series.goroutine?.times.at(-1) ?? 0);
   const goroutinesPerHour = goroutineN >= MIN_SNAPSHOTS && duration > 0 ? (MIN_GOROUTINE_GROWTH / duration) * 3600 : null;
   const space = metricOf(series.heap, 'inuse_space');

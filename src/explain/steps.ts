@@ -52,6 +52,8 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       return `the sampled heap never fell and rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots: sampled objects that stay reachable stay in every later profile`;
     case 'pattern':
       return `the stacks match the known pattern "${step.signature}" (${step.frames.join(', ')})`;
+    case 'allocated-in-user-code':
+      return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${step.signature}", a collection in the service's code that only grows`;
     case 'culprit':
       return culpritSentence(series, step.strategy, step.frame, step.entry);
     case 'candidates':

@@ -72,6 +72,8 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
       return { kind: s.kind, count: s.count, entry: name(s.entry) };
     case 'retained-heap':
       return { ...s, frame: undefined, function: name(s.frame) };
+    case 'allocated-in-user-code':
+      return { kind: s.kind, signature: s.signature, function: name(s.frame) };
     case 'no-user-frame':
       return { kind: s.kind, root: name(s.rootFrame) };
     default:
