@@ -4,7 +4,7 @@
 // leak, not one per frame; heap growth that nothing ties is handed on as heap growth of its own.
 
 import { sampleCorrelation } from 'simple-statistics';
-import { fitSeries, type Fit } from './fit.js';
+import { fitSeries, NOISE_Z, type Fit } from './fit.js';
 import { fitsOf, type FitSet } from './fit/all.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
@@ -77,7 +77,7 @@ function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
   if (g === null || m === null) return [];
   const byKey = new Map<string, number[]>();
   for (const [stackId, fit] of fitsOf(fits, 'goroutine', 'goroutine', 'stack')) {
-    if (fit.shape !== 'growing' || fit.absoluteGrowth < MIN_GOROUTINE_GROWTH) continue;
+    if (fit.shape !== 'growing' || !beyondChurn(fit)) continue;
     const key = unitKey(series, series.stacks[stackId]);
     byKey.set(key, [...(byKey.get(key) ?? []), stackId]);
   }
@@ -91,6 +91,15 @@ function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
     }
   }
   return units.sort((a, b) => b.fit.absoluteGrowth - a.fit.absoluteGrowth || a.key.localeCompare(b.key));
+}
+
+/**
+ * Goroutines of one stack come and go with requests: a group's growth counts when it is at least
+ * MIN_GOROUTINE_GROWTH and beyond NOISE_Z of the √n churn of a count (0, 1, 3, 2, 4 goroutines in a pool's
+ * handlers is traffic, 3 to 59 is not).
+ */
+export function beyondChurn(fit: Fit): boolean {
+  return fit.absoluteGrowth >= MIN_GOROUTINE_GROWTH && fit.absoluteGrowth > NOISE_Z * Math.sqrt(Math.max(1, fit.first + fit.last));
 }
 
 /** Groups (largest first) split into clusters that follow their first member (Pearson r ≥ MIN_LINK_CORRELATION). */

@@ -14,12 +14,17 @@ const START = 1_764_123_600_000_000_000n;
 const MINUTE = 60_000_000_000n;
 const N = 9;
 
-/** A heap site of `bytes` in 4 KiB objects, plus a steady 8 MiB elsewhere so the heap is never empty. */
-function heap(site: readonly string[], bytes: number): TestSample[] {
+/**
+ * A heap site of `bytes` in 4 KiB objects, plus a steady 8 MiB elsewhere so the heap is never empty, whose
+ * allocations since start keep growing as in any live program (a profile identical to the one before it
+ * means no GC ran in between).
+ */
+function heap(site: readonly string[], bytes: number, round = 0): TestSample[] {
   const objects = Math.max(0, Math.round(bytes / 4096));
+  const churn = 2048 * (round + 1);
   return [
     { stack: site, values: [objects, objects * 4096, objects, objects * 4096] },
-    { stack: ['main.(*server).steady', 'main.main'], values: [2048, 8 << 20, 2048, 8 << 20] },
+    { stack: ['main.(*server).steady', 'main.main'], values: [churn, churn * 4096, 2048, 8 << 20] },
   ];
 }
 
@@ -30,7 +35,7 @@ function series(t: Parameters<typeof scratch>[0], bytesAt: (i: number) => number
   for (let i = 0; i < N; i++) {
     const time = START + BigInt(i) * MINUTE;
     const h = join(dir, `heap-${i}.pb`);
-    writeFileSync(h, encodeProfile({ sampleTypes: HEAP_TYPES, samples: heap(site, bytesAt(i)), timeNanos: time, period: 1, periodType: ['space', 'bytes'] }));
+    writeFileSync(h, encodeProfile({ sampleTypes: HEAP_TYPES, samples: heap(site, bytesAt(i), i), timeNanos: time, period: 1, periodType: ['space', 'bytes'] }));
     files.push(h);
     if (goroutinesAt !== undefined) {
       const g = join(dir, `goroutine-${i}.pb`);

@@ -27,7 +27,7 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
     case 'creator':
       return `the leaking goroutines are created by ${name} (the dump's created-by line)`;
     case 'entry-point-caller':
-      return `the leaking goroutines' stacks end inside the library, so the heap that grows with them was followed through ${via} to its caller ${name}`;
+      return `the growing heap was followed through ${via} to its caller ${name}, the service's own function that calls it`;
     case 'heap-frame':
       return `the growing heap is allocated under ${name}, the service's own function nearest to the allocation`;
     case 'alloc-candidate':
