@@ -66,7 +66,9 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
     const step: Step = { kind: 'retained-heap', frame, firstBytes: h.heap.fit.first, lastBytes: h.heap.fit.last };
     const at = out.findIndex((x) => x.goroutines !== null && x.culprit?.frame === frame);
     const current = out[at];
-    out.splice(at, 1, { ...current, kind: kept === null ? current.kind : 'goroutine-and-heap', heap: kept, confidence: confidenceOf(current.goroutines?.fit ?? null, kept?.fit ?? null), steps: [...current.steps, step] });
+    const confirmed = current.culprit !== null && current.culprit.strategy === 'alloc-candidate' ? { ...current.culprit, strategy: 'retained-heap' as const } : current.culprit;
+    const candidates = confirmed === current.culprit ? current.candidates : [];
+    out.splice(at, 1, { ...current, kind: kept === null ? current.kind : 'goroutine-and-heap', culprit: confirmed, candidates, heap: kept, confidence: confidenceOf(current.goroutines?.fit ?? null, kept?.fit ?? null), steps: [...current.steps, step] });
     out.splice(out.indexOf(h), 1);
   }
   return out;

@@ -13,9 +13,10 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
 
 /**
  * How a culprit was found; CULPRIT_STRATEGIES (culprit.ts) tries them in this order and the first that names
- * a function wins. `alloc-candidate` only ever names a candidate: see Finding.candidates.
+ * a function wins. `alloc-candidate` only ever names a candidate (see Finding.candidates); `retained-heap` is
+ * a candidate confirmed afterwards, when heap allocated in that very function grows with the leak (join.ts).
  */
-export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate';
+export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate' | 'retained-heap';
 
 export interface Culprit {
   /** SiteFrame id of the service's own function to fix. */

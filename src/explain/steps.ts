@@ -4,6 +4,7 @@
 import { perHour } from '../fit.js';
 import type { Candidate, CulpritStrategy, LeakUnit, Reach, Step } from '../diagnose/model.js';
 import type { LinkReason } from '../diagnose/model.js';
+import { signatureById } from '../patterns.js';
 import type { SeriesSet } from '../series.js';
 import { formatBytes, formatCount } from '../units.js';
 
@@ -32,6 +33,8 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
       return `the growing heap is allocated under ${name}, the service's own function nearest to the allocation`;
     case 'alloc-candidate':
       return `${name} is the leading candidate among the service's callers of ${via}`;
+    case 'retained-heap':
+      return `${name}, the leading caller of ${via}, is confirmed: heap allocated in it grows with the leak`;
   }
 }
 
@@ -42,18 +45,18 @@ export function stepSentence(series: SeriesSet, step: Step): string {
     case 'heap-linked': {
       const why = step.reasons.map((r) => LINK_REASON[r]).join('; ');
       const r = step.correlation === null ? '' : ` and grew with them (r = ${step.correlation.toFixed(2)} over ${step.snapshots} snapshots)`;
-      return `${plural(step.sites, 'heap call site')} belong to the same leak: ${why}${r}`;
+      return `${plural(step.sites, 'heap call site')} ${step.sites === 1 ? 'belongs' : 'belong'} to the same leak: ${why}${r}`;
     }
     case 'heap-grew':
       return `${plural(step.sites, 'heap call site')} grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)} in use${step.withGoroutines ? '' : ', and no goroutine group grew with them'}`;
     case 'retained-heap':
-      return `the heap allocated in ${series.frames[step.frame].rawFunction} itself grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)}: what the leaked objects keep of its requests, the same leak`;
+      return `the heap allocated in ${series.frames[step.frame].rawFunction} itself grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)} with the leak: what the leaked objects keep of its requests, so it is the culprit, not only a candidate`;
     case 'staircase':
       return `the sampled heap never fell and rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots: sampled objects that stay reachable stay in every later profile`;
     case 'pattern':
-      return `the stacks match the known pattern "${step.signature}" (${step.frames.join(', ')})`;
+      return `the stacks match the known pattern "${signatureById(step.signature)?.title ?? step.signature}" (${step.frames.join(', ')})`;
     case 'allocated-in-user-code':
-      return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${step.signature}", a collection in the service's code that only grows`;
+      return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${signatureById(step.signature)?.title ?? step.signature}", a collection in the service's code that only grows`;
     case 'culprit':
       return culpritSentence(series, step.strategy, step.frame, step.entry);
     case 'candidates':
