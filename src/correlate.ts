@@ -38,7 +38,7 @@ export interface HeapEvidence {
 }
 
 /** How a heap call site was tied to a goroutine unit. */
-export type StructuralLink = 'library-frames' | 'pattern-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead';
+export type StructuralLink = 'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead';
 
 export interface Link {
   readonly unit: GoroutineUnit;
@@ -77,7 +77,7 @@ function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
   if (g === null || m === null) return [];
   const byKey = new Map<string, number[]>();
   for (const [stackId, fit] of fitsOf(fits, 'goroutine', 'goroutine', 'stack')) {
-    if (fit.shape !== 'growing' || !beyondChurn(fit)) continue;
+    if (fit.shape !== 'growing' || !beyondChurn(fit) || exits(row(m.byStack, stackId))) continue;
     const key = unitKey(series, series.stacks[stackId]);
     byKey.set(key, [...(byKey.get(key) ?? []), stackId]);
   }
@@ -93,13 +93,30 @@ function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
   return units.sort((a, b) => b.fit.absoluteGrowth - a.fit.absoluteGrowth || a.key.localeCompare(b.key));
 }
 
+/** Standard errors of the √n churn of a goroutine count that a group's growth must exceed. */
+export const CHURN_Z = 3;
+/** A group that falls by more than this share of its count (and beyond churn) at one step is not leaking. */
+export const MAX_LEAK_DROP = 0.25;
+
 /**
  * Goroutines of one stack come and go with requests: a group's growth counts when it is at least
- * MIN_GOROUTINE_GROWTH and beyond NOISE_Z of the √n churn of a count (0, 1, 3, 2, 4 goroutines in a pool's
- * handlers is traffic, 3 to 59 is not).
+ * MIN_GOROUTINE_GROWTH and beyond CHURN_Z of the √n churn of a count (0, 0, 1, 0, 2, 5 goroutines of a
+ * client loop, or 0, 1, 3, 2, 4 in a pool's handlers, is traffic; 3 to 59 is not).
  */
 export function beyondChurn(fit: Fit): boolean {
-  return fit.absoluteGrowth >= MIN_GOROUTINE_GROWTH && fit.absoluteGrowth > NOISE_Z * Math.sqrt(Math.max(1, fit.first + fit.last));
+  return fit.absoluteGrowth >= MIN_GOROUTINE_GROWTH && fit.absoluteGrowth > CHURN_Z * Math.sqrt(Math.max(1, fit.first + fit.last));
+}
+
+/**
+ * Leaked goroutines never exit, so a leaking group never falls by much: one that drops by over a quarter of
+ * its count, beyond churn, at some step (19 then 6 in-flight handlers) is traffic that rose with load.
+ */
+export function exits(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) {
+    const drop = values[i - 1] - values[i];
+    if (drop > MAX_LEAK_DROP * values[i - 1] && drop > NOISE_Z * Math.sqrt(values[i - 1] + values[i])) return true;
+  }
+  return false;
 }
 
 /** Groups (largest first) split into clusters that follow their first member (Pearson r ≥ MIN_LINK_CORRELATION). */
@@ -189,6 +206,8 @@ interface Ties {
   readonly modules: ReadonlySet<string>;
   /** Frame ids the goroutines start in, and their creators (debug=2). */
   readonly roots: ReadonlySet<number>;
+  /** The service's own frames on the unit's goroutine stacks (what the blocked goroutines hold on to). */
+  readonly userFunctions: ReadonlySet<string>;
   readonly creators: ReadonlySet<number>;
   /** Heap frames of the pattern the unit's goroutines match. */
   readonly patternFrames: readonly RegExp[];
@@ -198,8 +217,10 @@ function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
   const modules = new Set<string>();
   const roots = new Set<number>();
   const creators = new Set<number>();
+  const userFunctions = new Set<string>();
   for (const id of unit.groups) {
     const frames = series.stacks[id].frames;
+    for (const f of frames) if (series.frames[f].origin === 'user' && !series.frames[f].runtime) userFunctions.add(enclosing(series.frames[f].function));
     for (const f of frames) if (series.frames[f].origin !== 'std' && series.frames[f].origin !== 'user') modules.add(moduleOf(packageOf(series.frames[f].function)));
     const root = frames[frames.length - 1];
     if (root !== undefined && !series.frames[root].runtime) roots.add(root);
@@ -208,7 +229,12 @@ function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
   }
   const stacks = unit.groups.map((g) => [...series.stacks[g].runtimeTop, ...series.stacks[g].frames].map((f) => series.frames[f].function));
   const match = matchSignatures({ goroutineStacks: stacks, waitStates: [], heapStacks: [] }).find((x) => !x.signature.generic);
-  return { modules, roots, creators, patternFrames: match?.signature.heapFrames ?? [] };
+  return { modules, roots, creators, userFunctions, patternFrames: match?.signature.heapFrames ?? [] };
+}
+
+/** A closure's enclosing function (`(*Exporter).Export.func` is `(*Exporter).Export`): the goroutines it ran on were started there. */
+function enclosing(fn: string): string {
+  return fn.replace(/(\.func)+$/, '');
 }
 
 function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): StructuralLink | null {
@@ -216,6 +242,7 @@ function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): Struct
   if (frames.some((fr) => fr.origin !== 'std' && fr.origin !== 'user' && ties.modules.has(moduleOf(packageOf(fr.function))))) return 'library-frames';
   if (frames.some((fr) => ties.patternFrames.some((re) => re.test(fr.function)))) return 'pattern-frames';
   if (stack.frames.some((f) => ties.roots.has(f))) return 'goroutine-root';
+  if (frames.some((fr) => fr.origin === 'user' && ties.userFunctions.has(enclosing(fr.function)))) return 'shared-frames';
   if (stack.frames.some((f) => ties.creators.has(f))) return 'creator';
   return isGoroutineOverhead(series, stack) ? 'goroutine-overhead' : null;
 }

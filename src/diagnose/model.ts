@@ -65,7 +65,7 @@ export interface LeakUnit {
 }
 
 /** How a heap call site was tied to a goroutine unit: by structure, never by timing alone. */
-export type LinkReason = 'library-frames' | 'pattern-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'same-culprit';
+export type LinkReason = 'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'same-culprit';
 
 /** One step in a finding's chain of evidence, with its numbers; explain words them. */
 export type Step =

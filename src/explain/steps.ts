@@ -14,6 +14,7 @@ const LINK_REASON: Readonly<Record<LinkReason, string>> = {
   'library-frames': "they run in the goroutines' library",
   'pattern-frames': "they are the pattern's own allocations",
   'goroutine-root': 'they are allocated on the leaking goroutines themselves',
+  'shared-frames': "they are allocated under the service's functions the leaking goroutines are parked in",
   creator: 'they are allocated by the function that starts the goroutines',
   'goroutine-overhead': "they are the runtime's memory for the goroutines",
   'same-culprit': 'they are allocated in the same function',
