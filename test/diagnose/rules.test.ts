@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { analyze, type Analysis } from '../../src/commands/analyze.js';
-import { isStaircase, lockstep } from '../../src/correlate.js';
+import { beyondChurn, exits, isStaircase, lockstep } from '../../src/correlate.js';
 import { culpritName } from '../../src/diagnose/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { scratch } from '../helpers/cli.js';
@@ -147,4 +147,13 @@ t.test('when nothing kept is sampled, the callers of the entry point are ranked 
   t.ok(x.culpritIsCandidate);
   t.match(x.candidateNote, /debug=2/, 'says what would settle it');
   t.match(x.evidence.join('\n'), /candidate/);
+});
+
+t.test('goroutine counts: churn and groups whose goroutines exit are not leaks', async (t) => {
+  const fit = (values: number[]) => ({ absoluteGrowth: values[values.length - 1] - values[0], first: values[0], last: values[values.length - 1] }) as Parameters<typeof beyondChurn>[0];
+  t.notOk(beyondChurn(fit([0, 0, 0, 1, 0, 2, 5])), 'a client loop 0 → 5: traffic');
+  t.notOk(beyondChurn(fit([0, 1, 1, 1, 3, 3, 3, 2, 2, 4, 3, 4])), "a pool's handlers 0 → 4");
+  t.ok(beyondChurn(fit([3, 10, 19, 28, 37, 46, 59])), '3 → 59');
+  t.ok(exits([6, 10, 14, 16, 19, 21, 19, 6, 18, 23, 22, 20]), 'in-flight handlers fell from 19 to 6: they exit');
+  t.notOk(exits([10, 30, 29, 50, 70, 69, 90]), 'a leak with a goroutine or two of jitter');
 });
