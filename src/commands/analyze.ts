@@ -89,7 +89,7 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   // Times take every file's evidence (a text form takes its round's protobuf time), so they come after the loop.
   const times = assignTimes(claims, opts.intervalSeconds);
   const entries: SnapshotEntry[] = decoded.map((d, i) => ({ ...d, timeMs: times[i].timeMs, timeSource: times[i].source }));
-  if (entries.length === 0) throw new UsageError(`no profile among the files given: ${skipped.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${skipped.length > 3 ? ', ...' : ''} (none is a form leakdiff reads)`);
+  if (entries.length === 0) throw new UsageError(`no profile among the files given: ${namedFew(skipped)} (none is a form leakdiff reads)`);
   const built = buildSeries(entries, interner);
   const series = skipped.length === 0 ? built : { ...built, warnings: [skippedNote(skipped), ...built.warnings] };
   const fits = fitAll(series);
@@ -114,9 +114,14 @@ function decodeOrSkip(file: FoundFile, bytes: Uint8Array, limits: Limits): Retur
   }
 }
 
+/** The first three paths, quoted, and how many more. */
+function namedFew(paths: readonly string[]): string {
+  return `${paths.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${paths.length > 3 ? `, and ${paths.length - 3} more` : ''}`;
+}
+
 function skippedNote(paths: readonly string[]): string {
-  const named = paths.slice(0, 3).map((p) => JSON.stringify(p)).join(', ');
-  return `${paths.length} file${paths.length === 1 ? '' : 's'} in the directories given ${paths.length === 1 ? 'is' : 'are'} no profile and ${paths.length === 1 ? 'was' : 'were'} skipped: ${named}${paths.length > 3 ? `, and ${paths.length - 3} more` : ''}`;
+  const one = paths.length === 1;
+  return `${paths.length} file${one ? '' : 's'} in the directories given ${one ? 'is' : 'are'} no profile and ${one ? 'was' : 'were'} skipped: ${namedFew(paths)}`;
 }
 
 /**
