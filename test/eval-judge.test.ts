@@ -48,3 +48,11 @@ t.test('controls, and few snapshots', async (t) => {
   t.notOk(judge(leak, cut2, got('no-leak')).ok);
   t.notOk(judge(leak, cut3, got('inconclusive')).ok, 'three snapshots of a leak must find it');
 });
+
+t.test('a culprit no input file names cannot be asked for: the right answer names none', async (t) => {
+  const absent = (name: string): boolean => !name.includes('upstream.(*Pool)');
+  t.ok(judge(leak, full, got('leak', f(null, 'grpc-clientconn-unclosed')), absent).ok);
+  t.match(judge(leak, full, got('leak', f('main.(*api).health', 'grpc-clientconn-unclosed')), absent).why, /with no culprit not found \(example.com\/orders\/internal\/upstream.\(\*Pool\).conn is in no input file\)/);
+  t.notOk(judge(leak, full, got('leak', f(null, null)), absent).ok, 'the pattern is still asked for');
+  t.notOk(judge(leak, full, got('leak', f(null, 'grpc-clientconn-unclosed'))).ok, 'when the input names it, it must be found');
+});

@@ -1,7 +1,10 @@
 // One evaluation run judged against the ground truth. What counts as right is fixed here, before and apart
 // from any diagnosis rule, and only reads leakdiff's JSON contract (DESIGN.md section 5):
 // - a leak: verdict `leak`, and every expected leak found as its own finding with the expected culprit (or an
-//   accepted alternative) and signature; no other finding at medium confidence or above;
+//   accepted alternative) and signature; no other finding at medium confidence or above; when neither the
+//   culprit nor any alternative is named anywhere in the run's input files, no profile could have shown it,
+//   and the right answer is the expected signature with no culprit named (naming another function sends a
+//   team to the wrong code);
 // - a control: verdict `no-leak` over the whole window; cut to a few snapshots, anything but `leak`;
 // - cut to 2 snapshots, a leak must not be called `no-leak` and a control must not be called `leak`.
 
@@ -35,7 +38,11 @@ export function baseFunction(name: string): string {
 const sameFunction = (a: string | null, b: string): boolean => a !== null && baseFunction(a) === baseFunction(b);
 const serious = (f: GotFinding): boolean => f.confidence === 'high' || f.confidence === 'medium';
 
-export function judge(expected: Expected, form: Form, got: Got | { error: string }): Judgement {
+/**
+ * `inInput(name)` says whether a function name occurs in any of the run's input files (the run's evidence);
+ * by default every name does.
+ */
+export function judge(expected: Expected, form: Form, got: Got | { error: string }, inInput: (name: string) => boolean = () => true): Judgement {
   if ('error' in got) return { ok: false, falseAlarm: false, why: `error: ${got.error}` };
   const few = form.cut !== null;
   if (expected.verdict === 'no-leak') {
@@ -50,9 +57,12 @@ export function judge(expected: Expected, form: Form, got: Got | { error: string
   const problems: string[] = [];
   for (const leak of expected.leaks) {
     const names = [leak.culprit, ...leak.also];
-    const i = got.findings.findIndex((f, k) => !used.has(k) && names.some((n) => sameFunction(f.culprit, n)));
+    const knowable = names.some((n) => inInput(baseFunction(n)));
+    const i = knowable
+      ? got.findings.findIndex((f, k) => !used.has(k) && names.some((n) => sameFunction(f.culprit, n)))
+      : got.findings.findIndex((f, k) => !used.has(k) && f.culprit === null && (f.signature ?? null) === leak.signature);
     if (i < 0) {
-      problems.push(`culprit ${leak.culprit} not found`);
+      problems.push(knowable ? `culprit ${leak.culprit} not found` : `${leak.signature ?? 'finding'} with no culprit not found (${leak.culprit} is in no input file)`);
       continue;
     }
     used.add(i);

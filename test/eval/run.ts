@@ -9,10 +9,11 @@
 
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { judge, type Got, type Judgement } from './judge.js';
+import { baseFunction, judge, type Got, type Judgement } from './judge.js';
 import { FORMS, filesFor, loadMatrix, type Form, type Variant } from './matrix.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -27,6 +28,16 @@ export interface Row {
   readonly snapshots: number;
   readonly got: Got | { error: string };
   readonly judgement: Judgement;
+  /** Expected culprits (and alternatives) named in none of the run's input files. */
+  readonly absent: readonly string[];
+}
+
+/** The run's input files as one searchable text (gzip undone; a profile's string table holds its names). */
+function inputText(files: readonly string[]): string {
+  return files.map((f) => {
+    const raw = readFileSync(f);
+    return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('latin1');
+  }).join('\n');
 }
 
 function runCli(files: readonly string[], scratch: string, n: number): Promise<Got | { error: string }> {
@@ -85,7 +96,10 @@ export async function runEval(only: readonly string[] = []): Promise<Row[]> {
       const { variant, form, files } = jobs[i];
       const got = await runCli(files, scratch, i);
       const rounds = new Set(files.map((f) => /-(\d+)-[^/]*$/.exec(f)?.[1])).size;
-      rows[i] = { variant, form, snapshots: rounds, got, judgement: judge(variant.expected, form, got) };
+      const text = inputText(files);
+      const inInput = (name: string): boolean => text.includes(name);
+      const absent = variant.expected.leaks.filter((l) => ![l.culprit, ...l.also].some((n) => inInput(baseFunction(n)))).map((l) => l.culprit);
+      rows[i] = { variant, form, snapshots: rounds, got, judgement: judge(variant.expected, form, got, inInput), absent };
     }
   };
   try {
@@ -98,10 +112,12 @@ export async function runEval(only: readonly string[] = []): Promise<Row[]> {
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
-function expectedText(v: Variant): string {
-  const e = v.expected;
+/** The truth, and for a culprit no input file names, the answer the run can give: no culprit. */
+function expectedText(r: Row): string {
+  const e = r.variant.expected;
   if (e.verdict === 'no-leak') return 'no-leak';
-  return `leak: ${e.leaks.map((l) => `${l.culprit} (${l.signature ?? 'no pattern'})`).join(' + ')}`;
+  const culprit = (c: string): string => (r.absent.includes(c) ? `no culprit (${c} is in no input)` : c);
+  return `leak: ${e.leaks.map((l) => `${culprit(l.culprit)} (${l.signature ?? 'no pattern'})`).join(' + ')}`;
 }
 
 function gotText(r: Row): string {
@@ -128,7 +144,8 @@ export function evalMarkdown(rows: readonly Row[]): string {
     'Each variant is run in every form it was captured in; each scenario\'s main capture (the most rounds) is also cut',
     'to 4, 3 and 2 snapshots spread over its window. A run is right when its verdict is right and every expected leak is its own finding with the expected culprit',
     'and pattern, with no other finding at medium confidence or above; controls must be `no-leak` (cut to a few',
-    'snapshots: anything but `leak`); cut to 2 snapshots a leak must not be `no-leak`.',
+    'snapshots: anything but `leak`); cut to 2 snapshots a leak must not be `no-leak`. Where no input file of a run names',
+    'the expected culprit or any accepted alternative, no profile could show it: the right answer is the pattern with no culprit.',
     '',
     `**${summaryLine(rows)}**`,
     '',
@@ -137,7 +154,7 @@ export function evalMarkdown(rows: readonly Row[]): string {
   ];
   for (const r of rows) {
     const v = r.variant;
-    lines.push(`| ${v.scenario} | ${v.variant} | ${r.form.name} | ${r.snapshots} | ${v.go} | ${v.build} | ${cell(expectedText(v))} | ${cell(gotText(r))} | ${r.judgement.ok ? 'yes' : '**no**'} |`);
+    lines.push(`| ${v.scenario} | ${v.variant} | ${r.form.name} | ${r.snapshots} | ${v.go} | ${v.build} | ${cell(expectedText(r))} | ${cell(gotText(r))} | ${r.judgement.ok ? 'yes' : '**no**'} |`);
   }
   const wrong = rows.filter((r) => !r.judgement.ok);
   lines.push('', `## Wrong rows (${wrong.length})`, '');
@@ -156,7 +173,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   for (const r of rows) {
     const v = r.variant;
-    process.stdout.write(`${r.judgement.ok ? 'ok  ' : 'FAIL'} ${v.scenario} ${v.variant} ${r.form.name} (${r.snapshots} snapshots, ${v.go}, ${v.build}) expected ${expectedText(v)}; got ${gotText(r)}${r.judgement.ok ? '' : ` -- ${r.judgement.why}`}\n`);
+    process.stdout.write(`${r.judgement.ok ? 'ok  ' : 'FAIL'} ${v.scenario} ${v.variant} ${r.form.name} (${r.snapshots} snapshots, ${v.go}, ${v.build}) expected ${expectedText(r)}; got ${gotText(r)}${r.judgement.ok ? '' : ` -- ${r.judgement.why}`}\n`);
   }
   process.stdout.write(summaryLine(rows) + '\n');
   if (write) {
