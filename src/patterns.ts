@@ -6,7 +6,7 @@ import { matchSignatures as matchWith } from './patterns/match.js';
 import type { Evidence, Match, Signature } from './patterns/signature.js';
 import { SIGNATURES } from './patterns/table.js';
 
-export type { Evidence, Match, Signature, SignatureKind } from './patterns/signature.js';
+export type { CapturedOn, Evidence, Match, Signature, SignatureKind, VersionCaveat, VersionCaveatId } from './patterns/signature.js';
 export { entryPointCaller } from './patterns/match.js';
 export { inferWaitState } from './patterns/wait-state.js';
 export { SIGNATURES };

@@ -15,12 +15,15 @@ import { isSuspect, triage } from './triage.js';
 import { leakUnit } from './unit.js';
 import { reachOf } from './reach.js';
 import { joinSameCulprit } from './join.js';
+import { versionSteps } from './versions.js';
 import type { Diagnosis, Finding, Step, Verdict } from './model.js';
 
 export type { Candidate, Confidence, Culprit, CulpritStrategy, Diagnosis, Finding, FindingKind, LeakUnit, Reach, Step, Verdict } from './model.js';
 
 export function diagnose(series: SeriesSet, fits: FitSet, links: Correlation): Diagnosis {
-  const findings = joinSameCulprit(series, [...links.links.map((l) => fromLink(series, l)), ...heapOnly(series, links.unlinkedHeap)]).sort(byRank);
+  const findings = joinSameCulprit(series, [...links.links.map((l) => fromLink(series, l)), ...heapOnly(series, links.unlinkedHeap)])
+    .map((f) => withVersionSteps(series, f))
+    .sort(byRank);
   const bounded = boundedSites(series, fits, findings);
   const n = Math.max(series.heap?.times.length ?? 0, series.goroutine?.times.length ?? 0);
   const reach = reachOf(series, fits);
@@ -28,6 +31,12 @@ export function diagnose(series: SeriesSet, fits: FitSet, links: Correlation): D
   const leak = findings.some((f) => f.confidence !== 'low');
   const verdict: Verdict = leak ? 'leak' : single !== null && isSuspect(single) ? 'suspect' : findings.length > 0 || reach.kind !== 'could-see' ? 'inconclusive' : 'no-leak';
   return { verdict, findings, bounded, triage: single, reach };
+}
+
+/** The pattern's caveats for the Go releases the frames allow, as the last steps of the chain. */
+function withVersionSteps(series: SeriesSet, f: Finding): Finding {
+  const steps = versionSteps(series.goVersion, f.signature);
+  return steps.length === 0 ? f : { ...f, steps: [...f.steps, ...steps] };
 }
 
 const CONFIDENCE_ORDER = { high: 0, medium: 1, low: 2 } as const;

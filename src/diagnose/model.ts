@@ -3,7 +3,8 @@
 
 import type { HeapEvidence } from '../correlate.js';
 import type { Fit } from '../fit.js';
-import type { Signature } from '../patterns.js';
+import type { Signature, VersionCaveatId } from '../patterns.js';
+import type { GoMinor } from '../normalize/go-version.js';
 import type { Triage } from './triage.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -78,7 +79,9 @@ export type Step =
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }
   | { readonly kind: 'culprit'; readonly strategy: CulpritStrategy; readonly frame: number; readonly entry: number | null }
   | { readonly kind: 'candidates'; readonly count: number; readonly entry: number }
-  | { readonly kind: 'no-user-frame'; readonly rootFrame: number | null };
+  | { readonly kind: 'no-user-frame'; readonly rootFrame: number | null }
+  /** A caveat of the pattern for the Go releases the frames allow (min/max: the series' range, Go 1.min..1.max). */
+  | { readonly kind: 'go-version'; readonly signature: string; readonly caveat: VersionCaveatId | 'not-checked-on'; readonly certain: boolean; readonly min: GoMinor | null; readonly max: GoMinor | null };
 
 export interface Finding {
   readonly kind: FindingKind;

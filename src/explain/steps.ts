@@ -64,6 +64,33 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       return `nothing the leaked objects keep was sampled in use under the service's code, so the service's callers of ${series.frames[step.entry].function} are ranked by what they allocated through it since start (alloc_space): ${plural(step.count, 'candidate')}, not a certainty`;
     case 'no-user-frame':
       return `no function of the service's own code is in any leaking stack${step.rootFrame === null ? '' : `; they start in ${series.frames[step.rootFrame].function}`}`;
+    case 'go-version':
+      return goVersionStep(step);
+  }
+}
+
+/** "Go 1.23 or later", "Go 1.19 to 1.22", "an unknown Go release". */
+function goRangeText(min: number | null, max: number | null): string {
+  if (min !== null && max !== null) return min === max ? `Go 1.${min}` : `Go 1.${min} to 1.${max}`;
+  if (min !== null) return `Go 1.${min} or later`;
+  if (max !== null) return `Go 1.${max} or earlier`;
+  return 'an unknown Go release';
+}
+
+function goVersionStep(step: Extract<Step, { kind: 'go-version' }>): string {
+  const range = goRangeText(step.min, step.max);
+  const known = step.min !== null || step.max !== null;
+  const lead = (release: string): string =>
+    step.certain ? `the frames show ${range}` : `if this service runs ${release} (${known ? `the frames show ${range}` : 'the frames do not say which release'}; go version on the binary tells)`;
+  switch (step.caveat) {
+    case 'timers-pinned':
+      return `${lead('Go 1.22 or earlier')}: the runtime keeps every started timer until it is stopped or fires, so every Ticker that is never stopped leaks, referenced or not`;
+    case 'timers-collectable':
+      return `${lead('Go 1.23 or later')}: those releases collect a Ticker nothing references even when it was never stopped (when go.mod says go 1.23 or later and GODEBUG asynctimerchan is not 1), so this growth means each Ticker is still referenced (by the goroutine that reads it or a structure that keeps it), or the module builds with older go.mod semantics`;
+    case 'not-checked-on': {
+      const checked = [...new Set(signatureById(step.signature)?.capturedOn.map((c) => c.go) ?? [])];
+      return `this pattern was checked on Go ${checked.join(', ')}; the frames show ${range}, whose frames may differ, so read the matched stacks before trusting the match`;
+    }
   }
 }
 

@@ -38,6 +38,12 @@ export const GRPC_CLIENTCONN_UNCLOSED: Signature = {
     'callers of grpc.Dial / grpc.DialContext / grpc.NewClient that create a ClientConn per request, per cache refresh or per reconnect and drop it without Close: the transport goroutines and buffers are started by gRPC, so their stacks end inside gRPC (at addrConn.connect), not in your code',
   versions:
     'gRPC-Go 1.33.3 (Debian golang-google-grpc-dev, read in /usr/share/gocode/src/google.golang.org/grpc) and 1.42.0 (the seed postmortem): per ClientConn a goroutine in (*ccBalancerWrapper).watcher (balancer_conn_wrappers.go: go ccb.watcher()), one in (*addrConn).resetTransport (clientconn.go: go ac.resetTransport()), and per transport (*http2Client).reader and the loopy writer newHTTP2Client.func3 → (*loopyWriter).run → (*controlBuffer).get (internal/transport/http2_client.go); (*http2Client).keepalive only with keepalive parameters. Heap: newFramer allocates bufio.NewReaderSize (32 KiB) and newBufWriter (2 × 32 KiB) (http_util.go). Current grpc-go (balancer_wrapper.go, internal/grpcsync/callback_serializer.go) replaced the watcher by grpcsync.(*CallbackSerializer).run goroutines (balancer and resolver wrappers), runs `go acbw.ac.connect()` which returns once connected, and reads through newBufReader instead of bufio.NewReaderSize; reader and loopy writer are unchanged. grpc.NewClient exists in current releases and is the non-deprecated form of Dial.',
+  capturedOn: [
+    { go: '1.19.8', library: 'google.golang.org/grpc v1.33.3' },
+    { go: '1.26.8', library: 'google.golang.org/grpc v1.85.0' },
+    { go: '1.27.3', library: 'google.golang.org/grpc v1.85.0' },
+  ],
+  caveats: [],
   explanation:
     'Every grpc.ClientConn owns a balancer goroutine, and every connection it opens owns a reader goroutine, a writer goroutine and about 96 KiB of buffers. None of this is released when the *ClientConn becomes unreachable: only ClientConn.Close stops the goroutines, and the goroutines keep the buffers alive. Dialing per request, or re-dialing when a cache entry expires and overwriting the old connection, leaks one of each every time.',
   fix: 'Call Close on every ClientConn you create (defer conn.Close() for short-lived ones), or dial once and share the ClientConn.',
@@ -74,6 +80,11 @@ export const GRPC_SERVER_TRANSPORTS_HELD: Signature = {
     "this server's clients (a client that never closes its ClientConn keeps its server-side transport open) and the server's keepalive.ServerParameters (MaxConnectionIdle, MaxConnectionAge)",
   versions:
     'gRPC-Go 1.33.3 (server.go: handleRawConn, serveStreams; internal/transport/http2_server.go: HandleStreams, keepalive, the loopy writer closure newHTTP2Server.func2), as captured in fixtures/grpc-leak; the same names in current grpc-go.',
+  capturedOn: [
+    { go: '1.19.8', library: 'google.golang.org/grpc v1.33.3' },
+    { go: '1.26.8', library: 'google.golang.org/grpc v1.85.0' },
+  ],
+  caveats: [],
   explanation:
     'Each accepted connection keeps a reader (HandleStreams), a writer (loopy) and a keepalive goroutine plus the framer buffers until the client closes it or the server drops it. Growth means clients open connections and never close them, and the server has no idle or age limit to reclaim them.',
   fix: 'Close ClientConns in the clients; on the server set keepalive.ServerParameters{MaxConnectionIdle: ..., MaxConnectionAge: ...}.',

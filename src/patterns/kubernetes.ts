@@ -36,6 +36,11 @@ export const K8S_INFORMER_UNSTOPPED: Signature = {
     'code that creates informer factories or informers (informers.NewSharedInformerFactory, cache.NewSharedIndexInformer) per request, per tenant or per reconnect, and the stop channel or context given to factory.Start / informer.Run that is never closed; the goroutines are started by client-go; a goroutine dump (debug=2) names their creator, which is your function only where you call go informer.Run yourself',
   versions:
     'client-go tools/cache (checked in client-go sources via code search): reflector.go ListAndWatch with (*Reflector).watchHandler in older releases, a package-level watchHandler function and (*Reflector).watch in newer ones; shared_informer.go (*sharedIndexInformer).Run, (*sharedProcessor).run, (*processorListener).run and pop (started through wait.(*Group).Start); controller.go (*controller).Run and processLoop over (*DeltaFIFO).Pop, which waits on a sync.Cond; apimachinery wait.BackoffUntil / JitterUntil run the loops.',
+  capturedOn: [
+    { go: '1.26.8', library: 'k8s.io/client-go v0.37.2' },
+    { go: '1.27.3', library: 'k8s.io/client-go v0.37.2' },
+  ],
+  caveats: [],
   explanation:
     'An informer runs a reflector (list and watch against the API server, holding a watch connection), a processing loop and one goroutine pair per event handler, and caches every object it has seen, until the stop channel passed to Run or factory.Start is closed. Creating informers or factories repeatedly without closing that channel leaks all of it, including the watch connection, every time.',
   fix: 'Create one informer factory for the process, start it once, and close its stop channel (or cancel its context) when you are done with it.',

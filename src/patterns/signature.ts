@@ -1,7 +1,29 @@
 // The shape of a known leak signature, of the evidence the diagnose stage hands the matcher, and of a match.
 // Signatures are data: adding one is adding a table row, never a code branch in the matcher.
 
+import type { GoMinor } from '../normalize/go-version.js';
+
 export type SignatureKind = 'goroutine' | 'heap' | 'both';
+
+/**
+ * One release this signature was checked on, in a capture of the fixture matrix: the Go release and, for a
+ * library's signature, the library module and version (`google.golang.org/grpc v1.85.0`). A test keeps this
+ * list equal to what the matrix's captures recorded.
+ */
+export interface CapturedOn {
+  readonly go: string;
+  readonly library: string | null;
+}
+
+/** Ways a signature's meaning depends on the Go release that wrote the series. */
+export type VersionCaveatId = 'timers-collectable' | 'timers-pinned';
+
+/** A caveat that holds for series written by Go 1.goMin to 1.goMax (null: unbounded on that side). */
+export interface VersionCaveat {
+  readonly id: VersionCaveatId;
+  readonly goMin: GoMinor | null;
+  readonly goMax: GoMinor | null;
+}
 
 export interface Signature {
   /** Stable, kebab-case; appears in the JSON result as `signature`. */
@@ -46,6 +68,10 @@ export interface Signature {
   readonly whereToLook?: string;
   /** Which Go and library versions have which frames, with the sources they were checked against. */
   readonly versions: string;
+  /** The releases this signature was checked on (see CapturedOn). */
+  readonly capturedOn: readonly CapturedOn[];
+  /** How its meaning changes across Go releases; the diagnosis applies those the series' Go range allows. */
+  readonly caveats: readonly VersionCaveat[];
   /** Plain English: why this leaks. */
   readonly explanation: string;
   /** One line. */

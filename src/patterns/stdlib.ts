@@ -19,6 +19,11 @@ export const TIME_TICKER_UNSTOPPED: Signature = {
   userFrameVisible: true,
   versions:
     'Go 1.19 time/tick.go and time/sleep.go: NewTicker, NewTimer and After allocate the timer and its channel and register it with time.startTimer (runtime.addtimer), so heap stacks read time.startTimer ← time.NewTicker or time.startTimer ← time.NewTimer ← time.After ← your function (checked with a Go 1.19 program). Before Go 1.23 the runtime timer heap references every started timer, so a Ticker that is never stopped lives forever and an unfired time.After lives until it fires. Go 1.23 made unreferenced timers and tickers collectable (runtime.newTimer is linked as time.newTimer), but only when the main module\'s go.mod says go 1.23.0 or later, and GODEBUG asynctimerchan=1 reverts it (Go 1.23 release notes); a Ticker still referenced by a running goroutine leaks in every version.',
+  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }],
+  caveats: [
+    { id: 'timers-pinned', goMin: null, goMax: 22 },
+    { id: 'timers-collectable', goMin: 23, goMax: null },
+  ],
   explanation:
     'A started timer is referenced from the runtime until it fires or is stopped. A Ticker never fires for the last time, so without Stop it, its channel and whatever its goroutine holds stay reachable forever; time.After in a loop creates a new timer on every iteration that lives for the full duration even when another case won the select.',
   fix: 'defer ticker.Stop() after every time.NewTicker; in loops create one time.NewTimer and Reset it instead of calling time.After each iteration.',
@@ -60,6 +65,8 @@ export const CONTEXT_CANCEL_UNCALLED: Signature = {
   userFrameVisible: true,
   versions:
     'Go 1.19 context/context.go: WithCancel → newCancelCtx + propagateCancel, which adds the child to the parent\'s children map, or, when the parent is not a *cancelCtx the package can find (a custom Context type), starts a goroutine context.propagateCancel.func1 that waits in select on both Done channels (checked with a Go 1.19 program; heap stacks show context.WithCancel, context.propagateCancel, context.(*cancelCtx).Done, and time.AfterFunc ← context.WithDeadline ← context.WithTimeout). Go 1.21 moved this to the method (*cancelCtx).propagateCancel, allocates in context.withCancel, and uses the parent\'s AfterFunc method instead of a goroutine when it has one; the goroutine remains only for custom parents without it.',
+  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  caveats: [],
   explanation:
     "A context derived from a long-lived cancelable parent is registered in the parent's children map (or, for a custom parent type, watched by a goroutine) until its cancel function runs or the parent is canceled. Dropping the cancel function keeps every child, its Done channel, its timer and everything reachable from it alive for the parent's lifetime.",
   fix: 'Call the cancel function on every path: ctx, cancel := context.WithTimeout(parent, d); defer cancel().',
@@ -93,6 +100,8 @@ export const SQL_ROWS_UNCLOSED: Signature = {
   userFrameVisible: true,
   versions:
     'Go 1.19 database/sql/sql.go: queryDC → (*Rows).initContextClose starts `go rs.awaitDone(ctx, txctx)` only when the query context (or transaction context) can be canceled, so Query with context.Background leaks the connection without a goroutine (checked with a Go 1.19 program and a stub driver: awaitDone only for the cancelable context; heap under (*DB).queryDC, (*DB).conn and initContextClose ← (*DB).QueryContext ← your function). Current Go passes a third closectx to awaitDone; the frame names are unchanged.',
+  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  caveats: [],
   explanation:
     'Open Rows hold their driver connection until Close, or until Next has returned false. Rows that are returned early, or a QueryRow whose Scan is never called, keep the connection and, with a cancelable context, an awaitDone goroutine. Once the pool limit is reached every other query waits in (*DB).conn.',
   fix: 'defer rows.Close() right after the error check of every Query, and always call Scan on QueryRow results.',
@@ -132,6 +141,8 @@ export const SYNC_WAIT_BLOCKED: Signature = {
   userFrameVisible: true,
   versions:
     'Go 1.19 prints every semaphore wait as [semacquire] (runtime2.go waitReasonSemacquire) and [sync.Cond.Wait] for Cond; stacks read sync.runtime_SemacquireMutex ← sync.(*Mutex).lockSlow ← sync.(*Mutex).Lock, sync.runtime_SemacquireMutex ← sync.(*RWMutex).RLock, sync.runtime_Semacquire ← sync.(*WaitGroup).Wait, sync.runtime_notifyListWait ← sync.(*Cond).Wait (checked with a Go 1.19 program). Go 1.20 added the reasons sync.Mutex.Lock, sync.RWMutex.RLock and sync.RWMutex.Lock, Go 1.24 moved Mutex into internal/sync, and the runtime now links sync.runtime_SemacquireWaitGroup with the reason sync.WaitGroup.Wait (current runtime/sema.go and runtime2.go).',
+  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  caveats: [],
   explanation:
     'A goroutine waiting on a WaitGroup whose Done is never called, a Mutex that is never unlocked (a missing Unlock on an error path, or a lock taken twice), or a Cond that is never signalled waits forever, and so does everything it holds. A growing number of them means the wait is reached on every request.',
   fix: 'Pair every Lock with a deferred Unlock and every Add with a deferred Done, and never wait on a Cond without a path that signals it.',

@@ -76,6 +76,8 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
       return { kind: s.kind, signature: s.signature, function: name(s.frame) };
     case 'no-user-frame':
       return { kind: s.kind, root: name(s.rootFrame) };
+    case 'go-version':
+      return { kind: s.kind, signature: s.signature, caveat: s.caveat, certain: s.certain, goMin: s.min === null ? null : `1.${s.min}`, goMax: s.max === null ? null : `1.${s.max}` };
     default:
       return { ...s };
   }
@@ -121,6 +123,7 @@ function findingJson(series: SeriesSet, f: Finding, e: ExplainedFinding, opts: J
     evidence: e.evidence,
     steps: f.steps.map((s) => stepJson(series, s)),
     versions: f.signature?.versions ?? null,
+    capturedOn: f.signature?.capturedOn ?? null,
     ignored: ignoredJson(opts.ignored?.get(f)),
     ...(source === undefined ? {} : { source: sourceJson(source) }),
   };
