@@ -5,10 +5,14 @@
 //   npm run eval -- --write      also rewrite fixtures/EVAL.md (the committed table a test keeps current)
 //   npm run eval -- grpc http    only scenarios whose name contains one of the words
 //
+// A whole run leaves its table in node_modules/.cache/leakdiff-eval.json with a digest of everything it was made
+// from; test/eval.test.ts reuses it when the digest still matches (a fresh clone, as in CI, has none).
+//
 // Deterministic: same captures and same leakdiff, same table (no times, no durations in it).
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +25,8 @@ export const MATRIX_DIR = process.env.LEAKDIFF_MATRIX ?? join(ROOT, 'fixtures/ma
 export const LEGACY_DIR = process.env.LEAKDIFF_MATRIX === undefined ? join(ROOT, 'fixtures') : null;
 export const EVAL_MD = join(ROOT, 'fixtures/EVAL.md');
 const CLI = join(ROOT, 'dist/src/cli.js');
+/** The last whole evaluation and what it was made from (local only: a fresh clone has none, so CI runs it all). */
+const CACHE = join(ROOT, 'node_modules/.cache/leakdiff-eval.json');
 
 export interface Row {
   readonly variant: Variant;
@@ -163,6 +169,49 @@ export function evalMarkdown(rows: readonly Row[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A digest of everything the table depends on: the built leakdiff and evaluation code (dist/src, dist/test/eval)
+ * and every file of every variant with its ground truth. The evaluation is deterministic, so the same digest
+ * means the same table.
+ */
+export function evalDigest(): string {
+  const h = createHash('sha256');
+  const add = (path: string): void => {
+    h.update(`${path}\0`);
+    h.update(readFileSync(path));
+  };
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else add(p);
+    }
+  };
+  walk(join(ROOT, 'dist/src'));
+  walk(join(ROOT, 'dist/test/eval'));
+  for (const v of loadMatrix(MATRIX_DIR, LEGACY_DIR)) {
+    walk(v.dir);
+    const truth = join(dirname(v.dir), 'expected.json');
+    if (existsSync(truth)) add(truth);
+  }
+  return h.digest('hex');
+}
+
+/** The table of the last whole evaluation, when it was made from exactly what is here now; else null. */
+export function cachedEvalMarkdown(): string | null {
+  try {
+    const c = JSON.parse(readFileSync(CACHE, 'utf8')) as { digest?: unknown; markdown?: unknown };
+    return c.digest === evalDigest() && typeof c.markdown === 'string' ? c.markdown : null;
+  } catch {
+    return null;
+  }
+}
+
+export function cacheEvalMarkdown(markdown: string): void {
+  mkdirSync(dirname(CACHE), { recursive: true });
+  writeFileSync(CACHE, JSON.stringify({ digest: evalDigest(), markdown }));
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const write = argv.includes('--write');
   const only = argv.filter((a) => !a.startsWith('--'));
@@ -176,6 +225,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${r.judgement.ok ? 'ok  ' : 'FAIL'} ${v.scenario} ${v.variant} ${r.form.name} (${r.snapshots} snapshots, ${v.go}, ${v.build}) expected ${expectedText(r)}; got ${gotText(r)}${r.judgement.ok ? '' : ` -- ${r.judgement.why}`}\n`);
   }
   process.stdout.write(summaryLine(rows) + '\n');
+  if (only.length === 0) cacheEvalMarkdown(evalMarkdown(rows));
   if (write) {
     if (only.length > 0) {
       process.stderr.write('eval: --write needs the whole matrix; drop the scenario words\n');
