@@ -101,6 +101,8 @@ export interface Snapshot {
 export interface Repair {
   readonly kind:
     | 'line-endings' // CR-only line breaks read as line ends
+    | 'log-prefix' // a logger's prefix on every line (timestamps, syslog, container runtime) removed
+    | 'escaped-tabs' // syslog's #011 read as the tab it stands for
     | 'quote-markers' // `> ` removed
     | 'code-fence' // ``` lines removed
     | 'indent' // an indentation every line shared removed

@@ -39,6 +39,28 @@ const SPACED_FILE_LINE = /^[ \t]+(\S.*:\d+(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ 
 //         goroutine running on other thread; stack unavailable
 const SPACED_UNAVAILABLE = /^ +(goroutine running on other thread; stack unavailable)$/;
 
+/**
+ * What loggers put before each line of a program's output when the dump went through them, by name. A prefix
+ * may end the line (a blank line of the dump, its trailing space trimmed by a terminal).
+ */
+const LOG_PREFIXES: readonly { readonly name: string; readonly re: RegExp }[] = [
+  // 2026-11-26T02:35:49.123456789Z stderr F goroutine 1 [running]:     (CRI container log files)
+  { name: 'container log', re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d) (?:stdout|stderr) [FP](?: |$)/ },
+  // 2026-11-26T02:35:49.123456789Z goroutine 1 [running]:     (kubectl logs --timestamps, docker logs -t)
+  { name: 'timestamps', re: /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?: |$)/ },
+  // 2026/11/26 02:35:49 goroutine 1 [running]:     (Go's log package)
+  { name: 'Go log', re: /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: |$)/ },
+  // Nov 26 02:35:49 web-3 orders[4121]: goroutine 1 [running]:     (syslog, journalctl)
+  { name: 'syslog', re: /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [^\s:[]+(?:\[\d+\])?:(?: |$)/ },
+  // orders-1  | goroutine 1 [running]:     (docker compose)
+  { name: 'docker compose', re: /^[\w.-]+ +\|(?: |$)/ },
+  // [pod/web-3/orders] goroutine 1 [running]:     (kubectl logs --prefix)
+  { name: 'kubectl --prefix', re: /^\[pod\/[^\]\s]+\](?: |$)/ },
+];
+
+/** syslog's escape for a tab (rsyslog writes control characters as #ooo). */
+const ESCAPED_TAB = /#011/g;
+
 const CR = '\r';
 const BOM = '\uFEFF';
 
@@ -63,6 +85,7 @@ export function cleanUp(text: string): { readonly paste: PasteLines; readonly re
   let paste = splitLines(text, repairs);
   paste = stripQuotes(paste, repairs);
   paste = dropFences(paste, repairs);
+  paste = stripLogPrefixes(paste, repairs);
   for (let i = 0; i < paste.lines.length; i++) paste.lines[i] = paste.lines[i].trimEnd();
   stripIndent(paste, repairs);
   return { paste, repairs };
@@ -91,6 +114,40 @@ function dropFences(paste: PasteLines, repairs: Repair[]): PasteLines {
   if (dropped === 0) return paste;
   repairs.push({ kind: 'code-fence', lines: dropped, firstLine: paste.origin[keep.indexOf(false)] });
   return { lines: paste.lines.filter((_, i) => keep[i]), origin: paste.origin.filter((_, i) => keep[i]), terminated: paste.terminated };
+}
+
+/**
+ * A logger's prefix, when one kind of it starts at least four lines in five (the dump went to a log: a crash
+ * on stderr, a dump logged line by line): removed from the lines that carry it. A syslog that escaped the
+ * dump's tabs as #011 gets them back.
+ */
+function stripLogPrefixes(paste: PasteLines, repairs: Repair[]): PasteLines {
+  const nonBlank = paste.lines.filter((l) => l.trim() !== '');
+  if (nonBlank.length < 2) return paste;
+  const kind = LOG_PREFIXES.find((p) => nonBlank.filter((l) => p.re.test(l)).length * 5 >= nonBlank.length * 4);
+  if (kind === undefined) return paste;
+  let count = 0;
+  let first = 0;
+  let quoted = '';
+  const lines = paste.lines.map((l, i) => {
+    const m = kind.re.exec(l);
+    if (m === null) return l;
+    if (count++ === 0) {
+      first = paste.origin[i];
+      quoted = m[0];
+    }
+    return l.slice(m[0].length);
+  });
+  repairs.push({ kind: 'log-prefix', lines: count, firstLine: first, detail: `${kind.name}, the first "${quoted}"` });
+  let escaped = 0;
+  let firstEscaped = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].includes('#011')) continue;
+    lines[i] = lines[i].replace(ESCAPED_TAB, '\t');
+    if (escaped++ === 0) firstEscaped = paste.origin[i];
+  }
+  if (escaped > 0) repairs.push({ kind: 'escaped-tabs', lines: escaped, firstLine: firstEscaped });
+  return { lines, origin: paste.origin, terminated: paste.terminated };
 }
 
 /** A prefix of spaces or tabs every non-blank line shares (a block indented in Markdown or a log). */
@@ -165,6 +222,10 @@ export function repairText(r: Repair): string {
   switch (r.kind) {
     case 'line-endings':
       return `line endings: CR only, read as line breaks (${plural(r.lines, 'line')})`;
+    case 'log-prefix':
+      return `log prefixes (${r.detail ?? 'a logger\'s'}) removed from ${plural(r.lines, 'line')}`;
+    case 'escaped-tabs':
+      return `syslog's #011 read as tabs (${plural(r.lines, 'line')})`;
     case 'quote-markers':
       return `quote markers ("> ") removed from ${plural(r.lines, 'line')}`;
     case 'code-fence':

@@ -63,6 +63,27 @@ const badLastRecord = (text: string): string => {
 };
 const compose = (...fs: ((s: string) => string)[]) => (text: string): string => fs.reduce((s, f) => f(s), text);
 
+/** Each line through a logger that prefixes it (the prefix alone on a blank line, its space trimmed). */
+const logged = (prefix: string) => (text: string): string => unlines(lines(text).map((l) => (l === '' ? prefix.trimEnd() : `${prefix}${l}`)));
+const TIMESTAMPED = '2026-11-26T02:35:49.123456789Z ';
+const CRI = '2026-11-26T02:35:49.123456789Z stderr F ';
+const JOURNAL = 'Nov 26 02:35:49 web-3 orders[4121]: ';
+const COMPOSE = 'orders-1  | ';
+const GO_LOG = '2026/11/26 02:35:49 ';
+/** rsyslog writes a tab as #011. */
+const syslogTabs = (text: string): string => text.replace(/\t/g, '#011');
+const prefixNote = (name: string, prefix: string) => (x: string): string[] => [`log prefixes (${name}, the first "${prefix}") removed from ${lines(x).length} lines`];
+const LOGGED: readonly Row[] = [
+  { name: 'kubectl logs --timestamps', paste: logged(TIMESTAMPED), notes: prefixNote('timestamps', TIMESTAMPED) },
+  { name: 'a CRI container log file', paste: logged(CRI), notes: prefixNote('container log', CRI) },
+  { name: 'journalctl', paste: logged(JOURNAL), notes: prefixNote('syslog', JOURNAL) },
+  { name: 'an rsyslog file, tabs as #011', paste: compose(syslogTabs, logged(JOURNAL)), notes: (x) => [...prefixNote('syslog', JOURNAL)(x), `syslog's #011 read as tabs (${tabbed(x)} lines)`] },
+  { name: 'docker compose logs', paste: logged(COMPOSE), notes: prefixNote('docker compose', COMPOSE) },
+  { name: "Go's log package", paste: logged(GO_LOG), notes: prefixNote('Go log', GO_LOG) },
+  { name: 'kubectl logs --timestamps, quoted in an issue', paste: compose(logged(TIMESTAMPED), quoted), notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`, ...prefixNote('timestamps', TIMESTAMPED)(x)] },
+];
+
+
 /** The count of the last record in a debug=1 text (what a cut there drops). */
 const lastCount = (text: string): number => Number([...text.matchAll(/^(\d+) @/gm)].at(-1)![1]);
 /** How many lines of the text hold a tab: what "tabs restored" counts. */
@@ -95,6 +116,7 @@ const DEBUG1: readonly Row[] = [
   { name: 'last symbol line cut mid-path', paste: cutInLastLine(20), notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`], dropped: lastCount },
   { name: 'cut after the last record line', paste: cutAfterLastRecordLine, notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`], dropped: lastCount },
   { name: 'a bad last record', paste: badLastRecord, notes: () => [], dropped: lastCount },
+  ...LOGGED,
 ];
 
 /** Goroutines in a debug=1 text by its records (the header's figure may differ by a goroutine or two). */
@@ -149,6 +171,7 @@ const DEBUG2: readonly Row[] = [
   { name: 'indented four spaces, tabs gone', paste: compose(spaces(8), indented), notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`, `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
   { name: 'log lines before and after, tabs gone', paste: compose(spaces(8), withLogs), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
   { name: 'no newline after the last line', paste: noFinalNewline, notes: () => [] },
+  ...LOGGED,
 ];
 
 const DEBUG2_CAPTURES: readonly [string, string][] = [
