@@ -21,7 +21,13 @@ export abstract class LeakdiffError extends Error {
 
 function formatMessage(file: string | null, stage: Stage, detail: string, where: Where): string {
   const at = where === null ? '' : 'offset' in where ? ` (byte ${where.offset})` : ` (line ${where.line})`;
-  return `${file === null ? '' : `${printable(file)}: `}${stage}: ${detail}${at}`;
+  // The detail may quote input (a JSON parser's message quotes the bytes it choked on): controls in it are
+  // escaped like those in a name, so no message can split its line or drive the terminal.
+  return `${file === null ? '' : `${printable(file)}: `}${stage}: ${escapeControls(detail)}${at}`;
+}
+
+function escapeControls(text: string): string {
+  return text.replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The command line asks for something impossible or contradictory. */

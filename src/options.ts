@@ -18,6 +18,8 @@ export const LIMIT_OPTIONS: readonly LimitOption[] = [
   { key: 'maxLocations', flag: LIMIT_FLAGS.maxLocations, describe: 'most locations or distinct frames in one file', size: false },
   { key: 'maxStrings', flag: LIMIT_FLAGS.maxStrings, describe: 'most strings in one pprof string table', size: false },
   { key: 'maxStackDepth', flag: LIMIT_FLAGS.maxStackDepth, describe: 'most frames in one stack', size: false },
+  { key: 'maxFrames', flag: LIMIT_FLAGS.maxFrames, describe: 'most frames over all the stacks of one file', size: false },
+  { key: 'maxLabels', flag: LIMIT_FLAGS.maxLabels, describe: 'most labels in one file, counted once per distinct label set', size: false },
   { key: 'maxLineLength', flag: LIMIT_FLAGS.maxLineLength, describe: 'longest line of a text profile', size: true },
 ];
 

@@ -14,7 +14,7 @@ export interface SnapshotEntry {
   readonly timeMs: number;
   readonly timeSource: TimeSource;
   readonly normalized: NormalizedSnapshot;
-  /** Hash of the file's bytes, to notice the same snapshot given twice. */
+  /** Hash of the profile's bytes (inflated when gzipped), to notice the same snapshot given twice. */
   readonly contentHash: string;
 }
 

@@ -8,6 +8,7 @@ import { leakdiff, scratch } from './helpers/cli.js';
 import { CORPUS, HAS_CORPUS, NEEDS_CORPUS, fixture, inCorpus } from './helpers/paths.js';
 import { encodeObject, heapProfile, profileObject } from './helpers/profiles.js';
 import { rng } from './helpers/mutate.js';
+import { inlinedProfile, labelledProfile } from './helpers/bombs.js';
 
 interface Broken {
   readonly name: string;
@@ -67,6 +68,10 @@ const CASES: readonly Broken[] = [
   { name: 'heap text broken mid-record', input: 'heap profile: 2: 2048 [2: 2048] @ heap/1048576\n1: 1024 [1: 1024] @ 0x4a\n#\t0x4a\tmain.f+0x1\t/src/main.go:3\n\n1: oops [1: 1024] @ 0x4b\n#\t0x4b\tmain.g+0x1\t/src/main.go:4\n\n1: 1024 [1: 1024] @ 0x4c\n#\t0x4c\tmain.h+0x1\t/src/main.go:5\n', kind: /decode/, message: /line 5/ },
   { name: 'goroutine text broken mid-record', input: 'goroutine profile: total 4\n2 @ 0x1 0x2\n#\t0x1\tmain.f+0x1\t/src/main.go:3\n\nx @ 0x3\n#\t0x3\tmain.g+0x1\t/src/main.go:4\n\n1 @ 0x4\n#\t0x4\tmain.h+0x1\t/src/main.go:5\n', kind: /decode/, message: /line 5/ },
   { name: 'goroutine dump broken mid-record', input: 'goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1d\n\ngoroutine 7 [chan receive]:\n\tthis is not a frame\n\ngoroutine 8 [select]:\nmain.g()\n\t/src/main.go:4 +0x1d\n', kind: /decode/, message: /line 6/ },
+  { name: 'delta heap profile (go tool pprof -diff_base)', input: { path: fixture('hostile', 'delta-heap.pb.gz') }, kind: /decode/, message: /this is a delta profile .* not a snapshot: 9 of 35 samples have negative values .*give leakdiff the snapshots themselves/ },
+  // Memory is bounded by what it costs, not by file size: each of these is under 2 MB and once took GBs.
+  { name: '200k samples with 64 labels, each set distinct', input: labelledProfile(200_000, 64, true), kind: /decode/, message: /more than 1000000 labels over its \d+ distinct label sets; raise --max-labels/ },
+  { name: 'a 1000-line inlined location named 10 times by 5000 samples', input: inlinedProfile(5000, 1000, 10), kind: /decode/, message: /more than 25000000 frames over all its stacks \(after \d+ samples\); raise --max-frames/ },
   { name: 'a 200,000-frame stack', input: `goroutine 1 [running]:\n${'main.f(...)\n\t/src/main.go:3 +0x1d\n'.repeat(200_000)}`, kind: /decode/, message: /exceeds 10000 frames; raise --max-stack-depth/ },
 ];
 
@@ -83,6 +88,7 @@ t.test(`${RUN.length} broken inputs: exit 2, one line naming the file, nothing w
   for (const c of RUN) {
     const path = typeof c.input === 'object' && 'path' in c.input ? c.input.path : join(dir, `input-${c.name.replace(/\W+/g, '-')}`);
     if (!(typeof c.input === 'object' && 'path' in c.input)) writeFileSync(path, c.input);
+    const before = readFileSync(path);
     const start = performance.now();
     const r = leakdiff([c.command ?? 'inspect', path, ...(c.extra ?? [])], {}, true);
     const seconds = (performance.now() - start) / 1000;
@@ -94,6 +100,7 @@ t.test(`${RUN.length} broken inputs: exit 2, one line naming the file, nothing w
     t.match(lines[0], c.message, `${c.name}: message`);
     t.equal(r.stdout, '', `${c.name}: nothing on stdout`);
     t.same(readdirSync(r.cwd), [], `${c.name}: no file written`);
+    t.ok(readFileSync(path).equals(before), `${c.name}: the input is byte-identical`);
     t.ok(seconds < 20, `${c.name}: done in ${seconds.toFixed(1)} s`);
     rmSync(r.cwd, { recursive: true, force: true });
   }

@@ -68,9 +68,10 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
       skipped.push(file.path);
       continue;
     }
-    const { parts, concatenation, compressed } = read;
+    const { parts, concatenation, compressed, content } = read;
     if (concatenation !== null) checkConcatenation(file.path, parts, concatenation, opts.intervalSeconds);
-    const hash = createHash('sha1').update(input.bytes).digest('hex');
+    // Of what was read, not of the file: the same profile gzipped at another level is the same snapshot.
+    const hash = createHash('sha1').update(content).digest('hex');
     for (const snapshot of parts) {
       if (snapshot.part === null) {
         claims.push({ path: file.path, kind: snapshot.kind, form: snapshot.form, profileMs: snapshot.timeMs, nameTimeMs: file.nameTimeMs, mtimeMs: file.mtimeMs, round: file.round });

@@ -105,7 +105,10 @@ export class GoroutineGroups {
   /** The group of the collected goroutine, created on first sight. */
   private groupOf(facts: HeaderFacts): Group {
     const frames = this.frames;
+    // Every part of the key is hashed: with the state left out, a dump of goroutines that differ only in their
+    // state put them all in one bucket, and each new one was compared with every group before it (quadratic).
     let hash = (Math.imul(this.creatorFrame, 31) + (facts.locked ? 1 : 0)) | 0;
+    for (let i = 0; i < facts.state.length; i++) hash = (Math.imul(hash, 31) + facts.state.charCodeAt(i)) | 0;
     for (let i = 0; i < frames.length; i++) hash = (Math.imul(hash, 31) + frames[i]) | 0;
     let bucket = this.buckets.get(hash);
     if (bucket === undefined) this.buckets.set(hash, (bucket = []));

@@ -51,7 +51,7 @@ interface CountRecord {
   readonly count: number;
   /** How many addresses the `@` list holds. */
   readonly addressCount: number;
-  labels: Record<string, string> | null;
+  labels: Readonly<Record<string, string>> | null;
 }
 
 export function parseGoroutineText(source: string, text: string, limits: Limits): Snapshot {
@@ -89,8 +89,8 @@ export function parseGoroutineText(source: string, text: string, limits: Limits)
       stack.add(cursor);
     } else if (isLabelsLine(line)) {
       if (record === null || record.labels !== null || stack.length > 0) throw malformedLine(source, cursor, 'a `# labels:` line must directly follow its record line');
-      record.labels = parseLabelsLine(line);
-      if (record.labels === null) throw malformedLine(source, cursor, 'labels not written as Go writes them ({"key":"value", ...})');
+      // One object per distinct line: records with the same labels share it (see SnapshotBuilder.labelSet).
+      record.labels = builder.labelSet(line, () => parseLabelsLine(line) ?? fail(malformedLine(source, cursor, 'labels not written as Go writes them ({"key":"value", ...})')));
     } else if (line.trim() === '') {
       finish();
     } else {
@@ -115,3 +115,7 @@ function addRecord(builder: SnapshotBuilder, stack: SymbolStack, record: CountRe
   builder.addSample(stack.take(builder), [record.count], record.labels === null ? {} : { labels: record.labels });
 }
 
+
+function fail(err: Error): never {
+  throw err;
+}

@@ -25,6 +25,8 @@ export interface Decoded {
   readonly concatenation: Concatenation | null;
   /** True when the file was gzipped. */
   readonly compressed: boolean;
+  /** The bytes the profile was read from (inflated when gzipped): the same profile recompressed has the same. */
+  readonly content: Uint8Array;
 }
 
 export function decode(source: string, bytes: Uint8Array, limits: Limits): Decoded {
@@ -36,7 +38,7 @@ export function decode(source: string, bytes: Uint8Array, limits: Limits): Decod
     throw new UnsupportedError(source, 'decode', 'the file is gzipped twice; gunzip it once and try again');
   }
   const read = decodeContent(source, content, limits);
-  return { snapshot: read.parts[0], parts: read.parts, concatenation: read.concatenation, compressed };
+  return { snapshot: read.parts[0], parts: read.parts, concatenation: read.concatenation, compressed, content };
 }
 
 /**

@@ -164,24 +164,64 @@ function addSamples(rs: Resolver, b: SnapshotBuilder, raw: RawProfile, locations
   const row = new Float64Array(width);
   const count = raw.sampleStart.length;
   const r = w.r;
+  const delta = new DeltaEvidence();
+  /** The sample's string labels as key and value string indices, resolved once per distinct set. */
+  const pairs: number[] = [];
+  const label: RawLabel = { key: 0, str: 0, num: 0 };
+  const sets = new LabelIndex();
   for (let i = 0; i < count; i++) {
     const start = raw.sampleStart.data[i];
     const end = raw.sampleEnd.data[i];
     r.pos = start;
     let values = 0;
-    let labels: Record<string, string> | null = null;
+    pairs.length = 0;
     while (r.pos < end) {
       const at = r.pos;
       const tag = w.uint();
       const field = tag >>> 3;
       if (field === 1) readLocationIds(rs, b, w, tag & 7, locations, i, start);
       else if (field === 2) values = readValues(w, tag & 7, row, values, width);
-      else if (tag === ((3 << 3) | LEN)) labels = addLabel(rs, labels, readLabel(w), start);
+      else if (tag === ((3 << 3) | LEN)) addLabel(pairs, readLabel(w, label));
       else skipNested(w, tag, at, 'Sample');
     }
     if (r.pos !== end) w.fail('Sample overruns its declared length');
     if (values !== width) rs.fail(`sample ${i} has ${values} values but the profile declares ${width} sample types`, start);
+    const labels = pairs.length === 0 ? null : sets.get(pairs, () => b.labelSet(pairs.join(','), () => labelRecord(rs, pairs, start)));
+    delta.note(row, labels, i, start);
     b.endSample(row, labels);
+  }
+  delta.refuse(rs, count);
+}
+
+/**
+ * A delta profile is the difference of two snapshots, not a snapshot: `go tool pprof -proto -diff_base=a b`
+ * negates a's samples and labels them `pprof::base` (internal/driver/fetch.go), and continuous profilers
+ * (Pyroscope, Parca, Datadog) store heap profiles as deltas between collections. The Go runtime never writes
+ * a negative count or size (runtime/pprof/protomem.go), so a negative value, or the base label, says what the
+ * file is. Fitting it as a snapshot would read a shrinking site as a heap of negative size, so it is refused.
+ */
+class DeltaEvidence {
+  private samples = 0;
+  private first: { sample: number; offset: number; value: number; type: number } | null = null;
+  private baseLabel = false;
+
+  note(row: Float64Array, labels: Readonly<Record<string, string>> | null, sample: number, offset: number): void {
+    const k = row.findIndex((v) => v < 0);
+    if (labels !== null && labels['pprof::base'] !== undefined) this.baseLabel = true;
+    if (k < 0) return;
+    this.samples++;
+    this.first ??= { sample, offset, value: row[k], type: k };
+  }
+
+  refuse(rs: Resolver, count: number): void {
+    if (this.first === null && !this.baseLabel) return;
+    const what = 'a delta profile (the change between two snapshots, as `go tool pprof -diff_base` and continuous profilers such as Pyroscope, Parca or Datadog write it), not a snapshot';
+    const fix = 'give leakdiff the snapshots themselves, as /debug/pprof/heap or /debug/pprof/goroutine serve them';
+    if (this.first === null) throw new UnsupportedError(rs.source, 'decode', `this is ${what}: its samples carry the pprof::base label of a diff base; ${fix}`);
+    const type = rs.raw.sampleTypes[this.first.type];
+    const name = rs.raw.strings[type?.type ?? 0] ?? '';
+    const f = this.first;
+    throw new UnsupportedError(rs.source, 'decode', `this is ${what}: ${this.samples} of ${count} samples have negative values (sample ${f.sample}: ${name} ${f.value}); ${fix}`, { offset: f.offset });
   }
 }
 
@@ -222,11 +262,34 @@ function readValues(w: Wire, wire: number, row: Float64Array, n: number, width: 
   return k;
 }
 
-function addLabel(rs: Resolver, labels: Record<string, string> | null, l: RawLabel, offset: number): Record<string, string> | null {
+/**
+ * A sample's label indices to its shared label set, without building a key string per sample: a hash of the
+ * indices finds the candidates, compared in full. The builder counts each new set against the limit.
+ */
+class LabelIndex {
+  private readonly byHash = new Map<number, { pairs: number[]; set: Readonly<Record<string, string>> }[]>();
+
+  get(pairs: readonly number[], make: () => Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < pairs.length; i++) h = Math.imul(h ^ pairs[i], 0x01000193);
+    const bucket = this.byHash.get(h);
+    const hit = bucket?.find((c) => c.pairs.length === pairs.length && c.pairs.every((v, i) => v === pairs[i]));
+    if (hit !== undefined) return hit.set;
+    const entry = { pairs: [...pairs], set: make() };
+    if (bucket === undefined) this.byHash.set(h, [entry]);
+    else bucket.push(entry);
+    return entry.set;
+  }
+}
+
+function addLabel(pairs: number[], l: RawLabel): void {
   // Only string labels are kept (pprof.Do labels); Go puts a numeric `bytes` label on every heap sample.
-  if (l.str === 0) return labels;
-  const out = labels ?? {};
-  out[rs.str(l.key, 'label key', offset)] = rs.str(l.str, 'label value', offset);
+  if (l.str !== 0) pairs.push(l.key, l.str);
+}
+
+function labelRecord(rs: Resolver, pairs: readonly number[], offset: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let k = 0; k < pairs.length; k += 2) out[rs.str(pairs[k], 'label key', offset)] = rs.str(pairs[k + 1], 'label value', offset);
   return out;
 }
 

@@ -151,9 +151,12 @@ function noteSample(w: Wire, p: RawProfile, limits: Limits): void {
   w.r.pos = end;
 }
 
-export function readLabel(w: Wire): RawLabel {
+/** Reads a Label into `l` (one object reused for every label of every sample: millions are read). */
+export function readLabel(w: Wire, l: RawLabel): RawLabel {
   const end = w.len();
-  const l: RawLabel = { key: 0, str: 0, num: 0 };
+  l.key = 0;
+  l.str = 0;
+  l.num = 0;
   while (w.pos < end) {
     const at = w.pos;
     const tag = w.uint();

@@ -399,12 +399,18 @@ function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner:
 }
 
 /**
+ * States kept per call site: a real one waits in one to three (`chan receive`, `select`); a dump whose
+ * goroutines each claim a state of their own made every merge scan all the states before it (quadratic).
+ */
+const MAX_STATES = 16;
+
+/**
  * Folds one group's facts into another's (groups that share a call site, within a snapshot or across the
  * series): every state seen, the widest wait-minutes range, locked if any was, the first creator known.
  * Mutates and returns `into`.
  */
 export function mergeGroupFacts(into: GroupFacts, from: Readonly<GroupFacts>): GroupFacts {
-  for (const st of from.states) if (!into.states.includes(st)) into.states.push(st);
+  for (const st of from.states) if (into.states.length < MAX_STATES && !into.states.includes(st)) into.states.push(st);
   into.waitMinutesMin = Math.min(into.waitMinutesMin, from.waitMinutesMin);
   into.waitMinutesMax = Math.max(into.waitMinutesMax, from.waitMinutesMax);
   into.lockedToThread ||= from.lockedToThread;

@@ -105,32 +105,24 @@ function noteBackwards(entries: readonly SnapshotEntry[], warnings: string[]): v
 }
 
 /**
- * The same snapshot given twice: the same bytes at the same capture time, or a protobuf with the same own
- * time (the same profile, recompressed). Identical text at different times is no duplicate: a steady
- * service writes the same debug=1 text minute after minute, and text carries no time of its own.
+ * The same snapshot given twice: the same profile (the same bytes once inflated, so a recompressed copy
+ * too) at the same capture time, or with its own time (a protobuf's time_nanos names one moment). A shared
+ * time_nanos alone is no duplicate: twenty different profiles that claim one moment are refused by
+ * checkDistinctTimes, never counted once. Identical text at different times is no duplicate either: a
+ * steady service writes the same debug=1 text minute after minute, and text carries no time of its own.
  */
 function dropDuplicates(entries: readonly SnapshotEntry[], setAside: Map<SnapshotEntry, string>, warnings: string[]): void {
   const byHash = new Map<string, SnapshotEntry>();
-  const byMoment = new Map<string, SnapshotEntry>();
   for (const e of entries) {
-    const sameBytes = byHash.get(`${e.contentHash}/${e.timeMs}`) ?? (e.timeSource === 'profile' ? byHash.get(e.contentHash) : undefined);
-    const same = sameBytes ?? (e.timeSource === 'profile' ? byMoment.get(momentKey(e)) : undefined);
+    const same = byHash.get(`${e.contentHash}/${e.timeMs}`) ?? (e.timeSource === 'profile' ? byHash.get(e.contentHash) : undefined);
     if (same !== undefined) {
       setAside.set(e, `the same snapshot as ${same.path}`);
       warnings.push(`${e.path} is the same snapshot as ${same.path}; counted once`);
       continue;
     }
     byHash.set(`${e.contentHash}/${e.timeMs}`, e);
-    if (e.timeSource === 'profile') {
-      byHash.set(e.contentHash, e);
-      byMoment.set(momentKey(e), e);
-    }
+    if (e.timeSource === 'profile') byHash.set(e.contentHash, e);
   }
-}
-
-/** A protobuf's own capture time to the nanosecond plus its form identifies it, whatever its compression. */
-function momentKey(e: SnapshotEntry): string {
-  return `${e.normalized.meta.kind}/${e.normalized.meta.form}/${e.timeMs}`;
 }
 
 /** Sorts by time and keeps one form per moment (see PREFERENCE). */
@@ -192,6 +184,9 @@ function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | 
 /** A fit needs distinct times: files without a time of their own often share one mtime (a fresh checkout). */
 function checkDistinctTimes(list: readonly SnapshotEntry[]): void {
   for (let i = 1; i < list.length; i++) {
+    if (list[i].timeMs === list[i - 1].timeMs && list[i].timeSource === 'profile' && list[i - 1].timeSource === 'profile') {
+      throw new UnsupportedError(list[i].path, 'series', `it is a different profile from ${list[i - 1].path} with the same time_nanos (${formatTime(list[i].timeMs)}); one process cannot be profiled twice at one moment, so the profiles' own times are wrong (rewritten by a tool?): give snapshots as the service wrote them`);
+    }
     if (list[i].timeMs === list[i - 1].timeMs) {
       throw new UnsupportedError(list[i].path, 'series', `it has the same capture time as ${list[i - 1].path} (${formatTime(list[i].timeMs)}, from ${list[i].timeSource}); name the files with their capture times or give --interval (e.g. --interval 30s) to space them by the round numbers in their names`);
     }

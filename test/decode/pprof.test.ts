@@ -87,9 +87,23 @@ t.test('invalid UTF-8 in a symbol name does not reject the profile', async (t) =
   t.match(s.warnings.join(), /invalid UTF-8/);
 });
 
-t.test('negative int64 values decode as negative numbers (diff profiles)', async (t) => {
-  const s = dec(heapProfile([{ stack: ['main.f'], values: [-1, -512, 0, 0] }]));
-  t.same(Array.from(s.values), [-1, -512, 0, 0]);
+t.test('a delta profile (negative values, or the pprof::base label of a diff base) is refused as what it is', async (t) => {
+  // The negative int64 is read as -512, not 2^64 - 512: the message quotes it.
+  const negative = heapProfile([leak, { stack: ['main.f'], values: [0, -512, 0, 0] }, { stack: ['main.g'], values: [-1, -512, 0, 0] }]);
+  t.throws(() => dec(negative), { name: UnsupportedError.name, message: /^p\.pb: decode: this is a delta profile .*go tool pprof -diff_base.*: 2 of 3 samples have negative values \(sample 1: alloc_space -512\); give leakdiff the snapshots themselves/ });
+  const based = heapProfile([{ ...leak, labels: { 'pprof::base': 'true' } }]);
+  t.throws(() => dec(based), { name: UnsupportedError.name, message: /delta profile .*: its samples carry the pprof::base label/ });
+  t.equal(dec(heapProfile([leak])).sampleCount, 1, 'a snapshot of positive values reads');
+});
+
+t.test('labels cost memory per distinct set: samples with the same labels share one object', async (t) => {
+  const s = dec(heapProfile(Array.from({ length: 6 }, (_, i) => ({ ...leak, labels: { handler: i % 2 === 0 ? '/a' : '/b', tenant: 'acme' } }))));
+  t.same(s.labels?.[0], { handler: '/a', tenant: 'acme' });
+  t.same(s.labels?.[1], { handler: '/b', tenant: 'acme' });
+  t.equal(s.labels?.[0], s.labels?.[4], 'one object for one set');
+  t.equal(new Set(s.labels).size, 2, 'two sets, two objects');
+  const distinct = heapProfile(Array.from({ length: 10 }, (_, i) => ({ ...leak, labels: { request: `r${i}` } })));
+  t.throws(() => dec(distinct, { ...L, maxLabels: 15 }), { name: LimitError.name, message: /more than 15 labels over its 8 distinct label sets; raise --max-labels/ });
 });
 
 interface Broken {
@@ -135,5 +149,6 @@ t.test('limits stop hostile sizes with the flag that raises them', async (t) => 
   t.throws(() => dec(many, { ...L, maxLocations: 5 }), { message: /--max-locations/ });
   const deep = heapProfile([{ stack: Array.from({ length: 50 }, (_, i) => `main.d${i}`), values: [1, 1, 1, 1] }]);
   t.throws(() => dec(deep, { ...L, maxStackDepth: 40 }), { message: /a stack of 50 frames/ });
+  t.throws(() => dec(heapProfile(Array.from({ length: 10 }, () => ({ stack: ['main.a', 'main.b', 'main.c'], values: [1, 1, 1, 1] }))), { ...L, maxFrames: 20 }), { message: /more than 20 frames over all its stacks \(after 6 samples\); raise --max-frames/ });
   t.throws(() => decode('bomb.gz', gzipSync(Buffer.alloc(4 << 20)), { ...L, maxInflatedBytes: 1 << 20 }), { message: /decompresses to more than 1 MiB; raise --max-inflated/ });
 });

@@ -3,7 +3,9 @@
 // (fixtures/README.md: fetched one right after the other). Entries are made as the analyze loop makes them
 // (read, decode, normalize), with the capture time the profile or the file name gives.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import t from 'tap';
 import { decode } from '../../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
@@ -11,7 +13,9 @@ import { Interner } from '../../src/normalize/index.js';
 import { timeFromName } from '../../src/read.js';
 import type { SnapshotEntry } from '../../src/series.js';
 import { arrange } from '../../src/series/arrange.js';
+import { leakdiff, scratch } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
+import { profileType } from '../helpers/profiles.js';
 
 const DIR = fixture('grpc-leak');
 const ROUNDS = 9;
@@ -79,4 +83,42 @@ t.test('two snapshots of one kind at the same time cannot be fitted: refused, wi
   const text = PROFILES.filter((f) => f.startsWith('goroutine') && f.includes('.debug1.')).slice(0, 2);
   const sameTime = timeFromName(text[0])!;
   t.throws(() => arrange(entries(text, new Interner(), () => sameTime)), { message: /goroutine-02-.*: series: it has the same capture time as goroutine-01-.*; name the files with their capture times or give --interval/ });
+});
+
+/** A real heap profile with its time_nanos replaced (everything else as captured), gzipped at `level`. */
+function retimed(name: string, timeNanos: bigint, level = 6): Buffer {
+  const type = profileType();
+  const obj = type.toObject(type.decode(gunzipSync(readFileSync(fixture('map-leak', name)))), { longs: String }) as Record<string, unknown>;
+  return gzipSync(type.encode(type.fromObject({ ...obj, timeNanos: timeNanos.toString() })).finish(), { level });
+}
+
+t.test('through the command: different profiles with one time_nanos are refused; the same profile recompressed is counted once', async (t) => {
+  const dir = scratch(t);
+  const heaps = readdirSync(fixture('map-leak')).filter((f) => f.startsWith('heap') && f.endsWith('.pb.gz')).sort();
+  t.ok(heaps.length >= 5, 'a real series');
+  const one = 1_764_123_631_000_000_000n;
+  const same = join(dir, 'same');
+  mkdirSync(same);
+  // Twenty snapshots, all claiming one moment: real profiles, cycled through, each a different one.
+  for (let i = 0; i < 20; i++) writeFileSync(join(same, `heap-${String(i).padStart(2, '0')}.pb.gz`), retimed(heaps[i % heaps.length], one + BigInt(i < heaps.length ? 0 : i)));
+  const before = readdirSync(same).map((f) => readFileSync(join(same, f)));
+  const r = leakdiff([same, '--out', join(dir, 'r.md')]);
+  t.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  t.equal(lines.length, 1, 'one line');
+  t.match(lines[0], /^leakdiff: .*same\/heap-0[1-4]\.pb\.gz: series: it is a different profile from .*heap-0[0-3]\.pb\.gz with the same time_nanos \(2025-11-26T02:20:31Z\); .* the profiles' own times are wrong/);
+  t.same(readdirSync(dir).sort(), ['same'], 'nothing written');
+  t.ok(readdirSync(same).every((f, i) => readFileSync(join(same, f)).equals(before[i])), 'every input byte-identical');
+
+  // One profile at two gzip levels (other bytes, same content) and the same time: one snapshot, said.
+  const twice = join(dir, 'twice');
+  mkdirSync(twice);
+  heaps.slice(0, 3).forEach((h, i) => writeFileSync(join(twice, `heap-${i}.pb.gz`), retimed(h, one + BigInt(i) * 10_000_000_000n)));
+  writeFileSync(join(twice, 'heap-1-again.pb.gz'), retimed(heaps[1], one + 10_000_000_000n, 9));
+  t.notOk(readFileSync(join(twice, 'heap-1.pb.gz')).equals(readFileSync(join(twice, 'heap-1-again.pb.gz'))), 'the files differ');
+  const d = leakdiff([twice, '--out', '-', '--json', join(dir, 'r.json'), '--quiet']);
+  t.ok(d.code === 0 || d.code === 1, `analyzed (${d.stderr.trim()})`);
+  const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { window: { heapSnapshots: number }; warnings: string[] };
+  t.equal(json.window.heapSnapshots, 3);
+  t.match(json.warnings.join('\n'), /heap-1\.pb\.gz is the same snapshot as .*heap-1-again\.pb\.gz; counted once|heap-1-again\.pb\.gz is the same snapshot as .*heap-1\.pb\.gz; counted once/);
 });
