@@ -187,6 +187,7 @@ async function collectJob(args: Readonly<Record<string, unknown>>, io: Io): Prom
  */
 async function collectThen(collect: CollectOptions, settings: AnalyzeSettings | null, io: Io, quiet = settings?.quiet ?? false): Promise<number> {
   const { runCollect } = await import('./collect/index.js');
+  if (settings !== null) (await loadAnalyze()).checkPlannedOutputs(settings, io.env);
   const ac = new AbortController();
   let collecting = true;
   // SIGTERM (a supervisor, `timeout`, `kill`) stops like a first Ctrl-C, between writes, but asks for an

@@ -144,3 +144,18 @@ t.test('a read-only output directory says so, not ENOENT', { skip: nobodyReaches
   const before = tree(dir);
   refused(t, run([snaps, '--out', join(ro, 'r.md')], dir, {}, as), dir, before, /ro\/r\.md: write: the directory .*ro cannot be written: permission denied \(EACCES\)/);
 });
+
+t.test('collect: a snapshot directory or report that cannot be written is said before any request, not ENOENT', { skip: nobodyReaches ? false : 'user nobody cannot read this checkout (a parent directory is not world-readable)' }, async (t) => {
+  const dir = scratch(t);
+  const ro = join(dir, 'ro');
+  mkdirSync(ro);
+  chmodSync(ro, 0o555);
+  chmodSync(dir, 0o777);
+  const as = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  // Nothing listens on port 9 (discard): a request would fail with another message, so these show no request was made.
+  const url = 'http://127.0.0.1:9';
+  const before = tree(dir);
+  refused(t, run(['collect', url, '--count', '2', '--every', '1s', '--dir', join(ro, 'snaps')], dir, {}, as), dir, before, /ro\/snaps: write: the directory cannot be created in .*ro: permission denied \(EACCES\); stopped, nothing saved$/);
+  refused(t, run(['collect', url, '--count', '2', '--every', '1s', '--dir', ro], dir, {}, as), dir, before, /ro: write: the directory cannot be written: permission denied \(EACCES\); stopped, nothing saved$/);
+  refused(t, run(['collect', url, '--count', '2', '--every', '1s', '--analyze', '--out', join(ro, 'r.md'), '--dir', join(dir, 'snaps')], dir, {}, as), dir, before, /ro\/r\.md: write: the directory .*ro cannot be written: permission denied \(EACCES\)$/);
+});

@@ -3,10 +3,10 @@
 // when the content has none (text dumps). Each file is written beside its final name and renamed into place,
 // so an interrupted run leaves complete snapshots only, never a half-written one.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { FileError } from '../errors.js';
+import { dirname, join, resolve } from 'node:path';
+import { FileError, printable, reason } from '../errors.js';
 import type { Target } from './check.js';
 
 /** `20261126T023549Z`: basic ISO 8601 in UTC, which read.ts's timeFromName reads back. */
@@ -26,9 +26,22 @@ export function fileName(target: Target, round: number, rounds: number, timeMs: 
   return `${target.kind}-${seq}-${stamp(timeMs)}${target.debug2 ? '.debug2.txt' : '.pb.gz'}`;
 }
 
-/** Before the first request: an --out that cannot be a directory is said at once, not after a round. */
+/**
+ * Before the first request: a directory the snapshots cannot go to is said at once, not after a round. It
+ * must be a writable directory or, when it does not exist yet, be creatable: its nearest existing ancestor a
+ * writable directory. (mkdir -p on a read-only file system fails with ENOENT, which says nothing useful.)
+ */
 export function checkOutDir(dir: string): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new FileError(dir, 'write', 'exists and is not a directory; give --dir a directory');
+  let at = resolve(dir);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  const where = at === resolve(dir) ? 'the directory cannot be written' : `the directory cannot be created in ${printable(at)}`;
+  if (!statSync(at).isDirectory()) throw new FileError(dir, 'write', `${where}: it is not a directory`);
+  try {
+    accessSync(at, constants.W_OK);
+  } catch (err) {
+    throw new FileError(dir, 'write', `${where}: ${reason(err)}`);
+  }
 }
 
 /** Creates the directory on the first save, so a run that saves nothing leaves nothing behind. */
@@ -38,7 +51,7 @@ export function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new FileError(dir, 'write', `the directory cannot be created (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new FileError(dir, 'write', `the directory cannot be created: ${reason(err)}`);
   }
 }
 
@@ -57,6 +70,6 @@ export function saveAtomically(path: string, bytes: Uint8Array): void {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new FileError(path, 'write', `cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new FileError(path, 'write', `cannot be written: ${reason(err)}`);
   }
 }

@@ -77,6 +77,17 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
   return gates.some((g: Gate) => !g.passed) ? 1 : 0;
 }
 
+/**
+ * For `collect --analyze`: the outputs the flags name are checked against each other and the files the run
+ * reads before the first request, so a report that could never be written does not wait for a collection.
+ * The snapshots are checked again once collected (analyzeCommand).
+ */
+export function checkPlannedOutputs(s: AnalyzeSettings, env: Io['env']): void {
+  const sources = sourceRoots(s.source, env);
+  const baseline = s.baseline === null ? [] : [{ path: s.baseline, what: 'the --baseline' }];
+  checkOutputs(plannedOutputs(s, env), [...baseline, ...(sources === undefined ? [] : sourceFilesNamed(sources.dirs, [s.out, s.json]))]);
+}
+
 /** Runs the analysis a file at a time, with a turn of the event loop between files (a signal is handled then). */
 async function stepped(steps: Generator<void, Analysis, void>): Promise<Analysis> {
   for (;;) {
