@@ -39,8 +39,69 @@ export function seeds(): Seed[] {
   return out;
 }
 
-export type Mutation = 'flip' | 'truncate' | 'splice' | 'duplicate' | 'zero' | 'insert';
+export type Mutation = 'flip' | 'truncate' | 'splice' | 'duplicate' | 'zero' | 'insert' | TextMutation;
 const MUTATIONS: readonly Mutation[] = ['flip', 'truncate', 'splice', 'duplicate', 'zero', 'insert'];
+
+/**
+ * What happens to Go's text forms on their way to us: line ends rewritten by Windows tools (CRLF) or old Mac
+ * ones (CR), tabs turned to spaces by an editor or a chat window (and back), a paste cut at a line or
+ * mid-line, two dumps pasted one after the other (the same form or another), lines lost from the middle,
+ * a byte-order mark, trailing blanks. Applied to the uncompressed text seeds only.
+ */
+export type TextMutation = 'crlf' | 'cr' | 'tabs-to-spaces' | 'spaces-to-tabs' | 'cut-line' | 'cut-mid-line' | 'concatenate' | 'drop-lines' | 'bom' | 'trailing-blanks';
+const TEXT_MUTATIONS: readonly TextMutation[] = ['crlf', 'cr', 'tabs-to-spaces', 'spaces-to-tabs', 'cut-line', 'cut-mid-line', 'concatenate', 'drop-lines', 'bom', 'trailing-blanks'];
+
+const isTextSeed = (s: Seed): boolean => s.name.endsWith('.txt');
+
+/** A seeded text mutation of one of the text seeds; reproducible from its seed as mutate() is. */
+export function mutateText(corpus: readonly Seed[], seed: number): Case {
+  const r = rng(seed);
+  const pick = (n: number): number => Math.floor(r() * n);
+  const texts = corpus.filter(isTextSeed);
+  const base = texts[pick(texts.length)];
+  const text = Buffer.from(base.bytes).toString('utf8');
+  const lines = text.split('\n');
+  const mutation = TEXT_MUTATIONS[pick(TEXT_MUTATIONS.length)];
+  const cutAt = (n: number): number => 1 + pick(Math.max(1, n - 1));
+  let out: string;
+  switch (mutation) {
+    case 'crlf':
+      out = text.replace(/\n/g, '\r\n');
+      break;
+    case 'cr':
+      out = text.replace(/\n/g, '\r');
+      break;
+    case 'tabs-to-spaces':
+      out = text.replace(/\t/g, ' '.repeat(1 + pick(8)));
+      break;
+    case 'spaces-to-tabs':
+      out = text.replace(/ {2,}/g, '\t').replace(/(?<=\S) (?=\S)/g, () => (r() < 0.3 ? '\t' : ' '));
+      break;
+    case 'cut-line':
+      out = lines.slice(0, cutAt(lines.length)).join('\n');
+      break;
+    case 'cut-mid-line':
+      out = text.slice(0, cutAt(text.length));
+      break;
+    case 'concatenate': {
+      const other = Buffer.from(texts[pick(texts.length)].bytes).toString('utf8');
+      out = `${text}${r() < 0.5 ? '\n' : ''}${other}`;
+      break;
+    }
+    case 'drop-lines': {
+      const from = pick(lines.length);
+      out = [...lines.slice(0, from), ...lines.slice(from + 1 + pick(8))].join('\n');
+      break;
+    }
+    case 'bom':
+      out = `\uFEFF${text}`;
+      break;
+    case 'trailing-blanks':
+      out = lines.map((l) => (r() < 0.5 ? `${l}${r() < 0.5 ? ' ' : '\t'}` : l)).join('\n');
+      break;
+  }
+  return { seed, source: base.name, mutation, bytes: Buffer.from(out, 'utf8') };
+}
 
 export interface Case {
   readonly seed: number;
