@@ -22,13 +22,17 @@ export interface FoundFile {
 /** Files a directory scan passes over: leakdiff's own outputs and common non-profile companions. */
 const NOT_PROFILES = /\.(md|json|svg|html?|png|jpe?g|log|sh|go|mod|sum|ts|js)$|^\.|^README|^LICENSE/i;
 
-export function findInputs(args: readonly string[]): FoundFile[] {
+/**
+ * The files to read. `passedOver`, when given, gets each entry of a scanned directory that is no file this
+ * run can read, with why (a dangling or looping symlink, a FIFO, one it may not read), for a note.
+ */
+export function findInputs(args: readonly string[], passedOver?: string[]): FoundFile[] {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
   for (const arg of args) {
     const paths = hasGlob(arg) ? expandGlob(arg) : [arg];
     for (const p of paths) {
-      for (const file of filesAt(p, arg)) {
+      for (const file of filesAt(p, arg, passedOver)) {
         if (seen.has(file.path)) continue;
         seen.add(file.path);
         out.push(file);
@@ -38,26 +42,30 @@ export function findInputs(args: readonly string[]): FoundFile[] {
   return out;
 }
 
-function filesAt(path: string, arg: string): FoundFile[] {
+function filesAt(path: string, arg: string, passedOver: string[] | undefined): FoundFile[] {
   const st = statOrFail(path, arg);
   if (!st.isDirectory()) return [found(path, st, false)];
   const names = readdirSync(path).filter((n) => !NOT_PROFILES.test(n)).sort();
   // A dangling or looping symlink, a FIFO or a subdirectory in a snapshot directory is passed over, not fatal:
-  // only what the user named directly must exist.
+  // only what the user named directly must exist. Subdirectories are passed over silently (an `old/` beside
+  // the snapshots is common); the rest is said, since a snapshot may be what a broken link meant.
   const files = names.map((n) => join(path, n)).flatMap((p) => {
     const st = statQuietly(p);
-    return st !== null && st.isFile() ? [{ p, st }] : [];
+    if (typeof st === 'string') passedOver?.push(`${JSON.stringify(p)} (${st})`);
+    else if (!st.isFile() && !st.isDirectory()) passedOver?.push(`${JSON.stringify(p)} (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`);
+    return typeof st !== 'string' && st.isFile() ? [{ p, st }] : [];
   });
   if (files.length === 0) throw new FileError(path, 'read', 'the directory holds no profile files');
   return files.map(({ p, st }) => found(p, st, true));
 }
 
-function statQuietly(path: string): Stats | null {
+/** The entry's stats, or why it is no file this run can read. */
+function statQuietly(path: string): Stats | string {
   try {
     return statSync(path);
-  } catch {
-    // ENOENT (dangling), ELOOP (looping), EACCES: not a file this run can read, so not one of its inputs.
-    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'a dangling symlink' : code === 'ELOOP' ? 'a looping symlink' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? 'error'})`;
   }
 }
 

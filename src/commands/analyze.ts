@@ -54,7 +54,8 @@ export function analyze(opts: AnalyzeOptions): Analysis {
  * Ctrl-C during a long analysis is handled at once instead of after it.
  */
 export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, void> {
-  const files = findInputs(opts.files);
+  const passedOver: string[] = [];
+  const files = findInputs(opts.files, passedOver);
   if (files.length === 0) throw new UsageError('give at least one snapshot file or directory');
   const source = opts.source !== undefined && opts.source.dirs.length > 0 ? opts.source : null;
   const interner = new Interner(policyFor(opts.granularity), opts.modules, source !== null);
@@ -92,7 +93,8 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const entries: SnapshotEntry[] = decoded.map((d, i) => ({ ...d, timeMs: times[i].timeMs, timeSource: times[i].source }));
   if (entries.length === 0) throw new UsageError(`no profile among the files given: ${namedFew(skipped)} (none is a form leakdiff reads)`);
   const built = buildSeries(entries, interner);
-  const series = skipped.length === 0 ? built : { ...built, warnings: [skippedNote(skipped), ...built.warnings] };
+  const notes = [...(skipped.length === 0 ? [] : [skippedNote(skipped)]), ...(passedOver.length === 0 ? [] : [passedOverNote(passedOver)])];
+  const series = notes.length === 0 ? built : { ...built, warnings: [...notes, ...built.warnings] };
   const fits = fitAll(series);
   const links = correlate(series, fits);
   const diagnosis = diagnose(series, fits, links);
@@ -123,6 +125,12 @@ function namedFew(paths: readonly string[]): string {
 function skippedNote(paths: readonly string[]): string {
   const one = paths.length === 1;
   return `${paths.length} file${one ? '' : 's'} in the directories given ${one ? 'is' : 'are'} no profile and ${one ? 'was' : 'were'} skipped: ${namedFew(paths)}`;
+}
+
+function passedOverNote(entries: readonly string[]): string {
+  const one = entries.length === 1;
+  const shown = `${entries.slice(0, 3).join(', ')}${entries.length > 3 ? `, and ${entries.length - 3} more` : ''}`;
+  return `${entries.length} ${one ? 'entry' : 'entries'} in the directories given ${one ? 'is' : 'are'} no file this run can read and ${one ? 'was' : 'were'} passed over: ${shown}`;
 }
 
 /**
