@@ -6,6 +6,7 @@
 import { sampleCorrelation } from 'simple-statistics';
 import { fitSeries, NOISE_Z, type Fit } from './fit.js';
 import { fitsOf, type FitSet } from './fit/all.js';
+import { retention } from './fit/retained.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns.js';
@@ -77,7 +78,8 @@ function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
   if (g === null || m === null) return [];
   const byKey = new Map<string, number[]>();
   for (const [stackId, fit] of fitsOf(fits, 'goroutine', 'goroutine', 'stack')) {
-    if (fit.shape !== 'growing' || !beyondChurn(fit) || exits(row(m.byStack, stackId))) continue;
+    const values = row(m.byStack, stackId);
+    if (fit.shape !== 'growing' || !beyondChurn(fit, values) || exits(values)) continue;
     const key = unitKey(series, series.stacks[stackId]);
     byKey.set(key, [...(byKey.get(key) ?? []), stackId]);
   }
@@ -101,10 +103,28 @@ export const MAX_LEAK_DROP = 0.25;
 /**
  * Goroutines of one stack come and go with requests: a group's growth counts when it is at least
  * MIN_GOROUTINE_GROWTH and beyond CHURN_Z of the √n churn of a count (0, 0, 1, 0, 2, 5 goroutines of a
- * client loop, or 0, 1, 3, 2, 4 in a pool's handlers, is traffic; 3 to 59 is not).
+ * client loop, or 0, 1, 3, 2, 4 in a pool's handlers, is traffic; 3 to 59 is not). A group that never fell
+ * at any step is measured against the churn its first count allows (see churnSd): 5, 7, 8, 12, 13, 15, 18
+ * leaked sql.Rows watchers are not traffic, though √(5 + 18) would call 13 of them churn.
  */
-export function beyondChurn(fit: Fit): boolean {
-  return fit.absoluteGrowth >= MIN_GOROUTINE_GROWTH && fit.absoluteGrowth > CHURN_Z * Math.sqrt(Math.max(1, fit.first + fit.last));
+export function beyondChurn(fit: Fit, values?: ArrayLike<number>): boolean {
+  const sd = values !== undefined && neverFalls(values) ? churnSd(values) : Math.sqrt(Math.max(1, fit.first + fit.last));
+  return fit.absoluteGrowth >= MIN_GOROUTINE_GROWTH && fit.absoluteGrowth > CHURN_Z * sd;
+}
+
+/** True when no step goes down: leaked goroutines never exit, churn goes up and down. */
+export function neverFalls(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i] < values[i - 1]) return false;
+  return true;
+}
+
+/**
+ * The churn of the change across a never-falling count: what comes and goes are the in-flight goroutines, at
+ * most the smallest count seen (the rest were still there later), so their Poisson churn between two
+ * snapshots has standard deviation √(2·min) at most; counted from 1 so an empty start is not exact.
+ */
+export function churnSd(values: ArrayLike<number>): number {
+  return Math.sqrt(2 * Math.max(1, Math.min(...Array.from(values))));
 }
 
 /**
@@ -138,21 +158,35 @@ function unitKey(series: SeriesSet, stack: SiteStack): string {
   return mod === 'std' ? `goroutines started in ${packageOf(root.function)}` : `goroutines of ${mod}`;
 }
 
-/** Heap call sites whose inuse_space grew beyond sampling error, or rose as a never-falling staircase. */
+/**
+ * Heap call sites whose inuse_space grew beyond sampling error, rose as a never-falling staircase, or kept
+ * what they allocated as retained samples (fit/retained.ts).
+ */
 function growingHeapStacks(series: SeriesSet): number[] {
   const m = metricOf(series.heap, 'inuse_space');
+  const alloc = metricOf(series.heap, 'alloc_space');
   if (m === null || m.byStack.n < 2) return [];
   const out: { id: number; growth: number }[] = [];
   const rows = m.byStack.data.length / m.byStack.n;
   for (let id = 0; id < rows; id++) {
     const v = row(m.byStack, id);
     const growth = v[v.length - 1] - v[0];
-    if (growth <= 0) continue;
+    if (growth <= 0 || isProfilerOwn(series, series.stacks[id])) continue;
     const variance = rowVariance(m.byStack, id);
     const se = variance === null ? 0 : Math.sqrt(variance[0] + variance[v.length - 1]);
-    if (growth > HEAP_GROWTH_Z * se || isStaircase(v)) out.push({ id, growth });
+    const kept = (): boolean => retention(v, variance, alloc === null ? null : row(alloc.byStack, id)) !== null;
+    if (growth > HEAP_GROWTH_Z * se || isStaircase(v) || kept()) out.push({ id, growth });
   }
   return out.sort((a, b) => b.growth - a.growth || a.id - b.id).map((o) => o.id);
+}
+
+/**
+ * The profiler's own memory: the buffers runtime/pprof allocates while it writes the profile being fetched
+ * (writeGoroutineStacks' 1 MiB+ text buffer, the gzip writer of every protobuf profile) are live at the
+ * moment the heap profile of the same round is taken, and come and go with the capture, not with the service.
+ */
+function isProfilerOwn(series: SeriesSet, stack: SiteStack): boolean {
+  return stack.frames.some((f) => series.frames[f].function.startsWith('runtime/pprof.'));
 }
 
 /** Rises needed for a never-falling series to count as a staircase of retained samples. */
@@ -293,5 +327,8 @@ export function sumStacks(series: SeriesSet, stacks: readonly number[]): HeapEvi
     const rv = rowVariance(m, id);
     if (variance !== null && rv !== null) rv.forEach((v, j) => (variance[j] += v));
   }
-  return { stacks, values, variance, fit: fitSeries({ times: h.times, values, variance }) };
+  const alloc = metricOf(h, 'alloc_space')?.byStack ?? null;
+  const allocated = alloc === null ? null : new Float64Array(alloc.n);
+  if (alloc !== null && allocated !== null) for (const id of stacks) row(alloc, id).forEach((v, j) => (allocated[j] += v));
+  return { stacks, values, variance, fit: fitSeries({ times: h.times, values, variance, alloc: allocated }) };
 }

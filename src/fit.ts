@@ -6,9 +6,11 @@ import { linearRegression, median, rSquared } from 'simple-statistics';
 import { theilSen } from './fit/robust.js';
 import { classify, twoPoints } from './fit/shape.js';
 import { mannKendall, type MannKendall } from './fit/trend.js';
+import { retention, type Retention } from './fit/retained.js';
 
 export { mannKendall, inversionCounts, type MannKendall } from './fit/trend.js';
 export { theilSen, type RobustLine } from './fit/robust.js';
+export type { Retention } from './fit/retained.js';
 
 /**
  * Significance level of the two-sided Mann–Kendall test. The conventional 5%: on trendless noise a series is
@@ -59,8 +61,15 @@ export const EXACT_MAX_N = 10;
  * at least STAIRCASE_MIN_Z standard errors of noise is growing (three snapshots of 149, 350, 585 goroutines).
  */
 export const STAIRCASE_MAX_N = 4;
-/** 2σ per step: on pure noise one step passes with p ≈ 0.023, two or three in a row far less often (and the √n proxy for goroutine counts is already conservative at hundreds). */
+/** 2σ per step of sampled heap: on pure noise one step passes with p ≈ 0.023, two or three in a row far less often. */
 export const STAIRCASE_MIN_Z = 2;
+/**
+ * 1σ per step of an exact count (goroutines), whose σ is an upper bound (the churn of all it held at its
+ * smallest): on pure churn every one of n − 1 steps passes with p ≤ 0.16^(n−1), 2.5% for three snapshots,
+ * within the one-tailed half of TREND_ALPHA that a trend test spends; 0.4% for four. A warming pool's jump
+ * then a crawl (7, 20, 21, 23 connections) still fails at its crawl.
+ */
+export const STAIRCASE_MIN_Z_EXACT = 1;
 
 export interface FitOptions {
   readonly trendAlpha: number;
@@ -75,6 +84,7 @@ export interface FitOptions {
   readonly exactMaxN: number;
   readonly staircaseMaxN: number;
   readonly staircaseMinZ: number;
+  readonly staircaseMinZExact: number;
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = {
@@ -90,6 +100,7 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   exactMaxN: EXACT_MAX_N,
   staircaseMaxN: STAIRCASE_MAX_N,
   staircaseMinZ: STAIRCASE_MIN_Z,
+  staircaseMinZExact: STAIRCASE_MIN_Z_EXACT,
 };
 
 /** What the fit stage takes: one value per snapshot, in time order. */
@@ -101,6 +112,8 @@ export interface SeriesData {
   readonly sigma?: ArrayLike<number> | null;
   /** Or its square, as the series stage's matrices keep it; give one of the two at most. */
   readonly variance?: ArrayLike<number> | null;
+  /** For in-use heap: the same site's bytes allocated since start (alloc_space), to tell kept from churned. */
+  readonly alloc?: ArrayLike<number> | null;
 }
 
 export type Shape = 'growing' | 'plateau' | 'flat' | 'noisy' | 'shrinking' | 'unknown';
@@ -141,6 +154,8 @@ export interface Fit {
   readonly withinNoise: boolean;
   /** One sentence: why this shape, with the figures (snapshots numbered from 1). */
   readonly reason: string;
+  /** Heap that kept what it allocated as new samples (fit/retained.ts); null without that evidence. */
+  readonly retained: Retention | null;
 }
 
 /** Fit one series. Throws RangeError on input that breaks the series contract (a bug upstream). */
@@ -179,8 +194,9 @@ export function fitSeries(series: SeriesData, options: Partial<FitOptions> = {})
     withinNoise,
   };
   const level = Math.max(median(values.map(Math.abs)), 1);
-  const verdict = n === 2 ? twoPoints(base, level, opts) : classify(base, rel, values, sigma, level, opts);
-  return { ...base, ...verdict };
+  const retained = series.alloc == null ? null : retention(values, sigma.map((x) => x * x), Array.from(series.alloc));
+  const verdict = n === 2 ? twoPoints(base, level, opts) : classify(base, rel, values, sigma, level, opts, retained);
+  return { ...base, ...verdict, retained };
 }
 
 /** Units per second to units per hour, the rate reports and gates speak in. */

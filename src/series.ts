@@ -262,14 +262,16 @@ function addRow(to: Matrix, id: number, from: Matrix, base: number): void {
 
 /**
  * Sampling variance of an unsampled heap value. Go samples an allocation of s bytes with probability
- * p = 1 − e^(−s/R) and scales by 1/p (runtime/pprof scaleHeapSample), so a site holding N objects was seen
- * about k = N·p times; the count of samples is Poisson, and the scaled value V has variance V²/k.
+ * p = 1 − e^(−s/R) (the next sample point is exponential with mean R, runtime/malloc.go nextSample) and scales
+ * by 1/p (runtime/pprof scaleHeapSample), so a site holding N objects was seen k = N·p times, a binomial count
+ * of variance N·p·(1 − p): the scaled value V has variance V²·(1 − p)/k. For small objects that is the Poisson
+ * V²/k; an object far larger than R is always sampled (p → 1) and its bytes are exact, not one noisy sample.
  */
 export function samplingVariance(value: number, objects: number, space: number, rate: number): number {
   if (objects <= 0 || space <= 0) return 0;
-  const p = 1 - Math.exp(-(space / objects) / rate);
-  const k = objects * p;
-  return k > 0 ? (value * value) / k : 0;
+  const missed = Math.exp(-(space / objects) / rate);
+  const k = objects * (1 - missed);
+  return k > 0 ? (value * value * missed) / k : 0;
 }
 
 function factsOverSeries(used: readonly SnapshotEntry[]): Map<number, GroupFacts> {

@@ -29,6 +29,14 @@ export function isSignificantHeap(series: SeriesSet, fit: Fit): boolean {
 export function confidenceOf(goroutines: Fit | null, heap: Fit | null): Confidence {
   const primary = goroutines ?? heap;
   if (primary === null || primary.shape !== 'growing') return 'low';
-  const strong = (f: Fit): boolean => f.n >= HIGH_MIN_SNAPSHOTS && f.trend !== null && f.trend.pValue < HIGH_MAX_P && f.r2 >= HIGH_MIN_R2;
-  return strong(primary) ? 'high' : 'medium';
+  return strongTrend(primary) ? 'high' : 'medium';
+}
+
+/**
+ * Enough snapshots, a significant trend and a straight line: high confidence. Growth shown otherwise (a
+ * staircase of exact counts, or retained heap samples, on a few snapshots) is medium: a trend test has not
+ * confirmed that it goes on.
+ */
+export function strongTrend(f: Fit): boolean {
+  return f.n >= HIGH_MIN_SNAPSHOTS && f.trend !== null && f.trend.pValue < HIGH_MAX_P && f.r2 >= HIGH_MIN_R2;
 }

@@ -9,7 +9,7 @@ import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import type { SeriesSet } from '../series.js';
 import { findCulprit, userFrame } from './culprit.js';
-import { heapGrowthFloor, isSignificantHeap, confidenceOf } from './confidence.js';
+import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from './confidence.js';
 import { boundedSites } from './bounded.js';
 import { isSuspect, triage } from './triage.js';
 import { leakUnit } from './unit.js';
@@ -123,12 +123,14 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
   const floor = heapGrowthFloor(series);
   for (const stacks of byFrame.values()) {
     const heap = sumStacks(series, stacks);
+    const kept = heap.fit.retained;
     if (heap.fit.absoluteGrowth < floor || (heap.fit.shape !== 'growing' && heap.fit.shape !== 'unknown')) continue;
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => stackFunctions(series, h)) })[0];
     const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
     const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
     const { culprit, candidates } = findCulprit({ series, goroutineStacks: [], heapStacks: stacks, signature, entryScope: 'own' });
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
+    if (kept !== null && !strongTrend(heap.fit)) steps.push({ kind: 'staircase', rises: kept.rises, falls: kept.falls, snapshots: heap.fit.n, newSamples: kept.newSamples, retainedShare: kept.retainedShare });
     if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
     steps.push(...culpritSteps(series, culprit, candidates.length, []));

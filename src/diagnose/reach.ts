@@ -6,6 +6,7 @@ import type { FitSet } from '../fit/all.js';
 import { NOISE_Z } from '../fit.js';
 import { metricOf, type SeriesSet } from '../series.js';
 import { heapGrowthFloor } from './confidence.js';
+import { RETAINED_MIN_NEW_SAMPLES } from '../fit/retained.js';
 import type { Reach } from './model.js';
 
 /** Fewest snapshots of a kind (distinct ones, for heap) that can show a trend: three (see the fit's staircase rule). */
@@ -23,9 +24,12 @@ export function reachOf(series: SeriesSet, _fits: FitSet): Reach {
   const goroutinesPerHour = goroutineN >= MIN_SNAPSHOTS && duration > 0 ? (MIN_GOROUTINE_GROWTH / duration) * 3600 : null;
   const space = metricOf(series.heap, 'inuse_space');
   if (space === null || heapN < MIN_SNAPSHOTS) return { kind: 'could-see', snapshots: n, durationSeconds: duration, heapBytesPerHour: null, goroutinesPerHour };
-  const total = space.total;
-  const se = total.variance === null ? 0 : Math.sqrt(total.variance[0] + total.variance[total.n - 1]);
-  const smallest = Math.max(heapGrowthFloor(series), NOISE_Z * se);
+  // The smallest heap leak the rules would report: past the growth floor, and, for objects smaller than the
+  // sampling rate, kept as RETAINED_MIN_NEW_SAMPLES samples (fit/retained.ts) or grown past NOISE_Z standard
+  // errors of a site that starts empty (k samples have error √k, so k > NOISE_Z²), whichever needs fewer.
+  const rate = series.heap?.samplingRate ?? 0;
+  const samples = Math.min(RETAINED_MIN_NEW_SAMPLES, NOISE_Z * NOISE_Z);
+  const smallest = Math.max(heapGrowthFloor(series), samples * rate);
   const heapDuration = series.heap?.times.at(-1) ?? 0;
   const heapBytesPerHour = heapDuration > 0 ? (smallest / heapDuration) * 3600 : Infinity;
   return { kind: 'could-see', snapshots: n, durationSeconds: duration, heapBytesPerHour, goroutinesPerHour };

@@ -53,7 +53,10 @@ export function stepSentence(series: SeriesSet, step: Step): string {
     case 'retained-heap':
       return `the heap allocated in ${series.frames[step.frame].rawFunction} itself grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)} with the leak: what the leaked objects keep of its requests, so it is the culprit, not only a candidate`;
     case 'staircase':
-      return `the sampled heap never fell and rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots: sampled objects that stay reachable stay in every later profile`;
+    {
+      const fell = step.falls === 0 ? 'never fell' : `fell by no more than one sample (${plural(step.falls, 'time')}: an old backing array freed as the collection grew)`;
+      return `the sampled heap ${fell}, rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots and kept about ${plural(Math.round(step.newSamples), 'new sample')}, ${Math.round(step.retainedShare * 100)}% of what the site allocated in the window: a sampled object stays in every later profile while it is reachable, and churn keeps a small share of what it allocates`;
+    }
     case 'pattern':
       return `the stacks match the known pattern "${signatureById(step.signature)?.title ?? step.signature}" (${step.frames.join(', ')})`;
     case 'allocated-in-user-code':

@@ -48,6 +48,14 @@ export interface PlateauRules {
  */
 export const PLATEAU_MAX_TAIL_SLOPE_RATIO = 0.25;
 
+/**
+ * A flat tail of a sampled heap series is only flat when growth at the rise's pace would have added at least
+ * this many samples to it. A retained object is sampled once per MemProfileRate bytes on average (a Poisson
+ * process), so a slow leak takes no new sample for long stretches: with 3 expected, a tail without one
+ * happens e^−3 ≈ 5% of the time; with 1.5 (four snapshots 15 s apart of a leak sampled every 30 s), 22%.
+ */
+export const PLATEAU_MIN_TAIL_SAMPLES = 3;
+
 interface Candidate {
   readonly from: number;
   readonly kind: 'curve' | 'step';
@@ -110,11 +118,25 @@ function check(
     const tailSlope = tailChange / (times[times.length - 1] - times[c.from]);
     if (tailSlope > PLATEAU_MAX_TAIL_SLOPE_RATIO * riseSlope) return null;
   }
+  if (expectedTailSamples(c, times, values, sigma) < PLATEAU_MIN_TAIL_SAMPLES) return null;
   // A step is flat on both sides; a head that climbs into the jump is growth that has not yet stopped.
   const headTimes = times.slice(0, c.from);
   const headChange = change(headTimes, values.slice(0, c.from));
   if (c.kind === 'step' && Math.abs(headChange) > allowedDrift(c.rise, noise, headTimes, rules)) return null;
   return { from: c.from, kind: c.kind, rise: c.rise, tailChange, tailLength: n - c.from, f };
+}
+
+/**
+ * Samples growth at the rise's pace (rise over the time up to the break) would have added across the tail,
+ * in units of the bytes one sample stands for at the last snapshot (V/k = σ²/V, series.ts samplingVariance).
+ * Infinity for exact counts (no sigma) and for objects always sampled (σ → 0): their flat tail is exact.
+ */
+function expectedTailSamples(c: Candidate, times: readonly number[], values: readonly number[], sigma: readonly number[]): number {
+  const last = values.length - 1;
+  const riseTime = times[c.from] - times[0];
+  if (!(sigma[last] > 0) || !(values[last] > 0) || !(riseTime > 0)) return Infinity;
+  const bytesPerSample = (sigma[last] * sigma[last]) / values[last];
+  return ((c.rise / riseTime) * (times[last] - times[c.from])) / bytesPerSample;
 }
 
 /** Linear in min(t, t_k): rises until t_k, then holds the value it reached. */

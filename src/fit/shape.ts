@@ -5,8 +5,9 @@ import { median } from 'simple-statistics';
 import type { Fit, FitOptions, Shape } from '../fit.js';
 import { findBoundedRise, type BoundedRise } from './plateau.js';
 import type { MannKendall } from './trend.js';
+import type { Retention } from './retained.js';
 
-export type Base = Omit<Fit, 'shape' | 'plateauFrom' | 'reason'>;
+export type Base = Omit<Fit, 'shape' | 'plateauFrom' | 'reason' | 'retained'>;
 export type Verdict = Pick<Fit, 'shape' | 'plateauFrom' | 'reason'>;
 
 /** Two snapshots show a difference, never a trend: 'unknown' unless the difference is noise or tiny. */
@@ -26,6 +27,7 @@ export function classify(
   sigma: readonly number[],
   level: number,
   opts: FitOptions,
+  retained: Retention | null = null,
 ): Verdict {
   const trend = f.trend as MannKendall;
   const p = `Mann–Kendall p = ${fmtP(trend.pValue)}`;
@@ -57,6 +59,11 @@ export function classify(
     }
     return verdict('shrinking', `Fell by ${signed(robustChange)} over ${f.n} snapshots at ${rate} (${p}).`);
   }
+  if (retained !== null) {
+    const kept = `Kept about ${Math.round(retained.newSamples)} new samples, ${percent(retained.retainedShare, false)} of what it allocated in the window`;
+    const fell = retained.falls === 0 ? 'never falling' : `falling by one sample at most (${retained.falls}x)`;
+    return verdict('growing', `${kept}, ${fell} (${p}: too few snapshots or samples for a trend test, but sampled objects still in use were allocated and kept).`);
+  }
   if (significant && f.withinNoise) {
     return verdict('flat', `Moved consistently (${p}) but by less than the sampling error (${noiseBand(f, opts)}).`);
   }
@@ -70,20 +77,24 @@ export function classify(
 
 /**
  * A few snapshots that rise at every step, each step far beyond noise: the smallest step's z, or null. Noise
- * is the sampling error where the series has one (heap), else a Poisson proxy √n for counts that churn
- * (goroutines come and go with requests); each step must also move the series' level by the relative
+ * is the sampling error where the series has one (heap), else the Poisson churn of what is in flight, at most
+ * the smallest count √(2·min) (goroutines come and go with requests; leaked ones stay); each step must also move the series' level by the relative
  * threshold. Mann–Kendall cannot reach 5% below five points, so this is how three or four snapshots conclude.
  */
 export function staircase(values: readonly number[], sigma: readonly number[], level: number, opts: FitOptions): number | null {
   let minZ = Infinity;
+  // Exact counts rising at every step: only what is in flight churns, at most the smallest count (correlate's
+  // churnSd; the same bound, kept here so the fit stays below correlate).
+  const churn = Math.sqrt(2 * Math.max(1, Math.min(...values)));
   for (let i = 1; i < values.length; i++) {
     const step = values[i] - values[i - 1];
     if (step <= 0 || step / level < opts.minRelativeChange) return null;
     const exact = sigma[i] === 0 && sigma[i - 1] === 0;
-    const se = exact ? Math.sqrt(Math.max(1, values[i] + values[i - 1])) : Math.sqrt(sigma[i] ** 2 + sigma[i - 1] ** 2);
+    const se = exact ? churn : Math.sqrt(sigma[i] ** 2 + sigma[i - 1] ** 2);
     minZ = Math.min(minZ, step / se);
   }
-  return minZ >= opts.staircaseMinZ ? minZ : null;
+  const exact = sigma.every((x) => x === 0);
+  return minZ >= (exact ? opts.staircaseMinZExact : opts.staircaseMinZ) ? minZ : null;
 }
 
 /** No usable trend: 'noisy' when the swing is large against both the level and the sampling error. */

@@ -1,0 +1,68 @@
+// Evidence strength on real captures (fixtures/matrix): what three or four snapshots can show, what a full
+// series shows, and when the window can honestly say "no leak". Each case is a leak or a control of the
+// matrix, cut the way `npm run eval` cuts it (rounds spread over the capture).
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { analyze, type Analysis } from '../../src/commands/analyze.js';
+import { culpritName } from '../../src/diagnose/index.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { fixture } from '../helpers/paths.js';
+
+const PB = [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/];
+
+/** The protobuf heap and goroutine snapshots of a matrix capture, cut to `cut` rounds spread over it. */
+function run(scenario: string, variant: string, cut: number | null = null): Analysis {
+  const dir = fixture('matrix', scenario, variant);
+  let files = readdirSync(dir).filter((f) => PB.some((p) => p.test(f)));
+  const round = (f: string): number => Number(/^[a-z]+-(\d+)-/.exec(f)?.[1]);
+  if (cut !== null) {
+    const rounds = [...new Set(files.map(round))].sort((a, b) => a - b);
+    const keep = new Set(Array.from({ length: cut }, (_, i) => rounds[Math.round((i * (rounds.length - 1)) / (cut - 1))]));
+    files = files.filter((f) => keep.has(round(f)));
+  }
+  return analyze({ files: files.map((f) => join(dir, f)), intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
+}
+
+const culprits = (a: Analysis): (string | null)[] => a.diagnosis.findings.map((f) => culpritName(a.series, f));
+
+t.test('three snapshots of unstopped Tickers: the kept samples are the evidence', async (t) => {
+  const a = run('ticker-unstopped', 'go1.19-gopath', 3);
+  t.equal(a.diagnosis.verdict, 'leak');
+  const f = a.diagnosis.findings[0];
+  t.equal(f.confidence, 'medium', 'no trend test on three points: medium, not high');
+  t.equal(culpritName(a.series, f), 'acme.dev/jobs/internal/status.(*Waiter).WaitDone');
+  t.ok(f.steps.some((s) => s.kind === 'staircase'), 'the staircase of kept samples is a step of the evidence');
+  t.match(a.explained.findings[0].evidence.join('\n'), /new samples?, \d+% of what the site allocated/);
+});
+
+t.test('four snapshots of goroutines that rise at every step beyond churn are a leak', async (t) => {
+  // waitgroup-blocked: 16, 42, 73, 99 goroutines parked in (*WaitGroup).Wait; the last step is under 2√n.
+  const a = run('waitgroup-blocked', 'go1.27-trimpath', 4);
+  t.equal(a.diagnosis.verdict, 'leak');
+  t.same(culprits(a), ['acme.dev/reports/internal/export.(*Exporter).Export']);
+});
+
+t.test('a goroutine group that never falls is not churn, though √(first + last) would call it so', async (t) => {
+  // sql-rows-unclosed go1.26-trimpath: 5, 7, 8, 12, 13, 15, 18 awaitDone goroutines (13 < 3·√23).
+  const a = run('sql-rows-unclosed', 'go1.26-trimpath');
+  t.equal(a.diagnosis.verdict, 'leak');
+  t.equal(a.diagnosis.findings[0].signature?.id, 'sql-rows-unclosed');
+});
+
+t.test('a slow leak under churn whose last samples paused is not a plateau', async (t) => {
+  const a = run('slow-leak-churn', 'go1.19-gopath');
+  t.equal(a.diagnosis.verdict, 'leak');
+  t.same(culprits(a), ['example.com/storefront/internal/audit.(*Trail).Add']);
+  t.notOk(a.diagnosis.bounded.some((b) => b.site.includes('audit')), 'and is not listed as bounded');
+});
+
+t.test('controls cut to three or four snapshots are never a leak; full, they are no leak with the size that would have shown', async (t) => {
+  for (const [scenario, variant] of [['batch-sawtooth', 'go1.26-mod'], ['cache-warm', 'go1.26-mod'], ['conn-pool-warmup', 'go1.27-mod']]) {
+    for (const cut of [4, 3]) t.not(run(scenario, variant, cut).diagnosis.verdict, 'leak', `${scenario} cut to ${cut}`);
+  }
+  const full = run('batch-sawtooth', 'go1.26-mod');
+  t.equal(full.diagnosis.verdict, 'no-leak');
+  t.equal(full.diagnosis.reach.kind, 'could-see');
+  t.match(full.explained.reach, /a heap leak over [\d.]+ MiB\/h .*would have shown/);
+});
