@@ -1,9 +1,8 @@
 // What the window could have seen. "No leak" is only said when a leak of a size that matters would have
 // shown, and the report says which size; otherwise the verdict is inconclusive with what to capture next.
 
-import { MIN_GOROUTINE_GROWTH } from '../correlate.js';
+import { CHURN_Z, churnSd, MIN_GOROUTINE_GROWTH } from '../correlate.js';
 import type { FitSet } from '../fit/all.js';
-import { NOISE_Z } from '../fit.js';
 import { metricOf, type SeriesSet } from '../series.js';
 import { heapGrowthFloor } from './confidence.js';
 import { RETAINED_MIN_NEW_SAMPLES } from '../fit/retained.js';
@@ -21,18 +20,50 @@ export function reachOf(series: SeriesSet, _fits: FitSet): Reach {
   const identical = identicalHeapPairs(series);
   if (identical > 0 && heapN - identical < MIN_SNAPSHOTS) return { kind: 'no-gc', identicalPairs: identical, distinct: heapN - identical };
   const duration = Math.max(series.heap?.times.at(-1) ?? 0, series.goroutine?.times.at(-1) ?? 0);
-  const goroutinesPerHour = goroutineN >= MIN_SNAPSHOTS && duration > 0 ? (MIN_GOROUTINE_GROWTH / duration) * 3600 : null;
+  const goroutinesPerHour = goroutineN >= MIN_SNAPSHOTS && duration > 0 ? (goroutinesToShow() / duration) * 3600 : null;
   const space = metricOf(series.heap, 'inuse_space');
   if (space === null || heapN < MIN_SNAPSHOTS) return { kind: 'could-see', snapshots: n, durationSeconds: duration, heapBytesPerHour: null, goroutinesPerHour };
-  // The smallest heap leak the rules would report: past the growth floor, and, for objects smaller than the
-  // sampling rate, kept as RETAINED_MIN_NEW_SAMPLES samples (fit/retained.ts) or grown past NOISE_Z standard
-  // errors of a site that starts empty (k samples have error √k, so k > NOISE_Z²), whichever needs fewer.
+  // The smallest heap leak the rules would report: past the growth floor and, for objects smaller than the
+  // sampling rate, kept as RETAINED_MIN_NEW_SAMPLES samples (fit/retained.ts). Samples of a steady leak come
+  // as a Poisson process, so "would have shown" means enough bytes that at least that many are taken with
+  // probability SHOW_PROBABILITY (6.3 samples' worth for 3), not merely on average.
   const rate = series.heap?.samplingRate ?? 0;
-  const samples = Math.min(RETAINED_MIN_NEW_SAMPLES, NOISE_Z * NOISE_Z);
-  const smallest = Math.max(heapGrowthFloor(series), samples * rate);
+  const smallest = Math.max(heapGrowthFloor(series), poissonMeanFor(RETAINED_MIN_NEW_SAMPLES, SHOW_PROBABILITY) * rate);
   const heapDuration = series.heap?.times.at(-1) ?? 0;
   const heapBytesPerHour = heapDuration > 0 ? (smallest / heapDuration) * 3600 : Infinity;
   return { kind: 'could-see', snapshots: n, durationSeconds: duration, heapBytesPerHour, goroutinesPerHour };
+}
+
+/** How likely a leak of the stated size is to have shown: the size is the one that shows 95 times in 100. */
+export const SHOW_PROBABILITY = 0.95;
+
+/**
+ * Goroutines a new leaking group must add to be reported: MIN_GOROUTINE_GROWTH, and beyond CHURN_Z of the churn
+ * a group that starts empty may have (correlate's churnSd: √2).
+ */
+function goroutinesToShow(): number {
+  return Math.max(MIN_GOROUTINE_GROWTH, Math.floor(CHURN_Z * churnSd([0])) + 1);
+}
+
+/** The Poisson mean λ at which P(X ≥ k) = p: bisection on the CDF, which falls as λ grows. */
+export function poissonMeanFor(k: number, p: number): number {
+  const below = (lambda: number): number => {
+    let term = Math.exp(-lambda);
+    let sum = 0;
+    for (let i = 0; i < k; i++) {
+      sum += term;
+      term *= lambda / (i + 1);
+    }
+    return sum;
+  };
+  let lo = 0;
+  let hi = 10 * k + 10;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (below(mid) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /**

@@ -7,6 +7,8 @@ import t from 'tap';
 import { analyze, type Analysis } from '../../src/commands/analyze.js';
 import { culpritName } from '../../src/diagnose/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { MIN_HEAP_GROWTH_BYTES } from '../../src/diagnose/confidence.js';
+import { poissonMeanFor } from '../../src/diagnose/reach.js';
 import { fixture } from '../helpers/paths.js';
 
 const PB = [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/];
@@ -65,4 +67,16 @@ t.test('controls cut to three or four snapshots are never a leak; full, they are
   t.equal(full.diagnosis.verdict, 'no-leak');
   t.equal(full.diagnosis.reach.kind, 'could-see');
   t.match(full.explained.reach, /a heap leak over [\d.]+ MiB\/h .*would have shown/);
+});
+
+t.test('"no leak" states the size that would have shown 95 times in 100', async (t) => {
+  t.ok(Math.abs(poissonMeanFor(3, 0.95) - 6.296) < 0.001, 'P(at least 3 samples) = 95% at a mean of 6.3');
+  t.ok(Math.abs(poissonMeanFor(1, 0.95) - Math.log(20)) < 1e-6, 'at least one: −ln 5%');
+  const a = run('grpc-close', 'go1.27-mod');
+  t.equal(a.diagnosis.verdict, 'no-leak');
+  const reach = a.diagnosis.reach;
+  if (reach.kind !== 'could-see' || reach.heapBytesPerHour === null) throw new Error(`no heap reach: ${reach.kind}`);
+  const seconds = a.series.heap?.times.at(-1) ?? 0;
+  const expected = Math.max(MIN_HEAP_GROWTH_BYTES, poissonMeanFor(3, 0.95) * (a.series.heap?.samplingRate ?? 0));
+  t.ok(Math.abs(reach.heapBytesPerHour - (expected / seconds) * 3600) < 1, 'the leak that would have kept 3 samples at 95%, over the heap window');
 });
