@@ -114,6 +114,8 @@ export type Reach =
   | { readonly kind: 'single-snapshot' }
   | { readonly kind: 'too-few'; readonly snapshots: number }
   | { readonly kind: 'no-gc'; readonly identicalPairs: number; readonly distinct: number }
+  /** Few snapshots where goroutine groups rose and never fell, beyond churn, but by too little per step to conclude. */
+  | { readonly kind: 'undecided'; readonly snapshots: number; readonly groups: number; readonly first: number; readonly last: number }
   | { readonly kind: 'could-see'; readonly snapshots: number; readonly durationSeconds: number; readonly heapBytesPerHour: number | null; readonly goroutinesPerHour: number | null };
 
 export interface Diagnosis {

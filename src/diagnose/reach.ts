@@ -1,9 +1,10 @@
 // What the window could have seen. "No leak" is only said when a leak of a size that matters would have
 // shown, and the report says which size; otherwise the verdict is inconclusive with what to capture next.
 
-import { CHURN_Z, churnSd, MIN_GOROUTINE_GROWTH } from '../correlate.js';
-import type { FitSet } from '../fit/all.js';
-import { metricOf, type SeriesSet } from '../series.js';
+import { beyondChurn, CHURN_Z, churnSd, MIN_GOROUTINE_GROWTH, neverFalls } from '../correlate.js';
+import { fitsOf, type FitSet } from '../fit/all.js';
+import { STAIRCASE_MAX_N } from '../fit.js';
+import { metricOf, row, type SeriesSet } from '../series.js';
 import { heapGrowthFloor } from './confidence.js';
 import { RETAINED_MIN_NEW_SAMPLES } from '../fit/retained.js';
 import type { Reach } from './model.js';
@@ -11,7 +12,7 @@ import type { Reach } from './model.js';
 /** Fewest snapshots of a kind (distinct ones, for heap) that can show a trend: three (see the fit's staircase rule). */
 export const MIN_SNAPSHOTS = 3;
 
-export function reachOf(series: SeriesSet, _fits: FitSet): Reach {
+export function reachOf(series: SeriesSet, fits: FitSet): Reach {
   const heapN = series.heap?.times.length ?? 0;
   const goroutineN = series.goroutine?.times.length ?? 0;
   const n = Math.max(heapN, goroutineN);
@@ -19,6 +20,8 @@ export function reachOf(series: SeriesSet, _fits: FitSet): Reach {
   if (n < MIN_SNAPSHOTS) return { kind: 'too-few', snapshots: n };
   const identical = identicalHeapPairs(series);
   if (identical > 0 && heapN - identical < MIN_SNAPSHOTS) return { kind: 'no-gc', identicalPairs: identical, distinct: heapN - identical };
+  const undecided = undecidedGroups(series, fits);
+  if (undecided !== null) return undecided;
   const duration = Math.max(series.heap?.times.at(-1) ?? 0, series.goroutine?.times.at(-1) ?? 0);
   const goroutinesPerHour = goroutineN >= MIN_SNAPSHOTS && duration > 0 ? (goroutinesToShow() / duration) * 3600 : null;
   const space = metricOf(series.heap, 'inuse_space');
@@ -32,6 +35,29 @@ export function reachOf(series: SeriesSet, _fits: FitSet): Reach {
   const heapDuration = series.heap?.times.at(-1) ?? 0;
   const heapBytesPerHour = heapDuration > 0 ? (smallest / heapDuration) * 3600 : Infinity;
   return { kind: 'could-see', snapshots: n, durationSeconds: duration, heapBytesPerHour, goroutinesPerHour };
+}
+
+/**
+ * Three or four snapshots where goroutine groups rose and never fell, by more than churn over the window, but
+ * not at every step by enough to be a staircase (7, 20, 21, 23 connections): a pool that filled and a slow
+ * leak look the same there, and "no leak" would read a weak test as a negative. Null when there are none,
+ * or when the window has enough snapshots for a trend test to speak.
+ */
+function undecidedGroups(series: SeriesSet, fits: FitSet): Reach | null {
+  const m = metricOf(series.goroutine, 'goroutine');
+  const n = series.goroutine?.times.length ?? 0;
+  if (m === null || n > STAIRCASE_MAX_N) return null;
+  let groups = 0;
+  let first = 0;
+  let last = 0;
+  for (const [stack, fit] of fitsOf(fits, 'goroutine', 'goroutine', 'stack')) {
+    const values = row(m.byStack, stack);
+    if (fit.shape === 'growing' || fit.shape === 'plateau' || !neverFalls(values) || !beyondChurn(fit, values)) continue;
+    groups++;
+    first += fit.first;
+    last += fit.last;
+  }
+  return groups === 0 ? null : { kind: 'undecided', snapshots: n, groups, first, last };
 }
 
 /** How likely a leak of the stated size is to have shown: the size is the one that shows 95 times in 100. */

@@ -121,6 +121,8 @@ export function reachSentence(reach: Reach): string {
       return `with ${reach.snapshots} snapshots a trend cannot be told from a step: capture at least 3, better 6 or more, spread over the time the memory grows`;
     case 'no-gc':
       return `${plural(reach.identicalPairs, 'pair')} of consecutive heap snapshots are identical: no GC ran between them (Go publishes the heap profile at the end of a GC cycle), so only ${reach.distinct} show anything; capture with /debug/pprof/heap?gc=1, or farther apart`;
+    case 'undecided':
+      return `with ${reach.snapshots} snapshots, ${plural(reach.groups, 'goroutine group')} rose from ${formatCount(reach.first)} to ${formatCount(reach.last)} and never fell, beyond churn, but not at every step by enough to tell a pool filling up from a slow leak: capture ${Math.max(6, 2 * reach.snapshots)} or more snapshots over a longer window (a leak keeps rising, a pool levels off)`;
     case 'could-see': {
       const parts: string[] = [];
       if (reach.heapBytesPerHour !== null) parts.push(`a heap leak over ${formatBytes(reach.heapBytesPerHour)}/h`);

@@ -80,3 +80,12 @@ t.test('"no leak" states the size that would have shown 95 times in 100', async 
   const expected = Math.max(MIN_HEAP_GROWTH_BYTES, poissonMeanFor(3, 0.95) * (a.series.heap?.samplingRate ?? 0));
   t.ok(Math.abs(reach.heapBytesPerHour - (expected / seconds) * 3600) < 1, 'the leak that would have kept 3 samples at 95%, over the heap window');
 });
+
+t.test('few snapshots of goroutines that rose beyond churn but not at every step: inconclusive, with what to capture', async (t) => {
+  // conn-pool-warmup go1.27-mod cut to 4: 7, 20, 21, 23 client connections, a pool filling (a control).
+  const a = run('conn-pool-warmup', 'go1.27-mod', 4);
+  t.equal(a.diagnosis.verdict, 'inconclusive');
+  t.equal(a.diagnosis.reach.kind, 'undecided');
+  t.match(a.explained.reach, /capture \d+ or more snapshots/);
+  t.equal(run('conn-pool-warmup', 'go1.27-mod').diagnosis.reach.kind, 'could-see', 'the full series has a trend test to speak');
+});
