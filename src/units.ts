@@ -80,3 +80,46 @@ export function parseRate(text: string, unit: 'bytes' | 'count'): number | null 
   const amount = unit === 'bytes' ? parseBytes(m[1]) : /^\d+(\.\d+)?$/.test(m[1]) ? Number(m[1]) : null;
   return per === undefined || amount === null ? null : amount / per;
 }
+
+/** A span a rate is stated per: the largest that a window covers, so a rate never claims more than was seen. */
+export interface RatePer {
+  readonly name: 's' | 'min' | 'h' | 'day';
+  readonly seconds: number;
+}
+
+const RATE_PER: readonly RatePer[] = [
+  { name: 'day', seconds: 86400 },
+  { name: 'h', seconds: 3600 },
+  { name: 'min', seconds: 60 },
+  { name: 's', seconds: 1 },
+];
+
+/**
+ * Per day only from a window of a day or more, per hour from an hour or more, per minute from a minute or
+ * more, else per second: 100 goroutines over 81 s reads "+74/min", not "+4,444/h".
+ */
+export function ratePerFor(windowSeconds: number): RatePer {
+  return RATE_PER.find((p) => windowSeconds >= p.seconds) ?? RATE_PER[RATE_PER.length - 1];
+}
+
+/** "+677/min", "+24.6 MiB/min", "-3/h": a rate per second stated per the span the window supports. */
+export function formatRate(perSecond: number, unit: 'bytes' | 'count', windowSeconds: number): string {
+  const per = ratePerFor(windowSeconds);
+  const v = perSecond * per.seconds;
+  const text = unit === 'bytes' ? formatBytes(v) : formatCount(Math.abs(v) >= 10 ? Math.round(v) : v);
+  return `${v > 0 ? '+' : ''}${text}/${per.name}`;
+}
+
+/** Seconds as a person says them: "81 s", "1 min 21 s", "12 min", "3 h 10 min", "2.5 days". */
+export function formatSpan(seconds: number): string {
+  const s = Math.round(Math.abs(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 36000) {
+    const m = Math.round(s / 60);
+    return m % 60 === 0 ? `${m / 60} h` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  }
+  if (s < 172800) return `${Math.round(s / 3600)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}

@@ -43,7 +43,7 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
     granularity: s.granularity,
     limits: s.limits,
     source: sources,
-    progress: io.stderrIsTTY && !s.quiet ? (done, total, file) => io.stderr(`\r\x1b[Kreading ${done}/${total} ${file}${done === total ? '\r\x1b[K' : ''}`) : undefined,
+    progress: io.stderrIsTTY && !s.quiet ? progressLine(io) : undefined,
   }));
   const gateOptions: GateOptions = { maxHeapGrowth: s.maxHeapGrowth, maxGoroutineGrowth: s.maxGoroutineGrowth, failOn: s.failOn, baseline, requireResolved: s.requireResolved, failOnInconclusive: s.failOnInconclusive, ignore: s.ignore };
   const gates = evaluateGates(analysis, gateOptions);
@@ -52,7 +52,10 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
   const redact = s.redact ? makeRedactor(io.hostnames) : (t: string) => t;
   const reportPath = s.out ?? defaultReportPath(analysis);
   const chartPath = chartBeside(reportPath);
-  const markdown = redact(renderMarkdown(analysis, { version: io.version, limitBytes: s.limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison, collection, ignored }));
+  const reportOptions = { version: io.version, limitBytes: s.limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison, collection, ignored };
+  const markdown = redact(renderMarkdown(analysis, reportOptions));
+  // What a terminal shows: the same report without the chart's image link or folded blocks, naming the file that has them.
+  const shown = (): string => redact(renderMarkdown(analysis, { ...reportOptions, chart: chartPath === null || analysis.diagnosis.findings.length === 0 ? null : chartPath, medium: 'terminal', reportFile: reportPath === '-' ? null : reportPath }));
   const outputs: Output[] = [];
   if (reportPath !== '-') {
     if (s.out === null) ensureReportsDir(reportPath);
@@ -71,7 +74,7 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
     const failing = new Set(failingFindings(analysis, gateOptions));
     for (const line of renderAnnotations(analysis, { gates, failing, ignored, locate: locator(io.env.GITHUB_WORKSPACE ?? '.') })) io.stderr(`${redact(line)}\n`);
   }
-  await printResults(io, s, markdown, json, outputs, analysis.diagnosis.verdict === 'inconclusive' ? analysis.explained.reach : null);
+  await printResults(io, s, markdown, shown, json, outputs, analysis.diagnosis.verdict === 'inconclusive' ? analysis.explained.reach : null);
   // A CI log is all a gate's user sees: what the series noted (a dump cut short) goes to stderr too.
   if (!s.quiet) for (const w of analysis.series.warnings) io.stderr(`leakdiff: note: ${noControls(w)}\n`);
   return gates.some((g: Gate) => !g.passed) ? 1 : 0;
@@ -98,14 +101,29 @@ async function stepped(steps: Generator<void, Analysis, void>): Promise<Analysis
 }
 
 /** The report goes to stdout whatever --quiet says (it quiets stderr only); JSON to stdout replaces it there. */
-async function printResults(io: Io, s: AnalyzeSettings, markdown: string, json: string | null, outputs: readonly Output[], inconclusive: string | null): Promise<void> {
+async function printResults(io: Io, s: AnalyzeSettings, markdown: string, shown: () => string, json: string | null, outputs: readonly Output[], inconclusive: string | null): Promise<void> {
   if (json !== null && s.json === '-') io.stdout(json);
   else {
     const color = wantsColor(io.env, io.stdoutIsTTY, s.color);
-    io.stdout(io.stdoutIsTTY || color ? await renderTerminal(markdown, { color, width: io.columns }) : markdown);
+    io.stdout(io.stdoutIsTTY || color ? await renderTerminal(shown(), { color, width: io.columns }) : markdown);
   }
   if (!s.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${printable(o.path)}\n`);
   if (!s.quiet && inconclusive !== null) io.stderr(`leakdiff: inconclusive: ${inconclusive}${s.failOnInconclusive ? '' : '; exit 0 (--fail-on-inconclusive demands a verdict)'}\n`);
+}
+
+/**
+ * "reading 3/45 FILE" on one terminal line, redrawn in place and erased after the last file. Cut to the
+ * terminal's width: a line that wraps leaves its first row behind when `\r` returns to the start of the last.
+ */
+function progressLine(io: Io): (done: number, total: number, file: string) => void {
+  const width = Math.max(20, (io.columns || 80) - 1);
+  return (done, total, file) => {
+    const head = `reading ${done}/${total} `;
+    const name = Array.from(printable(file));
+    const room = Math.max(1, width - head.length);
+    const shown = name.length <= room ? name.join('') : `…${name.slice(name.length - room + 1).join('')}`;
+    io.stderr(`\r\x1b[K${head}${shown}${done === total ? '\r\x1b[K' : ''}`);
+  };
 }
 
 /** The report's chart: beside a report file, none for stdout or a device or FIFO (`/dev/null.svg` is no place). */

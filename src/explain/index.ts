@@ -3,7 +3,7 @@
 
 import type { Diagnosis, Finding } from '../diagnose/model.js';
 import type { SeriesSet } from '../series.js';
-import { candidateRow, reachSentence, SETTLE_CANDIDATES, stepSentence, unitSentence } from './steps.js';
+import { boundedSentence, candidateRow, reachSentence, SETTLE_CANDIDATES, stepSentence, unitSentence } from './steps.js';
 
 export interface ExplainedFinding {
   readonly rank: number;
@@ -50,7 +50,7 @@ export function explain(series: SeriesSet, d: Diagnosis): Explained {
     verdictSentence: verdictSentence(d, findings),
     reach: reachSentence(d.reach),
     findings,
-    bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: b.fit.reason })),
+    bounded: d.bounded.map((b) => ({ site: b.site, kind: b.kind, why: boundedSentence(b) })),
   };
 }
 

@@ -2,11 +2,11 @@
 // and what the window could have seen. The only place these sentences are made.
 
 import { perHour } from '../fit.js';
-import type { Candidate, CulpritStrategy, LeakUnit, Reach, Step } from '../diagnose/model.js';
+import type { Bounded, Candidate, CulpritStrategy, LeakUnit, Reach, Step } from '../diagnose/model.js';
 import type { LinkReason } from '../diagnose/model.js';
 import { signatureById } from '../patterns.js';
 import type { SeriesSet } from '../series.js';
-import { formatBytes, formatCount } from '../units.js';
+import { formatBytes, formatCount, formatRate, formatSpan } from '../units.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
 
@@ -125,9 +125,12 @@ export function reachSentence(reach: Reach): string {
       return `with ${reach.snapshots} snapshots, ${plural(reach.groups, 'goroutine group')} rose from ${formatCount(reach.first)} to ${formatCount(reach.last)} and never fell, beyond churn, but not at every step by enough to tell a pool filling up from a slow leak: capture ${Math.max(6, 2 * reach.snapshots)} or more snapshots over a longer window (a leak keeps rising, a pool levels off)`;
     case 'could-see': {
       const parts: string[] = [];
-      if (reach.heapBytesPerHour !== null) parts.push(`a heap leak over ${formatBytes(reach.heapBytesPerHour)}/h`);
-      if (reach.goroutinesPerHour !== null) parts.push(`a goroutine leak over ${formatCount(reach.goroutinesPerHour)}/h`);
-      return parts.length === 0 ? `over ${reach.snapshots} snapshots` : `${parts.join(' or ')} would have shown over these ${reach.snapshots} snapshots`;
+      // Stated per the span the window supports: a floor of "485 MiB/h" read off 80 s claims an hour not seen.
+      const over = (perHour: number, unit: 'bytes' | 'count'): string => formatRate(perHour / 3600, unit, reach.durationSeconds).replace(/^\+/, '');
+      if (reach.heapBytesPerHour !== null) parts.push(`a heap leak over ${over(reach.heapBytesPerHour, 'bytes')}`);
+      if (reach.goroutinesPerHour !== null) parts.push(`a goroutine leak over ${over(reach.goroutinesPerHour, 'count')}`);
+      const window = `these ${reach.snapshots} snapshots (${formatSpan(reach.durationSeconds)})`;
+      return parts.length === 0 ? `over ${window}` : `${parts.join(' or ')} would have shown over ${window}`;
     }
   }
 }
@@ -136,4 +139,16 @@ export function reachSentence(reach: Reach): string {
 export function perHourText(slopePerSecond: number, unit: 'bytes' | 'goroutines'): string {
   const v = perHour(slopePerSecond);
   return `+${unit === 'bytes' ? formatBytes(v) : formatCount(v)}/h`;
+}
+
+/**
+ * Why a site counts as bounded, in the site's own units: "rose from 2.00 MiB to 19.2 MiB, then held flat for
+ * the last 7 of 9 snapshots". From the fit's figures, not its sentence (whose numbers are raw).
+ */
+export function boundedSentence(b: Bounded): string {
+  const f = b.fit;
+  const amount = (n: number): string => (b.kind === 'heap' ? formatBytes(n) : formatCount(Math.round(n)));
+  const tail = f.plateauFrom === null ? 0 : f.n - f.plateauFrom;
+  const held = tail === 0 ? 'then levelled off' : `then held flat for the last ${tail} of ${f.n} snapshots`;
+  return `rose from ${amount(f.first)} to ${amount(f.last)}, ${held}: bounded, like a warming cache or a pool`;
 }

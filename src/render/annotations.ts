@@ -8,8 +8,7 @@ import type { Analysis } from '../commands/analyze.js';
 import type { IgnoreRule } from '../config.js';
 import { culpritName, type Finding } from '../diagnose/index.js';
 import type { Gate } from '../gates.js';
-import { formatBytes, formatCount } from '../units.js';
-import { perHour } from '../fit.js';
+import { formatRate } from '../units.js';
 import { titleOf } from '../explain/index.js';
 
 export interface AnnotationOptions {
@@ -32,8 +31,8 @@ function command(level: 'error' | 'warning' | 'notice', props: Readonly<Record<s
 
 function rates(f: Finding): string {
   const parts: string[] = [];
-  if (f.goroutines !== null) parts.push(`+${formatCount(perHour(f.goroutines.fit.robustSlope))} goroutines/h`);
-  if (f.heap !== null) parts.push(`+${formatBytes(perHour(f.heap.fit.robustSlope))}/h heap in use`);
+  if (f.goroutines !== null) parts.push(`goroutines ${formatRate(f.goroutines.fit.robustSlope, 'count', f.goroutines.fit.duration)}`);
+  if (f.heap !== null) parts.push(`heap in use ${formatRate(f.heap.fit.robustSlope, 'bytes', f.heap.fit.duration)}`);
   return parts.join(', ');
 }
 

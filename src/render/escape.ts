@@ -69,11 +69,12 @@ const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', 
 /**
  * HTML or XML text and attribute values: the five markup characters as entities; what XML 1.0 forbids (C0
  * controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF) and what drives a terminal when the file is
- * `cat`ed (DEL, C1 controls) as U+FFFD, so the SVG stays well-formed and inert.
+ * `cat`ed (DEL, C1 controls), and the line and paragraph separators that split a line read by line-oriented
+ * tools, as U+FFFD, so the SVG stays well-formed and inert.
  */
 export function xml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
     .replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 

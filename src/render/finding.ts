@@ -7,9 +7,9 @@ import type { Finding } from '../diagnose/index.js';
 import type { ExplainedFinding } from '../explain/index.js';
 import { metricOf, row, type SeriesSet, type SnapshotInfo } from '../series.js';
 import type { LineFigures, SourceView } from '../source/index.js';
-import { formatBytes, formatCount } from '../units.js';
+import { formatBytes, formatCount, formatSpan } from '../units.js';
 import { mdFence, mdText } from './escape.js';
-import { amount, code, firstAndLast, pprofRegex, quality, rate, shellPath, sparkline, table, type Unit, lastHeapInUse, secondsToLimit } from './parts.js';
+import { amount, code, details, FIT_FIGURE_HEADER, firstAndLast, fitFigures, limitProjection, lastHeapInUse, pprofRegex, rate, shellPath, sparkline, table, trendWords, type Unit } from './parts.js';
 
 export interface FindingOptions {
   readonly limitBytes: number | null;
@@ -20,15 +20,18 @@ const MAX_STACKS = 3;
 /** Frames shown per stack; the rest is counted. */
 const MAX_FRAMES = 14;
 
+/** What kind of finding, as a reader says it (the JSON keeps the id). */
+const KIND: Readonly<Record<Finding['kind'], string>> = { 'goroutine-leak': 'goroutines', 'heap-growth': 'heap', 'goroutine-and-heap': 'goroutines and heap' };
+
 export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opts: FindingOptions): string[] {
   const { series } = a;
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
   const out = [`## ${e.rank}. ${mdText(e.title)}`, ''];
-  out.push(`**Kind:** ${f.kind} · **confidence:** ${f.confidence}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
   const at = culprit === null || culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`;
   if (culprit !== null && !e.culpritIsCandidate) out.push(`**Fix here:** ${code(culprit.rawFunction)}${at}`, '');
   else if (culprit !== null) out.push(`**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, the leading candidate (below)${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
   else out.push(`**Fix here:** no function of the service's own code is in any profile${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
+  out.push(`**Confidence:** ${f.confidence} · **grows:** ${KIND[f.kind]}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
   out.push(...growthTable(f), '');
   if (e.unit !== null) out.push(`${capitalize(e.unit)}.`, '');
   out.push(...unitFigures(a, f, opts), '');
@@ -37,8 +40,9 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   out.push(...evidenceStacks(series, f), '');
   const view = a.sources?.[a.diagnosis.findings.indexOf(f)] ?? null;
   if (view !== null) out.push(...sourceSection(view), '');
+  // The pattern's provenance (library versions read) is for the pattern table and the JSON, not the reader.
   if (f.signature !== null) {
-    out.push(`### Why it leaks: ${f.signature.title}`, '', f.signature.explanation, '', `**Fix:** ${f.signature.fix}`, '', '```go', f.signature.example.trimEnd(), '```', '', `<sub>${f.signature.versions}</sub>`, '');
+    out.push(`### Why it leaks: ${f.signature.title}`, '', f.signature.explanation, '', `**Fix:** ${f.signature.fix}`, '', '```go', f.signature.example.trimEnd(), '```', '');
   }
   out.push(...reproduce(series, f), '');
   return out;
@@ -52,14 +56,26 @@ function candidatesSection(e: ExplainedFinding): string[] {
   return ['### Candidates', '', `Ranked by what each allocated through the entry point since the process started; ${e.candidateNote ?? ''}.`, '', table(['#', 'caller', 'calls', 'alloc_space', 'alloc_objects'], rows)];
 }
 
+/** Growth in the reader's units, the trend in words; the fit's figures folded below. */
 function growthTable(f: Finding): string[] {
   const rows: string[][] = [];
+  const figures: string[][] = [];
   const add = (label: string, values: ArrayLike<number>, fit: NonNullable<Finding['heap']>['fit'], unit: Unit): void => {
-    rows.push([label, amount(fit.first, unit), amount(fit.last, unit), rate(fit.robustSlope, unit, 'hour'), rate(fit.robustSlope, unit, 'day'), sparkline(values), quality(fit)]);
+    rows.push([label, amount(fit.first, unit), amount(fit.last, unit), rate(fit.robustSlope, unit, fit.duration), `${sparkline(values)} ${trendWords(fit)}`]);
+    figures.push([label, ...fitFigures(fit, unit)]);
   };
   if (f.goroutines !== null) add('goroutines', f.goroutines.values, f.goroutines.fit, 'goroutines');
   if (f.heap !== null) add('heap in use', f.heap.values, f.heap.fit, 'bytes');
-  return [table(['', 'first', 'last', 'per hour', 'per day', 'per snapshot', 'fit'], rows)];
+  const fits = [f.goroutines?.fit, f.heap?.fit].filter((x) => x !== undefined);
+  const span = Math.max(...fits.map((x) => x.duration));
+  const n = Math.max(...fits.map((x) => x.n));
+  return [
+    `Over the window (${formatSpan(span)}, ${n} snapshots):`,
+    '',
+    table(['', 'first', 'last', 'rate', 'trend'], rows),
+    '',
+    ...details('Fit figures', [table(['', ...FIT_FIGURE_HEADER], figures), '', 'Rates are Theil–Sen slopes (robust to an outlier), stated per the longest span the window covers; R² is of the least-squares line; Mann–Kendall p is the chance of a trend this consistent in a series that does not grow.']),
+  ];
 }
 
 function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
@@ -67,28 +83,36 @@ function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
   if (f.bytesPerGoroutine !== null && f.goroutines !== null) {
     out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**.`);
   }
-  const seconds = opts.limitBytes === null || f.heap === null ? null : secondsToLimit(a.series, f.heap.fit, opts.limitBytes);
-  if (opts.limitBytes !== null && seconds !== null) {
-    out.push(`At this rate the heap in use (${formatBytes(lastHeapInUse(a.series))} at the last snapshot) reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(seconds)}**.`);
+  const p = opts.limitBytes === null || f.heap === null ? null : limitProjection(a.series, f.heap.fit, opts.limitBytes);
+  if (opts.limitBytes !== null && p !== null) {
+    const now = `the heap in use (${formatBytes(lastHeapInUse(a.series))} at the last snapshot)`;
+    if (p.seconds === 0) out.push(`${capitalize(now)} has already reached the limit of ${formatBytes(opts.limitBytes)}.`);
+    else if (p.seconds <= p.horizonSeconds) out.push(`At this rate ${now} reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(p.seconds)}**.`);
+    else out.push(`At this rate ${now} does not reach the limit of ${formatBytes(opts.limitBytes)} within ${formatSpan(p.horizonSeconds)}, as far ahead as a ${formatSpan(p.horizonSeconds)} window supports a projection; a longer window projects further.`);
   }
   return out;
 }
 
-function formatSpan(seconds: number): string {
-  if (seconds < 3600) return `${Math.round(seconds / 60)} minutes`;
-  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} hours`;
-  return `${(seconds / 86400).toFixed(1)} days`;
-}
-
+/**
+ * The stacks behind the finding: the one with the culprit (or the first) in the open, the others folded, so
+ * one leak stays a screen or two.
+ */
 function evidenceStacks(series: SeriesSet, f: Finding): string[] {
-  const out = ['### Evidence stacks', '', 'Normalized call sites, leaf first; `▶` marks the service\'s own frames, `◀ fix here` the culprit.', ''];
   const culprit = f.culprit?.frame ?? -1;
-  const goroutines = (f.goroutines?.groups ?? []).slice(0, MAX_STACKS);
-  for (const id of goroutines) out.push(...stackBlock(series, id, culprit, groupHeading(series, id)));
+  const blocks: { lines: string[]; hasCulprit: boolean }[] = [];
+  const add = (id: number, heading: string): void => {
+    blocks.push({ lines: stackBlock(series, id, culprit, heading), hasCulprit: series.stacks[id].frames.includes(culprit) });
+  };
+  for (const id of (f.goroutines?.groups ?? []).slice(0, MAX_STACKS)) add(id, groupHeading(series, id));
   const heap = [...(f.heap?.stacks ?? [])].slice(0, MAX_STACKS);
   if (f.culprit !== null && f.culprit.stackKind === 'heap' && !heap.includes(f.culprit.stack)) heap.push(f.culprit.stack);
-  for (const id of heap) out.push(...stackBlock(series, id, culprit, heapHeading(series, id)));
-  return out;
+  for (const id of heap) add(id, heapHeading(series, id));
+  if (blocks.length === 0) return [];
+  const open = blocks.find((b) => b.hasCulprit) ?? blocks[0];
+  const rest = blocks.filter((b) => b !== open);
+  const key = 'Normalized call sites, leaf first; `▶` marks the service\'s own frames, `◀ fix here` the culprit.';
+  const more = rest.length === 0 ? [] : details(`${rest.length} more evidence stack${rest.length === 1 ? '' : 's'}`, rest.flatMap((b) => b.lines));
+  return ['### Evidence stacks', '', key, '', ...open.lines, ...more];
 }
 
 function groupHeading(series: SeriesSet, id: number): string {

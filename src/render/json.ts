@@ -11,7 +11,7 @@ import type { SeriesSet } from '../series.js';
 import type { SourceView } from '../source/index.js';
 import type { IgnoreRule } from '../config.js';
 import { formatTime } from '../units.js';
-import { secondsToLimit } from './parts.js';
+import { limitProjection } from './parts.js';
 import { ownershipSentence } from './ownership.js';
 
 export interface JsonOptions {
@@ -99,6 +99,15 @@ function unitJson(series: SeriesSet, f: Finding): Record<string, unknown> | null
   };
 }
 
+/**
+ * secondsToLimit: when the heap reaches --limit, only within the horizon the window supports (as long ahead
+ * as the window is long), else null; projectionHorizonSeconds says how far that is.
+ */
+function limitJson(series: SeriesSet, f: Finding, opts: JsonOptions): { secondsToLimit: number | null; projectionHorizonSeconds: number | null } {
+  const p = opts.limitBytes === null || f.heap === null ? null : limitProjection(series, f.heap.fit, opts.limitBytes);
+  return { secondsToLimit: p === null || p.seconds > p.horizonSeconds ? null : p.seconds, projectionHorizonSeconds: p === null ? null : p.horizonSeconds };
+}
+
 function findingJson(series: SeriesSet, f: Finding, e: ExplainedFinding, opts: JsonOptions, source: SourceView | null | undefined): Record<string, unknown> {
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
   return {
@@ -115,7 +124,7 @@ function findingJson(series: SeriesSet, f: Finding, e: ExplainedFinding, opts: J
     heap: f.heap === null ? null : { metric: 'inuse_space', ...fitJson(f.heap.fit) },
     bytesPerGoroutine: f.bytesPerGoroutine === null ? null : round(f.bytesPerGoroutine, 0),
     correlation: f.correlation === null ? null : round(f.correlation, 4),
-    secondsToLimit: opts.limitBytes === null || f.heap === null ? null : secondsToLimit(series, f.heap.fit, opts.limitBytes),
+    ...limitJson(series, f, opts),
     unit: unitJson(series, f),
     unitSummary: e.unit,
     fix: e.fix,

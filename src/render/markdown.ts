@@ -5,17 +5,17 @@
 import type { Analysis } from '../commands/analyze.js';
 import type { Comparison, Compared } from '../compare.js';
 import type { Gate } from '../gates.js';
-import { perHour } from '../fit.js';
-import { formatBytes, formatCount, formatTime } from '../units.js';
+import { formatBytes, formatCount, formatRate, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
 import type { Finding } from '../diagnose/index.js';
 import type { IgnoreRule } from '../config.js';
 import { titleOf } from '../explain/index.js';
-import { code, table } from './parts.js';
+import { code, details, table } from './parts.js';
 import { goVersionSentence } from './go-version.js';
 import { ownershipSentence } from './ownership.js';
 import { mdText } from './escape.js';
 import type { Triage } from '../diagnose/triage.js';
+import { inputsSection } from './inputs.js';
 import { triageAnswer, triageHeadline, triageSections } from './triage.js';
 import { EXACT_MAX_N, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT } from '../fit.js';
 import { RETAINED_MIN_NEW_SAMPLES, RETAINED_MIN_SHARE } from '../fit/retained.js';
@@ -35,6 +35,14 @@ export interface MarkdownOptions {
   readonly ignored?: ReadonlyMap<Finding, IgnoreRule>;
   /** When the snapshots were just collected (`analyze URL`, `collect --analyze`), or null. */
   readonly collection?: Collection | null;
+  /**
+   * Where the report is read: 'file' (the default: a Markdown file or a pipe, folded blocks as `<details>`)
+   * or 'terminal' (no `<details>`, which a terminal prints as tags: the folded blocks are left out and
+   * `reportFile` named for them, or shown open when there is no file).
+   */
+  readonly medium?: 'file' | 'terminal';
+  /** The report file written beside a terminal view, or null. */
+  readonly reportFile?: string | null;
 }
 
 /** How a collection that fed this analysis ended. */
@@ -63,11 +71,26 @@ export function headline(a: Analysis): string {
 export function renderMarkdown(a: Analysis, opts: MarkdownOptions): string {
   if (a.diagnosis.triage !== null && a.diagnosis.findings.length === 0) return renderSingle(a, a.diagnosis.triage, opts);
   const out = [`# ${headline(a)}`, '', ...overview(a, opts), ''];
-  if (opts.chart !== null && a.diagnosis.findings.length > 0) out.push(`![Heap and goroutines over time for the top findings](${opts.chart})`, '');
+  if (opts.chart !== null && a.diagnosis.findings.length > 0 && opts.medium !== 'terminal') out.push(`![Heap and goroutines over time for the top findings](${opts.chart})`, '');
   if (a.diagnosis.findings.length > 0) out.push('## Suspects', '', suspects(a, opts.ignored), '');
   a.diagnosis.findings.forEach((f, i) => out.push(...findingSection(a, f, a.explained.findings[i], opts)));
-  out.push(...ignoredSection(a, opts.ignored), ...comparisonSection(opts.comparison ?? null), ...triageSection(a), ...boundedSection(a), ...gatesSection(opts.gates), ...inputsSection(a), ...methodSection(a, opts));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  out.push(...ignoredSection(a, opts.ignored), ...comparisonSection(opts.comparison ?? null), ...triageSection(a), ...boundedSection(a), ...gatesSection(opts.gates), ...inputsSection(a.series.inputs), ...methodSection(a, opts));
+  return finish(out, opts);
+}
+
+/** Joins the lines; for a terminal, each folded block is left out (or opened when no file has it). */
+function finish(lines: readonly string[], opts: MarkdownOptions): string {
+  let text = lines.join('\n');
+  if (opts.medium === 'terminal') {
+    const file = opts.reportFile ?? null;
+    let folded = 0;
+    text = text.replace(/<details>\n<summary>(.*)<\/summary>\n([\s\S]*?)\n<\/details>\n/g, (_m, summary: string, body: string) => {
+      folded++;
+      return file === null ? `**${summary}**\n${body}\n` : '';
+    });
+    if (file !== null && folded > 0) text = `${text.trimEnd()}\n\n---\n\nThe fit figures, the other evidence stacks, every input file and the method are in ${code(file)}${opts.chart === null ? '' : `, the chart in ${code(opts.chart)}`}.\n`;
+  }
+  return `${text.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 function overview(a: Analysis, opts: MarkdownOptions): string[] {
@@ -90,10 +113,11 @@ function summarySentence(a: Analysis): string {
   const gor = metricOf(series.goroutine, 'goroutine')?.total;
   const parts: string[] = [];
   if (heap !== undefined && heap.n > 1) parts.push(`heap in use went from ${formatBytes(heap.data[0])} to ${formatBytes(heap.data[heap.n - 1])}`);
-  if (gor !== undefined && gor.n > 1) parts.push(`goroutines from ${formatCount(gor.data[0])} to ${formatCount(gor.data[gor.n - 1])}`);
+  if (gor !== undefined && gor.n > 1) parts.push(gor.data[0] === gor.data[gor.n - 1] ? `goroutines ${heap !== undefined && heap.n > 1 ? 'were ' : ''}${formatCount(gor.data[0])} at the first and the last snapshot` : `goroutines from ${formatCount(gor.data[0])} to ${formatCount(gor.data[gor.n - 1])}`);
   const top = a.explained.findings[0];
   const seen = parts.length === 0 ? '' : `Over the window, ${parts.join(' and ')}. `;
-  if (top === undefined) return `${seen}${mdText(capitalize(a.explained.verdictSentence))}.${d.verdict === 'inconclusive' ? '' : ` ${mdText(capitalize(a.explained.reach))}.`}`;
+  // A no-leak verdict's sentence already says what the window could have seen.
+  if (top === undefined) return `${seen}${mdText(capitalize(a.explained.verdictSentence))}.${d.verdict === 'inconclusive' || d.verdict === 'no-leak' ? '' : ` ${mdText(capitalize(a.explained.reach))}.`}`;
   const more = d.findings.length === 1 ? '' : ` (${d.findings.length - 1} more finding${d.findings.length === 2 ? '' : 's'} below)`;
   const where = top.culprit === null ? '' : `, ${top.culpritIsCandidate ? 'most likely ' : ''}in ${code(top.culprit)}`;
   return `${seen}The leading finding is ${mdText(top.title)}${where}${more}.${d.findings[0].signature === null ? '' : ` ${top.fix}`}`;
@@ -107,8 +131,8 @@ function suspects(a: Analysis, ignored?: ReadonlyMap<Finding, IgnoreRule>): stri
     mdText(a.explained.findings[i].title),
     a.explained.findings[i].culprit === null ? '—' : `${code(a.explained.findings[i].culprit ?? '')}${a.explained.findings[i].culpritIsCandidate ? ' (candidate)' : ''}`,
     ignored?.has(f) === true ? `${f.confidence}, ignored (accepted)` : f.confidence,
-    f.goroutines === null ? '—' : `+${formatCount(perHour(f.goroutines.fit.robustSlope))}/h`,
-    f.heap === null ? '—' : `+${formatBytes(perHour(f.heap.fit.robustSlope))}/h`,
+    f.goroutines === null ? '—' : formatRate(f.goroutines.fit.robustSlope, 'count', f.goroutines.fit.duration),
+    f.heap === null ? '—' : formatRate(f.heap.fit.robustSlope, 'bytes', f.heap.fit.duration),
   ]);
   return table(['#', 'finding', 'culprit', 'confidence', 'goroutines', 'heap in use'], rows);
 }
@@ -126,7 +150,7 @@ function renderSingle(a: Analysis, t: Triage, opts: MarkdownOptions): string {
   const out = [`# ${headline(a)}`, '', `**Verdict: ${d.verdict}** · ${counts}, ${when} · leakdiff ${opts.version}`, ''];
   for (const p of triageAnswer(a, t)) out.push(p, '');
   for (const w of series.warnings) out.push(`> **Note:** ${mdText(w)}`, '');
-  out.push(...triageSections(a, t), ...gatesSection(opts.gates), ...inputsSection(a));
+  out.push(...triageSections(a, t), ...gatesSection(opts.gates), ...inputsSection(a.series.inputs));
   out.push('## Method', '', `Normalization policy ${code(series.policy.name)}: ${series.policy.rules.join('; ')}.`, '', `Whose code: ${ownershipSentence(series.ownership)}`, '', 'From one snapshot nothing is fitted: groups are flagged by wait time (the dump\'s `N minutes`), by size against the other groups, and by the known leak patterns; several groups of one pattern holding the same count are read as that many leaked objects. The verdict is `suspect` only for a known pattern with that evidence; a series confirms it.', '');
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -155,33 +179,18 @@ function ignoredSection(a: Analysis, ignored?: ReadonlyMap<Finding, IgnoreRule>)
   return ['## Accepted growth (ignored)', '', 'Listed in full above, but failing no gate: the config file\'s `ignore` list accepts them.', '', table(['#', 'finding', 'culprit', 'rule', 'reason'], rows), ''];
 }
 
-const FORM: Readonly<Record<string, string>> = { pprof: 'pprof protobuf', 'heap-text': 'heap debug=1', 'goroutine-text': 'goroutine debug=1', 'goroutine-dump': 'goroutine debug=2' };
-
-function inputsSection(a: Analysis): string[] {
-  const rows = [...a.series.inputs]
-    .sort((x, y) => x.timeMs - y.timeMs || x.path.localeCompare(y.path))
-    .map((i) => [code(i.path), `${FORM[i.form]}${i.compressed ? ', gzipped' : ''}`, i.kind, formatTime(i.timeMs), i.timeSource, i.setAside === null ? (i.truncated === null ? 'used' : `used; truncated: ${mdText(i.truncated.reason)}`) : `set aside: ${mdText(i.setAside)}`]);
-  return ['## Inputs', '', table(['file', 'form', 'kind', 'time', 'time from', 'use'], rows), ''];
-}
-
 function methodSection(a: Analysis, opts: MarkdownOptions): string[] {
   const p = a.series.policy;
   const rate = a.series.heap?.samplingRate ?? 0;
-  return [
-    '## Method',
-    '',
+  const how = [
     `Normalization policy ${code(p.name)}: ${p.rules.join('; ')}.`,
     '',
-    `Whose code: ${ownershipSentence(a.series.ownership)}`,
-    '',
-    goVersionSentence(a.series.goVersion),
-    '',
-    `Each series (heap \`inuse_space\` and \`inuse_objects\` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to ${EXACT_MAX_N} snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell). With ${STAIRCASE_MAX_N} snapshots or fewer, where the trend test cannot reach significance, a series that rises at every step by over ${STAIRCASE_MIN_Z} standard errors of sampling noise (heap), or by over ${STAIRCASE_MIN_Z_EXACT} standard error of the churn of goroutines in flight (at most the smallest count, √(2·min)), is growing; so is heap whose sampled objects were kept: at least ${RETAINED_MIN_NEW_SAMPLES} new samples still in use, ${RETAINED_MIN_SHARE * 100}% or more of what the site allocated in the window, never falling by more than one sample.`,
+    `Each series (heap \`inuse_space\` and \`inuse_objects\` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to ${EXACT_MAX_N} snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell). With ${STAIRCASE_MAX_N} snapshots or fewer, where the trend test cannot reach significance, a series that rises at every step by over ${STAIRCASE_MIN_Z} standard errors of sampling noise (heap), or by over ${STAIRCASE_MIN_Z_EXACT} standard error of the churn of goroutines in flight (at most the smallest count, √(2·min)), is growing; so is heap whose sampled objects were kept: at least ${RETAINED_MIN_NEW_SAMPLES} new samples still in use, ${RETAINED_MIN_SHARE * 100}% or more of what the site allocated in the window, never falling by more than one sample. Rates are stated per the longest span the window covers (per minute from a window of minutes, per hour from hours), and projections reach no further ahead than the window is long.`,
     rate > 1 ? `Heap profiles are sampled (one allocation per ${formatBytes(rate)} on average): changes within two standard errors of the sampling are treated as noise.` : 'Heap values are exact (every allocation sampled).',
     `Goroutine groups that grow are gathered into one leak unit per leaked object: same start (library module, or the service's goroutine function) and in lockstep (Pearson r ≥ ${MIN_LINK_CORRELATION}); the in-process server side of a loopback connection is evidence of the client's leak. Heap call sites are tied to a unit by structure (its library's frames, its pattern's allocation frames, the goroutines' start function or creator, the runtime's goroutine memory) and must then follow its count; timing alone never links. The culprit strategies, in order: ${CULPRIT_STRATEGIES.map((s) => s.name).join(', ')}; a candidate is said to be one.`,
     `Confidence: high needs 5 or more snapshots, p < 0.01 and R² ≥ 0.8; medium, a significant trend (p < 0.05); low, anything less.${opts.limitBytes === null ? '' : ` Projections use the memory limit of ${formatBytes(opts.limitBytes)}.`}`,
-    '',
   ];
+  return ['## Method', '', `Whose code: ${ownershipSentence(a.series.ownership)}`, '', goVersionSentence(a.series.goVersion), '', ...details('Normalization, fitting and confidence', how)];
 }
 
 /** The short form for a CI job summary: verdict, suspects and gates. */

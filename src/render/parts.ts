@@ -2,9 +2,8 @@
 // Pure functions of their arguments.
 
 import type { Fit } from '../fit.js';
-import { perHour } from '../fit.js';
 import { metricOf, type SeriesSet, type SnapshotInfo } from '../series.js';
-import { formatBytes, formatCount, formatDuration } from '../units.js';
+import { formatBytes, formatCount, formatDuration, formatRate, formatSpan } from '../units.js';
 import { exactRegex, mdCell, mdCode, shellWord } from './escape.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -24,25 +23,43 @@ export function amount(n: number, unit: Unit): string {
   return unit === 'bytes' ? formatBytes(n) : formatCount(Math.round(n));
 }
 
-export function rate(perSecond: number, unit: Unit, per: 'hour' | 'day'): string {
-  const v = per === 'hour' ? perHour(perSecond) : perHour(perSecond) * 24;
-  return `${v >= 0 ? '+' : ''}${amount(v, unit)}/${per === 'hour' ? 'h' : 'day'}`;
+/** A rate stated per the span the window supports (units.ts formatRate): "+677/min" from an 80 s window. */
+export function rate(perSecond: number, unit: Unit, windowSeconds: number): string {
+  return formatRate(perSecond, unit === 'bytes' ? 'bytes' : 'count', windowSeconds);
 }
 
-/** Fit quality in plain words, then the figures. */
-export function quality(f: Fit): string {
-  const words =
-    f.shape === 'growing'
-      ? f.r2 >= 0.9
-        ? 'grows steadily, close to a straight line'
-        : f.r2 >= 0.6
-          ? 'grows, with some scatter around the trend'
-          : 'grows, but unevenly'
-      : f.shape === 'unknown'
-        ? 'changed, but too few snapshots to call it a trend'
-        : `${f.shape}`;
-  const p = f.trend === null ? 'no trend test with 2 snapshots' : `Mann–Kendall p = ${f.trend.pValue.toPrecision(2)}`;
-  return `${words} (R² ${f.r2.toFixed(2)}, ${p}, ${f.n} snapshots)`;
+/** The shape of a fit in plain words, for a table cell; the figures go to fitFigures. */
+export function trendWords(f: Fit): string {
+  switch (f.shape) {
+    case 'growing':
+      return f.r2 >= 0.9 ? 'grows steadily' : f.r2 >= 0.6 ? 'grows, with some scatter' : 'grows, but unevenly';
+    case 'unknown':
+      return 'changed; too few snapshots to call it a trend';
+    case 'plateau':
+      return 'grew, then levelled off';
+    default:
+      return f.shape;
+  }
+}
+
+/** A p-value as a reader takes it: two significant digits, and "< 0.0001" below that. */
+export function pValueText(p: number): string {
+  return p < 0.0001 ? '< 0.0001' : String(Number(p.toPrecision(2)));
+}
+
+/** The figures behind trendWords, as cells: snapshots, span, Theil–Sen and least-squares rates, R², Mann–Kendall p. */
+export function fitFigures(f: Fit, unit: Unit): string[] {
+  return [String(f.n), formatSpan(f.duration), rate(f.robustSlope, unit, f.duration), rate(f.slope, unit, f.duration), f.r2.toFixed(2), f.trend === null ? '— (2 snapshots)' : pValueText(f.trend.pValue)];
+}
+
+export const FIT_FIGURE_HEADER = ['snapshots', 'over', 'rate (Theil–Sen)', 'rate (least squares)', 'R²', 'Mann–Kendall p'] as const;
+
+/**
+ * A block a reader opens when wanted: the figures behind a table, the full inputs, the method. GitHub and most
+ * Markdown viewers fold `<details>`; the blank lines around the body let Markdown inside it render.
+ */
+export function details(summary: string, body: readonly string[]): string[] {
+  return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>', ''];
 }
 
 /** A GFM table of cells that are already inline Markdown (text through mdText, names through code). */
@@ -81,11 +98,13 @@ export function lastHeapInUse(series: SeriesSet): number {
 }
 
 /**
- * Seconds from the last snapshot until the whole heap in use reaches `limit` at this finding's robust rate;
- * 0 if it already has; null unless the finding's heap is growing (no projection from a trend the fit could
- * not establish, e.g. two snapshots). One rule for the report and the JSON.
+ * When the whole heap in use reaches `limit` at this finding's robust rate, from the last snapshot (0 if it
+ * already has), and how far ahead the window supports a projection: no further than the window is long
+ * (a straight line fitted over 80 s says nothing of the next day). Null unless the finding's heap is
+ * growing (no projection from a trend the fit could not establish, e.g. two snapshots). One rule for the
+ * report and the JSON.
  */
-export function secondsToLimit(series: SeriesSet, heap: Fit, limit: number): number | null {
+export function limitProjection(series: SeriesSet, heap: Fit, limit: number): { seconds: number; horizonSeconds: number } | null {
   if (heap.shape !== 'growing' || !(heap.robustSlope > 0)) return null;
-  return Math.max(0, Math.round((limit - lastHeapInUse(series)) / heap.robustSlope));
+  return { seconds: Math.max(0, Math.round((limit - lastHeapInUse(series)) / heap.robustSlope)), horizonSeconds: Math.round(heap.duration) };
 }

@@ -43,9 +43,8 @@ const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = 200;
 const ROW = 20;
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-/** Legend labels and the title are cut (whole code points) to fit the width; the full text stays in a <title>. */
+/** Legend labels are cut (whole code points) to fit the width; the full text stays in a <title>. */
 const LABEL_CHARS = 100;
-const TITLE_CHARS = 80;
 
 /** Round tick values covering a range, and how to print them. */
 export interface Ticks {
@@ -78,16 +77,21 @@ interface Panel {
 export function renderChart(input: ChartInput): string {
   const styles = new Map<string, number>();
   for (const l of input.lines) if (styles.size < MAX_GROUPS && !styles.has(groupOf(l))) styles.set(groupOf(l), styles.size);
-  const panels = [
+  const drawn = [
     panelOf('Heap in use', 'bytes', input.lines, input.totalHeap, styles),
     panelOf('Goroutines', 'goroutines', input.lines, input.totalGoroutines, styles),
   ].filter((p): p is Panel => p !== null);
+  // A panel with only the whole profile's total (a heap finding beside flat goroutines) would spend half the
+  // image on a line no finding is on: where some panel has a finding, only such panels are drawn.
+  const withFindings = drawn.filter((p) => p.series.some((s) => !s.dashed) || p.hidden > 0);
+  const panels = withFindings.length > 0 ? withFindings : drawn;
   const allPoints = panels.flatMap((p) => p.series.flatMap((s) => s.points));
   const start = allPoints.reduce((m, p) => Math.min(m, p.t), allPoints[0]?.t ?? 0);
   const end = allPoints.reduce((m, p) => Math.max(m, p.t), start);
   const x = timeAxis(start, end);
   const body: string[] = [];
-  let y = 56;
+  // No visible title: the chart sits under the report's own heading, which it would only repeat.
+  let y = 16;
   panels.forEach((panel, i) => {
     const last = i === panels.length - 1;
     const axisTitle = last ? `time since the first snapshot, ${formatTime(start)} (UTC)` : null;
@@ -106,7 +110,6 @@ export function renderChart(input: ChartInput): string {
     `<title id="chart-title">${escapeXml(input.title)}</title>`,
     `<desc id="chart-desc">${escapeXml(describe(panels, start, end))}</desc>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${LEFT}" y="32" font-size="18" font-weight="bold" fill="#111111">${escapeXml(cut(input.title, TITLE_CHARS))}</text>`,
     ...body,
     '</svg>',
     '',

@@ -49,9 +49,9 @@ export function arrange(entries: readonly SnapshotEntry[]): Arranged {
   refuseTwoServices(entries);
   noteBackwards(entries, warnings);
   dropDuplicates(entries, setAside, warnings);
-  const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, twins, warnings);
-  const goroutine = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutine' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins, warnings);
-  const goroutineleak = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutineleak' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins, warnings);
+  const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, twins);
+  const goroutine = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutine' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins);
+  const goroutineleak = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutineleak' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins);
   checkUnits(heap);
   checkDistinctTimes(heap);
   checkDistinctTimes(goroutine);
@@ -126,11 +126,10 @@ function dropDuplicates(entries: readonly SnapshotEntry[], setAside: Map<Snapsho
 }
 
 /** Sorts by time and keeps one form per moment (see PREFERENCE). */
-function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, setAside: Map<SnapshotEntry, string>, twins: Map<SnapshotEntry, SnapshotEntry>, warnings: string[]): SnapshotEntry[] {
+function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, setAside: Map<SnapshotEntry, string>, twins: Map<SnapshotEntry, SnapshotEntry>): SnapshotEntry[] {
   const sorted = [...list].sort((a, b) => a.timeMs - b.timeMs || pref[a.normalized.meta.form] - pref[b.normalized.meta.form] || a.path.localeCompare(b.path));
   const kept: SnapshotEntry[] = [];
   const tol = sameMomentTolerance(sorted);
-  let asideCount = 0;
   for (const e of sorted) {
     const twin = kept.find((k) => k.normalized.meta.form !== e.normalized.meta.form && Math.abs(k.timeMs - e.timeMs) <= tol);
     if (twin === undefined) {
@@ -143,12 +142,8 @@ function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, 
     setAside.set(worse, `the same moment as ${better.path}, which is used instead`);
     twins.set(worse, better);
     for (const [e2, t2] of twins) if (t2 === worse) twins.set(e2, better);
-    asideCount++;
   }
-  if (asideCount > 0) {
-    const kind = sorted[0].normalized.meta.kind;
-    warnings.push(`${asideCount} ${kind} snapshot${asideCount === 1 ? ' was' : 's were'} another form of a moment already captured and set aside (one form per moment is used; see Inputs)`);
-  }
+  // Each set-aside file says so in its input's `setAside` (the report's Inputs, the JSON's inputs): not a warning.
   return kept.sort((a, b) => a.timeMs - b.timeMs);
 }
 

@@ -18,7 +18,7 @@ export function canaryPayload(canary: string): string {
   return `'$(touch ${canary})\`touch ${canary}\`;touch ${canary}'`;
 }
 
-const ALLOWED = new Set(['h1', 'h2', 'h3', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'pre', 'strong', 'em', 'ol', 'ul', 'li', 'blockquote', 'img', 'sub', 'br', 'hr']);
+const ALLOWED = new Set(['h1', 'h2', 'h3', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'pre', 'strong', 'em', 'ol', 'ul', 'li', 'blockquote', 'img', 'sub', 'br', 'hr', 'details', 'summary']);
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** What is wrong with a Markdown report: each a sentence, none when it is safe. */

@@ -32,7 +32,7 @@ t.test('GITHUB_ACTIONS=true: workflow annotations at the culprit\'s file and lin
   JSON.parse(r.stdout);
   t.pass('stdout stays JSON');
   const lines = r.stderr.trim().split('\n');
-  t.match(lines[0], /^::error file=fixtures\/gen\/grpc-leak\/main\.go,line=59,title=leakdiff%3A gRPC ClientConn never closed::gRPC ClientConn never closed in main\.\(\*clusterClient\)\.getConn: \+[\d,]+ goroutines\/h, \+[\d.]+ GiB\/h heap in use, high confidence\. Call Close/);
+  t.match(lines[0], /^::error file=fixtures\/gen\/grpc-leak\/main\.go,line=59,title=leakdiff%3A gRPC ClientConn never closed::gRPC ClientConn never closed in main\.\(\*clusterClient\)\.getConn: goroutines \+[\d,]+\/min, heap in use \+[\d.]+ MiB\/min, high confidence\. Call Close/);
   t.match(lines[1], /^::error title=leakdiff gate max-heap-growth::max-heap-growth: .* against a limit of 1MiB\/h/);
   const elsewhere = leakdiff([...pb('grpc-leak'), '--out', join(dir, 'r2.md'), '-q'], { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir });
   t.match(elsewhere.stderr, /^::error title=leakdiff%3A gRPC ClientConn never closed::.*\(\/work\/main\/fixtures\/gen\/grpc-leak\/main\.go:59, not found in this checkout\)/, 'no file that is not in the checkout');
