@@ -95,12 +95,16 @@ const RATE_PER: readonly RatePer[] = [
 ];
 
 /**
- * Per day only from a window of a day or more, per hour from an hour or more, per minute from a minute or
- * more, else per second: 100 goroutines over 81 s reads "+74/min", not "+4,444/h".
+ * The largest span the window (nearly) covers: per day only from 18 hours or more, per hour from 45 minutes,
+ * per minute from 45 s, else per second. 100 goroutines over 81 s reads "+74/min", not "+4,444/h"; a 55 s
+ * window still reads per minute, stretched by a tenth rather than stated per second.
  */
 export function ratePerFor(windowSeconds: number): RatePer {
-  return RATE_PER.find((p) => windowSeconds >= p.seconds) ?? RATE_PER[RATE_PER.length - 1];
+  return RATE_PER.find((p) => windowSeconds >= NEARLY * p.seconds) ?? RATE_PER[RATE_PER.length - 1];
 }
+
+/** How much of a span a window must cover for a rate to be stated per that span. */
+const NEARLY = 0.75;
 
 /** "+677/min", "+24.6 MiB/min", "-3/h": a rate per second stated per the span the window supports. */
 export function formatRate(perSecond: number, unit: 'bytes' | 'count', windowSeconds: number): string {

@@ -27,7 +27,7 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   const { series } = a;
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
   const out = [`## ${e.rank}. ${mdText(e.title)}`, ''];
-  const at = culprit === null || culprit.file === '' ? '' : ` (${code(`${culprit.file}:${culprit.line}`)})`;
+  const at = culprit === null || culprit.file === '' ? '' : ` at ${code(`${culprit.file}:${culprit.line}`)}`;
   if (culprit !== null && !e.culpritIsCandidate) out.push(`**Fix here:** ${code(culprit.rawFunction)}${at}`, '');
   else if (culprit !== null) out.push(`**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, the leading candidate (below)${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
   else out.push(`**Fix here:** no function of the service's own code is in any profile${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
@@ -74,7 +74,7 @@ function growthTable(f: Finding): string[] {
     '',
     table(['', 'first', 'last', 'rate', 'trend'], rows),
     '',
-    ...details('Fit figures', [table(['', ...FIT_FIGURE_HEADER], figures), '', 'Rates are Theil–Sen slopes (robust to an outlier), stated per the longest span the window covers; R² is of the least-squares line; Mann–Kendall p is the chance of a trend this consistent in a series that does not grow.']),
+    ...details('Fit figures', [table(['', ...FIT_FIGURE_HEADER], figures), '', 'Rates are Theil–Sen slopes (robust to an outlier), stated per the longest span the window covers (at least three quarters of it); R² is of the least-squares line; Mann–Kendall p is the chance of a trend this consistent in a series that does not grow.']),
   ];
 }
 

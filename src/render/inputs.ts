@@ -21,10 +21,18 @@ const TIME_FROM: Readonly<Record<TimeSource, string>> = {
 const KINDS = ['heap', 'goroutine', 'goroutineleak'] as const;
 type UsedKind = (typeof KINDS)[number];
 
-/** Used snapshots grouped into rounds: one of each kind at most, captured within `tolerance` ms of the first. */
+/**
+ * Used snapshots grouped into rounds, one of each kind at most. With as many snapshots of each kind, the n-th
+ * of each is round n (collect and the capture scripts take them in turns); otherwise a snapshot joins the
+ * round begun within half the typical spacing before it.
+ */
 export function roundsOf(inputs: readonly SnapshotInfo[]): Partial<Record<UsedKind, SnapshotInfo>>[] {
   const used = inputs.filter((i): i is SnapshotInfo & { kind: UsedKind } => i.setAside === null && (KINDS as readonly string[]).includes(i.kind)).sort((a, b) => a.timeMs - b.timeMs || a.kind.localeCompare(b.kind));
-  const tolerance = Math.max(1000, sameKindSpacing(used) / 2);
+  const byKind = KINDS.map((k) => used.filter((i) => i.kind === k)).filter((l) => l.length > 0);
+  if (byKind.length > 0 && byKind.every((l) => l.length === byKind[0].length)) {
+    return byKind[0].map((_, n) => Object.fromEntries(byKind.map((l) => [l[n].kind, l[n]])) as Partial<Record<UsedKind, SnapshotInfo>>);
+  }
+  const tolerance = Math.max(1000, typicalSpacing(byKind) / 2);
   const rounds: { start: number; of: Partial<Record<UsedKind, SnapshotInfo>> }[] = [];
   for (const i of used) {
     const last = rounds[rounds.length - 1];
@@ -34,14 +42,10 @@ export function roundsOf(inputs: readonly SnapshotInfo[]): Partial<Record<UsedKi
   return rounds.map((r) => r.of);
 }
 
-/** The shortest gap between two snapshots of one kind, or Infinity with none. */
-function sameKindSpacing(used: readonly SnapshotInfo[]): number {
-  let min = Infinity;
-  for (const k of KINDS) {
-    const t = used.filter((i) => i.kind === k).map((i) => i.timeMs);
-    for (let j = 1; j < t.length; j++) min = Math.min(min, t[j] - t[j - 1]);
-  }
-  return Number.isFinite(min) ? min : 2000;
+/** The median gap between two snapshots of one kind, in ms (2 s with none). */
+function typicalSpacing(byKind: readonly (readonly SnapshotInfo[])[]): number {
+  const gaps = byKind.flatMap((l) => l.slice(1).map((x, j) => x.timeMs - l[j].timeMs)).sort((a, b) => a - b);
+  return gaps.length === 0 ? 2000 : gaps[Math.floor(gaps.length / 2)];
 }
 
 /** The directory every path shares ("fixtures/grpc-leak/"), or '' when they do not share one. */

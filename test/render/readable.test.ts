@@ -36,7 +36,9 @@ function prose(md: string): string {
 
 t.test('rates are stated per the longest span the window covers', async (t) => {
   t.equal(ratePerFor(81).name, 'min');
-  t.equal(ratePerFor(59).name, 's');
+  t.equal(ratePerFor(55).name, 'min', 'a window of nearly a minute');
+  t.equal(ratePerFor(40).name, 's');
+  t.equal(ratePerFor(40 * 60).name, 'min');
   t.equal(ratePerFor(2 * 3600).name, 'h');
   t.equal(ratePerFor(3 * 86400).name, 'day');
   t.equal(formatRate(100 / 81, 'count', 81), '+74/min', '100 goroutines over 81 s');
@@ -61,6 +63,15 @@ t.test('the demo report: one leak in a screen or two, the figures folded', async
   t.match(open, /\| goroutines \| 119 \| 1,022 \| \+677\/min \| \S+ grows steadily \|/, 'the trend in plain words');
   t.notMatch(open, /R²|Mann–Kendall p =/, 'no statistic in the open tables');
   t.match(md, /<summary>Fit figures<\/summary>[\s\S]*\| goroutines \| 9 \| 1 min 20 s \| \+677\/min \| \+\d+\/min \| 1\.00 \| < 0\.0001 \|/, 'the figures in a details block');
+});
+
+t.test('Inputs rounds: the n-th snapshot of each kind is round n, even when the kinds were taken seconds apart', async (t) => {
+  // two-leaks/go1.26-mod: round 7's heap at 13:58:42 and its goroutine dump at 13:58:45, half a spacing apart.
+  const md = reportOf('matrix/two-leaks/go1.26-mod');
+  const inputs = md.slice(md.indexOf('## Inputs'), md.indexOf('<details>', md.indexOf('## Inputs')));
+  const rows = inputs.split('\n').filter((l) => /^\| \d+ \|/.test(l));
+  t.equal(rows.length, 10, '10 rounds of heap and goroutine snapshots');
+  t.ok(rows.every((r) => !r.includes('—')), 'each round has both kinds');
 });
 
 t.test('human units everywhere a reader looks', async (t) => {
