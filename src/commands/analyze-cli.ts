@@ -113,7 +113,8 @@ async function printResults(io: Io, s: AnalyzeSettings, markdown: string, shown:
 
 /**
  * "reading 3/45 FILE" on one terminal line, redrawn in place and erased after the last file. Cut to the
- * terminal's width: a line that wraps leaves its first row behind when `\r` returns to the start of the last.
+ * terminal's width, keeping the end of the name: a line that wraps leaves its first row behind when `\r`
+ * returns to the start of the last.
  */
 function progressLine(io: Io): (done: number, total: number, file: string) => void {
   const width = Math.max(20, (io.columns || 80) - 1);

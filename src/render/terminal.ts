@@ -124,8 +124,9 @@ const visible = (s: string): string => s.replace(ANSI, '');
  * Column widths so a table fits the terminal: marked-terminal passes one tableOptions object to cli-table3
  * for every table (copied with Object.assign at each table, which reads getters), so the widths of the table
  * being rendered are set just before it is, by the table renderer above. A table that fits keeps cli-table3's
- * own widths; one that does not has its widest columns narrowed first, wrapped at word boundaries, and is cut
- * mid-word only when even its longest words cannot fit.
+ * own widths; one that does not has its widest columns narrowed first and wrapped at word boundaries. When
+ * even its longest words cannot fit, fit() says so: a short table is then shown as records (above), a long
+ * one wrapped mid-word.
  */
 function tableLayout(): { options: (color: boolean) => Record<string, unknown>; fit: (cells: readonly (readonly string[])[], width: number) => boolean } {
   let colWidths: number[] | undefined;
