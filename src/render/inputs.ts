@@ -68,7 +68,8 @@ export function inputsSection(inputs: readonly SnapshotInfo[]): string[] {
   const rows = rounds.map((r, n) => [String(n + 1), when(Math.min(...kinds.flatMap((k) => (r[k] === undefined ? [] : [r[k].timeMs])))), ...kinds.map((k) => cell(r[k]))]);
   const span = formatSpan((Math.max(...times) - Math.min(...times)) / 1000);
   const where = dir === '' ? '' : ` in ${code(dir)}`;
-  const intro = `${rounds.length} round${rounds.length === 1 ? '' : 's'} over ${span}${oneDay ? `, on ${day(times[0])} (UTC)` : ' (UTC)'}${where}; times from ${timeSources(used)}.`;
+  const count = rounds.length === 1 ? `One round, on ${day(times[0])} (UTC)` : `${rounds.length} rounds over ${span}${oneDay ? `, on ${day(times[0])} (UTC)` : ' (UTC)'}`;
+  const intro = `${count}${where}; times from ${timeSources(used)}.`;
   const out = ['## Inputs', '', intro, '', table(['#', 'time', ...kinds.map((k) => (k === 'goroutine' ? 'goroutines' : k))], rows), ''];
   const aside = inputs.filter((i) => i.setAside !== null);
   if (aside.length > 0) out.push(`${aside.length} other file${aside.length === 1 ? ' is' : 's are'} another form of a moment already captured, set aside: one form per moment is used.`, '');
@@ -83,6 +84,7 @@ function timeSources(used: readonly SnapshotInfo[]): string {
 }
 
 function allFiles(inputs: readonly SnapshotInfo[]): string[] {
+  if (inputs.length === 1 && inputs[0].setAside === null && inputs[0].truncated === null) return [`Form: ${FORM[inputs[0].form]}${inputs[0].compressed ? ', gzipped' : ''}.`, ''];
   const rows = [...inputs]
     .sort((x, y) => x.timeMs - y.timeMs || x.path.localeCompare(y.path))
     .map((i) => [code(i.path), `${FORM[i.form]}${i.compressed ? ', gzipped' : ''}`, i.kind, formatTime(i.timeMs), i.timeSource, i.setAside === null ? (i.truncated === null ? 'used' : `used; truncated: ${mdText(i.truncated.reason)}`) : `set aside: ${mdText(i.setAside)}`]);
