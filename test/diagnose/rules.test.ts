@@ -125,7 +125,7 @@ t.test('three or four snapshots conclude; two never say no leak', async (t) => {
   const churn = (i: number): TestSample[] => [bytes(['main.(*server).render', 'main.main'], (1 + (i % 2)) * MiB, (10 + i) * MiB)];
   const flat = run(t, [20, 21, 20].map((n, i) => ({ goroutines: [g(WORKER, n)], heap: churn(i) })));
   t.equal(flat.diagnosis.verdict, 'no-leak');
-  t.match(flat.explained.reach, /a goroutine leak over \d+\/h would have shown/, 'and says what size would have shown');
+  t.match(flat.explained.reach, /a goroutine leak over [\d.]+\/min would have shown over these 3 snapshots \(2 min\)/, 'and says what size would have shown');
   const two = run(t, [149, 350].map((n) => ({ goroutines: [g(WORKER, n)], heap: [] })));
   t.equal(two.diagnosis.verdict, 'inconclusive');
 });

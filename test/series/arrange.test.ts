@@ -48,8 +48,8 @@ t.test('one form per moment: heap protobuf over heap text; the goroutine dump ov
     t.match(i.setAside, /^the same moment as /, `${i.path}: why`);
     t.equal(/-(\d\d)-/.exec(i.sameMomentAs ?? '')?.[1], /-(\d\d)-/.exec(i.path)?.[1], `${i.path}: stands in for its own round`);
   }
-  t.match(a.warnings.join('\n'), /9 heap snapshots were another form of a moment already captured/);
-  t.match(a.warnings.join('\n'), /18 goroutine snapshots were another form of a moment already captured/);
+  // Each set-aside input says so itself (the report's Inputs, the JSON's inputs); the warnings do not count them.
+  t.notMatch(a.warnings.join('\n'), /another form of a moment already captured/);
 });
 
 t.test('argument order does not matter; time going backwards is sorted and said', async (t) => {
