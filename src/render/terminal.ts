@@ -131,8 +131,9 @@ const visible = (s: string): string => s.replace(ANSI, '');
 function tableLayout(): { options: (color: boolean) => Record<string, unknown>; fit: (cells: readonly (readonly string[])[], width: number) => boolean } {
   let colWidths: number[] | undefined;
   let byWords = true;
+  let coloured = false;
   return {
-    options: (color) => ({
+    options: (color) => ((coloured = color), {
       ...(color ? {} : { style: { head: [], border: [] } }),
       get colWidths(): number[] {
         return colWidths ?? [];
@@ -140,8 +141,10 @@ function tableLayout(): { options: (color: boolean) => Record<string, unknown>; 
       get wordWrap(): boolean {
         return colWidths !== undefined;
       },
+      // cli-table3's mid-word wrap slices the raw string, escape codes and all (measured: a stray ESC in
+      // the coloured view); with colour a word too long for its column is cut with an ellipsis instead.
       get wrapOnWordBoundary(): boolean {
-        return byWords;
+        return byWords || coloured;
       },
     }),
     fit: (cells, width) => {
