@@ -42,6 +42,9 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   { name: 'goroutine-frame', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userFrame(ctx.series, id), 'goroutine-frame') },
   // A goroutine dump (debug=2) names who started them: `created by` the service's function.
   { name: 'creator', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userCreator(ctx.series, id), 'creator') },
+  // A live goroutine runs the library call that starts the leaking goroutines (http.Server.Serve's accept
+  // loop), under the service's function: the one that runs that server.
+  { name: 'spawner-caller', find: spawnerCaller },
   // The heap that grew under the library's entry point (grpc.DialContext), followed to its caller.
   { name: 'entry-point-caller', find: entryPointCaller },
   // The finding's growing heap is allocated under the service's function.
@@ -149,4 +152,32 @@ function allocCandidates(ctx: CulpritContext): { culprit: Culprit; candidates: r
   if (ranked.length === 0) return null;
   const top = ranked[0];
   return { culprit: { frame: top.frame, strategy: 'alloc-candidate', stack: top.stack, stackKind: 'heap', entry: top.entry }, candidates: ranked };
+}
+
+/** Goroutine stack ids with a goroutine in at least one snapshot. */
+function liveGoroutineStacks(series: SeriesSet): number[] {
+  const m = metricOf(series.goroutine, 'goroutine');
+  if (m === null) return [];
+  const out: number[] = [];
+  for (let id = 0; id < m.byStack.data.length / m.byStack.n; id++) if (row(m.byStack, id).some((v) => v > 0)) out.push(id);
+  return out;
+}
+
+/**
+ * The service's function under the pattern's spawner (http.(*Server).Serve) on any live goroutine, leaking or
+ * not: the accept loop is one goroutine that never grows, and the connections it starts carry no frame of
+ * the service. Only when exactly one service function runs a spawner: two servers run by two functions are
+ * not told apart by this (a debug=2 dump's `created by ... in goroutine N` would).
+ */
+function spawnerCaller(ctx: CulpritContext): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+  const spawners = ctx.signature?.spawners ?? [];
+  if (spawners.length === 0 || ctx.goroutineStacks.length === 0) return null;
+  const callers = new Map<number, { stack: number; entry: number }>();
+  for (const id of liveGoroutineStacks(ctx.series)) {
+    const { caller, entry } = callerOfEntry(ctx.series, id, spawners);
+    if (caller >= 0 && !callers.has(caller)) callers.set(caller, { stack: id, entry });
+  }
+  if (callers.size !== 1) return null;
+  const [[frame, at]] = [...callers];
+  return { culprit: { frame, strategy: 'spawner-caller', stack: at.stack, stackKind: 'goroutine', entry: at.entry }, candidates: [] };
 }

@@ -28,6 +28,8 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
       return `the leaking goroutines run in ${name}`;
     case 'creator':
       return `the leaking goroutines are created by ${name} (the dump's created-by line)`;
+    case 'spawner-caller':
+      return `the leaking goroutines are started by ${via}, which runs on a live goroutine under ${name}, the service's only function running it`;
     case 'entry-point-caller':
       return `the growing heap was followed through ${via} to its caller ${name}, the service's own function that calls it`;
     case 'heap-frame':

@@ -104,6 +104,9 @@ export const HTTP_SERVER_CONNS_HELD: Signature = {
   // handler's problem (a channel or lock), not the connection's.
   goroutineFrames: [
     within(HTTP, '(*conn).readRequest', 'readRequest'),
+    // Current Go waits for the next request of an idle keep-alive connection in (*conn).serve's own
+    // c.bufr.Peek(4), which reads the client connection through (*connReader).Read (no readRequest frame).
+    within(HTTP, '(*connReader).Read'),
     within(HTTP, '(*connReader).backgroundRead'),
     within(HTTP, 'checkConnErrorWriter.Write', '(*chunkWriter).Write', '(*response).finishRequest'),
   ],
@@ -115,11 +118,15 @@ export const HTTP_SERVER_CONNS_HELD: Signature = {
   strongAt: 3,
   ceiling: 0.9,
   entryPoints: [],
+  // Serve's accept loop starts `go c.serve(ctx)` per connection and runs as long as the server does; the
+  // function running it builds or holds the http.Server whose timeouts are the fix (unlike gRPC, whose
+  // keepalive options go to grpc.NewServer, usually called elsewhere than Serve: no spawner there).
+  spawners: [within(HTTP, '(*Server).Serve', '(*Server).ServeTLS', '(*Server).ListenAndServe', '(*Server).ListenAndServeTLS', 'Serve', 'ServeTLS', 'ListenAndServe', 'ListenAndServeTLS')],
   userFrameVisible: false,
   whereToLook:
     'the http.Server configuration (ReadHeaderTimeout, ReadTimeout, IdleTimeout, WriteTimeout) and handlers that do not return when r.Context() is done: each connection goroutine is started by Server.Serve, so no frame of yours starts it',
   versions:
-    'Go 1.19 net/http/server.go: Serve starts `go c.serve(ctx)` per connection; an idle keep-alive connection waits in (*conn).readRequest → readRequest reading the next request, and while a handler runs a (*connReader).backgroundRead goroutine watches the connection (both checked with a Go 1.19 program); a handler writing to a slow client blocks under (*chunkWriter).Write → checkConnErrorWriter.Write. Buffers come from newBufioReader and newBufioWriterSize. Unchanged in current Go.',
+    'Go 1.19 net/http/server.go: Serve starts `go c.serve(ctx)` per connection; an idle keep-alive connection waits in (*conn).readRequest → readRequest reading the next request, and while a handler runs a (*connReader).backgroundRead goroutine watches the connection (both checked with a Go 1.19 program); a handler writing to a slow client blocks under (*chunkWriter).Write → checkConnErrorWriter.Write. Buffers come from newBufioReader and newBufioWriterSize. Go 1.26 and 1.27 (checked on captured servers): an idle keep-alive connection waits in (*conn).serve → bufio.(*Reader).Peek → (*connReader).Read, with no readRequest frame; the accept loop (*Server).Serve stays on the stack of the goroutine that called it, under the service\'s function that runs the server.',
   capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
   caveats: [],
   explanation:

@@ -62,6 +62,13 @@ export interface Signature {
    * them (see entryPointCaller) is the culprit to fix.
    */
   readonly entryPoints: readonly RegExp[];
+  /**
+   * Library calls that run for the life of their owner and start the leaking goroutines themselves (a server's
+   * accept loop, `http.(*Server).Serve` starting one `(*conn).serve` per connection). They stay on a live
+   * goroutine's stack, so the service's function calling them there owns what they start even when no
+   * leaking stack shows it. Absent when the leaking goroutines have no such long-running parent.
+   */
+  readonly spawners?: readonly RegExp[];
   /** False when the user's frame is usually in no profile (the leaking goroutines are started by the library). */
   readonly userFrameVisible: boolean;
   /** Where to look when the user's frame is not visible. */

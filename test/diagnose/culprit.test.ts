@@ -1,0 +1,76 @@
+// The culprit strategies of CULPRIT_STRATEGIES, one case each on real captured series (fixtures/matrix,
+// whose expected.json says where the service's function shows) and, where the point is a rule rather than a
+// capture, on series built from function names.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { analyze, type Analysis } from '../../src/commands/analyze.js';
+import { culpritName } from '../../src/diagnose/index.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { scratch } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+import { encodeProfile } from '../helpers/profiles.js';
+
+/** One capture of the matrix, in the forms whose file names match `forms`, analyzed as the CLI would. */
+function capture(scenario: string, variant: string, forms: readonly RegExp[]): Analysis {
+  const dir = fixture('matrix', scenario, variant);
+  const files = readdirSync(dir)
+    .filter((f) => forms.some((re) => re.test(f)))
+    .sort()
+    .map((f) => join(dir, f));
+  return analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
+}
+
+const PB = [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/];
+
+t.test('spawner-caller: the accept loop that starts the held connections names the function running the server', async (t) => {
+  // The held (*conn).serve goroutines carry no frame of the service; the one accept-loop goroutine does
+  // (net/http.(*Server).Serve <- api.(*Server).Run). The pprof endpoint's own accept loop (net/http.Serve,
+  // started by `go http.Serve(...)`) has no service frame under it and is no rival. Go 1.19: the dump's
+  // `created by net/http.(*Server).Serve` names no goroutine, so this is the only link.
+  for (const variant of ['go1.19-gopath', 'go1.26-cmd-trimpath']) {
+    const a = capture('http-server-conns-held', variant, PB);
+    const f = a.diagnosis.findings[0];
+    t.equal(f.signature?.id, 'http-server-conns-held', `${variant}: the idle keep-alive wait is the server pattern`);
+    t.equal(culpritName(a.series, f), 'example.com/gateway/internal/api.(*Server).Run', variant);
+    t.equal(f.culprit?.strategy, 'spawner-caller', variant);
+    t.equal(f.culprit?.entry === null || f.culprit?.entry === undefined ? null : a.series.frames[f.culprit.entry].function, 'net/http.(*Server).Serve', variant);
+    t.match(a.explained.findings[0].evidence.join('\n'), /started by net\/http\.\(\*Server\)\.Serve/, `${variant}: said with the call it rests on`);
+  }
+});
+
+t.test('spawner-caller never runs for a pattern without spawners (gRPC: keepalive options go to NewServer, not Serve)', async (t) => {
+  // grpc-server-transports: grpc.(*Server).Serve runs under rpc.(*Server).Serve, but the function to change is
+  // rpc.NewServer, in no profile: no culprit is the honest answer.
+  const a = capture('grpc-server-transports', 'go1.26-trimpath', PB);
+  const f = a.diagnosis.findings[0];
+  t.equal(f.signature?.id, 'grpc-server-transports-held');
+  t.equal(f.culprit, null);
+});
+
+/** A goroutine series built from function names: each round's groups and counts. */
+function goroutineSeries(t: Parameters<typeof scratch>[0], rounds: readonly (readonly [readonly string[], number][])[]): Analysis {
+  const dir = scratch(t);
+  const files = rounds.map((groups, i) => {
+    const p = join(dir, `goroutine-${i}.pb`);
+    const samples = groups.map(([stack, n]) => ({ stack, values: [n] }));
+    writeFileSync(p, encodeProfile({ sampleTypes: [['goroutine', 'count']], samples, timeNanos: START + BigInt(i) * MINUTE, period: 1, periodType: ['goroutine', 'count'] }));
+    return p;
+  });
+  return analyze({ files, intervalSeconds: null, modules: [SVC], granularity: 'functions', limits: DEFAULT_LIMITS });
+}
+
+const START = 1_764_123_600_000_000_000n;
+const MINUTE = 60_000_000_000n;
+const SVC = 'example.com/svc';
+const HELD = ['runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'net/http.(*connReader).Read', 'bufio.(*Reader).Peek', 'net/http.(*conn).serve'];
+const accept = (...callers: string[]): string[] => ['runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'net.(*TCPListener).Accept', 'net/http.(*Server).Serve', ...callers];
+
+t.test('spawner-caller: two service functions running servers are not told apart by it', async (t) => {
+  const one = goroutineSeries(t, Array.from({ length: 6 }, (_, i) => [[HELD, 5 + 20 * i], [accept(`${SVC}/api.(*Server).Run`, 'main.main.func1'), 1]]));
+  t.equal(culpritName(one.series, one.diagnosis.findings[0]), `${SVC}/api.(*Server).Run`, 'one server: its runner');
+  const two = goroutineSeries(t, Array.from({ length: 6 }, (_, i) => [[HELD, 5 + 20 * i], [accept(`${SVC}/api.(*Server).Run`, 'main.main.func1'), 1], [accept('net/http.(*Server).ListenAndServe', `${SVC}/metrics.Serve`, 'main.main.func2'), 1]]));
+  const f = two.diagnosis.findings[0];
+  t.equal(f.signature?.id, 'http-server-conns-held');
+  t.equal(f.culprit, null, 'two servers, no dump to say which started the held connections: no culprit');
+});
