@@ -44,7 +44,10 @@ export interface GoroutineGroupInfo {
   readonly lockedToThread: boolean;
   /** The `created by` frame, or null for goroutines without one (main, runtime-started). */
   readonly creator: Frame | null;
-  /** Go 1.21+: `created by X in goroutine N`; -1 when not given. A sample of the ids only, never identity. */
+  /**
+   * Go 1.21+: `created by X in goroutine N`, the N most of the group's goroutines name; -1 when not given. Ids
+   * carry no identity in a call site, but within one process they name one goroutine for its whole life.
+   */
   readonly creatorGoroutine: number;
   /** Goroutine ids in the group (first few, for evidence only; ids carry no identity). */
   readonly exampleIds: readonly number[];

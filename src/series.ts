@@ -283,7 +283,7 @@ function factsOverSeries(used: readonly SnapshotEntry[]): Map<number, GroupFacts
       const g = groups[i];
       if (g === null) return;
       const prev = out.get(stackId);
-      if (prev === undefined) out.set(stackId, { ...g, states: [...g.states] });
+      if (prev === undefined) out.set(stackId, { ...g, states: [...g.states], creatorGoroutines: new Map(g.creatorGoroutines), goroutineIds: [...g.goroutineIds] });
       else mergeGroupFacts(prev, g);
     });
   }

@@ -27,7 +27,8 @@ interface Group {
   readonly state: string;
   readonly locked: boolean;
   readonly creator: number;
-  readonly creatorGoroutine: number;
+  /** How many of the group's goroutines name each creator goroutine (`created by X in goroutine N`). */
+  readonly creatorGoroutines: Map<number, number>;
   readonly ids: number[];
   count: number;
   minutesMin: number;
@@ -96,6 +97,7 @@ export class GoroutineGroups {
     const facts = headerFacts(bracketed);
     const group = this.groupOf(facts);
     group.count++;
+    if (this.creatorGoroutine >= 0) group.creatorGoroutines.set(this.creatorGoroutine, (group.creatorGoroutines.get(this.creatorGoroutine) ?? 0) + 1);
     if (group.ids.length < EXAMPLE_IDS) group.ids.push(id);
     if (facts.minutes < group.minutesMin) group.minutesMin = facts.minutes;
     if (facts.minutes > group.minutesMax) group.minutesMax = facts.minutes;
@@ -120,7 +122,7 @@ export class GoroutineGroups {
       state: detach(facts.state),
       locked: facts.locked,
       creator: this.creatorFrame,
-      creatorGoroutine: this.creatorGoroutine,
+      creatorGoroutines: new Map(),
       ids: [],
       count: 0,
       minutesMin: facts.minutes,
@@ -141,12 +143,25 @@ export class GoroutineGroups {
         waitMinutesMax: group.minutesMax,
         lockedToThread: group.locked,
         creator,
-        creatorGoroutine: group.creatorGoroutine,
+        creatorGoroutine: mostNamed(group.creatorGoroutines),
         exampleIds: group.ids,
       };
       builder.addSample(group.stack, [group.count], { info });
     }
   }
+}
+
+/**
+ * The id counted most often (the lowest on a tie, so output is stable), or -1: the creator goroutine most of a
+ * group's goroutines name.
+ * A group's goroutines can come from several creators (9 started by main's goroutine at start-up, 126 by a
+ * refresh loop since); the one that started most of them is the one a leak grows from.
+ */
+export function mostNamed(counts: ReadonlyMap<number, number>): number {
+  let best = -1;
+  let most = 0;
+  for (const [id, n] of counts) if (n > most || (n === most && id < best)) [best, most] = [id, n];
+  return best;
 }
 
 function sameStack(a: readonly number[], b: readonly number[]): boolean {

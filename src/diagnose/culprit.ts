@@ -4,6 +4,7 @@
 // grows under the library's entry point leads to its caller; when what each leaked object keeps is too small
 // for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
+import { mostNamed } from '../decode/goroutine-groups.js';
 import type { Signature } from '../patterns.js';
 import { metricOf, row, type SeriesSet } from '../series.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
@@ -22,9 +23,15 @@ export interface CulpritContext {
   readonly entryScope: 'all' | 'own';
 }
 
+/** What a strategy found: a culprit, or (alloc-candidate with several callers) ranked candidates and none. */
+export interface CulpritFound {
+  readonly culprit: Culprit | null;
+  readonly candidates: readonly Candidate[];
+}
+
 export interface CulpritStrategyEntry {
   readonly name: CulpritStrategy;
-  readonly find: (ctx: CulpritContext) => { culprit: Culprit; candidates: readonly Candidate[] } | null;
+  readonly find: (ctx: CulpritContext) => CulpritFound | null;
 }
 
 /** The leaf-most frame of the service's own code in a stack, or -1. */
@@ -42,6 +49,8 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   { name: 'goroutine-frame', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userFrame(ctx.series, id), 'goroutine-frame') },
   // A goroutine dump (debug=2) names who started them: `created by` the service's function.
   { name: 'creator', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userCreator(ctx.series, id), 'creator') },
+  // The dump's `created by <library> in goroutine N`, and goroutine N, still alive, runs the service's code.
+  { name: 'creator-goroutine', find: creatorGoroutine },
   // A live goroutine runs the library call that starts the leaking goroutines (http.Server.Serve's accept
   // loop), under the service's function: the one that runs that server.
   { name: 'spawner-caller', find: spawnerCaller },
@@ -53,12 +62,16 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   { name: 'alloc-candidate', find: allocCandidates },
 ];
 
-export function findCulprit(ctx: CulpritContext): { culprit: Culprit | null; candidates: readonly Candidate[] } {
+/** The first strategy that names a culprit; else the first that ranked candidates; else nothing. */
+export function findCulprit(ctx: CulpritContext): CulpritFound {
+  let ranked: CulpritFound | null = null;
   for (const s of CULPRIT_STRATEGIES) {
     const found = s.find(ctx);
-    if (found !== null) return found;
+    if (found === null) continue;
+    if (found.culprit !== null) return found;
+    ranked ??= found;
   }
-  return { culprit: null, candidates: [] };
+  return ranked ?? { culprit: null, candidates: [] };
 }
 
 function userCreator(series: SeriesSet, stackId: number): number {
@@ -74,7 +87,7 @@ function growth(series: SeriesSet, kind: 'heap' | 'goroutine', stackId: number):
 }
 
 /** The frame with the most growth behind it; ties go to the lower frame id, so output is stable. */
-function voted(ctx: CulpritContext, stacks: readonly number[], kind: 'heap' | 'goroutine', pick: (id: number) => number, strategy: CulpritStrategy): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+function voted(ctx: CulpritContext, stacks: readonly number[], kind: 'heap' | 'goroutine', pick: (id: number) => number, strategy: CulpritStrategy): CulpritFound | null {
   const weight = new Map<number, number>();
   const best = new Map<number, { id: number; w: number }>();
   for (const id of stacks) {
@@ -108,7 +121,7 @@ export function callerOfEntry(series: SeriesSet, stackId: number, entryPoints: r
  * makes inside the entry point is small and sampled, so no single one need pass a noise test; what counts is
  * that, summed per caller, they grew.
  */
-function entryPointCaller(ctx: CulpritContext): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
   const entryPoints = ctx.signature?.entryPoints ?? [];
   const m = metricOf(ctx.series.heap, 'inuse_space');
   if (entryPoints.length === 0 || m === null || m.byStack.n < 2) return null;
@@ -132,9 +145,11 @@ function entryPointCaller(ctx: CulpritContext): { culprit: Culprit; candidates: 
 /**
  * Callers of the entry point anywhere in the profiles, ranked by alloc_space at the last heap snapshot (what
  * they allocated through it since start), then by alloc_objects. A candidate, not a finding: the explain step
- * says so and what would settle it.
+ * says so and what would settle it. The only caller seen is named as the leading candidate; of several, none
+ * is named (the one that allocates most through the library is the busiest caller, not the leaking one),
+ * unless heap allocated in one of them grows with the leak (join.ts: retained-heap).
  */
-function allocCandidates(ctx: CulpritContext): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+function allocCandidates(ctx: CulpritContext): CulpritFound | null {
   const entryPoints = ctx.signature?.entryPoints ?? [];
   if (entryPoints.length === 0) return null;
   const space = metricOf(ctx.series.heap, 'alloc_space');
@@ -150,6 +165,7 @@ function allocCandidates(ctx: CulpritContext): { culprit: Culprit; candidates: r
   }
   const ranked = [...byCaller.values()].sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame).slice(0, MAX_CANDIDATES);
   if (ranked.length === 0) return null;
+  if (ranked.length > 1) return { culprit: null, candidates: ranked };
   const top = ranked[0];
   return { culprit: { frame: top.frame, strategy: 'alloc-candidate', stack: top.stack, stackKind: 'heap', entry: top.entry }, candidates: ranked };
 }
@@ -169,7 +185,7 @@ function liveGoroutineStacks(series: SeriesSet): number[] {
  * the service. Only when exactly one service function runs a spawner: two servers run by two functions are
  * not told apart by this (a debug=2 dump's `created by ... in goroutine N` would).
  */
-function spawnerCaller(ctx: CulpritContext): { culprit: Culprit; candidates: readonly Candidate[] } | null {
+function spawnerCaller(ctx: CulpritContext): CulpritFound | null {
   const spawners = ctx.signature?.spawners ?? [];
   if (spawners.length === 0 || ctx.goroutineStacks.length === 0) return null;
   const callers = new Map<number, { stack: number; entry: number }>();
@@ -180,4 +196,54 @@ function spawnerCaller(ctx: CulpritContext): { culprit: Culprit; candidates: rea
   if (callers.size !== 1) return null;
   const [[frame, at]] = [...callers];
   return { culprit: { frame, strategy: 'spawner-caller', stack: at.stack, stackKind: 'goroutine', entry: at.entry }, candidates: [] };
+}
+
+/** Goroutine id to the stack id of the group it was seen in (the dumps' example ids). */
+function groupsById(series: SeriesSet): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [stack, f] of series.goroutine?.facts ?? []) for (const id of f.goroutineIds) if (!out.has(id)) out.set(id, stack);
+  return out;
+}
+
+/**
+ * The service's frame on the creator goroutine's own stack: the caller of the creating function when that
+ * is still running there (an accept loop in http.Server.Serve), else the service's frame nearest the leaf (a
+ * refresh loop parked in its select, whose call into the library has returned).
+ */
+function frameOnCreator(series: SeriesSet, stack: number, creator: number): number {
+  const fn = series.frames[creator].function;
+  const frames = series.stacks[stack].frames;
+  const at = frames.findIndex((f) => series.frames[f].function === fn);
+  if (at < 0) return userFrame(series, stack);
+  for (let j = at + 1; j < frames.length; j++) if (series.frames[frames[j]].origin === 'user') return frames[j];
+  return -1;
+}
+
+/**
+ * debug=2 on Go 1.21+: the leaking goroutines were `created by <a library function> in goroutine N`, and
+ * goroutine N is in the dumps, running the service's code: the service's function that made the library
+ * start them. One hop only: N's own creator is not followed, since an accept loop started the handler that
+ * made the call, not the call itself.
+ */
+function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
+  const facts = ctx.series.goroutine?.facts;
+  if (facts === undefined || ctx.goroutineStacks.length === 0) return null;
+  const byId = groupsById(ctx.series);
+  const weight = new Map<number, { w: number; stack: number; entry: number }>();
+  for (const g of ctx.goroutineStacks) {
+    const f = facts.get(g);
+    if (f === undefined || f.creator < 0 || ctx.series.frames[f.creator].origin === 'user') continue;
+    const at = byId.get(mostNamed(f.creatorGoroutines));
+    if (at === undefined || at === g) continue;
+    const frame = frameOnCreator(ctx.series, at, f.creator);
+    if (frame < 0) continue;
+    const w = Math.max(growth(ctx.series, 'goroutine', g), 1e-9);
+    const prev = weight.get(frame);
+    weight.set(frame, { w: (prev?.w ?? 0) + w, stack: prev?.stack ?? at, entry: prev?.entry ?? f.creator });
+  }
+  let pick: [number, { w: number; stack: number; entry: number }] | null = null;
+  for (const e of weight) if (pick === null || e[1].w > pick[1].w || (e[1].w === pick[1].w && e[0] < pick[0])) pick = e;
+  if (pick === null) return null;
+  const [frame, v] = pick;
+  return { culprit: { frame, strategy: 'creator-goroutine', stack: v.stack, stackKind: 'goroutine', entry: v.entry }, candidates: [] };
 }

@@ -85,7 +85,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   const steps: Step[] = [{ kind: 'goroutines-grew', groups: groups.length, unitKey: link.unit.key, first: fit.first, last: fit.last, snapshots: fit.n }];
   if (heap !== null) steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
   if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
-  steps.push(...culpritSteps(series, culprit, candidates.length, groups));
+  steps.push(...culpritSteps(series, culprit, candidates, groups));
   return {
     kind: heap === null ? 'goroutine-leak' : 'goroutine-and-heap',
     signature,
@@ -101,12 +101,13 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   };
 }
 
-function culpritSteps(series: SeriesSet, culprit: Finding['culprit'], candidates: number, groups: readonly number[]): Step[] {
+function culpritSteps(series: SeriesSet, culprit: Finding['culprit'], candidates: Finding['candidates'], groups: readonly number[]): Step[] {
+  if (culprit === null && candidates.length > 0) return [{ kind: 'candidates', count: candidates.length, entry: candidates[0].entry }];
   if (culprit === null) {
     const root = groups.length === 0 ? null : (series.stacks[groups[0]].frames.at(-1) ?? null);
     return [{ kind: 'no-user-frame', rootFrame: root }];
   }
-  if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null) return [{ kind: 'candidates', count: candidates, entry: culprit.entry }];
+  if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null) return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry }];
   return [{ kind: 'culprit', strategy: culprit.strategy, frame: culprit.frame, entry: culprit.entry }];
 }
 
@@ -133,7 +134,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     if (kept !== null && !strongTrend(heap.fit)) steps.push({ kind: 'staircase', rises: kept.rises, falls: kept.falls, snapshots: heap.fit.n, newSamples: kept.newSamples, retainedShare: kept.retainedShare });
     if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
-    steps.push(...culpritSteps(series, culprit, candidates.length, []));
+    steps.push(...culpritSteps(series, culprit, candidates, []));
     out.push({ kind: 'heap-growth', signature, culprit, candidates, confidence: confidenceOf(null, heap.fit), goroutines: null, heap, unit: null, bytesPerGoroutine: null, correlation: null, steps });
   }
   return out;

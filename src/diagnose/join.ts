@@ -54,21 +54,43 @@ function merge(series: SeriesSet, [lead, other]: [Finding, Finding]): Finding {
   };
 }
 
+/**
+ * The heap-growth finding allocated right in the goroutine finding's culprit, or, when it has only ranked
+ * candidates, in one of them (the first in rank that has one).
+ */
+function retainedBy(findings: readonly Finding[], g: Finding): { h: Finding; frame: number } | null {
+  const frames = g.culprit !== null ? [g.culprit.frame] : g.candidates.map((c) => c.frame);
+  for (const frame of frames) {
+    const h = findings.find((x) => x.kind === 'heap-growth' && x.culprit !== null && x.culprit.frame === frame && x.heap !== null);
+    if (h !== undefined) return { h, frame };
+  }
+  return null;
+}
+
+/** A candidate culprit confirmed by heap allocated in it that grows with the leak; other culprits unchanged. */
+function confirmed(current: Finding, frame: number): Finding['culprit'] {
+  if (current.culprit !== null) return current.culprit.strategy === 'alloc-candidate' ? { ...current.culprit, strategy: 'retained-heap' } : current.culprit;
+  const c = current.candidates.find((x) => x.frame === frame);
+  return c === undefined ? null : { frame, strategy: 'retained-heap', stack: c.stack, stackKind: 'heap', entry: c.entry };
+}
+
 function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   const out = [...findings];
   for (const g of findings) {
-    if (g.goroutines === null || g.culprit === null) continue;
-    const frame = g.culprit.frame;
-    const h = out.find((x) => x.kind === 'heap-growth' && x.culprit !== null && x.culprit.frame === frame && x.heap !== null);
-    if (h === undefined || h.heap === null) continue;
+    if (g.goroutines === null || (g.culprit === null && g.candidates.length === 0)) continue;
+    const found = retainedBy(out, g);
+    if (found === null) continue;
+    const { h, frame } = found;
+    if (h.heap === null) continue;
     const heap = sumStacks(series, [...(g.heap?.stacks ?? []), ...h.heap.stacks]);
     const kept = isSignificantHeap(series, heap.fit) ? heap : g.heap;
     const step: Step = { kind: 'retained-heap', frame, firstBytes: h.heap.fit.first, lastBytes: h.heap.fit.last };
-    const at = out.findIndex((x) => x.goroutines !== null && x.culprit?.frame === frame);
+    const at = out.indexOf(g);
+    if (at < 0) continue;
     const current = out[at];
-    const confirmed = current.culprit !== null && current.culprit.strategy === 'alloc-candidate' ? { ...current.culprit, strategy: 'retained-heap' as const } : current.culprit;
-    const candidates = confirmed === current.culprit ? current.candidates : [];
-    out.splice(at, 1, { ...current, kind: kept === null ? current.kind : 'goroutine-and-heap', culprit: confirmed, candidates, heap: kept, confidence: confidenceOf(current.goroutines?.fit ?? null, kept?.fit ?? null), steps: [...current.steps, step] });
+    const culprit = confirmed(current, frame);
+    const candidates = culprit === current.culprit ? current.candidates : [];
+    out.splice(at, 1, { ...current, kind: kept === null ? current.kind : 'goroutine-and-heap', culprit, candidates, heap: kept, confidence: confidenceOf(current.goroutines?.fit ?? null, kept?.fit ?? null), steps: [...current.steps, step] });
     out.splice(out.indexOf(h), 1);
   }
   return out;

@@ -17,7 +17,7 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
  * a function wins. `alloc-candidate` only ever names a candidate (see Finding.candidates); `retained-heap` is
  * a candidate confirmed afterwards, when heap allocated in that very function grows with the leak (join.ts).
  */
-export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'spawner-caller' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate' | 'retained-heap';
+export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'creator-goroutine' | 'spawner-caller' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate' | 'retained-heap';
 
 export interface Culprit {
   /** SiteFrame id of the service's own function to fix. */
@@ -26,7 +26,10 @@ export interface Culprit {
   /** The call site (stack id) that shows it best, and whether that is a goroutine or a heap stack. */
   readonly stack: number;
   readonly stackKind: 'goroutine' | 'heap';
-  /** For spawner-caller, entry-point-caller and alloc-candidate: the library call it makes (SiteFrame id); else null. */
+  /**
+   * The library call it makes (SiteFrame id): for creator-goroutine the creating function the dump names, for
+   * spawner-caller, entry-point-caller and alloc-candidate the library call it makes; else null.
+   */
   readonly entry: number | null;
 }
 

@@ -69,7 +69,7 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
     evidence: f.steps.map((s) => stepSentence(series, s)),
     unit: f.unit === null ? null : unitSentence(f.unit, OBJECT[f.signature?.id ?? ''] ?? 'object'),
     candidates: f.candidates.map((c) => candidateRow(series, c)),
-    candidateNote: candidate ? SETTLE_CANDIDATES : null,
+    candidateNote: f.candidates.length > 0 ? SETTLE_CANDIDATES : null,
   };
 }
 

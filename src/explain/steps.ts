@@ -28,6 +28,8 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
       return `the leaking goroutines run in ${name}`;
     case 'creator':
       return `the leaking goroutines are created by ${name} (the dump's created-by line)`;
+    case 'creator-goroutine':
+      return `the leaking goroutines were created by ${via} in a goroutine still alive in the dump (its \`created by ... in goroutine N\` line), and that goroutine runs ${name}`;
     case 'spawner-caller':
       return `the leaking goroutines are started by ${via}, which runs on a live goroutine under ${name}, the service's only function running it`;
     case 'entry-point-caller':
@@ -65,8 +67,13 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${signatureById(step.signature)?.title ?? step.signature}", a collection in the service's code that only grows`;
     case 'culprit':
       return culpritSentence(series, step.strategy, step.frame, step.entry);
-    case 'candidates':
-      return `nothing the leaked objects keep was sampled in use under the service's code, so the service's callers of ${series.frames[step.entry].function} are ranked by what they allocated through it since start (alloc_space): ${plural(step.count, 'candidate')}, not a certainty`;
+    case 'candidates': {
+      const via = series.frames[step.entry].function;
+      const lead = `nothing the leaked objects keep was sampled in use under the service's code, so the service's callers of ${via} are ranked by what they allocated through it since start (alloc_space)`;
+      return step.count === 1
+        ? `${lead}: one caller is seen, the leading candidate, not a certainty (a caller that allocates too little through it to be sampled would not show)`
+        : `${lead}: ${plural(step.count, 'candidate')}, and none is named: the caller that allocates most through it is the busiest, not necessarily the one that leaks`;
+    }
     case 'no-user-frame':
       return `no function of the service's own code is in any leaking stack${step.rootFrame === null ? '' : `; they start in ${series.frames[step.rootFrame].function}`}`;
     case 'go-version':

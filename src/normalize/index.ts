@@ -92,7 +92,20 @@ export interface GroupFacts {
   lockedToThread: boolean;
   /** SiteFrame id of the `created by` frame, or -1. */
   creator: number;
+  /**
+   * Creator goroutine ids (`created by X in goroutine N`, Go 1.21+) and in how many snapshots each was the
+   * one most of the group's goroutines named; empty without them.
+   */
+  readonly creatorGoroutines: Map<number, number>;
+  /** Ids of goroutines seen in the group (the dumps' example ids, up to MAX_GROUP_IDS), to find a creator by id. */
+  readonly goroutineIds: number[];
 }
+
+/**
+ * Goroutine ids kept per group over a series. The ids a creator lookup needs are of long-lived goroutines (an
+ * accept loop, a refresh loop), alone in their group; a dump lists a few per group (decode: EXAMPLE_IDS).
+ */
+const MAX_GROUP_IDS = 64;
 
 export type SnapshotMeta = Omit<Snapshot, 'frames' | 'stackStart' | 'stackFrames' | 'values' | 'labels' | 'goroutineInfo'>;
 
@@ -394,7 +407,8 @@ function splitStack(frames: readonly SiteFrame[], local: readonly number[], stac
 
 function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner: Interner): GroupFacts {
   const creator = info.creator === null ? -1 : interner.creatorId(info.creator.function, info.creator.file, info.creator.line);
-  const next = { states: [info.state], waitMinutesMin: info.waitMinutesMin, waitMinutesMax: info.waitMinutesMax, lockedToThread: info.lockedToThread, creator };
+  const creatorGoroutines = new Map<number, number>(info.creatorGoroutine >= 0 ? [[info.creatorGoroutine, 1]] : []);
+  const next = { states: [info.state], waitMinutesMin: info.waitMinutesMin, waitMinutesMax: info.waitMinutesMax, lockedToThread: info.lockedToThread, creator, creatorGoroutines, goroutineIds: [...info.exampleIds] };
   return prev === null ? next : mergeGroupFacts(prev, next);
 }
 
@@ -406,7 +420,8 @@ const MAX_STATES = 16;
 
 /**
  * Folds one group's facts into another's (groups that share a call site, within a snapshot or across the
- * series): every state seen, the widest wait-minutes range, locked if any was, the first creator known.
+ * series): every state seen, the widest wait-minutes range, locked if any was, the first creator known, the
+ * creator goroutines counted and the goroutine ids gathered.
  * Mutates and returns `into`.
  */
 export function mergeGroupFacts(into: GroupFacts, from: Readonly<GroupFacts>): GroupFacts {
@@ -415,6 +430,8 @@ export function mergeGroupFacts(into: GroupFacts, from: Readonly<GroupFacts>): G
   into.waitMinutesMax = Math.max(into.waitMinutesMax, from.waitMinutesMax);
   into.lockedToThread ||= from.lockedToThread;
   if (into.creator < 0) into.creator = from.creator;
+  for (const [id, n] of from.creatorGoroutines) into.creatorGoroutines.set(id, (into.creatorGoroutines.get(id) ?? 0) + n);
+  for (const id of from.goroutineIds) if (into.goroutineIds.length < MAX_GROUP_IDS && !into.goroutineIds.includes(id)) into.goroutineIds.push(id);
   return into;
 }
 

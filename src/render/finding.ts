@@ -30,6 +30,7 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   const at = culprit === null || culprit.file === '' ? '' : ` at ${code(`${culprit.file}:${culprit.line}`)}`;
   if (culprit !== null && !e.culpritIsCandidate) out.push(`**Fix here:** ${code(culprit.rawFunction)}${at}`, '');
   else if (culprit !== null) out.push(`**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, the leading candidate (below)${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
+  else if (e.candidates.length > 0) out.push(`**Fix here:** not named: ${e.candidates.length} candidates (below), none singled out by the profiles${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
   else out.push(`**Fix here:** no function of the service's own code is in any profile${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
   out.push(`**Confidence:** ${f.confidence} · **grows:** ${KIND[f.kind]}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
   out.push(...growthTable(f), '');

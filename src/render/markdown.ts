@@ -125,11 +125,17 @@ function summarySentence(a: Analysis): string {
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** The suspects table's culprit cell: the function, marked when only a candidate; the candidates' count when none is named. */
+function suspectCulprit(e: Analysis['explained']['findings'][number]): string {
+  if (e.culprit !== null) return `${code(e.culprit)}${e.culpritIsCandidate ? ' (candidate)' : ''}`;
+  return e.candidates.length > 0 ? `— (${e.candidates.length} candidates)` : '—';
+}
+
 function suspects(a: Analysis, ignored?: ReadonlyMap<Finding, IgnoreRule>): string {
   const rows = a.diagnosis.findings.map((f, i) => [
     String(i + 1),
     mdText(a.explained.findings[i].title),
-    a.explained.findings[i].culprit === null ? '—' : `${code(a.explained.findings[i].culprit ?? '')}${a.explained.findings[i].culpritIsCandidate ? ' (candidate)' : ''}`,
+    suspectCulprit(a.explained.findings[i]),
     ignored?.has(f) === true ? `${f.confidence}, ignored (accepted)` : f.confidence,
     f.goroutines === null ? '—' : formatRate(f.goroutines.fit.robustSlope, 'count', f.goroutines.fit.duration),
     f.heap === null ? '—' : formatRate(f.heap.fit.robustSlope, 'bytes', f.heap.fit.duration),

@@ -142,6 +142,15 @@ const ROWS: readonly Row[] = [
     check: (t, s) => t.same([info(s, 0).creator, info(s, 0).creatorGoroutine], ['main.spawnBlocked main.go:119', 1]),
   },
   {
+    name: 'Go 1.21+: a group whose goroutines name several creator goroutines gives the one most name',
+    text: [
+      G6.replace('created by main.spawnBlocked\n', 'created by main.spawnBlocked in goroutine 1\n'),
+      G6.replace('goroutine 6 ', 'goroutine 7 ').replace('created by main.spawnBlocked\n', 'created by main.spawnBlocked in goroutine 9\n'),
+      G6.replace('goroutine 6 ', 'goroutine 8 ').replace('created by main.spawnBlocked\n', 'created by main.spawnBlocked in goroutine 9\n'),
+    ].join('\n'),
+    check: (t, s) => t.same([s.sampleCount, s.values[0], info(s, 0).creatorGoroutine, info(s, 0).exampleIds], [1, 3, 9, [6, 7, 8]], 'one group; 9 started two of its three'),
+  },
+  {
     name: 'Go 1.21+: ...N frames elided... between the inner and outer frames',
     text: G6.replace('main.blockRecv(0x0?)\n', '...12 frames elided...\nmain.blockRecv(0x0?)\n'),
     check: (t, s) => {

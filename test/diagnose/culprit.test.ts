@@ -74,3 +74,26 @@ t.test('spawner-caller: two service functions running servers are not told apart
   t.equal(f.signature?.id, 'http-server-conns-held');
   t.equal(f.culprit, null, 'two servers, no dump to say which started the held connections: no culprit');
 });
+
+t.test('creator-goroutine: `created by ... in goroutine N` leads to goroutine N, alive and running the service', async (t) => {
+  // grpc.NewClient starts three CallbackSerializer goroutines per ClientConn inside the call, so debug=2 says
+  // `created by .../grpcsync.NewCallbackSerializer in goroutine 36`; goroutine 36 is the refresh loop, parked
+  // in (*Directory).Run's select (9 more were created at start-up by goroutine 1, main.main: fewer). No heap
+  // profile of this capture has a frame of the service.
+  const dumps = capture('grpc-newclient-refresh', 'go1.26-cmd', [PB[0], /^goroutine-\d+-.*\.debug2\.txt\.gz$/]);
+  const f = dumps.diagnosis.findings[0];
+  t.equal(f.signature?.id, 'grpc-clientconn-unclosed');
+  t.equal(culpritName(dumps.series, f), 'example.com/mesh/internal/discovery.(*Directory).Run');
+  t.equal(f.culprit?.strategy, 'creator-goroutine');
+  t.equal(f.culprit?.entry === null || f.culprit?.entry === undefined ? null : dumps.series.frames[f.culprit.entry].function, 'google.golang.org/grpc/internal/grpcsync.NewCallbackSerializer');
+  // The same capture as protobuf only: no creator, no id, and nothing else ties the service to the leak.
+  const pb = capture('grpc-newclient-refresh', 'go1.26-cmd', PB);
+  t.equal(pb.diagnosis.findings[0].culprit, null, 'without the dump, no culprit: Run is in the profile but nothing links it');
+});
+
+t.test('creator-goroutine: the accept loop named by id, on Go 1.21+ dumps', async (t) => {
+  const a = capture('http-server-conns-held', 'go1.26-mod', [PB[0], /^goroutine-\d+-.*\.debug2\.txt\.gz$/]);
+  const f = a.diagnosis.findings[0];
+  t.equal(culpritName(a.series, f), 'example.com/gateway/internal/api.(*Server).Run');
+  t.equal(f.culprit?.strategy, 'creator-goroutine', 'the id link comes before the spawner rule');
+});

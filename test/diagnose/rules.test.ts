@@ -141,12 +141,19 @@ t.test('when nothing kept is sampled, the callers of the entry point are ranked 
   })));
   const f = a.diagnosis.findings[0];
   t.equal(f.signature?.id, 'http-response-body-unclosed');
-  t.equal(f.culprit?.strategy, 'alloc-candidate');
+  t.equal(f.culprit, null, 'two callers: the busier is not named for it');
   t.same(f.candidates.map((c) => a.series.frames[c.frame].function), [`${SVC}/api.(*Client).call`, `${SVC}/api.(*Client).ping`]);
   const x = a.explained.findings[0];
-  t.ok(x.culpritIsCandidate);
+  t.equal(x.culprit, null);
   t.match(x.candidateNote, /debug=2/, 'says what would settle it');
-  t.match(x.evidence.join('\n'), /candidate/);
+  t.match(x.evidence.join('\n'), /2 candidates, and none is named/);
+  // One caller seen: the leading candidate, said to be one.
+  const one = run(t, rounds(8, (i) => ({ goroutines: [g(READ, 4 + 3 * i), g(WRITE, 4 + 3 * i)], heap: [bytes(call, 0, (10 + i) * MiB)] })));
+  const o = one.diagnosis.findings[0];
+  t.equal(o.culprit?.strategy, 'alloc-candidate');
+  t.equal(culpritName(one.series, o), `${SVC}/api.(*Client).call`);
+  t.ok(one.explained.findings[0].culpritIsCandidate);
+  t.match(one.explained.findings[0].evidence.join('\n'), /one caller is seen, the leading candidate, not a certainty/);
 });
 
 t.test('goroutine counts: churn and groups whose goroutines exit are not leaks', async (t) => {
