@@ -49,6 +49,8 @@ export interface GoroutineGroupInfo {
    * carry no identity in a call site, but within one process they name one goroutine for its whole life.
    */
   readonly creatorGoroutine: number;
+  /** Goroutines of the group per creator goroutine id they name (Go 1.21+); empty when the dump names none. */
+  readonly creatorGoroutines: ReadonlyMap<number, number>;
   /** Goroutine ids in the group (first few, for evidence only; ids carry no identity). */
   readonly exampleIds: readonly number[];
 }

@@ -144,6 +144,7 @@ export class GoroutineGroups {
         lockedToThread: group.locked,
         creator,
         creatorGoroutine: mostNamed(group.creatorGoroutines),
+        creatorGoroutines: group.creatorGoroutines,
         exampleIds: group.ids,
       };
       builder.addSample(group.stack, [group.count], { info });

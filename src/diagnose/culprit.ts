@@ -198,6 +198,17 @@ function spawnerCaller(ctx: CulpritContext): CulpritFound | null {
   return { culprit: { frame, strategy: 'spawner-caller', stack: at.stack, stackKind: 'goroutine', entry: at.entry }, candidates: [] };
 }
 
+/**
+ * True when one goroutine created at least half of a group's goroutines: a loop of its own (a refresh loop, an
+ * accept loop). Goroutines started by a pool of workers name each worker in turn, and a worker's stack now
+ * says what it does now, not what it was doing when it made the call.
+ */
+function startedMost(counts: ReadonlyMap<number, number>, id: number): boolean {
+  let all = 0;
+  for (const n of counts.values()) all += n;
+  return all > 0 && 2 * (counts.get(id) ?? 0) >= all;
+}
+
 /** Goroutine id to the stack id of the group it was seen in (the dumps' example ids). */
 function groupsById(series: SeriesSet): Map<number, number> {
   const out = new Map<number, number>();
@@ -233,8 +244,9 @@ function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
   for (const g of ctx.goroutineStacks) {
     const f = facts.get(g);
     if (f === undefined || f.creator < 0 || ctx.series.frames[f.creator].origin === 'user') continue;
-    const at = byId.get(mostNamed(f.creatorGoroutines));
-    if (at === undefined || at === g) continue;
+    const creator = mostNamed(f.creatorGoroutines);
+    const at = byId.get(creator);
+    if (at === undefined || at === g || !startedMost(f.creatorGoroutines, creator)) continue;
     const frame = frameOnCreator(ctx.series, at, f.creator);
     if (frame < 0) continue;
     const w = Math.max(growth(ctx.series, 'goroutine', g), 1e-9);

@@ -93,8 +93,8 @@ export interface GroupFacts {
   /** SiteFrame id of the `created by` frame, or -1. */
   creator: number;
   /**
-   * Creator goroutine ids (`created by X in goroutine N`, Go 1.21+) and in how many snapshots each was the
-   * one most of the group's goroutines named; empty without them.
+   * Creator goroutine ids (`created by X in goroutine N`, Go 1.21+) and how many of the group's goroutines
+   * named each, summed over the snapshots; empty without them.
    */
   readonly creatorGoroutines: Map<number, number>;
   /** Ids of goroutines seen in the group (the dumps' example ids, up to MAX_GROUP_IDS), to find a creator by id. */
@@ -407,7 +407,7 @@ function splitStack(frames: readonly SiteFrame[], local: readonly number[], stac
 
 function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner: Interner): GroupFacts {
   const creator = info.creator === null ? -1 : interner.creatorId(info.creator.function, info.creator.file, info.creator.line);
-  const creatorGoroutines = new Map<number, number>(info.creatorGoroutine >= 0 ? [[info.creatorGoroutine, 1]] : []);
+  const creatorGoroutines = new Map<number, number>(info.creatorGoroutines);
   const next = { states: [info.state], waitMinutesMin: info.waitMinutesMin, waitMinutesMax: info.waitMinutesMax, lockedToThread: info.lockedToThread, creator, creatorGoroutines, goroutineIds: [...info.exampleIds] };
   return prev === null ? next : mergeGroupFacts(prev, next);
 }

@@ -17,7 +17,7 @@ const parse = (text: string, limits = DEFAULT_LIMITS) => parseGoroutineDump('dum
 function info(s: Snapshot, i: number) {
   const g = s.goroutineInfo?.[i];
   if (g === undefined) throw new Error(`no goroutine info for sample ${i}`);
-  return { ...g, creator: g.creator === null ? null : frameText(g.creator), exampleIds: [...g.exampleIds] };
+  return { ...g, creator: g.creator === null ? null : frameText(g.creator), creatorGoroutines: Object.fromEntries(g.creatorGoroutines), exampleIds: [...g.exampleIds] };
 }
 
 t.test('the real debug=2 dump: kind, form, sample type, groups', async (t) => {
@@ -40,6 +40,7 @@ t.test('the real debug=2 dump: kind, form, sample type, groups', async (t) => {
     lockedToThread: false,
     creator: 'main.spawnBlocked main.go:119',
     creatorGoroutine: -1,
+    creatorGoroutines: {},
     exampleIds: [6, 7, 8],
   });
   const main = sampleWithLeaf(s, 'runtime/pprof.writeGoroutineStacks');
@@ -102,7 +103,7 @@ t.test('a panic: the prelude and `exit status 2` are skipped', async (t) => {
   const s = parse(capture('crash.panic.txt'));
   t.equal(s.sampleCount, 1);
   t.same(stackText(s, 0), ['main.main.func1 main.go:211']);
-  t.same(info(s, 0), { state: 'running', waitMinutesMin: 0, waitMinutesMax: 0, lockedToThread: false, creator: 'main.main main.go:209', creatorGoroutine: -1, exampleIds: [5] });
+  t.same(info(s, 0), { state: 'running', waitMinutesMin: 0, waitMinutesMax: 0, lockedToThread: false, creator: 'main.main main.go:209', creatorGoroutine: -1, creatorGoroutines: {}, exampleIds: [5] });
   t.equal(s.truncation, null);
 });
 
@@ -148,7 +149,7 @@ const ROWS: readonly Row[] = [
       G6.replace('goroutine 6 ', 'goroutine 7 ').replace('created by main.spawnBlocked\n', 'created by main.spawnBlocked in goroutine 9\n'),
       G6.replace('goroutine 6 ', 'goroutine 8 ').replace('created by main.spawnBlocked\n', 'created by main.spawnBlocked in goroutine 9\n'),
     ].join('\n'),
-    check: (t, s) => t.same([s.sampleCount, s.values[0], info(s, 0).creatorGoroutine, info(s, 0).exampleIds], [1, 3, 9, [6, 7, 8]], 'one group; 9 started two of its three'),
+    check: (t, s) => t.same([s.sampleCount, s.values[0], info(s, 0).creatorGoroutine, info(s, 0).creatorGoroutines, info(s, 0).exampleIds], [1, 3, 9, { 1: 1, 9: 2 }, [6, 7, 8]], 'one group; 9 started two of its three'),
   },
   {
     name: 'Go 1.21+: ...N frames elided... between the inner and outer frames',

@@ -97,3 +97,13 @@ t.test('creator-goroutine: the accept loop named by id, on Go 1.21+ dumps', asyn
   t.equal(culpritName(a.series, f), 'example.com/gateway/internal/api.(*Server).Run');
   t.equal(f.culprit?.strategy, 'creator-goroutine', 'the id link comes before the spawner rule');
 });
+
+t.test('creator-goroutine: goroutines started by a pool of workers do not name a worker', async (t) => {
+  // sql-rows-unclosed: the awaitDone goroutines were created by (*Rows).initContextClose in each of four
+  // workers in turn; a worker's stack now shows its loop, main.main.func1, not the query that leaked.
+  const a = capture('sql-rows-unclosed', 'go1.26-mod', [PB[0], /^goroutine-\d+-.*\.debug2\.txt\.gz$/]);
+  const f = a.diagnosis.findings[0];
+  t.equal(f.signature?.id, 'sql-rows-unclosed');
+  t.not(f.culprit?.strategy, 'creator-goroutine');
+  t.not(culpritName(a.series, f), 'main.main.func1');
+});
