@@ -7,6 +7,7 @@ import { sampleCorrelation } from 'simple-statistics';
 import { fitSeries, NOISE_Z, type Fit } from './fit.js';
 import { fitsOf, type FitSet } from './fit/all.js';
 import { retention } from './fit/retained.js';
+import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns.js';
@@ -84,15 +85,21 @@ function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
     byKey.set(key, [...(byKey.get(key) ?? []), stackId]);
   }
   const growth = (id: number): number => row(m.byStack, id)[m.byStack.n - 1] - row(m.byStack, id)[0];
+  const make = (key: string, groups: number[], values?: Float64Array): GoroutineUnit => {
+    const sum = values ?? new Float64Array(m.byStack.n);
+    if (values === undefined) for (const id of groups) row(m.byStack, id).forEach((v, j) => (sum[j] += v));
+    return { key, groups: groups.sort((a, b) => growth(b) - growth(a) || a - b), values: sum, fit: fitSeries({ times: g.times, values: sum }) };
+  };
+  const moved = movedGroups(series, [...byKey.values()].flat());
   const units: GoroutineUnit[] = [];
   for (const [key, groups] of byKey) {
     for (const members of lockstep(groups.sort((a, b) => growth(b) - growth(a) || a - b), (id) => row(m.byStack, id))) {
-      const values = new Float64Array(m.byStack.n);
-      for (const id of members) row(m.byStack, id).forEach((v, j) => (values[j] += v));
-      units.push({ key, groups: members, values, fit: fitSeries({ times: g.times, values }) });
+      const still = withoutMoved(series, make(key, members), moved);
+      if (still.length > 0) units.push(make(key, still));
     }
   }
-  return units.sort((a, b) => b.fit.absoluteGrowth - a.fit.absoluteGrowth || a.key.localeCompare(b.key));
+  const bySize = (a: GoroutineUnit, b: GoroutineUnit): number => b.fit.absoluteGrowth - a.fit.absoluteGrowth || a.key.localeCompare(b.key);
+  return joinFixedRatio(series, units.sort(bySize), make).sort(bySize);
 }
 
 /** Standard errors of the √n churn of a goroutine count that a group's growth must exceed. */
