@@ -7,6 +7,7 @@ import { sampleCorrelation } from 'simple-statistics';
 import { fitSeries, NOISE_Z, type Fit } from './fit.js';
 import { fitsOf, type FitSet } from './fit/all.js';
 import { retention } from './fit/retained.js';
+import { growingUnderOneFunction } from './correlate/heap.js';
 import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
@@ -62,6 +63,7 @@ export interface Correlation {
 export function correlate(series: SeriesSet, fits: FitSet): Correlation {
   const units = goroutineUnits(series, fits);
   const growing = growingHeapStacks(series);
+  growing.push(...growingUnderOneFunction(series, new Set(growing), heapGrew));
   const claimed = new Set<number>();
   const links = units.map((unit) => link(series, unit, growing, claimed));
   return { links, unlinkedHeap: growing.filter((s) => !claimed.has(s)) };
@@ -194,6 +196,14 @@ function growingHeapStacks(series: SeriesSet): number[] {
  */
 function isProfilerOwn(series: SeriesSet, stack: SiteStack): boolean {
   return stack.frames.some((f) => series.frames[f].function.startsWith('runtime/pprof.'));
+}
+
+/** In-use bytes that grew beyond sampling error (variance per snapshot, null when unknown), or rose as a never-falling staircase. */
+export function heapGrew(v: ArrayLike<number>, variance: ArrayLike<number> | null): boolean {
+  const growth = v[v.length - 1] - v[0];
+  if (growth <= 0) return false;
+  const se = variance === null ? 0 : Math.sqrt(variance[0] + variance[v.length - 1]);
+  return growth > HEAP_GROWTH_Z * se || isStaircase(v);
 }
 
 /** Rises needed for a never-falling series to count as a staircase of retained samples. */

@@ -22,7 +22,7 @@ export const MAX_PER_OBJECT = 8;
 /** Two counts in a fixed ratio may be off by this many goroutines at a snapshot (one object caught starting)... */
 export const RATIO_SLACK = 2;
 /** ...or by this share of the expected count, whichever is more. */
-export const RATIO_SLACK_SHARE = 0.05;
+export const RATIO_SLACK_SHARE = 0.03;
 /**
  * The increments compared must be this many times the slack: counts that barely moved fit any ratio.
  * Two independent leaks of the same average rate drift apart by about √(2·count), far beyond the slack
@@ -41,7 +41,14 @@ export function fixedRatio(a: ArrayLike<number>, b: ArrayLike<number>): number |
   const da = a[n - 1] - a[0];
   const db = b[n - 1] - b[0];
   if (!(da > 0) || !(db > 0) || Math.min(da, db) < RATIO_MIN_GROWTH_OVER_SLACK * RATIO_SLACK) return null;
-  const k = smallFraction(db / da);
+  // The ratio through the origin of the increments, least squares: every snapshot, not the last alone.
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 1; i < n; i++) {
+    sxy += (a[i] - a[0]) * (b[i] - b[0]);
+    sxx += (a[i] - a[0]) ** 2;
+  }
+  const k = smallFraction(sxy / sxx);
   if (k === null) return null;
   for (let i = 1; i < n; i++) {
     const expected = k * (a[i] - a[0]);

@@ -1,6 +1,9 @@
 // One fix place, one finding. Joined by structure (the same culprit frame), never by timing:
 // - heap growth allocated under the very function a goroutine leak's culprit strategy led to (the request a
 //   leaked HTTP connection keeps, built in the function that sent it) is that leak's retained heap;
+// - heap allocated right in the function that started the goroutines another finding's code runs on, and
+//   growing with that finding's heap, is what that finding keeps of what its creator made (a feeder loop's
+//   requests, kept by the contexts its workers never cancel): one finding, not a second leak in the feeder;
 // - two goroutine units led to the same function that grow in lockstep are one leaked object seen twice (a
 //   hung HTTP call: the caller's goroutine in roundTrip, and its connection's readLoop and writeLoop). The
 //   unit whose goroutines run the service's code names the pattern; the library's goroutines join it.
@@ -13,7 +16,7 @@ import type { Finding, Step } from './model.js';
 import { leakUnit } from './unit.js';
 
 export function joinSameCulprit(series: SeriesSet, findings: readonly Finding[]): Finding[] {
-  return joinRetainedHeap(series, joinGoroutineUnits(series, findings));
+  return joinCreatorHeap(series, joinRetainedHeap(series, joinGoroutineUnits(series, findings)));
 }
 
 function joinGoroutineUnits(series: SeriesSet, findings: readonly Finding[]): Finding[] {
@@ -94,4 +97,43 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
     out.splice(out.indexOf(h), 1);
   }
   return out;
+}
+
+/**
+ * A heap-only finding under a function F of the service's own with no specific pattern of its own (objects
+ * F makes, or the generic collection guess), and another finding whose stacks run on goroutines F started (a
+ * closure of F at their root, or a group the dump says F created), whose heap it follows: F made the objects
+ * and handed them on, and the other finding's leak keeps them. Its heap joins that finding. Both ties are
+ * needed: timing alone links any two leaks. What the profiles cannot tell apart: F growing a collection of
+ * its own, in lockstep with a leak in the goroutines it started; the step names F, so the report says where
+ * that heap was made.
+ */
+function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
+  const out = [...findings];
+  for (const g of findings) {
+    if (g.kind !== 'heap-growth' || g.heap === null || g.culprit === null || g.culprit.strategy !== 'heap-frame' || (g.signature !== null && !g.signature.generic)) continue;
+    const creator = g.culprit.frame;
+    const at = out.findIndex((f) => f !== g && f.heap !== null && f.culprit !== null && f.culprit.frame !== creator && startedBy(series, f, creator) && follows(g.heap?.values ?? new Float64Array(), f.heap.values));
+    if (at < 0) continue;
+    const f = out[at];
+    if (f.heap === null) continue;
+    const heap = sumStacks(series, [...f.heap.stacks, ...g.heap.stacks]);
+    const step: Step = { kind: 'creator-heap', frame: creator, firstBytes: g.heap.fit.first, lastBytes: g.heap.fit.last };
+    out[at] = { ...f, heap, confidence: confidenceOf(f.goroutines?.fit ?? null, heap.fit), steps: [...f.steps, step] };
+    out.splice(out.indexOf(g), 1);
+  }
+  return out;
+}
+
+/** True when some stack of the finding runs on a goroutine `creator` started. */
+function startedBy(series: SeriesSet, f: Finding, creator: number): boolean {
+  const name = series.frames[creator].function;
+  const stacks = [...(f.heap?.stacks ?? []), ...(f.goroutines?.groups ?? [])];
+  return stacks.some((id) => {
+    const root = series.stacks[id].frames.at(-1);
+    if (root === undefined) return false;
+    // names.ts folds closure numbers: a goroutine started with `go func() {...}()` in F roots in `F.func`.
+    if (series.frames[root].function.replace(/(\.func)+$/, '') === name && root !== creator) return true;
+    return [...(series.goroutine?.facts ?? [])].some(([gid, facts]) => facts.creator === creator && series.stacks[gid].frames.at(-1) === root);
+  });
 }

@@ -71,6 +71,7 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
     case 'candidates':
       return { kind: s.kind, count: s.count, entry: name(s.entry) };
     case 'retained-heap':
+    case 'creator-heap':
       return { ...s, frame: undefined, function: name(s.frame) };
     case 'allocated-in-user-code':
       return { kind: s.kind, signature: s.signature, function: name(s.frame) };

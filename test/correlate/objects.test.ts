@@ -1,0 +1,76 @@
+// The leak unit is the leaked object, on real captures of the fixture matrix: an informer's six goroutine
+// groups (three of them in no library's package) are one finding; a warming pool's workers and server
+// connections that changed state are no leak; a feeder's requests kept by its workers' contexts are the
+// contexts' finding; two independent leaks growing at the same time stay two findings.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { analyze, type Analysis } from '../../src/commands/analyze.js';
+import { fixedRatio } from '../../src/correlate/objects.js';
+import { culpritName } from '../../src/diagnose/index.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+
+const MATRIX = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/matrix');
+
+/** A capture's heap protobufs and one goroutine form (`pb.gz` or `debug2.txt.gz`). */
+function capture(scenario: string, variant: string, goroutines: 'pb.gz' | 'debug2.txt.gz'): Analysis {
+  const dir = join(MATRIX, scenario, variant);
+  const files = readdirSync(dir)
+    .filter((f) => /^heap-\d+-.*\.pb\.gz$/.test(f) || (f.startsWith('goroutine-') && f.endsWith(`.${goroutines}`)))
+    .map((f) => join(dir, f));
+  return analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
+}
+
+t.test('fixedRatio: counts one object keeps, against independent leaks', async (t) => {
+  const a = [19, 25, 32, 37, 43, 50, 55, 61, 68, 74];
+  t.equal(fixedRatio(a, a), 1, 'six groups of one informer: the same count at every snapshot');
+  t.equal(fixedRatio(a, a.map((v) => 3 * v + 4)), 3, 'three goroutines per object, from another baseline');
+  t.equal(fixedRatio(a.map((v) => 3 * v), a), 1 / 3);
+  t.equal(fixedRatio(a, a.map((v, i) => v + (i % 2 === 0 ? 1 : -1))), 1, 'one object caught starting is within the slack');
+  // Two leaks of the same average rate, each with its own arrivals, drift apart by far more than the slack.
+  t.equal(fixedRatio(a, [19, 31, 34, 45, 47, 58, 60, 69, 70, 83]), null);
+  t.equal(fixedRatio(a, a.map((v) => 2.4 * v)), null, 'no small ratio');
+  t.equal(fixedRatio([3, 4, 5, 6], [3, 4, 5, 6]), null, 'counts that barely moved fit any ratio');
+  t.equal(fixedRatio([1, 2], [1, 2]), null, 'two snapshots cannot show a ratio held');
+});
+
+t.test('an informer never stopped: six goroutine groups in three packages are one leaked object', async (t) => {
+  for (const [variant, form] of [['go1.26-mod', 'pb.gz'], ['go1.27-trimpath', 'debug2.txt.gz']] as const) {
+    const a = capture('k8s-informer', variant, form);
+    t.equal(a.diagnosis.verdict, 'leak', variant);
+    t.equal(a.diagnosis.findings.length, 1, `${variant}: one finding, not one per package`);
+    const f = a.diagnosis.findings[0];
+    t.equal(f.signature?.id, 'k8s-informer-unstopped');
+    t.equal(culpritName(a.series, f), 'acme.dev/fleet/internal/cluster.(*Inspector).PodSummary', 'the caller of the typed informer accessor');
+    t.equal(f.unit?.goroutinesPerObject, 6, 'each informer keeps 6 goroutines');
+    t.ok(f.unit?.groups.every((g) => g.perObject === 1));
+  }
+});
+
+t.test('a warming pool: goroutines that moved between stacks of bounded workers and connections are no leak', async (t) => {
+  for (const variant of ['go1.19-gopath', 'go1.26-trimpath']) {
+    const a = capture('conn-pool-warmup', variant, 'debug2.txt.gz');
+    t.equal(a.diagnosis.verdict, 'no-leak', `${variant}: in-flight requests of 24 workers on 25 connections`);
+    t.same(a.diagnosis.findings, []);
+  }
+});
+
+t.test("a feeder's requests kept by its workers' uncanceled contexts are the contexts' finding", async (t) => {
+  const a = capture('context-cancel-uncalled', 'go1.26-cmd', 'pb.gz');
+  t.equal(a.diagnosis.findings.length, 1, 'main.main allocates the requests; it is no leak site of its own');
+  const f = a.diagnosis.findings[0];
+  t.equal(f.signature?.id, 'context-cancel-uncalled');
+  t.equal(culpritName(a.series, f), 'example.com/search/internal/query.(*Engine).Search');
+  const step = f.steps.find((s) => s.kind === 'creator-heap');
+  t.ok(step !== undefined && step.kind === 'creator-heap' && a.series.frames[step.frame].function === 'main.main', 'the step names where that heap was made');
+});
+
+t.test('two leaks at once: a map and unclosed response bodies stay two findings', async (t) => {
+  const a = capture('two-leaks', 'go1.26-mod', 'pb.gz');
+  const serious = a.diagnosis.findings.filter((f) => f.confidence !== 'low');
+  t.same(serious.map((f) => f.signature?.id).sort(), ['http-response-body-unclosed', 'unbounded-collection-growth']);
+  const map = serious.find((f) => f.signature?.id === 'unbounded-collection-growth');
+  t.equal(map === undefined ? null : culpritName(a.series, map), 'example.com/ingest/internal/dedup.(*Index).Accept');
+  t.notOk(serious.some((f) => f.steps.some((s) => s.kind === 'creator-heap')), 'no heap joined across the two');
+});
