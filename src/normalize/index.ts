@@ -3,7 +3,7 @@
 // decoded snapshot can be dropped as soon as it is normalized: only the tables and per-stack values stay.
 
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
-import { IdListTable } from '../id-lists.js';
+import { IdListTable } from './id-lists.js';
 import { creatorClue, frameClues, GOROUTINELEAK_CLUE, LEAKED_STATE_CLUE, VersionClues, type GoVersionRange } from './go-version.js';
 import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
 import { fixedOrigin, inferOwnership, originIn, programNames, type Origin, type Ownership } from './ownership.js';
