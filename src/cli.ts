@@ -13,6 +13,7 @@ import { ANALYZE_FLAGS, checkAnalyze, type AnalyzeArgs, type AnalyzeSettings } f
 import { COLLECT_FLAGS, collectOptions, type CollectArgs, type CollectOptions } from './collect/options.js';
 import { readConfig } from './config.js';
 import { distance } from './commands/suggest.js';
+import type { Io } from './commands/io.js';
 
 // Each command's modules are loaded when it runs, not at start-up: `--help` and a small run stay fast, and
 // an analysis never loads the HTTP client, nor a collection the statistics.
@@ -42,21 +43,6 @@ Run leakdiff --help for every option.
 
 /** What the parse decided to run; executed, and awaited, after yargs returns. */
 type Job = () => number | Promise<number>;
-
-/** Everything commands may know of the process, handed to them instead of `process` itself. */
-export interface Io {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Progress lines go to stderr only when it is a terminal. */
-  readonly stderrIsTTY: boolean;
-  /** A terminal gets the report rendered; a pipe or file gets plain Markdown. */
-  readonly stdoutIsTTY: boolean;
-  readonly columns: number;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** This machine's names, for --redact. */
-  readonly hostnames: readonly string[];
-  readonly version: string;
-}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

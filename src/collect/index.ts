@@ -5,7 +5,7 @@
 // writes, so what is on disk is always whole.
 
 import { join } from 'node:path';
-import type { Io } from '../cli.js';
+import type { Io } from '../commands/io.js';
 import { LeakdiffError } from '../errors.js';
 import { formatDuration } from '../units.js';
 import { checkAnswer, type Target } from './check.js';

@@ -2,7 +2,7 @@
 // start + (i - 1) * every) so a slow answer or a retry does not stretch the series; a round that is late
 // starts at once. The clock is injected so tests can run a series in a second.
 
-import type { Io } from '../cli.js';
+import type { Io } from '../commands/io.js';
 import { formatDuration } from '../units.js';
 
 export interface Clock {

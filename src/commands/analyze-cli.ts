@@ -5,7 +5,7 @@
 
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import type { Io } from '../cli.js';
+import type { Io } from './io.js';
 import { compare, readBaseline } from '../compare.js';
 import { printable } from '../errors.js';
 import { noControls } from '../render/escape.js';

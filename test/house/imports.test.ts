@@ -88,7 +88,6 @@ const KNOWN_CIRCLES: readonly string[] = [
   'src/fit.ts <-> src/fit/shape.ts',
   'src/series.ts <-> src/series/arrange.ts',
   'src/decode/pprof-resolve.ts <-> src/decode/pprof.ts',
-  'src/cli.ts <-> src/collect/index.ts <-> src/collect/schedule.ts <-> src/commands/analyze-cli.ts',
 ];
 
 t.test('no module imports a later stage, even for a type', async (t) => {
