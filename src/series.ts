@@ -4,37 +4,10 @@
 // a few MB and makes the fit loop a walk over typed arrays.
 
 import { mergeGroupFacts, type GoVersionRange, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type Ownership, type SiteFrame, type SiteStack, type NormalizationPolicy } from './normalize/index.js';
-import type { Form, Kind, TimeSource } from './model.js';
 import { arrange } from './series/arrange.js';
+import type { SnapshotEntry, SnapshotInfo } from './series/entries.js';
 
-/** One decoded, normalized file with its capture time, as the analyze loop hands it over. */
-export interface SnapshotEntry {
-  readonly path: string;
-  readonly compressed: boolean;
-  readonly timeMs: number;
-  readonly timeSource: TimeSource;
-  readonly normalized: NormalizedSnapshot;
-  /** Hash of the profile's bytes (inflated when gzipped), to notice the same snapshot given twice. */
-  readonly contentHash: string;
-}
-
-/** What the report says about each input. */
-export interface SnapshotInfo {
-  readonly path: string;
-  readonly form: Form;
-  readonly kind: Kind;
-  readonly compressed: boolean;
-  readonly timeMs: number;
-  readonly timeSource: TimeSource;
-  readonly totals: Readonly<Record<string, number>>;
-  readonly truncated: { readonly reason: string; readonly goroutinesRead: number } | null;
-  /** Set when the snapshot was not used, with the reason (a duplicate, another form of the same moment). */
-  readonly setAside: string | null;
-  /** For another form of a moment that a used snapshot covers: that snapshot's path. */
-  readonly sameMomentAs: string | null;
-  /** The profiled binary, when the profile records it. */
-  readonly binary: string | null;
-}
+export type { SnapshotEntry, SnapshotInfo } from './series/entries.js';
 
 /** Rows of `n` values, one row per id; variance (sampling error squared) alongside for sampled metrics. */
 export interface Matrix {

@@ -6,7 +6,7 @@ import { repairText } from '../decode/paste.js';
 import { UnsupportedError } from '../errors.js';
 import type { Form } from '../model.js';
 import { formatTime } from '../units.js';
-import type { SnapshotEntry, SnapshotInfo } from '../series.js';
+import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
 export interface Arranged {
   readonly heap: SnapshotEntry[];
