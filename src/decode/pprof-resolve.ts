@@ -7,7 +7,7 @@ import { MalformedError, UnsupportedError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Kind, Snapshot, ValueType } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
-import { readLabel, skipNested, type RawFunction, type RawLabel, type RawLocation, type RawMapping, type RawProfile, type RawValueType } from './pprof.js';
+import { readLabel, skipNested, type RawFunction, type RawLabel, type RawLocation, type RawMapping, type RawProfile, type RawValueType } from './pprof-raw.js';
 import { LEN, VARINT, type Wire } from './wire.js';
 
 class Resolver {

@@ -3,7 +3,8 @@
 // strings and packed lists). `npm run proto` runs this check alone.
 import t from 'tap';
 import protobuf from 'protobufjs';
-import { KNOWN_WIRE_TYPES, NESTED_FIELDS } from '../../src/decode/pprof.js';
+import { KNOWN_WIRE_TYPES } from '../../src/decode/pprof.js';
+import { NESTED_FIELDS } from '../../src/decode/pprof-raw.js';
 import { profileType } from '../helpers/profiles.js';
 
 const LEN = 2;

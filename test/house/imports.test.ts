@@ -86,7 +86,6 @@ const KNOWN_LATER_STAGE_IMPORTS: readonly string[] = [
 ];
 const KNOWN_CIRCLES: readonly string[] = [
   'src/fit.ts <-> src/fit/shape.ts',
-  'src/decode/pprof-resolve.ts <-> src/decode/pprof.ts',
 ];
 
 t.test('no module imports a later stage, even for a type', async (t) => {
