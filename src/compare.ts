@@ -2,7 +2,7 @@
 // Resolved: the baseline had it, this run does not (its growth is gone). Persisting: both have it. New: only
 // this run has it. A finding is the same across runs when its pattern (or kind) and culprit (or title) are.
 
-import type { Analysis } from './commands/analyze.js';
+import type { Analysis } from './explain/index.js';
 import { FileError, quote } from './errors.js';
 import type { Limits } from './limits.js';
 import { readInput } from './read.js';

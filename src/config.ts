@@ -7,17 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, quote } from './errors.js';
 import { distance } from './commands/suggest.js';
+import type { IgnoreRule } from './gates.js';
 
 /** Flags a config file may set; everything else about a run belongs on its command line. */
 export const CONFIG_KEYS = ['fail-on', 'fail-on-inconclusive', 'max-heap-growth', 'max-goroutine-growth', 'limit', 'module', 'granularity'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
-
-/** One accepted growth: findings whose culprit is `function`, or whose matched pattern is `signature`. */
-export interface IgnoreRule {
-  readonly function: string | null;
-  readonly signature: string | null;
-  readonly reason: string;
-}
 
 export interface Config {
   readonly path: string;

@@ -2,9 +2,8 @@
 // limit and measured value as text and as numbers with a unit, what it measures, why it passed) so the report
 // and the JSON show every one; the CLI turns a broken gate into exit code 1.
 
-import type { Analysis } from './commands/analyze.js';
+import type { Analysis } from './explain/index.js';
 import { compare, currentIdentity, identity, type BaselineFinding } from './compare.js';
-import type { IgnoreRule } from './config.js';
 import { culpritName, type Confidence, type Finding } from './diagnose/index.js';
 import { perHour, theilSen } from './fit.js';
 import { totalFit } from './fit/all.js';
@@ -25,6 +24,13 @@ export interface Gate {
   readonly measures: string;
   /** Why it passed or failed, in a sentence. */
   readonly why: string;
+}
+
+/** One accepted growth: findings whose culprit is `function`, or whose matched pattern is `signature`. */
+export interface IgnoreRule {
+  readonly function: string | null;
+  readonly signature: string | null;
+  readonly reason: string;
 }
 
 export { parseRate } from './units.js';

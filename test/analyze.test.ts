@@ -3,7 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { analyze, type Analysis } from '../src/commands/analyze.js';
+import { analyze } from '../src/commands/analyze.js';
+import type { Analysis } from '../src/explain/index.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { toJson } from '../src/render/json.js';
 import { FIXTURES } from './helpers/paths.js';

@@ -5,7 +5,8 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { analyze, type Analysis } from '../src/commands/analyze.js';
+import { analyze } from '../src/commands/analyze.js';
+import type { Analysis } from '../src/explain/index.js';
 import { decode } from '../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { DEFAULT_POLICY, Interner } from '../src/normalize/index.js';

@@ -20,7 +20,8 @@ import { renderMarkdown, renderSummary, type Collection } from '../render/markdo
 import { renderChart } from '../render/svg.js';
 import { renderTerminal, wantsColor } from '../render/terminal.js';
 import { appendSummary, checkOutputs, isSpecial, writeOutputs, type InputPath, type Output, type OutputPath } from '../write.js';
-import { analyzeSteps, type Analysis } from './analyze.js';
+import type { Analysis } from '../explain/index.js';
+import { analyzeSteps } from './analyze.js';
 import type { AnalyzeSettings } from './analyze-options.js';
 import { checkMistypedCommand } from './suggest.js';
 

@@ -5,9 +5,9 @@
 
 import { statSync } from 'node:fs';
 import { COLLECT_FLAGS, collectOptions, type CollectArgs, type CollectOptions } from '../collect/options.js';
-import { CONFIG_KEYS, type Config, type IgnoreRule } from '../config.js';
+import { CONFIG_KEYS, type Config } from '../config.js';
 import type { Confidence } from '../diagnose/index.js';
-import type { RateLimit } from '../gates.js';
+import type { IgnoreRule, RateLimit } from '../gates.js';
 import { ConfigError, UsageError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Granularity } from '../normalize/index.js';

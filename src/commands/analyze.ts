@@ -4,18 +4,18 @@
 import { createHash } from 'node:crypto';
 import { correlate } from '../correlate.js';
 import { decode } from '../decode/index.js';
-import { diagnose, type Diagnosis } from '../diagnose/index.js';
+import { diagnose } from '../diagnose/index.js';
 import type { Concatenation } from '../decode/concat.js';
 import { UnrecognizedFormatError, UnsupportedError, UsageError } from '../errors.js';
-import { explain, type Explained } from '../explain/index.js';
-import { fitAll, type FitSet } from '../fit/all.js';
+import { explain, type Analysis } from '../explain/index.js';
+import { fitAll } from '../fit/all.js';
 import type { Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
 import { Interner, policyFor, type Granularity } from '../normalize/index.js';
 import { findInputs, load, type FoundFile } from '../read.js';
-import { buildSeries, type SeriesSet, type SnapshotEntry } from '../series.js';
+import { buildSeries, type SnapshotEntry } from '../series.js';
 import { assignTimes, type TimeClaim } from '../series/times.js';
-import { sourceViews, type SourceRoots, type SourceView } from '../source/index.js';
+import { sourceViews, type SourceRoots } from '../source/index.js';
 
 export interface AnalyzeOptions {
   readonly files: readonly string[];
@@ -28,17 +28,6 @@ export interface AnalyzeOptions {
   readonly source?: SourceRoots;
   /** Called after each file, for a progress line. */
   readonly progress?: (done: number, total: number, file: string) => void;
-}
-
-export interface Analysis {
-  readonly series: SeriesSet;
-  readonly diagnosis: Diagnosis;
-  /** The diagnosis in rows and sentences, made once for every output. */
-  readonly explained: Explained;
-  /** Every fit the diagnosis was made from (gates and comparisons read the whole profile's rate here). */
-  readonly fits: FitSet;
-  /** With `--source`: per finding (same order), the culprit's source with per-line figures; null without a culprit. */
-  readonly sources?: readonly (SourceView | null)[];
 }
 
 export function analyze(opts: AnalyzeOptions): Analysis {

@@ -2,7 +2,9 @@
 // by the Markdown report, the terminal view and the JSON result. Render only lays these out.
 
 import type { Diagnosis, Finding } from '../diagnose/model.js';
+import type { FitSet } from '../fit/all.js';
 import type { SeriesSet } from '../series.js';
+import type { SourceView } from '../source/index.js';
 import { boundedSentence, candidateRow, reachSentence, SETTLE_CANDIDATES, stepSentence, unitSentence } from './steps.js';
 
 export interface ExplainedFinding {
@@ -29,6 +31,18 @@ export interface Explained {
   readonly reach: string;
   readonly findings: readonly ExplainedFinding[];
   readonly bounded: readonly { readonly site: string; readonly kind: 'heap' | 'goroutine'; readonly why: string }[];
+}
+
+/** What the pipeline gives every output: the series, the diagnosis and its sentences (what `analyze` returns). */
+export interface Analysis {
+  readonly series: SeriesSet;
+  readonly diagnosis: Diagnosis;
+  /** The diagnosis in rows and sentences, made once for every output. */
+  readonly explained: Explained;
+  /** Every fit the diagnosis was made from (gates and comparisons read the whole profile's rate here). */
+  readonly fits: FitSet;
+  /** With `--source`: per finding (same order), the culprit's source with per-line figures; null without a culprit. */
+  readonly sources?: readonly (SourceView | null)[];
 }
 
 /** What a signature's leaked object is called in the per-object sentence. */

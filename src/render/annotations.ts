@@ -4,8 +4,8 @@
 // inconclusive window get one without a location. A pure function of the analysis; the CLI decides when
 // (GITHUB_ACTIONS=true) and passes `locate`, which maps a profile's file to a path in the checkout.
 
-import type { Analysis } from '../commands/analyze.js';
-import type { IgnoreRule } from '../config.js';
+import type { Analysis } from '../explain/index.js';
+import type { IgnoreRule } from '../gates.js';
 import { culpritName, type Finding } from '../diagnose/index.js';
 import type { Gate } from '../gates.js';
 import { formatRate } from '../units.js';

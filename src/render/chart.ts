@@ -1,7 +1,7 @@
 // What the chart shows: for the top findings, their goroutine count and heap in use per snapshot, plus the
 // whole profile's totals for scale.
 
-import type { Analysis } from '../commands/analyze.js';
+import type { Analysis } from '../explain/index.js';
 import { headline } from './markdown.js';
 import type { ChartInput, ChartLine } from './svg.js';
 import { metricOf, type KindSeries } from '../series.js';

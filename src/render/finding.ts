@@ -2,7 +2,7 @@
 // figures, projection, the chain of evidence, the evidence stacks with the user's frame marked, the matched
 // pattern with its explanation and fix, and the go tool pprof commands that reproduce the evidence.
 
-import type { Analysis } from '../commands/analyze.js';
+import type { Analysis } from '../explain/index.js';
 import type { Finding } from '../diagnose/index.js';
 import type { ExplainedFinding } from '../explain/index.js';
 import { metricOf, row, type SeriesSet, type SnapshotInfo } from '../series.js';

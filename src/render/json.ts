@@ -4,12 +4,12 @@
 import { triageJson } from './triage.js';
 import type { Fit } from '../fit.js';
 import { perHour } from '../fit.js';
-import type { Analysis } from '../commands/analyze.js';
+import type { Analysis } from '../explain/index.js';
 import type { Finding, Step } from '../diagnose/index.js';
 import type { ExplainedFinding } from '../explain/index.js';
 import type { SeriesSet } from '../series.js';
 import type { SourceView } from '../source/index.js';
-import type { IgnoreRule } from '../config.js';
+import type { IgnoreRule } from '../gates.js';
 import { formatTime } from '../units.js';
 import { limitProjection } from './parts.js';
 import { ownershipSentence } from './ownership.js';

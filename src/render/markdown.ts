@@ -2,13 +2,13 @@
 // verdict and one-line cause first, the ranked suspects, each finding in full, what was checked and found
 // bounded, the gates, the inputs and the method. Same input, same bytes: nothing depends on the clock.
 
-import type { Analysis } from '../commands/analyze.js';
+import type { Analysis } from '../explain/index.js';
 import type { Comparison, Compared } from '../compare.js';
 import type { Gate } from '../gates.js';
 import { formatBytes, formatCount, formatRate, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
 import type { Finding } from '../diagnose/index.js';
-import type { IgnoreRule } from '../config.js';
+import type { IgnoreRule } from '../gates.js';
 import { titleOf } from '../explain/index.js';
 import { code, details, table } from './parts.js';
 import { goVersionSentence } from './go-version.js';

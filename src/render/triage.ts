@@ -2,7 +2,7 @@
 // report's sections that mean nothing for one snapshot (bounded sites, fit method, growth rates) are left
 // out; what to capture next is always there, as commands to paste.
 
-import type { Analysis } from '../commands/analyze.js';
+import type { Analysis } from '../explain/index.js';
 import type { HeapHolder, Triage, TriageGroup, TriageReason, TriageSuspect } from '../diagnose/triage.js';
 import type { SeriesSet } from '../series.js';
 import { formatBytes, formatCount } from '../units.js';
