@@ -1,7 +1,7 @@
 // `leakdiff inspect`: what each file is. Rows are computed from decoded snapshots (pure data, the JSON
 // contract) and printed separately, as pprof computes TextItems before printText.
 
-import type { FoundFile } from './read.js';
+import { captureTime, type FoundFile } from './read.js';
 import type { Form, Kind, ProfilePart, Repair, Snapshot, TimeSource } from './model.js';
 import { Interner } from './normalize/index.js';
 import { formatTime, formatValue, formatCount } from './units.js';
@@ -29,13 +29,6 @@ export interface InspectRow {
   readonly repairs: readonly Repair[];
   /** For one of several profiles in one file: which, and on which line it starts. */
   readonly part: ProfilePart | null;
-}
-
-/** The capture time and where it came from: the profile itself, else the file name, else the file's mtime. */
-export function captureTime(profileMs: number | null, file: FoundFile): { timeMs: number; source: TimeSource } {
-  if (profileMs !== null) return { timeMs: profileMs, source: 'profile' };
-  if (file.nameTimeMs !== null) return { timeMs: file.nameTimeMs, source: 'file-name' };
-  return { timeMs: file.mtimeMs, source: 'mtime' };
 }
 
 export function totalsOf(s: Snapshot): Record<string, number> {

@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statS
 import { basename, join, relative, sep } from 'node:path';
 import { FileError, LimitError } from './errors.js';
 import { LIMIT_FLAGS, type Limits } from './limits.js';
-import type { InputFile } from './model.js';
+import type { InputFile, TimeSource } from './model.js';
 
 export interface FoundFile {
   readonly path: string;
@@ -17,6 +17,13 @@ export interface FoundFile {
   readonly round: number | null;
   /** Found by scanning a directory the user gave, not named by the user: one that is no profile is skipped. */
   readonly inDirectory: boolean;
+}
+
+/** The capture time and where it came from: the profile itself, else the file name, else the file's mtime. */
+export function captureTime(profileMs: number | null, file: FoundFile): { timeMs: number; source: TimeSource } {
+  if (profileMs !== null) return { timeMs: profileMs, source: 'profile' };
+  if (file.nameTimeMs !== null) return { timeMs: file.nameTimeMs, source: 'file-name' };
+  return { timeMs: file.mtimeMs, source: 'mtime' };
 }
 
 /** Files a directory scan passes over: leakdiff's own outputs and common non-profile companions. */
