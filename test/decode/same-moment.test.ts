@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import t from 'tap';
 import { runInspect } from '../../src/commands/inspect.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import type { InspectRow } from '../../src/inspect.js';
+import type { InspectRow } from '../../src/commands/inspect.js';
 import { fixture } from '../helpers/paths.js';
 
 const STEADY = ['grpc-close', 'map-leak', 'cache-warm'];

@@ -33,7 +33,7 @@ const STAGES: readonly { readonly stage: string; readonly files: readonly string
   { stage: 'gate', files: ['gates.ts', 'compare.ts', 'gate/'] },
   { stage: 'render', files: ['render/', 'redact.ts'] },
   // The edges: commands that run the pipeline, turn its result into exit codes and files, or fetch its input.
-  { stage: 'commands', files: ['cli.ts', 'config.ts', 'commands/', 'options.ts', 'write.ts', 'collect/', 'inspect.ts', 'inspect/'] },
+  { stage: 'commands', files: ['cli.ts', 'config.ts', 'commands/', 'options.ts', 'write.ts', 'collect/'] },
 ];
 
 function sources(dir: string): string[] {
