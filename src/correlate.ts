@@ -12,7 +12,7 @@ import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.j
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns.js';
-import { metricOf, row, rowVariance, type SeriesSet } from './series.js';
+import { metricOf, row, rowVariance, type SeriesSet } from './series/index.js';
 
 /** A goroutine group must grow by at least this many goroutines over the window to count. */
 export const MIN_GOROUTINE_GROWTH = 3;

@@ -13,7 +13,7 @@ import type { Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
 import { Interner, policyFor, type Granularity } from '../normalize/index.js';
 import { findInputs, load, type FoundFile } from '../read.js';
-import { buildSeries, type SnapshotEntry } from '../series.js';
+import { buildSeries, type SnapshotEntry } from '../series/index.js';
 import { assignTimes, type TimeClaim } from '../series/times.js';
 import { sourceViews, type SourceRoots } from '../source/index.js';
 

@@ -2,7 +2,7 @@
 // goroutine groups that did the same. Listed so a reader sees they were considered, not missed.
 
 import { fitsOf, type FitSet } from '../fit/all.js';
-import type { SeriesSet } from '../series.js';
+import type { SeriesSet } from '../series/index.js';
 import { heapGrowthFloor } from './confidence.js';
 import type { Bounded, Finding } from './model.js';
 

@@ -1,7 +1,7 @@
 // How sure a finding is, from its fits alone: statistics decide, a matched pattern only explains.
 
 import type { Fit } from '../fit.js';
-import { metricOf, type SeriesSet } from '../series.js';
+import { metricOf, type SeriesSet } from '../series/index.js';
 import type { Confidence } from './model.js';
 
 export type { Confidence } from './model.js';

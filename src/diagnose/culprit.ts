@@ -6,7 +6,7 @@
 
 import { mostNamed } from '../decode/goroutine-groups.js';
 import type { Signature } from '../patterns.js';
-import { metricOf, row, type SeriesSet } from '../series.js';
+import { metricOf, row, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
 
 /** What a strategy looks at: the finding's goroutine groups and heap call sites, and its pattern. */

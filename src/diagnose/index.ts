@@ -7,7 +7,7 @@ import { sumStacks, type Correlation, type Link } from '../correlate.js';
 import { matchSignatures, type Match } from '../patterns.js';
 import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
-import type { SeriesSet } from '../series.js';
+import type { SeriesSet } from '../series/index.js';
 import { findCulprit, userFrame } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from './confidence.js';
 import { boundedSites } from './bounded.js';

@@ -10,7 +10,7 @@
 
 import { follows, sumStacks } from '../correlate.js';
 import { fitSeries } from '../fit.js';
-import type { SeriesSet } from '../series.js';
+import type { SeriesSet } from '../series/index.js';
 import { confidenceOf, isSignificantHeap } from './confidence.js';
 import type { Finding, Step } from './model.js';
 import { leakUnit } from './unit.js';

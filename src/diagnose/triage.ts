@@ -6,7 +6,7 @@
 
 import { matchSignatures, inferWaitState, type Signature } from '../patterns.js';
 import { SIGNATURES } from '../patterns/table.js';
-import { row, type SeriesSet } from '../series.js';
+import { row, type SeriesSet } from '../series/index.js';
 
 /** Why a group looks leaked from one snapshot. */
 export type TriageReason = 'long-wait' | 'many' | 'pattern';

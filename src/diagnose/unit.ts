@@ -4,7 +4,7 @@
 
 import type { Fit } from '../fit.js';
 import { matchSignatures, type Signature } from '../patterns.js';
-import { metricOf, row, type SeriesSet } from '../series.js';
+import { metricOf, row, type SeriesSet } from '../series/index.js';
 import type { LeakUnit, UnitGroup } from './model.js';
 
 /**

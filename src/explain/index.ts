@@ -3,7 +3,7 @@
 
 import type { Diagnosis, Finding } from '../diagnose/model.js';
 import type { FitSet } from '../fit/all.js';
-import type { SeriesSet } from '../series.js';
+import type { SeriesSet } from '../series/index.js';
 import type { SourceView } from '../source/index.js';
 import { boundedSentence, candidateRow, reachSentence, SETTLE_CANDIDATES, stepSentence, unitSentence } from './steps.js';
 

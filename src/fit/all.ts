@@ -4,7 +4,7 @@
 // snapshot has no fits at all: one snapshot gives triage, not trend.
 
 import { fitSeries, type Fit, type FitOptions } from '../fit.js';
-import { row, rowVariance, type KindSeries, type Matrix, type SeriesSet } from '../series.js';
+import { row, rowVariance, type KindSeries, type Matrix, type SeriesSet } from '../series/index.js';
 
 /** In-use metrics only: what is allocated since start grows in every live program and says nothing of leaks. */
 const FITTED_HEAP: ReadonlySet<string> = new Set(['inuse_space', 'inuse_objects']);

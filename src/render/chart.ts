@@ -4,7 +4,7 @@
 import type { Analysis } from '../explain/index.js';
 import { headline } from './markdown.js';
 import type { ChartInput, ChartLine } from './svg.js';
-import { metricOf, type KindSeries } from '../series.js';
+import { metricOf, type KindSeries } from '../series/index.js';
 import type { Finding } from '../diagnose/index.js';
 
 /** Findings drawn; the rest are in the report's table. */

@@ -5,7 +5,7 @@
 import type { Analysis } from '../explain/index.js';
 import type { Finding } from '../diagnose/index.js';
 import type { ExplainedFinding } from '../explain/index.js';
-import { metricOf, row, type SeriesSet, type SnapshotInfo } from '../series.js';
+import { metricOf, row, type SeriesSet, type SnapshotInfo } from '../series/index.js';
 import type { LineFigures, SourceView } from '../source/index.js';
 import { formatBytes, formatCount, formatSpan } from '../units.js';
 import { mdFence, mdText } from './escape.js';

@@ -7,7 +7,7 @@ import { perHour } from '../fit.js';
 import type { Analysis } from '../explain/index.js';
 import type { Finding, Step } from '../diagnose/index.js';
 import type { ExplainedFinding } from '../explain/index.js';
-import type { SeriesSet } from '../series.js';
+import type { SeriesSet } from '../series/index.js';
 import type { SourceView } from '../source/index.js';
 import type { IgnoreRule } from '../gates.js';
 import { formatTime } from '../units.js';

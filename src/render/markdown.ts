@@ -21,7 +21,7 @@ import { EXACT_MAX_N, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT } 
 import { RETAINED_MIN_NEW_SAMPLES, RETAINED_MIN_SHARE } from '../fit/retained.js';
 import { MIN_LINK_CORRELATION } from '../correlate.js';
 import { CULPRIT_STRATEGIES } from '../diagnose/culprit.js';
-import { metricOf } from '../series.js';
+import { metricOf } from '../series/index.js';
 
 export interface MarkdownOptions {
   readonly version: string;

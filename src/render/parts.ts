@@ -1,8 +1,8 @@
 // Small pieces of the Markdown report: sparklines, fit quality in words, rates, tables, pprof commands.
 // Pure functions of their arguments.
 
-import type { Fit } from '../fit.js';
-import { metricOf, type SeriesSet, type SnapshotInfo } from '../series.js';
+import type { Fit } from '../fit/index.js';
+import { metricOf, type SeriesSet, type SnapshotInfo } from '../series/index.js';
 import { formatBytes, formatCount, formatDuration, formatRate, formatSpan } from '../units.js';
 import { exactRegex, mdCell, mdCode, shellWord } from './escape.js';
 

@@ -4,7 +4,7 @@
 
 import type { Analysis } from '../explain/index.js';
 import type { HeapHolder, Triage, TriageGroup, TriageReason, TriageSuspect } from '../diagnose/triage.js';
-import type { SeriesSet } from '../series.js';
+import type { SeriesSet } from '../series/index.js';
 import { formatBytes, formatCount } from '../units.js';
 import { mdText } from './escape.js';
 import { code, table } from './parts.js';

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../diagnose/index.js';
-import type { SeriesSet } from '../series.js';
+import type { SeriesSet } from '../series/index.js';
 import { candidates, type SourceRoots } from './locate.js';
 import { sourceView, type SourceFile, type SourceView } from './view.js';
 

@@ -5,7 +5,7 @@
 
 import type { Finding } from '../diagnose/index.js';
 import type { SiteFrame } from '../normalize/index.js';
-import { row, type KindSeries, type SeriesSet } from '../series.js';
+import { row, type KindSeries, type SeriesSet } from '../series/index.js';
 import { callsAt, declarationAround, declares, goName } from './go.js';
 
 /** A line's figures at one snapshot: in-use bytes and objects (heap) and goroutines, as the view has them. */

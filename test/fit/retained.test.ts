@@ -3,7 +3,7 @@
 import t from 'tap';
 import { fitSeries } from '../../src/fit.js';
 import { retention, RETAINED_MIN_NEW_SAMPLES } from '../../src/fit/retained.js';
-import { samplingVariance } from '../../src/series.js';
+import { samplingVariance } from '../../src/series/index.js';
 
 const KiB = 1024;
 const kib = (xs: readonly number[]): number[] => xs.map((x) => x * KiB);

@@ -11,7 +11,7 @@ import { decode } from '../../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { Interner } from '../../src/normalize/index.js';
 import { timeFromName } from '../../src/read.js';
-import type { SnapshotEntry } from '../../src/series.js';
+import type { SnapshotEntry } from '../../src/series/index.js';
 import { arrange } from '../../src/series/arrange.js';
 import { leakdiff, scratch } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';

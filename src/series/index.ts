@@ -3,11 +3,11 @@
 // or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
 // a few MB and makes the fit loop a walk over typed arrays.
 
-import { mergeGroupFacts, type GoVersionRange, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type Ownership, type SiteFrame, type SiteStack, type NormalizationPolicy } from './normalize/index.js';
-import { arrange } from './series/arrange.js';
-import type { SnapshotEntry, SnapshotInfo } from './series/entries.js';
+import { mergeGroupFacts, type GoVersionRange, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type Ownership, type SiteFrame, type SiteStack, type NormalizationPolicy } from '../normalize/index.js';
+import { arrange } from './arrange.js';
+import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
-export type { SnapshotEntry, SnapshotInfo } from './series/entries.js';
+export type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
 /** Rows of `n` values, one row per id; variance (sampling error squared) alongside for sampled metrics. */
 export interface Matrix {
