@@ -2,8 +2,7 @@
 // where the concept is the same; ids and string-table indices are resolved at decode time, so nothing after
 // the decoder ever sees a protobuf index.
 
-/** The form a snapshot was written in, sniffed from content. */
-export type Form = 'pprof' | 'heap-text' | 'goroutine-text' | 'goroutine-dump';
+import type { Form } from './forms.js';
 
 /** What a snapshot measures. `goroutineleak` is Go 1.26's leaked-goroutine profile. */
 export type Kind = 'heap' | 'goroutine' | 'goroutineleak' | 'other';

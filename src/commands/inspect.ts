@@ -4,7 +4,8 @@
 
 import { decode } from '../decode/index.js';
 import type { Limits } from '../limits.js';
-import type { Form, Kind, ProfilePart, Repair, Snapshot, TimeSource } from '../model.js';
+import { FORMS, type Form } from '../forms.js';
+import type { Kind, ProfilePart, Repair, Snapshot, TimeSource } from '../model.js';
 import { Interner } from '../normalize/index.js';
 import { captureTime, findInputs, load, type FoundFile } from '../read.js';
 import { formatTime, formatValue, formatCount } from '../units.js';
@@ -86,13 +87,6 @@ export function inspectRow(s: Snapshot, file: FoundFile, compressed: boolean): I
   };
 }
 
-const FORM_NAMES: Readonly<Record<Form, string>> = {
-  pprof: 'pprof protobuf',
-  'heap-text': 'heap text (debug=1)',
-  'goroutine-text': 'goroutine text (debug=1)',
-  'goroutine-dump': 'goroutine dump (debug=2)',
-};
-
 export function formatInspect(rows: readonly InspectRow[]): string {
   return rows.map(formatRow).join('\n');
 }
@@ -100,7 +94,7 @@ export function formatInspect(rows: readonly InspectRow[]): string {
 function formatRow(r: InspectRow): string {
   const lines = [
     r.part === null ? r.file : `${r.file}: profile ${r.part.index} of ${r.part.of}, from line ${r.part.line}`,
-    `  form     ${FORM_NAMES[r.form]}${r.compressed ? ', gzipped' : ''}`,
+    `  form     ${FORMS[r.form].title}${r.compressed ? ', gzipped' : ''}`,
     `  kind     ${r.kind}`,
     `  time     ${r.time ?? 'unknown'} (from ${r.timeSource ?? 'nowhere'})`,
     `  samples  ${formatCount(r.samples)} in ${formatCount(r.stacks)} distinct call sites`,

@@ -4,7 +4,8 @@
 import { LimitError } from '../errors.js';
 import { LIMIT_FLAGS, type Limits } from '../limits.js';
 import { GrowableF64, GrowableU32 } from './columns.js';
-import type { Form, Frame, GoroutineGroupInfo, Kind, Snapshot, ValueType } from '../model.js';
+import type { Form } from '../forms.js';
+import type { Frame, GoroutineGroupInfo, Kind, Snapshot, ValueType } from '../model.js';
 
 export interface SnapshotHeader {
   readonly source: string;

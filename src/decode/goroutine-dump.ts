@@ -19,6 +19,7 @@
 
 import { LimitError } from '../errors.js';
 import { LIMIT_FLAGS, type Limits } from '../limits.js';
+import { FORMS } from '../forms.js';
 import type { Snapshot } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
 import { DumpFrames, argsOpen } from './dump-frames.js';
@@ -81,7 +82,7 @@ type Cut = null | 'mid-line' | 'mid-goroutine';
 
 export function parseGoroutineDump(source: string, text: string, limits: Limits): Snapshot {
   const builder = new SnapshotBuilder(
-    { source, form: 'goroutine-dump', kind: 'goroutine', sampleTypes: [{ type: 'goroutine', unit: 'count' }], period: { type: { type: 'goroutine', unit: 'count' }, value: 1 } },
+    { source, form: 'goroutine-dump', kind: FORMS['goroutine-dump'].kind, sampleTypes: [{ type: 'goroutine', unit: 'count' }], period: { type: { type: 'goroutine', unit: 'count' }, value: 1 } },
     limits,
   );
   const reader = new DumpReader(source, text, limits, builder);

@@ -20,6 +20,7 @@
 // lines (pprof's legacy tests have one) is refused as not symbolized: without symbols there is no stack.
 
 import { UnsupportedError, quote } from '../errors.js';
+import { FORMS } from '../forms.js';
 import type { Limits } from '../limits.js';
 import type { Snapshot, ValueType } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
@@ -91,7 +92,7 @@ export function parseHeapText(source: string, text: string, limits: Limits): Sna
   const header = readHeader(cursor, source);
   const rate = header.rate;
   const builder = new SnapshotBuilder(
-    { source, form: 'heap-text', kind: 'heap', sampleTypes: HEAP_SAMPLE_TYPES, period: { type: { type: 'space', unit: 'bytes' }, value: rate } },
+    { source, form: 'heap-text', kind: FORMS['heap-text'].kind, sampleTypes: HEAP_SAMPLE_TYPES, period: { type: { type: 'space', unit: 'bytes' }, value: rate } },
     limits,
   );
   const stack = new SymbolStack(source);

@@ -2,6 +2,7 @@
 // interned across the whole series (integers, not strings, from here on), one snapshot at a time, so a
 // decoded snapshot can be dropped as soon as it is normalized: only the tables and per-stack values stay.
 
+import { FORMS } from '../forms.js';
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
 import { IdListTable } from './id-lists.js';
 import { creatorClue, frameClues, GOROUTINELEAK_CLUE, LEAKED_STATE_CLUE, VersionClues, type GoVersionRange } from './go-version.js';
@@ -298,7 +299,7 @@ export class Interner {
   /** Clues that are no frame: the goroutineleak profile itself, and a dump's creator lines and wait states. */
   private noteVersionClues(s: Snapshot): void {
     if (s.kind === 'goroutineleak') this.versionClues.add(GOROUTINELEAK_CLUE(s.source));
-    if (s.goroutineInfo === null || s.form !== 'goroutine-dump') return;
+    if (s.goroutineInfo === null || !FORMS[s.form].perGoroutine) return;
     for (const g of s.goroutineInfo) {
       if (g.creator !== null) this.versionClues.add(creatorClue(g.creator.function, g.creatorGoroutine));
       if (g.state.includes('(leaked)')) this.versionClues.add(LEAKED_STATE_CLUE(g.state));

@@ -4,6 +4,7 @@
 
 import type { Analysis } from '../explain/index.js';
 import type { Finding } from '../diagnose/index.js';
+import { FORMS } from '../forms.js';
 import type { ExplainedFinding } from '../explain/index.js';
 import { metricOf, row, type SeriesSet, type SnapshotInfo } from '../series/index.js';
 import type { LineFigures, SourceView } from '../source/index.js';
@@ -237,11 +238,11 @@ function pprof(flags: string, ...words: (string | null)[]): string | null {
 function readable(inputs: readonly SnapshotInfo[]): SnapshotInfo[] {
   const out: SnapshotInfo[] = [];
   for (const used of inputs.filter((i) => i.setAside === null)) {
-    if (used.form !== 'goroutine-dump') {
+    if (FORMS[used.form].pprofReads) {
       out.push(used);
       continue;
     }
-    const twins = inputs.filter((i) => i.sameMomentAs === used.path && i.form !== 'goroutine-dump');
+    const twins = inputs.filter((i) => i.sameMomentAs === used.path && FORMS[i.form].pprofReads);
     const twin = twins.find((i) => i.form === 'pprof') ?? twins[0];
     if (twin !== undefined) out.push({ ...twin, setAside: null });
   }

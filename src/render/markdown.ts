@@ -4,6 +4,7 @@
 
 import type { Analysis } from '../explain/index.js';
 import type { Comparison, Compared } from '../compare.js';
+import { FORMS } from '../forms.js';
 import type { Gate } from '../gates.js';
 import { formatBytes, formatCount, formatRate, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
@@ -17,7 +18,7 @@ import { mdText } from './escape.js';
 import type { Triage } from '../diagnose/triage.js';
 import { inputsSection } from './inputs.js';
 import { triageAnswer, triageHeadline, triageSections } from './triage.js';
-import { EXACT_MAX_N, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT } from '../fit.js';
+import { EXACT_MAX_N, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT } from '../fit/index.js';
 import { RETAINED_MIN_NEW_SAMPLES, RETAINED_MIN_SHARE } from '../fit/retained.js';
 import { MIN_LINK_CORRELATION } from '../correlate.js';
 import { CULPRIT_STRATEGIES } from '../diagnose/culprit.js';

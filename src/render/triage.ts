@@ -4,6 +4,7 @@
 
 import type { Analysis } from '../explain/index.js';
 import type { HeapHolder, Triage, TriageGroup, TriageReason, TriageSuspect } from '../diagnose/triage.js';
+import { FORMS } from '../forms.js';
 import type { SeriesSet } from '../series/index.js';
 import { formatBytes, formatCount } from '../units.js';
 import { mdText } from './escape.js';
@@ -151,7 +152,7 @@ function nextSection(a: Analysis, t: Triage): string[] {
  * per round (the oldest of N objects waited M minutes: about N/M a minute), between 30 s and 10 minutes.
  */
 export function nextCapture(a: Analysis, t: Triage): { rounds: number; everySeconds: number; debug2: boolean } {
-  const dumps = a.series.inputs.some((i) => i.form === 'goroutine-dump');
+  const dumps = a.series.inputs.some((i) => FORMS[i.form].perGoroutine);
   const top = t.suspects.find((x) => x.strong && x.waitMinutes > 0);
   const perMinute = top === undefined ? 0 : top.objects / top.waitMinutes;
   const every = perMinute > 0 ? Math.min(600, Math.max(30, Math.round((5 / perMinute) * 60 / 30) * 30)) : 60;

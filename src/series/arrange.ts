@@ -4,7 +4,7 @@
 
 import { repairText } from '../decode/paste.js';
 import { UnsupportedError } from '../errors.js';
-import type { Form } from '../model.js';
+import { FORMS, type Form } from '../forms.js';
 import { formatTime } from '../units.js';
 import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
@@ -17,12 +17,13 @@ export interface Arranged {
   readonly warnings: string[];
 }
 
-/**
- * Preferred form when one moment was captured in several: heap protobuf is exact where text was rounded to
- * whole records; goroutine dumps carry wait states, wait minutes and creators that the other forms lack.
- */
-const PREFERENCE: Readonly<Record<Form, number>> = { pprof: 0, 'heap-text': 1, 'goroutine-dump': 0, 'goroutine-text': 2 };
-const GOROUTINE_PREFERENCE: Readonly<Record<Form, number>> = { 'goroutine-dump': 0, pprof: 1, 'goroutine-text': 2, 'heap-text': 3 };
+/** Preferred form when one moment was captured in several (the reasons are in forms.ts). */
+const PREFERENCE = formOrder('heapPreference');
+const GOROUTINE_PREFERENCE = formOrder('goroutinePreference');
+
+function formOrder(key: 'heapPreference' | 'goroutinePreference'): Readonly<Record<Form, number>> {
+  return Object.fromEntries(Object.entries(FORMS).map(([f, facts]) => [f, facts[key]])) as Record<Form, number>;
+}
 
 /**
  * Two forms captured within this many ms of each other are taken as the same moment, or within half the

@@ -1,7 +1,8 @@
 // The series stage's inputs and what it says of each: the analyze loop hands over one entry per decoded file,
 // and arrange.ts (which orders them, sets duplicates aside and picks a form per moment) returns the infos.
 
-import type { Form, Kind, TimeSource } from '../model.js';
+import type { Form } from '../forms.js';
+import type { Kind, TimeSource } from '../model.js';
 import type { NormalizedSnapshot } from '../normalize/index.js';
 
 /** One decoded, normalized file with its capture time, as the analyze loop hands it over. */

@@ -5,7 +5,8 @@
 // be a capture time (far outside the profiles' own window, equal for a whole series, or against the rounds).
 
 import { UnsupportedError } from '../errors.js';
-import type { Form, Kind, TimeSource } from '../model.js';
+import type { Form } from '../forms.js';
+import type { Kind, TimeSource } from '../model.js';
 import { formatDuration, formatTime } from '../units.js';
 
 /** What one decoded file says about its time. */
