@@ -8,7 +8,7 @@ import type { Limits } from './limits.js';
 import { readInput } from './read.js';
 import { culpritName, type Finding } from './diagnose/index.js';
 import { titleOf } from './explain/index.js';
-import { perHour } from './fit.js';
+import { perHour } from './units.js';
 import { totalFit } from './fit/all.js';
 
 /** What an earlier run's JSON says of a finding (the fields leakdiff itself writes, schema version 1). */

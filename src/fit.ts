@@ -199,11 +199,6 @@ export function fitSeries(series: SeriesData, options: Partial<FitOptions> = {})
   return { ...base, ...verdict, retained };
 }
 
-/** Units per second to units per hour, the rate reports and gates speak in. */
-export function perHour(slopePerSecond: number): number {
-  return slopePerSecond * 3600;
-}
-
 /**
  * Seconds after the last snapshot until the robust line reaches `limit`; 0 if it already has; null unless
  * the series is 'growing' (projecting a plateau or noise would claim a trend the data does not show).

@@ -5,9 +5,9 @@
 import type { Analysis } from './explain/index.js';
 import { compare, currentIdentity, identity, type BaselineFinding } from './compare.js';
 import { culpritName, type Confidence, type Finding } from './diagnose/index.js';
-import { perHour, theilSen } from './fit.js';
+import { theilSen } from './fit.js';
 import { totalFit } from './fit/all.js';
-import { formatBytes, formatCount } from './units.js';
+import { formatRate, perHour } from './units.js';
 import { titleOf } from './explain/index.js';
 
 export interface Gate {
@@ -32,8 +32,6 @@ export interface IgnoreRule {
   readonly signature: string | null;
   readonly reason: string;
 }
-
-export { parseRate } from './units.js';
 
 /** A growth-rate limit: the text as given (shown in the report) and its value in units per second. */
 export interface RateLimit {
@@ -89,8 +87,8 @@ function measure(a: Analysis, kind: 'heap' | 'goroutine', accepted: readonly Fin
   return { rate: Math.max(0, fit.robustSlope - acceptedRate), why: `${over}${minus}${few}` };
 }
 
-const bytesPerHour = (n: number): string => `${formatBytes(n)}/h`;
-const countPerHour = (n: number): string => `${formatCount(n)}/h`;
+const bytesPerHour = (n: number): string => formatRate(n, 'bytes');
+const countPerHour = (n: number): string => formatRate(n, 'count');
 
 export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
   const gates: Gate[] = [];

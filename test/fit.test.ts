@@ -8,12 +8,12 @@ import {
   fitSeries,
   inversionCounts,
   mannKendall,
-  perHour,
   type SeriesData,
   theilSen,
   timeToReach,
   TREND_ALPHA,
 } from '../src/fit.js';
+import { perHour } from '../src/units.js';
 
 const MiB = 1024 * 1024;
 

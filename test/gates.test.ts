@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { parseRate } from '../src/gates.js';
+import { parseRate } from '../src/units.js';
 import { leakdiff, scratch } from './helpers/cli.js';
 import { fixture } from './helpers/paths.js';
 

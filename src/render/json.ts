@@ -2,8 +2,7 @@
 // may be added to but are never renamed. A pure function of the analysis; numbers rounded so reruns match.
 
 import { triageJson } from './triage.js';
-import type { Fit } from '../fit.js';
-import { perHour } from '../fit.js';
+import type { Fit } from '../fit/index.js';
 import type { Analysis } from '../explain/index.js';
 import type { Finding, Step } from '../diagnose/index.js';
 import type { ExplainedFinding } from '../explain/index.js';
