@@ -35,6 +35,13 @@ export function formatCount(n: number): string {
   return `${n < 0 && Number(abs.toFixed(digits)) !== 0 ? '-' : ''}${grouped}${fraction === '' ? '' : `.${fraction}`}`;
 }
 
+const SMALL = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** A count in running text: whole numbers under ten in words ("two standard errors"), others as formatCount. */
+export function spelled(n: number): string {
+  return Number.isInteger(n) && n >= 0 && n < SMALL.length ? SMALL[n] : formatCount(n);
+}
+
 /** Seconds → "45 s", "12 min", "3.5 h", "2.1 days". */
 export function formatDuration(seconds: number): string {
   const s = Math.abs(seconds);
