@@ -3,7 +3,7 @@
 // refuse it later, far from its cause, or (worse) count it. The decoder is the judge of "a real profile";
 // this file adds what only HTTP knows: the status, redirects, and which profile the URL should give.
 
-import { LeakdiffError, UnrecognizedFormatError, quote } from '../errors.js';
+import { LeakdiffError, quote } from '../errors.js';
 import { decode } from '../decode/index.js';
 import type { Limits } from '../limits.js';
 import type { Kind, Snapshot } from '../model.js';
@@ -19,8 +19,7 @@ export interface Target {
 /** Returns the warnings a saved answer carries (a dump the runtime cut at 64 MiB); throws when unusable. */
 export function checkAnswer(name: string, target: Target, answer: Answer, limits: Limits): string[] {
   checkStatus(name, answer);
-  const snapshot = decodeAnswer(name, target, answer.body, limits);
-  if (snapshot === null) return [];
+  const snapshot = decodeAnswer(name, answer.body, limits);
   if (target.debug2) {
     if (snapshot.form !== 'goroutine-dump') throw new CollectError(name, `expected a goroutine?debug=2 dump, got a ${snapshot.form} ${snapshot.kind} profile`, false);
   } else {
@@ -31,20 +30,12 @@ export function checkAnswer(name: string, target: Target, answer: Answer, limits
   return snapshot.truncation === null ? [] : [`${name}: the dump is cut short (${snapshot.truncation.reason}); saved with the ${snapshot.truncation.goroutinesRead} goroutines it holds`];
 }
 
-/** The first line runtime.Stack writes for every goroutine of a debug=2 dump: `goroutine 342 [running]:`. */
-const DUMP_FIRST_LINE = /^goroutine \d+ [^\n]*\[[^\]\n]*\]:\r?\n/;
-
-/**
- * The decoder is the judge of "a real profile". Null only for a debug=2 dump whose first line is the
- * runtime's own while the decoder registers no dump form: that line is the check then, and once the dump
- * form is registered the decoder's sniff matches the same line and this path is never taken.
- */
-function decodeAnswer(name: string, target: Target, body: Buffer, limits: Limits): Snapshot | null {
+/** The decoder is the judge of "a real profile", debug=2 dumps included. */
+function decodeAnswer(name: string, body: Buffer, limits: Limits): Snapshot {
   try {
     return decode(name, body, limits).snapshot;
   } catch (err) {
     if (!(err instanceof LeakdiffError)) throw err;
-    if (target.debug2 && err instanceof UnrecognizedFormatError && DUMP_FIRST_LINE.test(body.subarray(0, 4096).toString('utf8'))) return null;
     // A malformed profile (a gzip stream cut short) may be a transient fault; any other form will not change.
     throw new CollectError(name, `${err.stage}: ${err.detail}`, err.code === 'malformed');
   }

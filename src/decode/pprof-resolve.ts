@@ -225,6 +225,13 @@ class DeltaEvidence {
   }
 }
 
+/*
+ * Sample.location_id and Sample.value are repeated integers, and both encodings must decode: packed (one LEN
+ * field holding many varints) or unpacked (one VARINT field per element). Go's runtime/pprof writes both:
+ * its protobuf encoder (int64s and uint64s in runtime/pprof/protobuf.go) packs a list only when it holds more
+ * than two elements, so a heap sample's two values, or a goroutine sample's one, arrive unpacked.
+ */
+
 /** Location ids, packed or not, each resolved to its frames and appended to the sample's stack. */
 function readLocationIds(rs: Resolver, b: SnapshotBuilder, w: Wire, wire: number, locations: LocationTable, sample: number, offset: number): void {
   const r = w.r;

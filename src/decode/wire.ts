@@ -179,30 +179,5 @@ export class Wire {
     this.r.pos += n;
   }
 
-  /**
-   * Appends a repeated integer field to a column, in either encoding: packed (one LEN field holding many
-   * varints) or unpacked (one VARINT field per element). Go writes both, packed only for more than two
-   * elements. The packed loop reads one-byte varints inline: sample location ids and counts mostly are.
-   */
-  repeatedInto(wireType: number, field: number, out: { push(v: number): void }, signed: boolean): void {
-    if (wireType === VARINT) {
-      out.push(signed ? this.int() : this.uint());
-      return;
-    }
-    if (wireType !== LEN) this.fail(`field ${field} has wire type ${wireType}; expected a varint or a packed list`);
-    const end = this.len();
-    const r = this.r;
-    const buf = r.buf;
-    while (r.pos < end) {
-      const b = buf[r.pos];
-      if (b < 0x80) {
-        r.pos++;
-        out.push(b);
-      } else {
-        out.push(signed ? this.int() : this.uint());
-      }
-    }
-    if (r.pos !== end) this.fail(`packed field ${field} overruns its length`);
-  }
 
 }

@@ -134,10 +134,11 @@ export interface NormalizedSnapshot {
 /**
  * What the per-line table keeps: what is in use now, and goroutine counts. Allocation totals never shrink,
  * so they say nothing about a leak, and leaving them out (with the samples that hold nothing in use, about
- * half of a heap profile) keeps the extra walk over the stacks cheap.
+ * half of a heap profile) keeps the extra walk over the stacks cheap. No profile has more than two of them
+ * (a heap profile both in-use types, a goroutine profile its count), so walkLines keeps a sample's two
+ * values in locals.
  */
 const LINE_TYPES: readonly string[] = ['inuse_space', 'inuse_objects', 'goroutine'];
-/** No profile has more than two of them: LineTable keeps its two values in locals. */
 
 export class Interner {
   readonly frames: SiteFrame[] = [];
