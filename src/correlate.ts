@@ -4,14 +4,14 @@
 // leak, not one per frame; heap growth that nothing ties is handed on as heap growth of its own.
 
 import { sampleCorrelation } from 'simple-statistics';
-import { fitSeries, NOISE_Z, type Fit } from './fit.js';
+import { fitSeries, NOISE_Z, type Fit } from './fit/index.js';
 import { fitsOf, type FitSet } from './fit/all.js';
 import { retention } from './fit/retained.js';
 import { growingUnderOneFunction } from './correlate/heap.js';
 import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
-import { matchSignatures } from './patterns.js';
+import { matchSignatures } from './patterns/index.js';
 import { metricOf, row, rowVariance, type SeriesSet } from './series/index.js';
 
 /** A goroutine group must grow by at least this many goroutines over the window to count. */

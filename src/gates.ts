@@ -5,7 +5,7 @@
 import type { Analysis } from './explain/index.js';
 import { compare, currentIdentity, identity, type BaselineFinding } from './compare.js';
 import { culpritName, type Confidence, type Finding } from './diagnose/index.js';
-import { theilSen } from './fit.js';
+import { theilSen } from './fit/index.js';
 import { totalFit } from './fit/all.js';
 import { formatRate, perHour } from './units.js';
 import { titleOf } from './explain/index.js';

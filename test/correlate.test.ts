@@ -4,7 +4,7 @@
 import t from 'tap';
 import { analyze } from '../src/commands/analyze.js';
 import { beyondChurn, correlate, exits, follows, interpolate, isStaircase, lockstep, pearson } from '../src/correlate.js';
-import { fitSeries } from '../src/fit.js';
+import { fitSeries } from '../src/fit/index.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { fixture } from './helpers/paths.js';
 

@@ -12,7 +12,7 @@ import {
   theilSen,
   timeToReach,
   TREND_ALPHA,
-} from '../src/fit.js';
+} from '../src/fit/index.js';
 import { perHour } from '../src/units.js';
 
 const MiB = 1024 * 1024;

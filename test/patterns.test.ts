@@ -7,7 +7,7 @@ import { stackOf } from '../src/decode/builder.js';
 import { decode } from '../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { normalizeFunction } from '../src/normalize/names.js';
-import { type Evidence, type Match, SIGNATURES, entryPointCaller, inferWaitState, matchSignatures, signatureById } from '../src/patterns.js';
+import { type Evidence, type Match, SIGNATURES, entryPointCaller, inferWaitState, matchSignatures, signatureById } from '../src/patterns/index.js';
 import { fixture } from './helpers/paths.js';
 
 /** A stack as Go prints it, leaf first, normalized the way the normalize stage does. */

@@ -1,6 +1,6 @@
 // How sure a finding is, from its fits alone: statistics decide, a matched pattern only explains.
 
-import type { Fit } from '../fit.js';
+import type { Fit } from '../fit/index.js';
 import { metricOf, type SeriesSet } from '../series/index.js';
 import type { Confidence } from './model.js';
 

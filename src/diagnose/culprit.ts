@@ -5,7 +5,7 @@
 // for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
 import { mostNamed } from '../decode/goroutine-groups.js';
-import type { Signature } from '../patterns.js';
+import type { Signature } from '../patterns/index.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
 

@@ -4,7 +4,7 @@
 
 import type { FitSet } from '../fit/all.js';
 import { sumStacks, type Correlation, type Link } from '../correlate.js';
-import { matchSignatures, type Match } from '../patterns.js';
+import { matchSignatures, type Match } from '../patterns/index.js';
 import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import type { SeriesSet } from '../series/index.js';

@@ -9,7 +9,7 @@
 //   unit whose goroutines run the service's code names the pattern; the library's goroutines join it.
 
 import { follows, sumStacks } from '../correlate.js';
-import { fitSeries } from '../fit.js';
+import { fitSeries } from '../fit/index.js';
 import type { SeriesSet } from '../series/index.js';
 import { confidenceOf, isSignificantHeap } from './confidence.js';
 import type { Finding, Step } from './model.js';

@@ -2,8 +2,8 @@
 // Ids are SiteFrame and SiteStack ids of the series set; numbers carry their unit in their name.
 
 import type { HeapEvidence } from '../correlate.js';
-import type { Fit } from '../fit.js';
-import type { Signature, VersionCaveatId } from '../patterns.js';
+import type { Fit } from '../fit/index.js';
+import type { Signature, VersionCaveatId } from '../patterns/index.js';
 import type { GoMinor } from '../normalize/go-version.js';
 import type { Triage } from './triage.js';
 

@@ -3,7 +3,7 @@
 
 import { beyondChurn, CHURN_Z, churnSd, MIN_GOROUTINE_GROWTH, neverFalls } from '../correlate.js';
 import { fitsOf, type FitSet } from '../fit/all.js';
-import { STAIRCASE_MAX_N } from '../fit.js';
+import { STAIRCASE_MAX_N } from '../fit/index.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
 import { heapGrowthFloor } from './confidence.js';
 import { RETAINED_MIN_NEW_SAMPLES } from '../fit/retained.js';

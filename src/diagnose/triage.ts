@@ -4,7 +4,7 @@
 // what holds the most in-use memory in one heap profile, by the service's own caller; both joined when both
 // kinds are there; and what to capture next to turn the triage into a diagnosis. Data only: render words it.
 
-import { matchSignatures, inferWaitState, type Signature } from '../patterns.js';
+import { matchSignatures, inferWaitState, type Signature } from '../patterns/index.js';
 import { SIGNATURES } from '../patterns/table.js';
 import { row, type SeriesSet } from '../series/index.js';
 

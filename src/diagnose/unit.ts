@@ -2,8 +2,8 @@
 // loopback connection apart, and the heap per object. "Each leaked ClientConn keeps 4 goroutines (and 3 on
 // the in-process server) and about 96 KiB; 238 are open."
 
-import type { Fit } from '../fit.js';
-import { matchSignatures, type Signature } from '../patterns.js';
+import type { Fit } from '../fit/index.js';
+import { matchSignatures, type Signature } from '../patterns/index.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
 import type { LeakUnit, UnitGroup } from './model.js';
 

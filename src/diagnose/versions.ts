@@ -3,7 +3,7 @@
 // pattern was checked on. Typed steps; explain words them.
 
 import type { GoMinor, GoVersionRange } from '../normalize/go-version.js';
-import type { Signature } from '../patterns.js';
+import type { Signature } from '../patterns/index.js';
 import type { Step } from './model.js';
 
 /** The Go minor of a release string (`1.26.8` is 26), or null. */

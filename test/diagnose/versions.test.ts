@@ -7,7 +7,7 @@ import { analyze } from '../../src/commands/analyze.js';
 import { versionSteps, goMinorOf } from '../../src/diagnose/versions.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import type { GoVersionRange } from '../../src/normalize/go-version.js';
-import { SIGNATURES, signatureById } from '../../src/patterns.js';
+import { SIGNATURES, signatureById } from '../../src/patterns/index.js';
 import { TIME_TICKER_UNSTOPPED } from '../../src/patterns/stdlib.js';
 import { loadMatrix } from '../eval/matrix.js';
 import { FIXTURES } from '../helpers/paths.js';

@@ -2,13 +2,13 @@
 // point at its fix. The table lives in src/patterns/ (one file per library family); see match.ts for how a
 // match is decided and scored.
 
-import { matchSignatures as matchWith } from './patterns/match.js';
-import type { Evidence, Match, Signature } from './patterns/signature.js';
-import { SIGNATURES } from './patterns/table.js';
+import { matchSignatures as matchWith } from './match.js';
+import type { Evidence, Match, Signature } from './signature.js';
+import { SIGNATURES } from './table.js';
 
-export type { CapturedOn, Evidence, Match, Signature, SignatureKind, VersionCaveat, VersionCaveatId } from './patterns/signature.js';
-export { entryPointCaller } from './patterns/match.js';
-export { inferWaitState } from './patterns/wait-state.js';
+export type { CapturedOn, Evidence, Match, Signature, SignatureKind, VersionCaveat, VersionCaveatId } from './signature.js';
+export { entryPointCaller } from './match.js';
+export { inferWaitState } from './wait-state.js';
 export { SIGNATURES };
 
 /** The signatures that explain one suspected leak, best first; [] when none does. */

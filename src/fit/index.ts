@@ -3,14 +3,14 @@
 // series that keeps rising through the window; a warming cache rises and stops; GC makes heaps saw up and
 // down. Each shape below is decided from named thresholds, so a report can say exactly why.
 import { linearRegression, median, rSquared } from 'simple-statistics';
-import { theilSen } from './fit/robust.js';
-import { classify, twoPoints } from './fit/shape.js';
-import { mannKendall, type MannKendall } from './fit/trend.js';
-import { retention, type Retention } from './fit/retained.js';
+import { theilSen } from './robust.js';
+import { classify, twoPoints } from './shape.js';
+import { mannKendall, type MannKendall } from './trend.js';
+import { retention, type Retention } from './retained.js';
 
-export { mannKendall, inversionCounts, type MannKendall } from './fit/trend.js';
-export { theilSen, type RobustLine } from './fit/robust.js';
-export type { Retention } from './fit/retained.js';
+export { mannKendall, inversionCounts, type MannKendall } from './trend.js';
+export { theilSen, type RobustLine } from './robust.js';
+export type { Retention } from './retained.js';
 
 /**
  * Significance level of the two-sided Mann–Kendall test. The conventional 5%: on trendless noise a series is
