@@ -1,7 +1,7 @@
 // Retained samples (src/fit/retained.ts) and the plateau's tail rule, on series read from real captures of
 // the fixture matrix (KiB per snapshot as `go tool pprof -raw` reads them, variance from the same profiles).
 import t from 'tap';
-import { fitSeries } from '../../src/fit.js';
+import { fitSeries } from '../../src/fit/index.js';
 import { retention, RETAINED_MIN_NEW_SAMPLES } from '../../src/fit/retained.js';
 import { samplingVariance } from '../../src/series/index.js';
 
