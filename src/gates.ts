@@ -7,7 +7,7 @@ import { compare, currentIdentity, identity, type BaselineFinding } from './comp
 import { culpritName, type Confidence, type Finding } from './diagnose/index.js';
 import { theilSen } from './fit/index.js';
 import { totalFit } from './fit/all.js';
-import { formatRate, perHour } from './units.js';
+import { formatBytes, formatCount, perHour } from './units.js';
 import { titleOf } from './explain/index.js';
 
 export interface Gate {
@@ -87,8 +87,8 @@ function measure(a: Analysis, kind: 'heap' | 'goroutine', accepted: readonly Fin
   return { rate: Math.max(0, fit.robustSlope - acceptedRate), why: `${over}${minus}${few}` };
 }
 
-const bytesPerHour = (n: number): string => formatRate(n, 'bytes');
-const countPerHour = (n: number): string => formatRate(n, 'count');
+const bytesPerHour = (n: number): string => `${formatBytes(n)}/h`;
+const countPerHour = (n: number): string => `${formatCount(n)}/h`;
 
 export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
   const gates: Gate[] = [];

@@ -52,21 +52,9 @@ export function formatDuration(seconds: number): string {
   return `${(seconds / 86400).toFixed(1)} days`;
 }
 
-/** Seconds until something happens, in words: "45 minutes", "3.5 hours", "2.1 days". */
-export function formatSpan(seconds: number): string {
-  if (seconds < 3600) return `${Math.round(seconds / 60)} minutes`;
-  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} hours`;
-  return `${(seconds / 86400).toFixed(1)} days`;
-}
-
 /** Units per second to units per hour, the rate reports and gates speak in. */
 export function perHour(slopePerSecond: number): number {
   return slopePerSecond * 3600;
-}
-
-/** A rate per hour as reports and gates write it: "81 MiB/h", "1,800/h". */
-export function formatRate(perHourValue: number, unit: 'bytes' | 'count'): string {
-  return `${unit === 'bytes' ? formatBytes(perHourValue) : formatCount(perHourValue)}/h`;
 }
 
 /** An ISO 8601 UTC time without milliseconds, the same on every machine. */

@@ -1,6 +1,6 @@
 // Heap call sites that grow as one: the sites under one function of the service's own, tested together.
 
-import { metricOf, row, rowVariance, type SeriesSet } from '../series.js';
+import { metricOf, row, rowVariance, type SeriesSet } from '../series/index.js';
 
 /**
  * Call sites that grew together under one function of the service's own (the nearest to the allocation),

@@ -6,9 +6,9 @@
 // another (a worker now waiting on a response, a server connection now running its handler) are not new
 // goroutines, and a group that keeps a fixed ratio with them is bounded with them.
 
-import { fitSeries } from '../fit.js';
+import { fitSeries } from '../fit/index.js';
 import { moduleOf, packageOf } from '../normalize/names.js';
-import { metricOf, row, type SeriesSet } from '../series.js';
+import { metricOf, row, type SeriesSet } from '../series/index.js';
 
 /** The goroutine groups of one unit and their summed count (what correlate.ts calls a GoroutineUnit). */
 export interface Groups {

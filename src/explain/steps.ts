@@ -1,12 +1,11 @@
 // Words for the diagnosis's typed pieces: each step of a chain of evidence, a culprit strategy, a leak unit,
 // and what the window could have seen. The only place these sentences are made.
 
-import { perHour } from '../fit/index.js';
 import type { Bounded, Candidate, CulpritStrategy, LeakUnit, Reach, Step } from '../diagnose/model.js';
 import type { LinkReason } from '../diagnose/model.js';
 import { signatureById } from '../patterns/index.js';
 import type { SeriesSet } from '../series/index.js';
-import { formatBytes, formatCount, formatRate, formatSpan } from '../units.js';
+import { formatBytes, formatCount, formatRate, formatSpan, perHour } from '../units.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
 

@@ -3,7 +3,7 @@
 // round used to spend 45 rows here, 40% of the page, on what a reader checks once.
 
 import type { TimeSource } from '../model.js';
-import type { SnapshotInfo } from '../series.js';
+import type { SnapshotInfo } from '../series/index.js';
 import { formatSpan, formatTime } from '../units.js';
 import { mdText } from './escape.js';
 import { code, details, table } from './parts.js';

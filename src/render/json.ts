@@ -9,7 +9,7 @@ import type { ExplainedFinding } from '../explain/index.js';
 import type { SeriesSet } from '../series/index.js';
 import type { SourceView } from '../source/index.js';
 import type { IgnoreRule } from '../gates.js';
-import { formatTime } from '../units.js';
+import { formatTime, perHour } from '../units.js';
 import { limitProjection } from './parts.js';
 import { ownershipSentence } from './ownership.js';
 

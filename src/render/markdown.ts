@@ -4,7 +4,6 @@
 
 import type { Analysis } from '../explain/index.js';
 import type { Comparison, Compared } from '../compare.js';
-import { FORMS } from '../forms.js';
 import type { Gate } from '../gates.js';
 import { formatBytes, formatCount, formatRate, formatTime } from '../units.js';
 import { findingSection } from './finding.js';
@@ -20,7 +19,6 @@ import { inputsSection } from './inputs.js';
 import { triageAnswer, triageHeadline, triageSections } from './triage.js';
 import { EXACT_MAX_N, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT } from '../fit/index.js';
 import { RETAINED_MIN_NEW_SAMPLES, RETAINED_MIN_SHARE } from '../fit/retained.js';
-import { HIGH_MAX_P, HIGH_MIN_R2, HIGH_MIN_SNAPSHOTS } from '../diagnose/confidence.js';
 import { MIN_LINK_CORRELATION } from '../correlate.js';
 import { CULPRIT_STRATEGIES } from '../diagnose/culprit.js';
 import { metricOf } from '../series/index.js';

@@ -4,7 +4,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { analyze, type Analysis } from '../../src/commands/analyze.js';
+import { analyze,  } from '../../src/commands/analyze.js';
+import type { Analysis } from '../../src/explain/index.js';
 import { culpritName } from '../../src/diagnose/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { scratch } from '../helpers/cli.js';
