@@ -24,7 +24,7 @@ t.test('formatValue: a value in the unit the profile states', async (t) => {
 t.test('formatDuration and formatSpan: a span as a person reads it, short and in words', async (t) => {
   const short: readonly (readonly [number, string])[] = [[0.25, '250 ms'], [5, '5.0 s'], [45, '45 s'], [720, '12 min'], [12600, '3.5 h'], [181440, '2.1 days']];
   for (const [s, text] of short) t.equal(formatDuration(s), text, `${s} s`);
-  const words: readonly (readonly [number, string])[] = [[1800, '30 minutes'], [12600, '3.5 hours'], [200000, '2.3 days']];
+  const words: readonly (readonly [number, string])[] = [[1800, '30 min'], [12600, '3 h 30 min'], [200000, '2.3 days']];
   for (const [s, text] of words) t.equal(formatSpan(s), text, `${s} s`);
 });
 
