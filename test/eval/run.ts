@@ -38,12 +38,10 @@ export interface Row {
   readonly absent: readonly string[];
 }
 
-/** The run's input files as one searchable text (gzip undone; a profile's string table holds its names). */
-function inputText(files: readonly string[]): string {
-  return files.map((f) => {
-    const raw = readFileSync(f);
-    return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('latin1');
-  }).join('\n');
+/** A file as searchable text (gzip undone; a profile's string table holds its names). */
+function fileText(f: string): string {
+  const raw = readFileSync(f);
+  return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('latin1');
 }
 
 function runCli(files: readonly string[], scratch: string, n: number): Promise<Got | { error: string }> {
@@ -93,6 +91,17 @@ export async function runEval(only: readonly string[] = []): Promise<Row[]> {
       if (files !== null) jobs.push({ variant, form, files });
     }
   }
+  // Which expected culprits (base names) each file names, read once per file: forms and cuts share files.
+  const named = new Map<string, Set<string>>();
+  const namesIn = (f: string, v: Variant): Set<string> => {
+    let got = named.get(f);
+    if (got === undefined) {
+      const text = fileText(f);
+      got = new Set(v.expected.leaks.flatMap((l) => [l.culprit, ...l.also]).map(baseFunction).filter((n) => text.includes(n)));
+      named.set(f, got);
+    }
+    return got;
+  };
   const scratch = mkdtempSync(join(tmpdir(), 'leakdiff-eval-'));
   const rows: Row[] = new Array(jobs.length);
   let next = 0;
@@ -102,8 +111,7 @@ export async function runEval(only: readonly string[] = []): Promise<Row[]> {
       const { variant, form, files } = jobs[i];
       const got = await runCli(files, scratch, i);
       const rounds = new Set(files.map((f) => /-(\d+)-[^/]*$/.exec(f)?.[1])).size;
-      const text = inputText(files);
-      const inInput = (name: string): boolean => text.includes(name);
+      const inInput = (name: string): boolean => files.some((f) => namesIn(f, variant).has(name));
       const absent = variant.expected.leaks.filter((l) => ![l.culprit, ...l.also].some((n) => inInput(baseFunction(n)))).map((l) => l.culprit);
       rows[i] = { variant, form, snapshots: rounds, got, judgement: judge(variant.expected, form, got, inInput), absent };
     }
