@@ -3,7 +3,8 @@
 // cumulatively, plus the total. A row that is zero in every snapshot is not fitted. A series of one
 // snapshot has no fits at all: one snapshot gives triage, not trend.
 
-import { fitSeries, type Fit, type FitOptions } from './index.js';
+import { fitSeries } from './index.js';
+import type { Fit, FitOptions } from './model.js';
 import { row, rowVariance, type KindSeries, type Matrix, type SeriesSet } from '../series/index.js';
 
 /** In-use metrics only: what is allocated since start grows in every live program and says nothing of leaks. */

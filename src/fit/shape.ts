@@ -2,7 +2,7 @@
 // step) is looked for before growth, because both raise Mann–Kendall's S; only a rise that does not level
 // off is growth. Two snapshots never get a trend.
 import { median } from 'simple-statistics';
-import type { Fit, FitOptions, Shape } from './index.js';
+import type { Fit, FitOptions, Shape } from './model.js';
 import { findBoundedRise, type BoundedRise } from './plateau.js';
 import type { MannKendall } from './trend.js';
 import type { Retention } from './retained.js';
