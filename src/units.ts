@@ -42,6 +42,17 @@ export function spelled(n: number): string {
   return Number.isInteger(n) && n >= 0 && n < SMALL.length ? SMALL[n] : formatCount(n);
 }
 
+const PARTS: readonly (readonly [number, string, string])[] = [[2, 'half', 'halves'], [3, 'third', 'thirds'], [4, 'quarter', 'quarters']];
+
+/** A share in running text: 0.75 → "three quarters", 1/3 → "one third"; other shares as a percentage. */
+export function spelledShare(x: number): string {
+  for (const [d, one, many] of PARTS) {
+    const k = Math.round(x * d);
+    if (k > 0 && k < d && Math.abs(x * d - k) < 1e-9) return `${spelled(k)} ${k === 1 ? one : many}`;
+  }
+  return `${formatCount(x * 100)}%`;
+}
+
 /** Seconds → "45 s", "12 min", "3.5 h", "2.1 days". */
 export function formatDuration(seconds: number): string {
   const s = Math.abs(seconds);
@@ -99,7 +110,7 @@ export interface RatePer {
   readonly seconds: number;
 }
 
-const RATE_PER: readonly RatePer[] = [
+export const RATE_PER: readonly RatePer[] = [
   { name: 'day', seconds: 86400 },
   { name: 'h', seconds: 3600 },
   { name: 'min', seconds: 60 },
@@ -112,11 +123,16 @@ const RATE_PER: readonly RatePer[] = [
  * window still reads per minute, stretched by a tenth rather than stated per second.
  */
 export function ratePerFor(windowSeconds: number): RatePer {
-  return RATE_PER.find((p) => windowSeconds >= NEARLY * p.seconds) ?? RATE_PER[RATE_PER.length - 1];
+  return RATE_PER.find((p) => windowSeconds >= RATE_MIN_COVER * p.seconds) ?? RATE_PER[RATE_PER.length - 1];
 }
 
 /** How much of a span a window must cover for a rate to be stated per that span. */
-const NEARLY = 0.75;
+export const RATE_MIN_COVER = 0.75;
+
+/** The shortest window whose rates are stated per `name` (per minute from 45 s). */
+export function rateFrom(name: RatePer['name']): number {
+  return RATE_MIN_COVER * (RATE_PER.find((p) => p.name === name) as RatePer).seconds;
+}
 
 /** "+677/min", "+24.6 MiB/min", "-3/h": a rate per second stated per the span the window supports. */
 export function formatRate(perSecond: number, unit: 'bytes' | 'count', windowSeconds: number): string {

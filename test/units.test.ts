@@ -1,7 +1,7 @@
 // Units and scaling (src/units.ts), one case per branch: how numbers read in a report, and how a user's sizes,
 // durations and rates are understood. Rates per hour are what reports, gates and the JSON speak in.
 import t from 'tap';
-import { formatBytes, formatCount, formatDuration, formatSpan, formatTime, formatValue, parseBytes, parseDuration, perHour, spelled } from '../src/units.js';
+import { formatBytes, formatCount, formatDuration, formatSpan, formatTime, formatValue, parseBytes, parseDuration, perHour, rateFrom, spelled, spelledShare } from '../src/units.js';
 
 t.test('formatBytes: binary units, three significant digits, the sign kept', async (t) => {
   const cases: readonly (readonly [number, string])[] = [
@@ -35,10 +35,13 @@ t.test('formatTime: ISO 8601 UTC to the second', async (t) => {
 
 t.test('spelled: small whole numbers in words, others as figures', async (t) => {
   t.same([0, 2, 9, 10, 2.5].map(spelled), ['zero', 'two', 'nine', '10', '2.5']);
+  t.same([0.75, 0.5, 1 / 3, 2 / 3, 0.25, 0.8, 0.035].map(spelledShare), ['three quarters', 'one half', 'one third', 'two thirds', 'one quarter', '80%', '3.5%']);
 });
 
 t.test('perHour and formatRate: the rate reports and gates speak in', async (t) => {
   t.equal(perHour(0.5), 1800);
+  // Stated per the largest span the window covers three quarters of: per minute from 45 s, per hour from 45 min.
+  t.same([rateFrom('s'), rateFrom('min'), rateFrom('h'), rateFrom('day')], [0.75, 45, 2700, 64800]);
 });
 
 t.test('parseBytes and parseDuration: what a user writes, and what is neither', async (t) => {

@@ -5,7 +5,7 @@
 import type { Analysis } from '../explain/index.js';
 import type { Comparison, Compared } from '../compare.js';
 import type { Gate } from '../gates.js';
-import { formatBytes, formatCount, formatRate, formatTime } from '../units.js';
+import { formatBytes, formatCount, formatRate, formatTime, rateFrom, RATE_MIN_COVER, spelled, spelledShare } from '../units.js';
 import { findingSection } from './finding.js';
 import type { Finding } from '../diagnose/index.js';
 import type { IgnoreRule } from '../gates.js';
@@ -17,8 +17,9 @@ import { mdText } from './escape.js';
 import type { Triage } from '../diagnose/triage.js';
 import { inputsSection } from './inputs.js';
 import { triageAnswer, triageHeadline, triageSections } from './triage.js';
-import { EXACT_MAX_N, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT } from '../fit/index.js';
-import { RETAINED_MIN_NEW_SAMPLES, RETAINED_MIN_SHARE } from '../fit/retained.js';
+import { EXACT_MAX_N, NOISE_Z, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT, TREND_ALPHA } from '../fit/index.js';
+import { RETAINED_MAX_FALL_SAMPLES, RETAINED_MIN_NEW_SAMPLES, RETAINED_MIN_SHARE } from '../fit/retained.js';
+import { HIGH_MAX_P, HIGH_MIN_R2, HIGH_MIN_SNAPSHOTS } from '../diagnose/confidence.js';
 import { MIN_LINK_CORRELATION } from '../correlate.js';
 import { CULPRIT_STRATEGIES } from '../diagnose/culprit.js';
 import { metricOf } from '../series/index.js';
@@ -191,12 +192,17 @@ function methodSection(a: Analysis, opts: MarkdownOptions): string[] {
   const how = [
     `Normalization policy ${code(p.name)}: ${p.rules.join('; ')}.`,
     '',
-    `Each series (heap \`inuse_space\` and \`inuse_objects\` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to ${EXACT_MAX_N} snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell). With ${STAIRCASE_MAX_N} snapshots or fewer, where the trend test cannot reach significance, a series that rises at every step by over ${STAIRCASE_MIN_Z} standard errors of sampling noise (heap), or by over ${STAIRCASE_MIN_Z_EXACT} standard error of the churn of goroutines in flight (at most the smallest count, √(2·min)), is growing; so is heap whose sampled objects were kept: at least ${RETAINED_MIN_NEW_SAMPLES} new samples still in use, ${RETAINED_MIN_SHARE * 100}% or more of what the site allocated in the window, never falling by more than one sample. Rates are stated per the longest span the window covers, at least three quarters of it (per minute from a window of 45 s or more, per hour from 45 minutes, per day from 18 hours), and projections reach no further ahead than the window is long.`,
-    rate > 1 ? `Heap profiles are sampled (one allocation per ${formatBytes(rate)} on average): changes within two standard errors of the sampling are treated as noise.` : 'Heap values are exact (every allocation sampled).',
+    `Each series (heap \`inuse_space\` and \`inuse_objects\` per function, flat and cumulative; goroutines per group and per frame) is fitted by least squares (R²), Theil–Sen (the rates above) and a Mann–Kendall trend test (exact p-values up to ${EXACT_MAX_N} snapshots), and given a shape: growing, plateau (grew, then flat: bounded), flat, noisy, shrinking, or unknown (too few snapshots to tell). With ${STAIRCASE_MAX_N} snapshots or fewer, where the trend test cannot reach significance, a series that rises at every step by over ${STAIRCASE_MIN_Z} standard errors of sampling noise (heap), or by over ${STAIRCASE_MIN_Z_EXACT} standard error of the churn of goroutines in flight (at most the smallest count, √(2·min)), is growing; so is heap whose sampled objects were kept: at least ${RETAINED_MIN_NEW_SAMPLES} new samples still in use, ${RETAINED_MIN_SHARE * 100}% or more of what the site allocated in the window, never falling by more than ${samples(Math.floor(RETAINED_MAX_FALL_SAMPLES))}. Rates are stated per the longest span the window covers, at least ${spelledShare(RATE_MIN_COVER)} of it (per minute from a window of ${rateFrom('min')} s or more, per hour from ${rateFrom('h') / 60} minutes, per day from ${rateFrom('day') / 3600} hours), and projections reach no further ahead than the window is long.`,
+    rate > 1 ? `Heap profiles are sampled (one allocation per ${formatBytes(rate)} on average): changes within ${spelled(NOISE_Z)} standard errors of the sampling are treated as noise.` : 'Heap values are exact (every allocation sampled).',
     `Goroutine groups that grow are gathered into one leak unit per leaked object: same start (library module, or the service's goroutine function) and in lockstep (Pearson r ≥ ${MIN_LINK_CORRELATION}); the in-process server side of a loopback connection is evidence of the client's leak. Heap call sites are tied to a unit by structure (its library's frames, its pattern's allocation frames, the goroutines' start function or creator, the runtime's goroutine memory) and must then follow its count; timing alone never links. The culprit strategies, in order: ${CULPRIT_STRATEGIES.map((s) => s.name).join(', ')}; a candidate is said to be one.`,
-    `Confidence: high needs 5 or more snapshots, p < 0.01 and R² ≥ 0.8; medium, a significant trend (p < 0.05); low, anything less.${opts.limitBytes === null ? '' : ` Projections use the memory limit of ${formatBytes(opts.limitBytes)}.`}`,
+    `Confidence: high needs ${HIGH_MIN_SNAPSHOTS} or more snapshots, p < ${HIGH_MAX_P} and R² ≥ ${HIGH_MIN_R2}; medium, a significant trend (p < ${TREND_ALPHA}); low, anything less.${opts.limitBytes === null ? '' : ` Projections use the memory limit of ${formatBytes(opts.limitBytes)}.`}`,
   ];
   return ['## Method', '', `Whose code: ${ownershipSentence(a.series.ownership)}`, '', goVersionSentence(a.series.goVersion), '', ...details('Normalization, fitting and confidence', how)];
+}
+
+/** "one sample", "two samples". */
+function samples(n: number): string {
+  return `${spelled(n)} sample${n === 1 ? '' : 's'}`;
 }
 
 /** The short form for a CI job summary: verdict, suspects and gates. */
