@@ -8,8 +8,8 @@ const full = FORMS.find((f) => f.name === 'pb')!;
 const cut3 = FORMS.find((f) => f.name === 'pb cut 3')!;
 const cut2 = FORMS.find((f) => f.name === 'pb cut 2')!;
 
-const leak: Expected = { verdict: 'leak', leaks: [{ kind: 'goroutine-and-heap', signature: 'grpc-clientconn-unclosed', culprit: 'example.com/orders/internal/upstream.(*Pool).conn', also: ['example.com/orders/internal/upstream.(*Pool).Get'] }], bounded: [] };
-const two: Expected = { verdict: 'leak', leaks: [{ kind: 'heap-growth', signature: null, culprit: 'main.(*index).add', also: [] }, { kind: 'goroutine-leak', signature: 'http-response-body-unclosed', culprit: 'main.fetch', also: [] }], bounded: [] };
+const leak: Expected = { verdict: 'leak', leaks: [{ kind: 'goroutine-and-heap', signature: 'grpc-clientconn-unclosed', culprit: 'example.com/orders/internal/upstream.(*Pool).conn', also: ['example.com/orders/internal/upstream.(*Pool).Get'], fromProfiles: 'culprit' }], bounded: [] };
+const two: Expected = { verdict: 'leak', leaks: [{ kind: 'heap-growth', signature: null, culprit: 'main.(*index).add', also: [], fromProfiles: 'culprit' }, { kind: 'goroutine-leak', signature: 'http-response-body-unclosed', culprit: 'main.fetch', also: [], fromProfiles: 'culprit' }], bounded: [] };
 const control: Expected = { verdict: 'no-leak', leaks: [], bounded: [] };
 const f = (culprit: string | null, signature: string | null, confidence = 'high') => ({ culprit, signature, confidence, kind: 'goroutine-and-heap' });
 const got = (verdict: string, ...findings: ReturnType<typeof f>[]): Got => ({ verdict, findings });
@@ -55,4 +55,16 @@ t.test('a culprit no input file names cannot be asked for: the right answer name
   t.match(judge(leak, full, got('leak', f('main.(*api).health', 'grpc-clientconn-unclosed')), absent).why, /with no culprit not found \(example.com\/orders\/internal\/upstream.\(\*Pool\).conn is in no input file\)/);
   t.notOk(judge(leak, full, got('leak', f(null, null)), absent).ok, 'the pattern is still asked for');
   t.notOk(judge(leak, full, got('leak', f(null, 'grpc-clientconn-unclosed'))).ok, 'when the input names it, it must be found');
+});
+
+t.test('where the truth says the profiles cannot single the culprit out, no culprit is right, another is not', async (t) => {
+  const pooled: Expected = {
+    verdict: 'leak',
+    leaks: [{ kind: 'goroutine-and-heap', signature: 'sql-rows-unclosed', culprit: 'example.com/reports/internal/store.(*Store).FirstOverdue', also: [], fromProfiles: 'candidates' }],
+    bounded: [],
+  };
+  t.ok(judge(pooled, full, got('leak', f(null, 'sql-rows-unclosed'))).ok, 'the pattern, with candidates and no culprit');
+  t.ok(judge(pooled, full, got('leak', f('example.com/reports/internal/store.(*Store).FirstOverdue', 'sql-rows-unclosed'))).ok, 'the culprit itself');
+  t.match(judge(pooled, full, got('leak', f('example.com/reports/internal/store.(*Store).Balances', 'sql-rows-unclosed'))).why, /or sql-rows-unclosed with no culprit, not found/, 'the busiest caller named is wrong');
+  t.notOk(judge(pooled, full, got('leak', f(null, 'goroutines-blocked-channel'))).ok, 'no culprit, but the wrong pattern');
 });

@@ -5,7 +5,7 @@
 // for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
 import { mostNamed } from '../decode/goroutine-groups.js';
-import type { Signature } from '../patterns/index.js';
+import { POOL_STATE, type Signature } from '../patterns/index.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
 
@@ -29,6 +29,15 @@ export interface CulpritFound {
   readonly candidates: readonly Candidate[];
 }
 
+/**
+ * The finding's heap that sits under a pool state call (POOL_STATE), and so names no caller: that call's
+ * frame and the service's function it happened to be called under. Null when none of its heap does.
+ */
+export interface PooledHeap {
+  readonly poolFrame: number;
+  readonly caller: number;
+}
+
 export interface CulpritStrategyEntry {
   readonly name: CulpritStrategy;
   readonly find: (ctx: CulpritContext) => CulpritFound | null;
@@ -38,6 +47,49 @@ export interface CulpritStrategyEntry {
 export function userFrame(series: SeriesSet, stackId: number): number {
   for (const f of series.stacks[stackId].frames) if (series.frames[f].origin === 'user') return f;
   return -1;
+}
+
+/** Per series set: the pool state call's frame id in each stack, -1 where there is none (computed once). */
+const poolFrames = new WeakMap<SeriesSet, Int32Array>();
+
+/** The frame id of a pool state call in the stack (POOL_STATE), or -1. */
+export function poolStateIn(series: SeriesSet, stackId: number): number {
+  let at = poolFrames.get(series);
+  if (at === undefined) {
+    const isOpener = series.frames.map((f) => POOL_STATE.some((re) => re.test(f.function)));
+    at = Int32Array.from(series.stacks, (s) => s.frames.find((f) => isOpener[f]) ?? -1);
+    poolFrames.set(series, at);
+  }
+  return at[stackId] ?? -1;
+}
+
+/** The service's frame a heap stack is the work of: its leaf-most own frame, unless the pool made it (-1). */
+function heapUserFrame(series: SeriesSet, stackId: number): number {
+  return poolStateIn(series, stackId) >= 0 ? -1 : userFrame(series, stackId);
+}
+
+/**
+ * The first heap stack the pool made among those the finding's culprit was looked for in (its own heap, and
+ * for entryScope `all` every heap site that grew through the pattern's entry points), as a PooledHeap; null
+ * when none was.
+ */
+export function pooledHeap(ctx: CulpritContext): PooledHeap | null {
+  const found = (id: number): PooledHeap | null => {
+    const poolFrame = poolStateIn(ctx.series, id);
+    return poolFrame >= 0 ? { poolFrame, caller: userFrame(ctx.series, id) } : null;
+  };
+  for (const id of ctx.heapStacks) {
+    const p = found(id);
+    if (p !== null) return p;
+  }
+  const entryPoints = ctx.signature?.entryPoints ?? [];
+  if (ctx.entryScope !== 'all' || entryPoints.length === 0) return null;
+  for (const id of heapScope(ctx)) {
+    if (!(growth(ctx.series, 'heap', id) > 0) || callerOfEntry(ctx.series, id, entryPoints).caller < 0) continue;
+    const p = found(id);
+    if (p !== null) return p;
+  }
+  return null;
 }
 
 /** Candidates listed at most. */
@@ -57,7 +109,7 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   // The heap that grew under the library's entry point (grpc.DialContext), followed to its caller.
   { name: 'entry-point-caller', find: entryPointCaller },
   // The finding's growing heap is allocated under the service's function.
-  { name: 'heap-frame', find: (ctx) => voted(ctx, ctx.heapStacks, 'heap', (id) => userFrame(ctx.series, id), 'heap-frame') },
+  { name: 'heap-frame', find: (ctx) => voted(ctx, ctx.heapStacks, 'heap', (id) => heapUserFrame(ctx.series, id), 'heap-frame') },
   // Nothing in use names it: the callers of the entry point in what was allocated since start.
   { name: 'alloc-candidate', find: allocCandidates },
 ];
@@ -116,6 +168,13 @@ export function callerOfEntry(series: SeriesSet, stackId: number, entryPoints: r
   return { caller: -1, entry: -1 };
 }
 
+/** The heap stacks entry-point-caller looks at (see CulpritContext.entryScope). */
+function heapScope(ctx: CulpritContext): readonly number[] {
+  const m = metricOf(ctx.series.heap, 'inuse_space');
+  if (ctx.entryScope === 'own' || m === null) return ctx.heapStacks;
+  return Array.from({ length: m.byStack.data.length / m.byStack.n }, (_, id) => id);
+}
+
 /**
  * Heap call sites that grew at all and pass through the entry point. Each allocation a leaked connection
  * makes inside the entry point is small and sampled, so no single one need pass a noise test; what counts is
@@ -126,10 +185,9 @@ function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
   const m = metricOf(ctx.series.heap, 'inuse_space');
   if (entryPoints.length === 0 || m === null || m.byStack.n < 2) return null;
   const weight = new Map<number, { w: number; stack: number; entry: number }>();
-  const scope = ctx.entryScope === 'own' ? ctx.heapStacks : Array.from({ length: m.byStack.data.length / m.byStack.n }, (_, id) => id);
-  for (const id of scope) {
+  for (const id of heapScope(ctx)) {
     const g = growth(ctx.series, 'heap', id);
-    if (!(g > 0)) continue;
+    if (!(g > 0) || poolStateIn(ctx.series, id) >= 0) continue;
     const { caller, entry } = callerOfEntry(ctx.series, id, entryPoints);
     if (caller < 0) continue;
     const prev = weight.get(caller);
@@ -147,25 +205,33 @@ function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
  * they allocated through it since start), then by alloc_objects. A candidate, not a finding: the explain step
  * says so and what would settle it. The only caller seen is named as the leading candidate; of several, none
  * is named (the one that allocates most through the library is the busiest caller, not the leaking one),
- * unless heap allocated in one of them grows with the leak (join.ts: retained-heap).
+ * unless heap allocated in one of them grows with the leak (join.ts: retained-heap). For a pattern whose
+ * entry point draws on a pool (Signature.poolState), even a lone caller is only a candidate: the caller
+ * that leaks may do so too rarely for its allocations to be sampled, and the bytes the pool makes sit under
+ * whoever found it empty. What the pool made is not counted for any caller.
  */
 function allocCandidates(ctx: CulpritContext): CulpritFound | null {
-  const entryPoints = ctx.signature?.entryPoints ?? [];
+  const entryPoints = [...(ctx.signature?.entryPoints ?? []), ...(ctx.signature?.handles ?? [])];
   if (entryPoints.length === 0) return null;
   const space = metricOf(ctx.series.heap, 'alloc_space');
   const objects = metricOf(ctx.series.heap, 'alloc_objects');
   const last = (m: typeof space, id: number): number => (m === null ? 0 : row(m.byStack, id)[m.byStack.n - 1]);
+  const isEntry = (f: number): boolean => (ctx.signature?.entryPoints ?? []).some((re) => re.test(ctx.series.frames[f].function));
   const byCaller = new Map<number, Candidate>();
   for (const s of ctx.series.stacks) {
-    const { caller, entry } = callerOfEntry(ctx.series, s.id, entryPoints);
-    if (caller < 0) continue;
+    if (poolStateIn(ctx.series, s.id) >= 0) continue;
+    const found = callerOfEntry(ctx.series, s.id, entryPoints);
+    if (found.caller < 0) continue;
+    const { caller } = found;
     const prev = byCaller.get(caller);
+    // The call that made the object (QueryContext) names the candidate, rather than a call on it (Rows.Next).
+    const entry = prev === undefined || isEntry(found.entry) || !isEntry(prev.entry) ? found.entry : prev.entry;
     const c = { frame: caller, entry, stack: prev?.stack ?? s.id, allocBytes: (prev?.allocBytes ?? 0) + last(space, s.id), allocObjects: (prev?.allocObjects ?? 0) + last(objects, s.id) };
     byCaller.set(caller, c);
   }
   const ranked = [...byCaller.values()].sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame).slice(0, MAX_CANDIDATES);
   if (ranked.length === 0) return null;
-  if (ranked.length > 1) return { culprit: null, candidates: ranked };
+  if (ranked.length > 1 || (ctx.signature?.poolState ?? []).length > 0) return { culprit: null, candidates: ranked };
   const top = ranked[0];
   return { culprit: { frame: top.frame, strategy: 'alloc-candidate', stack: top.stack, stackKind: 'heap', entry: top.entry }, candidates: ranked };
 }

@@ -8,7 +8,7 @@ import { matchSignatures, type Match } from '../patterns/index.js';
 import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import type { SeriesSet } from '../series/index.js';
-import { findCulprit, userFrame } from './culprit.js';
+import { findCulprit, pooledHeap, userFrame, type PooledHeap } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from './confidence.js';
 import { boundedSites } from './bounded.js';
 import { isSuspect, triage } from './triage.js';
@@ -79,13 +79,14 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
   })[0];
   const signature = match?.signature ?? null;
-  const { culprit, candidates } = findCulprit({ series, goroutineStacks: groups, heapStacks, signature, entryScope: 'all' });
+  const ctx = { series, goroutineStacks: groups, heapStacks, signature, entryScope: 'all' } as const;
+  const { culprit, candidates } = findCulprit(ctx);
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;
   const fit = link.unit.fit;
   const steps: Step[] = [{ kind: 'goroutines-grew', groups: groups.length, unitKey: link.unit.key, first: fit.first, last: fit.last, snapshots: fit.n }];
   if (heap !== null) steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
   if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
-  steps.push(...culpritSteps(series, culprit, candidates, groups));
+  steps.push(...culpritSteps(series, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null));
   return {
     kind: heap === null ? 'goroutine-leak' : 'goroutine-and-heap',
     signature,
@@ -101,13 +102,14 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   };
 }
 
-function culpritSteps(series: SeriesSet, culprit: Finding['culprit'], candidates: Finding['candidates'], groups: readonly number[]): Step[] {
-  if (culprit === null && candidates.length > 0) return [{ kind: 'candidates', count: candidates.length, entry: candidates[0].entry }];
+function culpritSteps(series: SeriesSet, culprit: Finding['culprit'], candidates: Finding['candidates'], groups: readonly number[], pooled: PooledHeap | null): Step[] {
+  const pool: Step[] = pooled === null ? [] : [{ kind: 'pooled-heap', poolFrame: pooled.poolFrame, caller: pooled.caller }];
+  if (culprit === null && candidates.length > 0) return [...pool, { kind: 'candidates', count: candidates.length, entry: candidates[0].entry, pooled: pooled !== null }];
   if (culprit === null) {
     const root = groups.length === 0 ? null : (series.stacks[groups[0]].frames.at(-1) ?? null);
-    return [{ kind: 'no-user-frame', rootFrame: root }];
+    return [...pool, { kind: 'no-user-frame', rootFrame: root }];
   }
-  if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null) return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry }];
+  if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null) return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry, pooled: false }];
   return [{ kind: 'culprit', strategy: culprit.strategy, frame: culprit.frame, entry: culprit.entry }];
 }
 
@@ -129,12 +131,13 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => stackFunctions(series, h)) })[0];
     const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
     const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
-    const { culprit, candidates } = findCulprit({ series, goroutineStacks: [], heapStacks: stacks, signature, entryScope: 'own' });
+    const ctx = { series, goroutineStacks: [], heapStacks: stacks, signature, entryScope: 'own' } as const;
+    const { culprit, candidates } = findCulprit(ctx);
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
     if (kept !== null && !strongTrend(heap.fit)) steps.push({ kind: 'staircase', rises: kept.rises, falls: kept.falls, snapshots: heap.fit.n, newSamples: kept.newSamples, retainedShare: kept.retainedShare });
     if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
-    steps.push(...culpritSteps(series, culprit, candidates, []));
+    steps.push(...culpritSteps(series, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null));
     out.push({ kind: 'heap-growth', signature, culprit, candidates, confidence: confidenceOf(null, heap.fit), goroutines: null, heap, unit: null, bytesPerGoroutine: null, correlation: null, steps });
   }
   return out;

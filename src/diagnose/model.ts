@@ -83,7 +83,10 @@ export type Step =
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }
   | { readonly kind: 'culprit'; readonly strategy: CulpritStrategy; readonly frame: number; readonly entry: number | null }
-  | { readonly kind: 'candidates'; readonly count: number; readonly entry: number }
+  /** `pooled`: the leak's heap is a pool's (a pooled-heap step says whose), so even one caller is only a candidate. */
+  | { readonly kind: 'candidates'; readonly count: number; readonly entry: number; readonly pooled: boolean }
+  /** The leak's heap sits under a pool state call (`poolFrame`), reached from the service's `caller` (-1: none). */
+  | { readonly kind: 'pooled-heap'; readonly poolFrame: number; readonly caller: number }
   | { readonly kind: 'no-user-frame'; readonly rootFrame: number | null }
   /** A caveat of the pattern for the Go releases the frames allow (min/max: the series' range, Go 1.min..1.max). */
   | { readonly kind: 'go-version'; readonly signature: string; readonly caveat: VersionCaveatId | 'not-checked-on'; readonly certain: boolean; readonly min: GoMinor | null; readonly max: GoMinor | null };

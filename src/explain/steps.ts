@@ -68,9 +68,14 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${signatureById(step.signature)?.title ?? step.signature}", a collection in the service's code that only grows`;
     case 'culprit':
       return culpritSentence(series, step.strategy, step.frame, step.entry);
+    case 'pooled-heap': {
+      const under = step.caller < 0 ? '' : `; it sits under ${series.frames[step.caller].function}, whose query happened to need a new one, which does not make it the one that leaks`;
+      return `the heap that grew was allocated under ${series.frames[step.poolFrame].function}, which makes a pooled connection's own state for whichever caller needs a new one, not for the caller that kept the last one${under}`;
+    }
     case 'candidates': {
       const via = series.frames[step.entry].function;
-      const lead = `nothing the leaked objects keep was sampled in use under the service's code, so the service's callers of ${via} are ranked by what they allocated through it since start (alloc_space)`;
+      const what = step.pooled ? 'what the leaked objects keep belongs to the pool' : "nothing the leaked objects keep was sampled in use under the service's code";
+      const lead = `${what}, so the service's callers of ${via} are ranked by what they allocated through it since start (alloc_space)`;
       return step.count === 1
         ? `${lead}: one caller is seen, the leading candidate, not a certainty (a caller that allocates too little through it to be sampled would not show)`
         : `${lead}: ${plural(step.count, 'candidate')}, and none is named: the caller that allocates most through it is the busiest, not necessarily the one that leaks`;

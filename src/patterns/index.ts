@@ -16,6 +16,9 @@ export function matchSignatures(e: Evidence, table: readonly Signature[] = SIGNA
   return matchWith(e, table);
 }
 
+/** Every signature's pool state calls (Signature.poolState): heap under them is the pool's, whatever the finding. */
+export const POOL_STATE: readonly RegExp[] = SIGNATURES.flatMap((s) => s.poolState ?? []);
+
 /** A signature by its id, as it appears in the JSON result. */
 export function signatureById(id: string): Signature | undefined {
   return SIGNATURES.find((s) => s.id === id);

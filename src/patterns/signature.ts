@@ -69,6 +69,19 @@ export interface Signature {
    * leaking stack shows it. Absent when the leaking goroutines have no such long-running parent.
    */
   readonly spawners?: readonly RegExp[];
+  /**
+   * Library calls whose allocations are a pooled resource's own state, made for whichever caller finds the
+   * pool empty or first uses a new member (`database/sql.(*DB).conn` dialing a driver connection, a driver's
+   * per-connection caches). What is allocated under them is the pool's: the caller above is the query that
+   * happened to need a new connection, not the one that kept the last, so heap under them names no culprit,
+   * and a lone caller of the entry point is only a candidate.
+   */
+  readonly poolState?: readonly RegExp[];
+  /**
+   * Library calls made on the leaking object once the entry point returned it (`(*Rows).Next`): their callers
+   * hold one, so when the entry point's own allocations were not sampled they are candidates too.
+   */
+  readonly handles?: readonly RegExp[];
   /** False when the user's frame is usually in no profile (the leaking goroutines are started by the library). */
   readonly userFrameVisible: boolean;
   /** Where to look when the user's frame is not visible. */

@@ -97,6 +97,12 @@ export const SQL_ROWS_UNCLOSED: Signature = {
   entryPoints: [
     within(SQL, '(*DB).Query', '(*DB).QueryContext', '(*DB).QueryRow', '(*DB).QueryRowContext', '(*Tx).Query', '(*Tx).QueryContext', '(*Tx).QueryRow', '(*Tx).QueryRowContext', '(*Conn).QueryContext', '(*Conn).QueryRowContext', '(*Stmt).Query', '(*Stmt).QueryContext', '(*Stmt).QueryRow', '(*Stmt).QueryRowContext'),
   ],
+  // A leaked Rows pins its connection, so the next query to find the pool empty opens a new one, and the
+  // driver's per-connection state sits under that query's caller: the busiest caller, not the leaking one
+  // (fixtures/matrix/sql-rows-unclosed). pgx v5 makes its statement cache in connect, under (*DB).conn, and
+  // memoizes encode plans in the connection's own pgtype.Map on its first queries.
+  poolState: [within(SQL, '(*DB).conn'), within('github.com/jackc/pgx/v5/pgtype.', '(*Map).PlanEncode')],
+  handles: [within(SQL, '(*Rows).Next', '(*Rows).NextResultSet', '(*Rows).Scan', '(*Rows).Columns', '(*Rows).ColumnTypes', '(*Rows).Err', '(*Row).Scan', '(*Row).Err')],
   userFrameVisible: true,
   versions:
     'Go 1.19 database/sql/sql.go: queryDC → (*Rows).initContextClose starts `go rs.awaitDone(ctx, txctx)` only when the query context (or transaction context) can be canceled, so Query with context.Background leaks the connection without a goroutine (checked with a Go 1.19 program and a stub driver: awaitDone only for the cancelable context; heap under (*DB).queryDC, (*DB).conn and initContextClose ← (*DB).QueryContext ← your function). Current Go passes a third closectx to awaitDone; the frame names are unchanged.',

@@ -68,7 +68,9 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
     case 'culprit':
       return { kind: s.kind, strategy: s.strategy, function: name(s.frame), entry: name(s.entry) };
     case 'candidates':
-      return { kind: s.kind, count: s.count, entry: name(s.entry) };
+      return { kind: s.kind, count: s.count, entry: name(s.entry), pooled: s.pooled };
+    case 'pooled-heap':
+      return { kind: s.kind, poolFrame: name(s.poolFrame), caller: s.caller < 0 ? null : name(s.caller) };
     case 'retained-heap':
     case 'creator-heap':
       return { ...s, frame: undefined, function: name(s.frame) };

@@ -108,3 +108,30 @@ t.test('creator-goroutine: goroutines started by a pool of workers do not name a
   t.not(f.culprit?.strategy, 'creator-goroutine');
   t.not(culpritName(a.series, f), 'main.main.func1');
 });
+
+t.test('pool state: heap a pool made for whichever query needed a connection names no caller; the callers are candidates', async (t) => {
+  // sql-rows-unclosed: 1.2% of queries (FirstOverdue) leak their Rows; each pinned connection's pgx state is
+  // allocated under the next query to find the pool empty, nearly always a balance sheet (Balances). The
+  // truth (expected.json) says the profiles cannot single FirstOverdue out, and that naming Balances is wrong.
+  for (const variant of ['go1.26-mod', 'go1.26-trimpath', 'go1.27-vendor', 'go1.27-cmd-trimpath']) {
+    const a = capture('sql-rows-unclosed', variant, PB);
+    const f = a.diagnosis.findings.find((x) => x.signature?.id === 'sql-rows-unclosed');
+    t.ok(f !== undefined, `${variant}: the Rows pattern`);
+    if (f === undefined) continue;
+    t.equal(f.culprit, null, `${variant}: no culprit named`);
+    const names = f.candidates.map((c) => a.series.frames[c.frame].function);
+    t.ok(names.includes('example.com/reports/internal/store.(*Store).Balances'), `${variant}: the busiest caller is a candidate, not the culprit`);
+    t.ok(f.steps.some((s) => s.kind === 'pooled-heap'), `${variant}: the report says the heap is the pool's`);
+    t.notOk(a.diagnosis.findings.some((x) => x.confidence !== 'low' && x.culprit !== null && culpritName(a.series, x)?.includes('Balances')), `${variant}: Balances named nowhere`);
+  }
+  // go1.26-mod's heap profiles hold one sample FirstOverdue allocated through (*Rows).Next: a call on the
+  // Rows it got from the entry point, so it is a candidate too.
+  const a = capture('sql-rows-unclosed', 'go1.26-mod', PB);
+  const f = a.diagnosis.findings[0];
+  t.same(f.candidates.map((c) => a.series.frames[c.frame].function), ['example.com/reports/internal/store.(*Store).Balances', 'example.com/reports/internal/store.(*Store).FirstOverdue']);
+  t.match(a.explained.findings[0].evidence.join('\n'), /allocated under database\/sql\.\(\*DB\)\.conn/);
+  // lib/pq (Go 1.19): the sample that grew is the leaking query's own (its statement description, kept by
+  // the Rows), not the pool's, and it names FirstOverdue.
+  const old = capture('sql-rows-unclosed', 'go1.19-gopath', PB);
+  t.equal(culpritName(old.series, old.diagnosis.findings[0]), 'example.com/reports/internal/store.(*Store).FirstOverdue');
+});

@@ -4,7 +4,8 @@
 //   accepted alternative) and signature; no other finding at medium confidence or above; when neither the
 //   culprit nor any alternative is named anywhere in the run's input files, no profile could have shown it,
 //   and the right answer is the expected signature with no culprit named (naming another function sends a
-//   team to the wrong code);
+//   team to the wrong code); so it is where the truth says the profiles cannot single the culprit out
+//   (`fromProfiles: candidates`), though naming the culprit itself is right there too;
 // - a control: verdict `no-leak` over the whole window; cut to a few snapshots, anything but `leak`;
 // - cut to 2 snapshots, a leak must not be called `no-leak` and a control must not be called `leak`.
 
@@ -58,11 +59,13 @@ export function judge(expected: Expected, form: Form, got: Got | { error: string
   for (const leak of expected.leaks) {
     const names = [leak.culprit, ...leak.also];
     const knowable = names.some((n) => inInput(baseFunction(n)));
-    const i = knowable
-      ? got.findings.findIndex((f, k) => !used.has(k) && names.some((n) => sameFunction(f.culprit, n)))
-      : got.findings.findIndex((f, k) => !used.has(k) && f.culprit === null && (f.signature ?? null) === leak.signature);
+    const named = (f: GotFinding): boolean => names.some((n) => sameFunction(f.culprit, n));
+    const unnamed = (f: GotFinding): boolean => f.culprit === null && (f.signature ?? null) === leak.signature;
+    const right = leak.fromProfiles === 'candidates' ? (f: GotFinding) => named(f) || unnamed(f) : knowable ? named : unnamed;
+    const i = got.findings.findIndex((f, k) => !used.has(k) && right(f));
     if (i < 0) {
-      problems.push(knowable ? `culprit ${leak.culprit} not found` : `${leak.signature ?? 'finding'} with no culprit not found (${leak.culprit} is in no input file)`);
+      const why = leak.fromProfiles === 'candidates' ? `${leak.culprit}, or ${leak.signature ?? 'its pattern'} with no culprit, not found` : knowable ? `culprit ${leak.culprit} not found` : `${leak.signature ?? 'finding'} with no culprit not found (${leak.culprit} is in no input file)`;
+      problems.push(why);
       continue;
     }
     used.add(i);

@@ -13,6 +13,12 @@ export interface ExpectedLeak {
   readonly signature: string | null;
   readonly culprit: string;
   readonly also: readonly string[];
+  /**
+   * `candidates` where the truth says the profiles cannot single the culprit out (sql-rows-unclosed: the pool
+   * puts the bytes under the busiest caller): the pattern with no culprit named is then right too; naming any
+   * other function is not. Default `culprit`.
+   */
+  readonly fromProfiles: 'culprit' | 'candidates';
 }
 
 export interface Expected {
@@ -63,13 +69,15 @@ function asExpected(raw: unknown, where: string): Expected {
   const o = raw as { verdict?: unknown; leaks?: unknown; bounded?: unknown };
   if (o.verdict !== 'leak' && o.verdict !== 'no-leak') throw new Error(`${where}: verdict must be "leak" or "no-leak"`);
   if (!Array.isArray(o.leaks)) throw new Error(`${where}: leaks must be a list`);
-  const leaks = o.leaks.map((l: { kind?: unknown; signature?: unknown; culprit?: unknown; also?: unknown }, i: number) => {
+  const leaks = o.leaks.map((l: { kind?: unknown; signature?: unknown; culprit?: unknown; also?: unknown; fromProfiles?: unknown }, i: number) => {
     if (typeof l.culprit !== 'string') throw new Error(`${where}: leaks[${i}].culprit must be a function name`);
+    if (l.fromProfiles !== undefined && l.fromProfiles !== 'culprit' && l.fromProfiles !== 'candidates') throw new Error(`${where}: leaks[${i}].fromProfiles must be "culprit" or "candidates"`);
     return {
       kind: l.kind as ExpectedKind,
       signature: typeof l.signature === 'string' ? l.signature : null,
       culprit: l.culprit,
       also: Array.isArray(l.also) ? l.also.filter((a): a is string => typeof a === 'string') : [],
+      fromProfiles: l.fromProfiles === 'candidates' ? ('candidates' as const) : ('culprit' as const),
     };
   });
   if ((o.verdict === 'leak') !== leaks.length > 0) throw new Error(`${where}: a leak verdict needs leaks, a no-leak verdict none`);

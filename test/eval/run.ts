@@ -130,8 +130,9 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|');
 function expectedText(r: Row): string {
   const e = r.variant.expected;
   if (e.verdict === 'no-leak') return 'no-leak';
-  const culprit = (c: string): string => (r.absent.includes(c) ? `no culprit (${c} is in no input)` : c);
-  return `leak: ${e.leaks.map((l) => `${culprit(l.culprit)} (${l.signature ?? 'no pattern'})`).join(' + ')}`;
+  const culprit = (l: (typeof e.leaks)[number]): string =>
+    l.fromProfiles === 'candidates' ? `${l.culprit} or no culprit (the profiles cannot single it out)` : r.absent.includes(l.culprit) ? `no culprit (${l.culprit} is in no input)` : l.culprit;
+  return `leak: ${e.leaks.map((l) => `${culprit(l)} (${l.signature ?? 'no pattern'})`).join(' + ')}`;
 }
 
 function gotText(r: Row): string {
@@ -159,7 +160,8 @@ export function evalMarkdown(rows: readonly Row[]): string {
     'to 4, 3 and 2 snapshots spread over its window. A run is right when its verdict is right and every expected leak is its own finding with the expected culprit',
     'and pattern, with no other finding at medium confidence or above; controls must be `no-leak` (cut to a few',
     'snapshots: anything but `leak`); cut to 2 snapshots a leak must not be `no-leak`. Where no input file of a run names',
-    'the expected culprit or any accepted alternative, no profile could show it: the right answer is the pattern with no culprit.',
+    'the expected culprit or any accepted alternative, no profile could show it: the right answer is the pattern with no culprit;',
+    'so it is where the truth says the profiles cannot single the culprit out (`fromProfiles: candidates`), or the culprit itself.',
     '',
     `**${summaryLine(rows)}**`,
     '',
