@@ -8,7 +8,8 @@
 //   hung HTTP call: the caller's goroutine in roundTrip, and its connection's readLoop and writeLoop). The
 //   unit whose goroutines run the service's code names the pattern; the library's goroutines join it.
 
-import { follows, sumStacks } from '../correlate.js';
+import { follows, interpolate, sumStacks } from '../correlate.js';
+import { packageOf } from '../normalize/names.js';
 import { fitSeries } from '../fit/index.js';
 import type { SeriesSet } from '../series/index.js';
 import { confidenceOf, isSignificantHeap } from './confidence.js';
@@ -102,27 +103,60 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
 /**
  * A heap-only finding under a function F of the service's own with no specific pattern of its own (objects
  * F makes, or the generic collection guess), and another finding whose stacks run on goroutines F started (a
- * closure of F at their root, or a group the dump says F created), whose heap it follows: F made the objects
- * and handed them on, and the other finding's leak keeps them. Its heap joins that finding. Both ties are
- * needed: timing alone links any two leaks. What the profiles cannot tell apart: F growing a collection of
- * its own, in lockstep with a leak in the goroutines it started; the step names F, so the report says where
- * that heap was made.
+ * closure of F at their root, or a group the dump says F created), whose heap, or without heap of its own
+ * whose goroutine count, it follows: F made the objects and handed them on, and the other finding's leak
+ * keeps them. Its heap joins that finding. Both ties are needed: timing alone links any two leaks.
+ *
+ * Without a dump (protobuf, debug=1) nothing names the creator of a goroutine started as `go x.method()`, so
+ * a goroutine whose start function is a method or function of F's own package, running nothing but the
+ * standard library and that package (a session's flush goroutine, started by the store that makes the
+ * session), counts as F's when its count is followed. What the profiles cannot tell apart: F growing a
+ * collection of its own in lockstep with a leak in the goroutines it started, or in a goroutine of its package
+ * another function started; the step names F and how it was tied, so the report says where that heap was made.
  */
 function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   const out = [...findings];
   for (const g of findings) {
     if (g.kind !== 'heap-growth' || g.heap === null || g.culprit === null || g.culprit.strategy !== 'heap-frame' || (g.signature !== null && !g.signature.generic)) continue;
     const creator = g.culprit.frame;
-    const at = out.findIndex((f) => f !== g && f.heap !== null && f.culprit !== null && f.culprit.frame !== creator && startedBy(series, f, creator) && follows(g.heap?.values ?? new Float64Array(), f.heap.values));
+    const heapValues = g.heap.values;
+    const at = out.findIndex((f) => f !== g && f.culprit !== null && f.culprit.frame !== creator && tieOf(series, f, creator) !== null && follows(heapValues, pairedValues(series, f)));
     if (at < 0) continue;
     const f = out[at];
-    if (f.heap === null) continue;
-    const heap = sumStacks(series, [...f.heap.stacks, ...g.heap.stacks]);
-    const step: Step = { kind: 'creator-heap', frame: creator, firstBytes: g.heap.fit.first, lastBytes: g.heap.fit.last };
-    out[at] = { ...f, heap, confidence: confidenceOf(f.goroutines?.fit ?? null, heap.fit), steps: [...f.steps, step] };
+    const tie = tieOf(series, f, creator);
+    if (tie === null) continue;
+    const heap = sumStacks(series, [...(f.heap?.stacks ?? []), ...g.heap.stacks]);
+    const step: Step = { kind: 'creator-heap', frame: creator, tie, firstBytes: g.heap.fit.first, lastBytes: g.heap.fit.last };
+    const kept = isSignificantHeap(series, heap.fit) ? heap : f.heap;
+    out[at] = {
+      ...f,
+      kind: kept === null ? f.kind : f.goroutines === null ? 'heap-growth' : 'goroutine-and-heap',
+      heap: kept,
+      unit: f.goroutines === null ? f.unit : leakUnit(series, f.goroutines.groups, f.signature, kept?.fit ?? null),
+      bytesPerGoroutine: kept === null || f.goroutines === null || !(f.goroutines.fit.robustSlope > 0) ? f.bytesPerGoroutine : kept.fit.robustSlope / f.goroutines.fit.robustSlope,
+      confidence: confidenceOf(f.goroutines?.fit ?? null, kept?.fit ?? null),
+      steps: [...f.steps, step],
+    };
     out.splice(out.indexOf(g), 1);
   }
   return out;
+}
+
+/** What `g`'s heap must follow in f: f's heap, or, when f has none, its goroutine count at the heap's times. */
+function pairedValues(series: SeriesSet, f: Finding): Float64Array {
+  if (f.heap !== null) return f.heap.values;
+  if (f.goroutines === null || series.goroutine === null || series.heap === null) return new Float64Array();
+  return interpolate(series.goroutine.timesMs, f.goroutines.values, series.heap.timesMs);
+}
+
+/**
+ * How f's stacks run on goroutines `creator` started: `started` (a closure of it at their root, or the dump
+ * says it created them), `package` (no dump says, and their start function is of its package: see
+ * joinCreatorHeap), or null.
+ */
+function tieOf(series: SeriesSet, f: Finding, creator: number): 'started' | 'package' | null {
+  if (startedBy(series, f, creator)) return 'started';
+  return f.heap === null && samePackageStart(series, f, creator) ? 'package' : null;
 }
 
 /** True when some stack of the finding runs on a goroutine `creator` started. */
@@ -136,4 +170,24 @@ function startedBy(series: SeriesSet, f: Finding, creator: number): boolean {
     if (series.frames[root].function.replace(/(\.func)+$/, '') === name && root !== creator) return true;
     return [...(series.goroutine?.facts ?? [])].some(([gid, facts]) => facts.creator === creator && series.stacks[gid].frames.at(-1) === root);
   });
+}
+
+/**
+ * True when every goroutine group of f starts in the service's own code of `creator`'s package and runs only
+ * that package and the standard library, and no dump names another creator for any of them.
+ */
+function samePackageStart(series: SeriesSet, f: Finding, creator: number): boolean {
+  const pkg = packageOf(series.frames[creator].function);
+  const groups = f.goroutines?.groups ?? [];
+  return (
+    groups.length > 0 &&
+    groups.every((id) => {
+      const frames = series.stacks[id].frames;
+      const root = frames.at(-1);
+      if (root === undefined || series.frames[root].origin !== 'user' || packageOf(series.frames[root].function) !== pkg) return false;
+      const made = series.goroutine?.facts.get(id)?.creator ?? -1;
+      if (made >= 0 && made !== creator) return false;
+      return frames.every((fr) => series.frames[fr].origin === 'std' || series.frames[fr].runtime || packageOf(series.frames[fr].function) === pkg);
+    })
+  );
 }

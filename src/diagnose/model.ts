@@ -77,8 +77,11 @@ export type Step =
   | { readonly kind: 'heap-linked'; readonly sites: number; readonly reasons: readonly LinkReason[]; readonly correlation: number | null; readonly snapshots: number }
   | { readonly kind: 'heap-grew'; readonly sites: number; readonly firstBytes: number; readonly lastBytes: number; readonly withGoroutines: boolean }
   | { readonly kind: 'retained-heap'; readonly frame: number; readonly firstBytes: number; readonly lastBytes: number }
-  /** Heap allocated right in `frame`, which started the goroutines the finding's code runs on, grew with it. */
-  | { readonly kind: 'creator-heap'; readonly frame: number; readonly firstBytes: number; readonly lastBytes: number }
+  /**
+   * Heap allocated right in `frame`, which started the goroutines the finding's code runs on (`started`), or
+   * whose package the goroutines start in where no dump names their creator (`package`), grew with it.
+   */
+  | { readonly kind: 'creator-heap'; readonly frame: number; readonly tie: 'started' | 'package'; readonly firstBytes: number; readonly lastBytes: number }
   | { readonly kind: 'staircase'; readonly rises: number; readonly falls: number; readonly snapshots: number; readonly newSamples: number; readonly retainedShare: number }
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }

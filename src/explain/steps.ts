@@ -55,8 +55,13 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       return `${plural(step.sites, 'heap call site')} grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)} in use${step.withGoroutines ? '' : ', and no goroutine group grew with them'}`;
     case 'retained-heap':
       return `the heap allocated in ${series.frames[step.frame].rawFunction} itself grew from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)} with the leak: what the leaked objects keep of its requests, so it is the culprit, not only a candidate`;
-    case 'creator-heap':
-      return `the heap allocated right in ${series.frames[step.frame].rawFunction}, which starts the goroutines this code runs on, grew with it from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)}: what it makes and hands on, kept by this leak, not a leak of its own`;
+    case 'creator-heap': {
+      const how =
+        step.tie === 'started'
+          ? 'which starts the goroutines this code runs on'
+          : "in the package whose goroutines leak (no goroutine dump names who started them; a debug=2 dump's `created by` would confirm it)";
+      return `the heap allocated right in ${series.frames[step.frame].rawFunction}, ${how}, grew with it from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)}: what it makes and hands on, kept by this leak, not a leak of its own`;
+    }
     case 'staircase':
     {
       const fell = step.falls === 0 ? 'never fell' : `fell by no more than one sample (${plural(step.falls, 'time')}: an old backing array freed as the collection grew)`;

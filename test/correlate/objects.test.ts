@@ -75,3 +75,24 @@ t.test('two leaks at once: a map and unclosed response bodies stay two findings'
   t.equal(map === undefined ? null : culpritName(a.series, map), 'example.com/ingest/internal/dedup.(*Index).Accept');
   t.notOk(serious.some((f) => f.steps.some((s) => s.kind === 'creator-heap')), 'no heap joined across the two');
 });
+
+t.test("without a dump, heap made in the package whose goroutines leak, and following their count, is theirs", async (t) => {
+  // session-flush: (*Store).Login makes a session with a 16 KiB page cache and starts `go sess.flushOnClose()`,
+  // which waits forever and keeps it. Protobuf goroutine profiles do not say who started flushOnClose; it is
+  // of Login's package and runs nothing else, and Login's heap follows its count.
+  for (const variant of ['go1.26-mod', 'go1.27-trimpath']) {
+    const a = capture('session-flush', variant, 'pb.gz');
+    const serious = a.diagnosis.findings.filter((f) => f.confidence !== 'low');
+    t.equal(serious.length, 1, `${variant}: one leak, one finding`);
+    const f = serious[0];
+    t.equal(f.signature?.id, 'goroutines-blocked-channel', variant);
+    t.equal(f.kind, 'goroutine-and-heap', variant);
+    const step = f.steps.find((s) => s.kind === 'creator-heap');
+    t.ok(step?.kind === 'creator-heap' && step.tie === 'package' && a.series.frames[step.frame].function === 'acme.dev/portal/internal/session.(*Store).Login', `${variant}: tied by package, and said so`);
+    t.ok(f.bytesPerGoroutine !== null && f.bytesPerGoroutine > 8 * 1024 && f.bytesPerGoroutine < 32 * 1024, `${variant}: about one 16 KiB page cache per goroutine (${f.bytesPerGoroutine})`);
+  }
+  // With the dump, the tie is the creator itself.
+  const d = capture('session-flush', 'go1.26-mod', 'debug2.txt.gz');
+  const step = d.diagnosis.findings[0].steps.find((s) => s.kind === 'creator-heap');
+  t.ok(step === undefined || (step.kind === 'creator-heap' && step.tie === 'started'), 'debug=2: never the package guess');
+});
