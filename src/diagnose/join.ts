@@ -108,9 +108,9 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
  * keeps them. Its heap joins that finding. Both ties are needed: timing alone links any two leaks.
  *
  * Without a dump (protobuf, debug=1) nothing names the creator of a goroutine started as `go x.method()`, so
- * a goroutine whose start function is a method or function of F's own package, running nothing but the
- * standard library and that package (a session's flush goroutine, started by the store that makes the
- * session), counts as F's when its count is followed. What the profiles cannot tell apart: F growing a
+ * a goroutine whose start function is a method or function (not a closure: that names its maker) of F's own
+ * package other than main, running nothing but the standard library and that package (a session's flush
+ * goroutine, started by the store that makes the session), counts as F's when its count is followed. What the profiles cannot tell apart: F growing a
  * collection of its own in lockstep with a leak in the goroutines it started, or in a goroutine of its package
  * another function started; the step names F and how it was tied, so the report says where that heap was made.
  */
@@ -179,12 +179,16 @@ function startedBy(series: SeriesSet, f: Finding, creator: number): boolean {
 function samePackageStart(series: SeriesSet, f: Finding, creator: number): boolean {
   const pkg = packageOf(series.frames[creator].function);
   const groups = f.goroutines?.groups ?? [];
+  // Package main is often the whole program: sharing it says nothing.
+  if (pkg === 'main') return false;
   return (
     groups.length > 0 &&
     groups.every((id) => {
       const frames = series.stacks[id].frames;
       const root = frames.at(-1);
       if (root === undefined || series.frames[root].origin !== 'user' || packageOf(series.frames[root].function) !== pkg) return false;
+      // A closure at the root names the function that started it (startedBy): if that is not F, it is not F's.
+      if (/\.func$/.test(series.frames[root].function)) return false;
       const made = series.goroutine?.facts.get(id)?.creator ?? -1;
       if (made >= 0 && made !== creator) return false;
       return frames.every((fr) => series.frames[fr].origin === 'std' || series.frames[fr].runtime || packageOf(series.frames[fr].function) === pkg);

@@ -103,6 +103,18 @@ t.test('two leaks in one service are two findings, each with its own culprit and
   t.not(by.get('main.(*store).remember')?.signature?.id, 'goroutines-blocked-channel', 'no goroutine pattern on a function whose stacks do not show it');
 });
 
+t.test("two leaks in one package stay two when the goroutine's closure names another maker", async (t) => {
+  // The package tie (no dump) reads a goroutine started as `go x.method()` as the package's; a closure at the
+  // root names its maker, here (*worker).run, not the map's function, so the two stay apart.
+  const P = `${SVC}/internal/store.`;
+  const WORKER = ['runtime.gopark', 'runtime.chansend1', `${P}(*worker).run.func1`];
+  const MAP = [`${P}(*Store).remember`, `${P}(*Store).Handle`, 'net/http.HandlerFunc.ServeHTTP', 'net/http.(*conn).serve'];
+  const a = run(t, rounds(9, (i) => ({ goroutines: [g(WORKER, 5 + 6 * i)], heap: [bytes(MAP, (2 + 4 * i) * MiB)] })));
+  const by = new Map(a.diagnosis.findings.map((f) => [culpritName(a.series, f), f]));
+  t.same([...by.keys()].sort(), [`${P}(*Store).remember`, `${P}(*worker).run.func1`]);
+  t.equal(by.get(`${P}(*worker).run.func1`)?.heap, null, "the map's heap is not the worker's");
+});
+
 t.test('a never-falling staircase of samples is retention; churn goes up and down', async (t) => {
   t.ok(isStaircase([0, 0, 520, 520, 1040, 1040, 1040, 1560]));
   t.ok(isStaircase([0, 520, 1040]), 'few snapshots: a rise at every step');
