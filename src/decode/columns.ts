@@ -11,6 +11,14 @@ export class GrowableU32 {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
   }
+  /** Appends src[from, to): one capacity check for the run, not one per element. */
+  pushRun(src: Uint32Array, from: number, to: number): void {
+    while (this.length + (to - from) > this.data.length) this.grow();
+    const d = this.data;
+    let k = this.length;
+    for (let i = from; i < to; i++) d[k++] = src[i];
+    this.length = k;
+  }
   private grow(): void {
     const next = new Uint32Array(this.data.length * 2);
     next.set(this.data);
@@ -18,6 +26,10 @@ export class GrowableU32 {
   }
   toArray(): Uint32Array {
     return this.data.slice(0, this.length);
+  }
+  /** What was pushed, as a view of the buffer (no copy): for a builder's last read, after which nothing is pushed. */
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
   }
 }
 
@@ -38,5 +50,9 @@ export class GrowableF64 {
   }
   toArray(): Float64Array {
     return this.data.slice(0, this.length);
+  }
+  /** What was pushed, as a view of the buffer (no copy): for a builder's last read, after which nothing is pushed. */
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
   }
 }

@@ -105,20 +105,47 @@ function checkIds(rs: Resolver, items: readonly { id: number; offset: number }[]
 }
 
 /**
- * Location id → frame indices, innermost inlined call first. Go numbers locations 1..n, so a dense array
- * indexed by id serves the million lookups of a large profile; sparse ids from other writers use the map.
+ * Location id → frame indices, innermost inlined call first, over typed arrays: location k's frames are
+ * frames[start[k] .. start[k + 1]), and a sample's location ids are copied into its stack as runs of that one
+ * buffer (no array per location, no closure per sample). Go numbers locations 1..n, so a dense table indexed
+ * by id serves the million lookups of a large profile; sparse ids from other writers use the map.
  */
-class LocationTable {
-  private readonly dense: (number[] | undefined)[] = [];
-  private readonly sparse = new Map<number, number[]>();
-  constructor(private readonly denseLimit: number) {}
-  set(id: number, frames: number[]): void {
-    if (id < this.denseLimit) this.dense[id] = frames;
-    else this.sparse.set(id, frames);
+export class LocationTable {
+  private readonly slotOf: Int32Array;
+  private readonly sparse = new Map<number, number>();
+  private start: Uint32Array;
+  private frames: Uint32Array;
+  private count = 0;
+  constructor(denseLimit: number, locations: number, lines: number) {
+    this.slotOf = new Int32Array(denseLimit).fill(-1);
+    this.start = new Uint32Array(locations + 1);
+    this.frames = new Uint32Array(Math.max(1, lines));
   }
-  get(id: number): number[] | undefined {
-    return id < this.denseLimit ? this.dense[id] : this.sparse.get(id);
+  /** Adds a location's frames; locations are added once each (ids were checked unique). */
+  set(id: number, frames: readonly number[]): void {
+    const k = this.count++;
+    if (k + 1 >= this.start.length) this.start = grownU32(this.start, 2 * this.start.length + 2);
+    const from = this.start[k];
+    if (from + frames.length > this.frames.length) this.frames = grownU32(this.frames, Math.max(from + frames.length, 2 * this.frames.length));
+    for (let i = 0; i < frames.length; i++) this.frames[from + i] = frames[i];
+    this.start[k + 1] = from + frames.length;
+    if (id < this.slotOf.length) this.slotOf[id] = k;
+    else this.sparse.set(id, k);
   }
+  /** The location's slot, or -1 when no location has this id. */
+  slot(id: number): number {
+    return id < this.slotOf.length ? this.slotOf[id] : (this.sparse.get(id) ?? -1);
+  }
+  /** Appends the frames of the location in `slot` to the sample being built. */
+  pushInto(b: SnapshotBuilder, slot: number): void {
+    b.pushFrameRun(this.frames, this.start[slot], this.start[slot + 1]);
+  }
+}
+
+function grownU32(a: Uint32Array, size: number): Uint32Array {
+  const next = new Uint32Array(size);
+  next.set(a);
+  return next;
 }
 
 /** Each location id maps to its frame indices, innermost inlined call first. */
@@ -128,7 +155,8 @@ function resolveLocations(rs: Resolver, b: SnapshotBuilder, raw: RawProfile): Lo
   const functions = new Map<number, { name: string; file: string }>();
   for (const f of raw.functions) functions.set(f.id, resolveFunction(rs, f));
   const mappingIds = new Set(raw.mappings.map((m) => m.id));
-  const out = new LocationTable(4 * raw.locations.length + 16);
+  const lines = raw.locations.reduce((n, l) => n + Math.max(1, l.lines.length), 0);
+  const out = new LocationTable(4 * raw.locations.length + 16, raw.locations.length, lines);
   let symbolized = raw.locations.length === 0;
   for (const loc of raw.locations) {
     if (loc.mappingId !== 0 && !mappingIds.has(loc.mappingId)) {
@@ -206,7 +234,9 @@ class DeltaEvidence {
   private baseLabel = false;
 
   note(row: Float64Array, labels: Readonly<Record<string, string>> | null, sample: number, offset: number): void {
-    const k = row.findIndex((v) => v < 0);
+    let k = 0;
+    while (k < row.length && !(row[k] < 0)) k++;
+    if (k === row.length) k = -1;
     if (labels !== null && labels['pprof::base'] !== undefined) this.baseLabel = true;
     if (k < 0) return;
     this.samples++;
@@ -235,19 +265,22 @@ class DeltaEvidence {
 /** Location ids, packed or not, each resolved to its frames and appended to the sample's stack. */
 function readLocationIds(rs: Resolver, b: SnapshotBuilder, w: Wire, wire: number, locations: LocationTable, sample: number, offset: number): void {
   const r = w.r;
-  const one = (): void => {
-    // Location ids are small in Go's profiles: a one-byte varint is read inline.
-    const byte = r.buf[r.pos];
-    const id = byte < 0x80 ? (r.pos++, byte) : w.uint();
-    const frames = locations.get(id);
-    if (frames === undefined) rs.fail(`sample ${sample} refers to location ${id}, which does not exist`, offset);
-    b.pushFrames(frames);
-  };
-  if (wire === VARINT) return one();
+  if (wire === VARINT) return pushLocation(rs, b, w, locations, sample, offset);
   if (wire !== LEN) w.fail(`field 1 has wire type ${wire}; expected a varint or a packed list`);
   const end = w.len();
-  while (r.pos < end) one();
+  while (r.pos < end) pushLocation(rs, b, w, locations, sample, offset);
   if (r.pos !== end) w.fail('packed field 1 overruns its length');
+}
+
+/** One location id, resolved to its frames and appended to the sample's stack. */
+function pushLocation(rs: Resolver, b: SnapshotBuilder, w: Wire, locations: LocationTable, sample: number, offset: number): void {
+  const r = w.r;
+  // Location ids are small in Go's profiles: a one-byte varint is read inline.
+  const byte = r.buf[r.pos];
+  const id = byte < 0x80 ? (r.pos++, byte) : w.uint();
+  const slot = locations.slot(id);
+  if (slot < 0) rs.fail(`sample ${sample} refers to location ${id}, which does not exist`, offset);
+  locations.pushInto(b, slot);
 }
 
 /** Values, packed or not, into the row; returns how many the sample has so far (more than width is counted). */

@@ -199,6 +199,11 @@ export class Interner {
     this.noteVersionClues(s);
     // runtime.goexit is the bottom of every goroutine in protobuf profiles and absent from dumps: no identity.
     const local = s.frames.map((f) => (f.function === 'runtime.goexit' ? -1 : this.frameId(f.function, f.file, f.line)));
+    // Per snapshot frame, once: its site frame id, and whether it is left out of a call site's start (no
+    // identity, or a runtime frame). The walk over every frame of every sample reads only these two.
+    const siteOf = Int32Array.from(local);
+    const skip = new Uint8Array(local.length);
+    for (let f = 0; f < local.length; f++) skip[f] = local[f] < 0 || this.frames[local[f]].runtime ? 1 : 0;
     const width = s.sampleTypes.length;
     // Entry of each stack id in this snapshot; stack ids can only grow by one per sample while we go.
     const entryOf = new Int32Array(this.stacks.length + s.sampleCount).fill(-1);
@@ -211,7 +216,7 @@ export class Interner {
     const site = scratch(deepest);
     const top = scratch(deepest);
     for (let i = 0; i < s.sampleCount; i++) {
-      splitStack(this.frames, local, s.stackFrames, s.stackStart[i], s.stackStart[i + 1], site, top);
+      splitStack(siteOf, skip, s.stackFrames, s.stackStart[i], s.stackStart[i + 1], site, top);
       const known = this.stacks.length;
       const stack = this.stackId(site, top);
       // Set once, right after the call site is made and before anything reads it.
@@ -392,19 +397,23 @@ function compactLines(sums: Float64Array, types: readonly string[]): Pick<Normal
  * Splits stack[start, end) into its leading runtime frames and the call site (everything from the first
  * non-runtime frame). Indices rather than a subarray: a view object per sample was measurable GC.
  */
-function splitStack(frames: readonly SiteFrame[], local: readonly number[], stack: Uint32Array, start: number, end: number, site: Scratch, top: Scratch): void {
-  site.length = 0;
-  top.length = 0;
+function splitStack(siteOf: Int32Array, skip: Uint8Array, stack: Uint32Array, start: number, end: number, site: Scratch, top: Scratch): void {
   let k = start;
-  while (k < end && (local[stack[k]] < 0 || frames[local[stack[k]]].runtime)) k++;
+  while (k < end && skip[stack[k]] === 1) k++;
   // A stack of runtime frames only (GC workers, the scavenger) is its own call site, as Go prints it.
   if (k === end) k = start;
-  for (let j = start; j < end; j++) {
-    const id = local[stack[j]];
-    if (id < 0) continue;
-    if (j < k) top.ids[top.length++] = id;
-    else site.ids[site.length++] = id;
+  let t = 0;
+  for (let j = start; j < k; j++) {
+    const id = siteOf[stack[j]];
+    if (id >= 0) top.ids[t++] = id;
   }
+  let n = 0;
+  for (let j = k; j < end; j++) {
+    const id = siteOf[stack[j]];
+    if (id >= 0) site.ids[n++] = id;
+  }
+  top.length = t;
+  site.length = n;
 }
 
 function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner: Interner): GroupFacts {
