@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { correlate } from '../correlate.js';
+import { Columns } from '../decode/columns.js';
 import { decode } from '../decode/index.js';
 import { diagnose } from '../diagnose/index.js';
 import type { Concatenation } from '../decode/concat.js';
@@ -51,9 +52,11 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const decoded: Omit<SnapshotEntry, 'timeMs' | 'timeSource'>[] = [];
   const claims: TimeClaim[] = [];
   const skipped: string[] = [];
+  // One set of column buffers for every file: each snapshot is normalized before the next file is decoded.
+  let columns: Columns | null = new Columns();
   for (const [i, file] of files.entries()) {
     const input = load(file, opts.limits);
-    const read = decodeOrSkip(file, input.bytes, opts.limits);
+    const read = decodeOrSkip(file, input.bytes, opts.limits, columns);
     if (read === null) {
       skipped.push(file.path);
       continue;
@@ -77,11 +80,16 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
     opts.progress?.(i + 1, files.length, file.path);
     yield;
   }
+  columns = null;
   // Times take every file's evidence (a text form takes its round's protobuf time), so they come after the loop.
   const times = assignTimes(claims, opts.intervalSeconds);
   const entries: SnapshotEntry[] = decoded.map((d, i) => ({ ...d, timeMs: times[i].timeMs, timeSource: times[i].source }));
   if (entries.length === 0) throw new UsageError(`no profile among the files given: ${namedFew(skipped)} (none is a form leakdiff reads)`);
   const built = buildSeries(entries, interner);
+  // Each snapshot's per-site values are in the series' rows now: let them go before the fits (at a hundred
+  // snapshots they are a third of the memory).
+  decoded.length = 0;
+  entries.length = 0;
   const notes = [...(skipped.length === 0 ? [] : [skippedNote(skipped)]), ...(passedOver.length === 0 ? [] : [passedOverNote(passedOver)])];
   const series = notes.length === 0 ? built : { ...built, warnings: [...notes, ...built.warnings] };
   const fits = fitAll(series);
@@ -97,9 +105,9 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
  * README without an extension) is passed over with a note; a file the user named, or one that is a profile
  * but broken, still stops the run with its one-line error.
  */
-function decodeOrSkip(file: FoundFile, bytes: Uint8Array, limits: Limits): ReturnType<typeof decode> | null {
+function decodeOrSkip(file: FoundFile, bytes: Uint8Array, limits: Limits, columns: Columns | null): ReturnType<typeof decode> | null {
   try {
-    return decode(file.path, bytes, limits);
+    return decode(file.path, bytes, limits, columns);
   } catch (err) {
     if (file.inDirectory && err instanceof UnrecognizedFormatError) return null;
     throw err;

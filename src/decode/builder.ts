@@ -3,7 +3,7 @@
 
 import { LimitError } from '../errors.js';
 import { LIMIT_FLAGS, type Limits } from '../limits.js';
-import { GrowableF64, GrowableU32 } from './columns.js';
+import { type Columns, GrowableF64, GrowableU32 } from './columns.js';
 import type { Form } from '../forms.js';
 import type { Frame, GoroutineGroupInfo, Kind, Snapshot, ValueType } from '../model.js';
 
@@ -35,16 +35,23 @@ export class SnapshotBuilder {
   private readonly warnings: string[] = [];
   private count = 0;
 
-  /** `expect` sizes the columns up front when the decoder knows them (pprof does, text forms do not). */
+  /**
+   * `expect` sizes the columns up front when the decoder knows them (pprof does, text forms do not);
+   * `columns`, when given, are buffers reused from the previous profile (see Columns).
+   */
   constructor(
     private header: SnapshotHeader,
     private readonly limits: Limits,
     expect: { readonly samples: number; readonly frames: number } = { samples: 1024, frames: 1024 },
+    columns: Columns | null = null,
   ) {
     // Sized from the input, but never past the limits: a few bytes of hostile input can promise billions.
-    this.stackStart = new GrowableU32(Math.min(expect.samples, limits.maxSamples) + 1);
-    this.stackFrames = new GrowableU32(Math.min(expect.frames, limits.maxFrames));
-    this.values = new GrowableF64(Math.min(expect.samples, limits.maxSamples) * header.sampleTypes.length);
+    const samples = Math.min(expect.samples, limits.maxSamples);
+    const frames = Math.min(expect.frames, limits.maxFrames);
+    const values = samples * header.sampleTypes.length;
+    this.stackStart = columns === null ? new GrowableU32(samples + 1) : columns.stackStart.reset(samples + 1);
+    this.stackFrames = columns === null ? new GrowableU32(frames) : columns.stackFrames.reset(frames);
+    this.values = columns === null ? new GrowableF64(values) : columns.values.reset(values);
     this.stackStart.push(0);
   }
 

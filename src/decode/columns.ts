@@ -7,6 +7,12 @@ export class GrowableU32 {
   constructor(initial = 1024) {
     this.data = new Uint32Array(Math.max(16, initial));
   }
+  /** Empties it for reuse, with room for `initial` values (the buffer is kept when it has the room). */
+  reset(initial: number): this {
+    this.length = 0;
+    if (this.data.length < initial) this.data = new Uint32Array(Math.max(16, initial));
+    return this;
+  }
   push(v: number): void {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
@@ -39,6 +45,12 @@ export class GrowableF64 {
   constructor(initial = 1024) {
     this.data = new Float64Array(Math.max(16, initial));
   }
+  /** Empties it for reuse, with room for `initial` values (the buffer is kept when it has the room). */
+  reset(initial: number): this {
+    this.length = 0;
+    if (this.data.length < initial) this.data = new Float64Array(Math.max(16, initial));
+    return this;
+  }
   push(v: number): void {
     if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
@@ -55,4 +67,18 @@ export class GrowableF64 {
   view(): Float64Array {
     return this.data.subarray(0, this.length);
   }
+}
+
+/**
+ * Column buffers a caller reuses from one profile to the next (analyze decodes a series one file at a time):
+ * the pprof decoder's sample offsets and the snapshot's stack and value columns. A snapshot decoded with them
+ * holds views of these buffers, valid until the next decode with the same Columns; normalize it before then.
+ * Reuse spares a series the allocation, zeroing and collection of the columns for every file.
+ */
+export class Columns {
+  readonly sampleStart = new GrowableU32(16);
+  readonly sampleEnd = new GrowableU32(16);
+  readonly stackStart = new GrowableU32(16);
+  readonly stackFrames = new GrowableU32(16);
+  readonly values = new GrowableF64(16);
 }

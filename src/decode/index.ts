@@ -7,6 +7,7 @@ import { LeakdiffError, MalformedError, UnrecognizedFormatError, UnsupportedErro
 import type { Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
 import { describeUnknown, isText } from './describe.js';
+import type { Columns } from './columns.js';
 import { inflate, isGzip } from './inflate.js';
 import { decodePprof, looksLikePprof } from './pprof.js';
 import { type Concatenation, mayHoldSeveralDumps } from './concat.js';
@@ -32,7 +33,11 @@ export interface Decoded {
   readonly content: Uint8Array;
 }
 
-export function decode(source: string, bytes: Uint8Array, limits: Limits): Decoded {
+/**
+ * `columns`: buffers to reuse from the previous file, for a caller that decodes one file after another and
+ * is done with each snapshot before the next (a protobuf snapshot then holds views of them; see Columns).
+ */
+export function decode(source: string, bytes: Uint8Array, limits: Limits, columns: Columns | null = null): Decoded {
   if (bytes.length === 0) throw new MalformedError(source, 'decode', 'the file is empty (was the download cut short?)');
   const compressed = isGzip(bytes);
   const content = compressed ? inflate(source, bytes, limits.maxInflatedBytes) : bytes;
@@ -40,7 +45,7 @@ export function decode(source: string, bytes: Uint8Array, limits: Limits): Decod
   if (compressed && isGzip(content)) {
     throw new UnsupportedError(source, 'decode', 'the file is gzipped twice; gunzip it once and try again');
   }
-  const read = decodeContent(source, content, limits);
+  const read = decodeContent(source, content, limits, columns);
   return { snapshot: read.parts[0], parts: read.parts, concatenation: read.concatenation, compressed, content };
 }
 
@@ -49,7 +54,7 @@ export function decode(source: string, bytes: Uint8Array, limits: Limits): Decod
  * no strict form reads goes to the lenient reader (pasted text); when that cannot read it either, the strict
  * parser's error stands, since it names the damage in the user's own lines.
  */
-function decodeContent(source: string, content: Uint8Array, limits: Limits): PastedRead {
+function decodeContent(source: string, content: Uint8Array, limits: Limits, columns: Columns | null): PastedRead {
   const head = headText(content);
   for (const form of TEXT_FORMS) {
     if (!form.sniff(head)) continue;
@@ -63,7 +68,7 @@ function decodeContent(source: string, content: Uint8Array, limits: Limits): Pas
     }
   }
   // Protobuf is binary: lengths and small varints put control bytes in the first KiB, which text never has.
-  if (!isText(content) && looksLikePprof(content)) return { parts: [decodePprof(source, content, limits)], concatenation: null };
+  if (!isText(content) && looksLikePprof(content)) return { parts: [decodePprof(source, content, limits, columns)], concatenation: null };
   const known = describeUnknown(source, content, head);
   if (known !== null && !(known instanceof UnrecognizedFormatError && isText(content))) throw known;
   return lenientOr(source, decodeText(content), limits, known ?? new UnrecognizedFormatError(source, 'decode', `not a profile leakdiff reads: expected gzipped or raw pprof protobuf, or Go's ${TEXT_NAMES} text`));

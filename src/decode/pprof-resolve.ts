@@ -7,6 +7,7 @@ import { MalformedError, UnsupportedError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Kind, Snapshot, ValueType } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
+import type { Columns } from './columns.js';
 import { readLabel, skipNested, type RawFunction, type RawLabel, type RawLocation, type RawMapping, type RawProfile, type RawValueType } from './pprof-raw.js';
 import { LEN, VARINT, type Wire } from './wire.js';
 
@@ -32,7 +33,7 @@ class Resolver {
   }
 }
 
-export function resolveProfile(source: string, raw: RawProfile, limits: Limits, w: Wire): Snapshot {
+export function resolveProfile(source: string, raw: RawProfile, limits: Limits, w: Wire, columns: Columns | null = null): Snapshot {
   const rs = new Resolver(source, raw);
   if (raw.strings.length === 0 || raw.strings[0] !== '') {
     rs.fail(raw.strings.length === 0 ? 'the string table is empty (string_table[0] must be "")' : 'string_table[0] must be the empty string');
@@ -55,6 +56,7 @@ export function resolveProfile(source: string, raw: RawProfile, limits: Limits, 
     },
     limits,
     expectedSize(raw),
+    columns,
   );
   const locations = resolveLocations(rs, b, raw);
   addSamples(rs, b, raw, locations, sampleTypes.length, w);
@@ -285,19 +287,19 @@ function pushLocation(rs: Resolver, b: SnapshotBuilder, w: Wire, locations: Loca
 
 /** Values, packed or not, into the row; returns how many the sample has so far (more than width is counted). */
 function readValues(w: Wire, wire: number, row: Float64Array, n: number, width: number): number {
-  let k = n;
-  const one = (): void => {
-    const v = w.int();
-    if (k < width) row[k] = v;
-    k++;
-  };
   if (wire === VARINT) {
-    one();
-    return k;
+    const v = w.int();
+    if (n < width) row[n] = v;
+    return n + 1;
   }
   if (wire !== LEN) w.fail(`field 2 has wire type ${wire}; expected a varint or a packed list`);
   const end = w.len();
-  while (w.r.pos < end) one();
+  let k = n;
+  while (w.r.pos < end) {
+    const v = w.int();
+    if (k < width) row[k] = v;
+    k++;
+  }
   if (w.r.pos !== end) w.fail('packed field 2 overruns its length');
   return k;
 }

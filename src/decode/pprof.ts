@@ -7,7 +7,7 @@ import type { Limits } from '../limits.js';
 import { LIMIT_FLAGS } from '../limits.js';
 import { LimitError } from '../errors.js';
 import type { Snapshot } from '../model.js';
-import { GrowableU32 } from './columns.js';
+import { type Columns, GrowableU32 } from './columns.js';
 import { endOf, skipNested, type RawFunction, type RawLine, type RawLocation, type RawMapping, type RawProfile, type RawValueType } from './pprof-raw.js';
 import { resolveProfile } from './pprof-resolve.js';
 import { LEN, VARINT, Wire } from './wire.js';
@@ -48,15 +48,18 @@ export function looksLikePprof(bytes: Uint8Array): boolean {
   return expected === wire || (expected === -1 && (wire === VARINT || wire === LEN));
 }
 
-export function decodePprof(source: string, bytes: Uint8Array, limits: Limits): Snapshot {
+/** `columns`: buffers reused from the previous profile; the snapshot then holds views of them (see Columns). */
+export function decodePprof(source: string, bytes: Uint8Array, limits: Limits, columns: Columns | null = null): Snapshot {
   const wire = new Wire(source, bytes);
-  const raw = readProfile(wire, limits);
-  return resolveProfile(source, raw, limits, wire);
+  const raw = readProfile(wire, limits, columns);
+  return resolveProfile(source, raw, limits, wire, columns);
 }
 
-function readProfile(w: Wire, limits: Limits): RawProfile {
+function readProfile(w: Wire, limits: Limits, columns: Columns | null): RawProfile {
   const p: RawProfile = {
-    sampleTypes: [], sampleStart: new GrowableU32(), sampleEnd: new GrowableU32(),
+    sampleTypes: [],
+    sampleStart: columns === null ? new GrowableU32() : columns.sampleStart.reset(1024),
+    sampleEnd: columns === null ? new GrowableU32() : columns.sampleEnd.reset(1024),
     mappings: [], locations: [], functions: [], strings: [],
     timeMs: 0, durationNanos: 0, periodType: null, period: 0, defaultSampleType: 0,
   };
