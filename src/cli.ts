@@ -5,8 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
 import { LeakdiffError, printable, reason, UsageError } from './errors.js';
 import { LIMIT_OPTIONS, limitsFrom, type Flag } from './options.js';
 import { ANALYZE_FLAGS, checkAnalyze, type AnalyzeArgs, type AnalyzeSettings } from './commands/analyze-options.js';
@@ -83,7 +82,7 @@ function pick(args: Readonly<Record<string, unknown>>, flags: readonly Flag[]): 
   return Object.fromEntries(flags.filter((f) => args[f.name] !== undefined).map((f) => [f.name, args[f.name]]));
 }
 
-function parser(argv: string[], io: Io, setJob: (job: Job) => void): Argv {
+function parser(yargs: (argv: string[]) => Argv, argv: string[], io: Io, setJob: (job: Job) => void): Argv {
   return yargs(argv)
     .scriptName('leakdiff')
     .usage('leakdiff: find what is leaking in a Go service from a series of pprof snapshots')
@@ -255,10 +254,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(SHORT_HELP);
     return 2;
   }
+  // The version alone needs no parser: yargs and its help machinery are most of `leakdiff -V`'s start-up.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout(`${io.version}\n`);
+    return 0;
+  }
   let job: Job | null = null;
   const debug = argv.includes('--debug');
   try {
-    parser(asDefaultCommand(argv), io, (j) => (job = j)).parseSync();
+    const { default: yargs } = await import('yargs');
+    parser(yargs, asDefaultCommand(argv), io, (j) => (job = j)).parseSync();
     return job === null ? 0 : await (job as Job)();
   } catch (err) {
     return reportError(err, io, debug);
@@ -297,7 +302,8 @@ const io: Io = {
   hostnames: [hostname()],
   version: version(),
 };
-const code = await main(hideBin(process.argv), io);
+// yargs' hideBin for node (not a bundled Electron app): the arguments after node and the script.
+const code = await main(process.argv.slice(2), io);
 // Let a pending stdout error surface before deciding the exit code.
 await new Promise((done) => setImmediate(done));
 const failure = stdoutState.failure;
