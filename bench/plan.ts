@@ -69,6 +69,7 @@ export function plan(p: PlanInput, seen: Observed): Task[] {
       (j) => ({ values: { 'inflate.zlib': Number(j.zlibMBps), 'inflate.pako': Number(j.pakoMBps), 'inflate.ratio': Number(j.zlibMBps) / Number(j.pakoMBps) } }),
     ),
     startupTask('help', '`leakdiff --help` start-up', NODE, [cli, '--help']),
+    startupTask('version', '`leakdiff --version` start-up', NODE, [cli, '--version']),
     demoFiles.length === 0
       ? { ...startupTask('pipe', 'run to a pipe', NODE, []), unavailable: `no demo series at ${demo}` }
       : startupTask('pipe', `run to a pipe: analyze the demo series (${demoFiles.length} small files)`, NODE, [cli, 'analyze', '--out', '-', ...demoFiles], ANALYZED),

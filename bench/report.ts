@@ -18,6 +18,7 @@ export interface Results {
   readonly schemaVersion: 1;
   readonly command: string;
   readonly machine: Machine;
+  readonly load: { readonly start: readonly number[]; readonly end: readonly number[]; readonly note: string };
   readonly code: { readonly commit: string | null; readonly uncommittedSrc: readonly string[] };
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly rows: readonly (Metric & { median: number | null; min: number | null; max: number | null; rounds: number; note?: string; missing?: string })[];

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { formatCpu, summarizeCpu, type CpuSummary } from './cpu-profile.js';
 import { goVersion, machine } from './machine.js';
@@ -96,6 +97,8 @@ function gitFacts(): Results['code'] {
 
 async function main(opts: Options): Promise<void> {
   const started = Date.now();
+  // The load average beside the figures: on a shared machine it says how far to trust them.
+  const loadAtStart = loadavg();
   const series = findSeries(opts.series);
   const workDir = makeWorkDir();
   const go = goVersion();
@@ -120,6 +123,7 @@ async function main(opts: Options): Promise<void> {
       schemaVersion: 1,
       command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
       machine: machine(rssMethod()),
+      load: { start: loadAtStart, end: loadavg(), note: 'load average over 1, 5 and 15 minutes (os.loadavg), at the start and the end of the run' },
       code: gitFacts(),
       inputs: { series: series.dir, heap: series.heap.length, goroutine: series.goroutine.length, reduced: reduced.map((r) => ({ fraction: r.fraction, samples: r.samples, samplesOfFull: r.samplesOfFull, stacks: r.stacks, stacksOfFull: r.stacksOfFull })) },
       rows: resultRows(rows),
@@ -135,6 +139,8 @@ async function main(opts: Options): Promise<void> {
       targets,
       profile,
     };
+    const load = (l: readonly number[]): string => l.map((x) => x.toFixed(1)).join(', ');
+    process.stdout.write(`\nload average at the start ${load(loadAtStart)}, at the end ${load(results.load.end)} (${results.machine.nproc} cores)\n`);
     process.stdout.write(`\n${rowsTable(rows)}\n\n${targetsTable(targets)}\n`);
     if (profile !== null) process.stdout.write(`\n${formatCpu(profile)}\n`);
     writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);

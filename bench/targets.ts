@@ -64,9 +64,11 @@ export function evaluate(f: Facts): Target[] {
   }
   const rate = med('parse-debug2.rate');
   out.push(rate === null ? na('goroutine debug=2 parse rate, truncation reported', '≥ 150 MiB/s and reported') : { name: 'goroutine debug=2 parse rate, truncation reported', measured: `${rate.toFixed(0)} MiB/s, truncation ${f.truncationReported === true ? 'reported' : 'NOT reported'}`, limit: '≥ 150 MiB/s and reported', pass: rate >= 150 && f.truncationReported === true });
-  for (const [id, name, limit] of [['pipe.wall', 'run to a pipe (demo series)', 0.25], ['help.wall', '`leakdiff --help` start-up', 0.15]] as const) {
-    const t = med(id);
-    out.push(t === null ? na(name, `< ${limit} s`) : { name, measured: `${f2(t)} s wall`, limit: `< ${limit} s`, pass: t < limit });
+  // Start-up in CPU seconds where GNU time measured them, as the issue's figures are: on a shared machine a
+  // process of a fifth of a second can wait longer for a core than it runs.
+  for (const [task, name, limit] of [['pipe', 'run to a pipe (demo series)', 0.25], ['help', '`leakdiff --help` start-up', 0.15], ['version', '`leakdiff --version` start-up', 0.15]] as const) {
+    const t = timeOf(med, task);
+    out.push(t.v === null ? na(name, `< ${limit} s`) : { name, measured: `${f2(t.v)} ${t.unit} (wall ${f2(med(`${task}.wall`) ?? NaN)} s)`, limit: `< ${limit} s`, pass: t.v < limit });
   }
   const r5 = med('analyze5.rss');
   out.push(r5 === null || r10 === null ? na('RSS, 10 vs 5 snapshots', 'within 20%') : { name: 'RSS, 10 vs 5 snapshots', measured: `${signedPct(r10 / r5 - 1)} (${r5.toFixed(0)} → ${r10.toFixed(0)} MB)`, limit: 'within ±20%', pass: Math.abs(r10 / r5 - 1) <= 0.2 });
