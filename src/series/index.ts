@@ -162,7 +162,10 @@ function heapRate(used: readonly SnapshotEntry[]): number {
 function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[], stacks: readonly SiteStack[], rows: Rows, rate: number): MetricSeries[] {
   const n = used.length;
   const ms = names.map((metric) => {
-    const sampled = metric !== 'goroutine' && rate > 1;
+    // Sampling variance only where it is read: the in-use metrics, whose growth is tested against sampling
+    // error. Allocation totals are read for their values alone (retention, candidates), so they carry none:
+    // two of a sampled heap's eight site matrices, a quarter of its series memory.
+    const sampled = metric.startsWith('inuse_') && rate > 1;
     const make = (rows: number): Matrix => ({ n, data: new Float64Array(rows * n), variance: sampled ? new Float64Array(rows * n) : null });
     return { metric, unit: '', sampled, byStack: make(rows.stacks), flat: make(rows.frames), cum: make(rows.frames), total: make(1), byLine: make(rows.lines) };
   });
