@@ -8,10 +8,10 @@
 //   hung HTTP call: the caller's goroutine in roundTrip, and its connection's readLoop and writeLoop). The
 //   unit whose goroutines run the service's code names the pattern; the library's goroutines join it.
 
-import { follows, interpolate, sumStacks } from '../correlate.js';
+import { follows, interpolate, pearson, sumStacks } from '../correlate.js';
 import { packageOf } from '../normalize/names.js';
-import { fitSeries } from '../fit/index.js';
-import type { SeriesSet } from '../series/index.js';
+import { fitSeries, NOISE_Z } from '../fit/index.js';
+import { metricOf, row, rowVariance, type SeriesSet } from '../series/index.js';
 import { confidenceOf, isSignificantHeap } from './confidence.js';
 import type { Finding, Step } from './model.js';
 import { leakUnit } from './unit.js';
@@ -115,6 +115,11 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
  * another function started; the step names F and how it was tied, so the report says where that heap was made.
  */
 function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
+  // Twice: a caller's tie (tieOf: `caller`) rests on a creator's heap joined in the first pass.
+  return creatorHeapPass(series, creatorHeapPass(series, findings));
+}
+
+function creatorHeapPass(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   const out = [...findings];
   for (const g of findings) {
     if (g.kind !== 'heap-growth' || g.heap === null || g.culprit === null || g.culprit.strategy !== 'heap-frame' || (g.signature !== null && !g.signature.generic)) continue;
@@ -127,6 +132,7 @@ function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Findi
     if (tie === null) continue;
     const heap = sumStacks(series, [...(f.heap?.stacks ?? []), ...g.heap.stacks]);
     const step: Step = { kind: 'creator-heap', frame: creator, tie, firstBytes: g.heap.fit.first, lastBytes: g.heap.fit.last };
+    const through = tie === 'caller' ? null : keptThrough(series, creator);
     const kept = isSignificantHeap(series, heap.fit) ? heap : f.heap;
     out[at] = {
       ...f,
@@ -134,12 +140,47 @@ function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Findi
       heap: kept,
       unit: f.goroutines === null ? f.unit : leakUnit(series, f.goroutines.groups, f.signature, kept?.fit ?? null),
       bytesPerGoroutine: kept === null || f.goroutines === null || !(f.goroutines.fit.robustSlope > 0) ? f.bytesPerGoroutine : kept.fit.robustSlope / f.goroutines.fit.robustSlope,
+      correlation: kept === null || f.goroutines === null ? f.correlation : (f.correlation ?? pearson(kept.values, pairedValues(series, { ...f, heap: null }))),
       confidence: confidenceOf(f.goroutines?.fit ?? null, kept?.fit ?? null),
-      steps: [...f.steps, step],
+      steps: [...f.steps, step, ...(through === null ? [] : [through])],
     };
     out.splice(out.indexOf(g), 1);
   }
   return out;
+}
+
+/**
+ * Of the service's callers of `creator` (the function just root-ward of it on the heap stacks through it),
+ * the only one whose allocations through it grew in use beyond sampling noise, when others allocated through
+ * it too (alloc_space) and keep none beyond it: the leaked objects come from that caller's calls (a handler that subscribes and never
+ * unsubscribes, beside one that does). Null when there is one caller, or more than one kept.
+ */
+function keptThrough(series: SeriesSet, creator: number): Step | null {
+  const inuse = metricOf(series.heap, 'inuse_space');
+  const alloc = metricOf(series.heap, 'alloc_space');
+  if (inuse === null || alloc === null) return null;
+  const n = inuse.byStack.n;
+  const byCaller = new Map<number, { grew: number; variance: number; allocated: number }>();
+  for (const s of series.stacks) {
+    const at = s.frames.indexOf(creator);
+    if (at < 0) continue;
+    const caller = s.frames.slice(at + 1).find((fr) => series.frames[fr].origin === 'user');
+    if (caller === undefined) continue;
+    const v = row(inuse.byStack, s.id);
+    const a = row(alloc.byStack, s.id);
+    const w = rowVariance(inuse.byStack, s.id);
+    const c = byCaller.get(caller) ?? { grew: 0, variance: 0, allocated: 0 };
+    byCaller.set(caller, { grew: c.grew + (v[n - 1] - v[0]), variance: c.variance + (w === null ? 0 : w[0] + w[n - 1]), allocated: c.allocated + a[a.length - 1] });
+  }
+  // Kept: grew beyond the sampling noise of its first and last values (NOISE_Z standard errors); a caller
+  // whose objects are freed still shows a few in flight at any snapshot.
+  const keeps = (c: { grew: number; variance: number }): boolean => c.grew > NOISE_Z * Math.sqrt(c.variance);
+  const keeping = [...byCaller].filter(([, c]) => keeps(c));
+  const others = [...byCaller].filter(([, c]) => !keeps(c) && c.allocated > 0);
+  if (keeping.length !== 1 || others.length === 0) return null;
+  const [caller, kept] = keeping[0];
+  const otherBytes = others.reduce((sum, [, c]) => sum + c.allocated, 0);
+  return { kind: 'kept-through', frame: creator, caller, keptBytes: kept.grew, otherCallers: others.length, otherAllocBytes: otherBytes };
 }
 
 /** What `g`'s heap must follow in f: f's heap, or, when f has none, its goroutine count at the heap's times. */
@@ -151,11 +192,13 @@ function pairedValues(series: SeriesSet, f: Finding): Float64Array {
 
 /**
  * How f's stacks run on goroutines `creator` started: `started` (a closure of it at their root, or the dump
- * says it created them), `package` (no dump says, and their start function is of its package: see
- * joinCreatorHeap), or null.
+ * says it created them), `caller` (it is the one caller of f's creator that keeps what it made: a kept-through
+ * step; what it allocates itself, a closure's captured buffer, is handed to those goroutines too), `package`
+ * (no dump says, and their start function is of its package: see joinCreatorHeap), or null.
  */
-function tieOf(series: SeriesSet, f: Finding, creator: number): 'started' | 'package' | null {
+function tieOf(series: SeriesSet, f: Finding, creator: number): 'started' | 'package' | 'caller' | null {
   if (startedBy(series, f, creator)) return 'started';
+  if (f.steps.some((s) => s.kind === 'kept-through' && s.caller === creator)) return 'caller';
   return f.heap === null && samePackageStart(series, f, creator) ? 'package' : null;
 }
 

@@ -78,10 +78,16 @@ export type Step =
   | { readonly kind: 'heap-grew'; readonly sites: number; readonly firstBytes: number; readonly lastBytes: number; readonly withGoroutines: boolean }
   | { readonly kind: 'retained-heap'; readonly frame: number; readonly firstBytes: number; readonly lastBytes: number }
   /**
-   * Heap allocated right in `frame`, which started the goroutines the finding's code runs on (`started`), or
-   * whose package the goroutines start in where no dump names their creator (`package`), grew with it.
+   * Heap allocated right in `frame`, which started the goroutines the finding's code runs on (`started`),
+   * whose package the goroutines start in where no dump names their creator (`package`), or which is the one
+   * caller of their creator that keeps what it made (`caller`), grew with it.
    */
-  | { readonly kind: 'creator-heap'; readonly frame: number; readonly tie: 'started' | 'package'; readonly firstBytes: number; readonly lastBytes: number }
+  | { readonly kind: 'creator-heap'; readonly frame: number; readonly tie: 'started' | 'package' | 'caller'; readonly firstBytes: number; readonly lastBytes: number }
+  /**
+   * Of the callers of `frame` (the creator-heap's function), only `caller`'s allocations through it grew in
+   * use (`keptBytes`), while `otherCallers` others allocated `otherAllocBytes` through it and keep none.
+   */
+  | { readonly kind: 'kept-through'; readonly frame: number; readonly caller: number; readonly keptBytes: number; readonly otherCallers: number; readonly otherAllocBytes: number }
   | { readonly kind: 'staircase'; readonly rises: number; readonly falls: number; readonly snapshots: number; readonly newSamples: number; readonly retainedShare: number }
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }

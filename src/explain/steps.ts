@@ -59,9 +59,13 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       const how =
         step.tie === 'started'
           ? 'which starts the goroutines this code runs on'
-          : "in the package whose goroutines leak (no goroutine dump names who started them; a debug=2 dump's `created by` would confirm it)";
+          : step.tie === 'caller'
+            ? 'the caller that keeps what the goroutines\' creator made'
+            : "in the package whose goroutines leak (no goroutine dump names who started them; a debug=2 dump's `created by` would confirm it)";
       return `the heap allocated right in ${series.frames[step.frame].rawFunction}, ${how}, grew with it from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)}: what it makes and hands on, kept by this leak, not a leak of its own`;
     }
+    case 'kept-through':
+      return `of the service's callers of ${series.frames[step.frame].function}, only ${series.frames[step.caller].function} keeps what it made (${formatBytes(step.keptBytes)} more in use); ${plural(step.otherCallers, 'other caller')} allocated ${formatBytes(step.otherAllocBytes)} through it since start and ${step.otherCallers === 1 ? 'keeps' : 'keep'} none beyond sampling noise: the leaked objects come from ${series.frames[step.caller].function}'s calls, the place to look for the missing release`;
     case 'staircase':
     {
       const fell = step.falls === 0 ? 'never fell' : `fell by no more than one sample (${plural(step.falls, 'time')}: an old backing array freed as the collection grew)`;

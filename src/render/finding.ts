@@ -83,7 +83,7 @@ function growthTable(f: Finding): string[] {
 function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
   const out: string[] = [];
   if (f.bytesPerGoroutine !== null && f.goroutines !== null) {
-    out.push(`Goroutines and heap move together (r = ${(f.correlation ?? 0).toFixed(2)}): about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**.`);
+    out.push(`Goroutines and heap move together${f.correlation === null ? '' : ` (r = ${f.correlation.toFixed(2)})`}: about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**.`);
   }
   const p = opts.limitBytes === null || f.heap === null ? null : limitProjection(a.series, f.heap.fit, opts.limitBytes);
   if (opts.limitBytes !== null && p !== null) {

@@ -71,6 +71,8 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
       return { kind: s.kind, count: s.count, entry: name(s.entry), pooled: s.pooled };
     case 'pooled-heap':
       return { kind: s.kind, poolFrame: name(s.poolFrame), caller: s.caller < 0 ? null : name(s.caller) };
+    case 'kept-through':
+      return { kind: s.kind, function: name(s.frame), caller: name(s.caller), keptBytes: s.keptBytes, otherCallers: s.otherCallers, otherAllocBytes: s.otherAllocBytes };
     case 'retained-heap':
     case 'creator-heap':
       return { ...s, frame: undefined, function: name(s.frame) };

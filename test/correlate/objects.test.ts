@@ -96,3 +96,19 @@ t.test("without a dump, heap made in the package whose goroutines leak, and foll
   const step = d.diagnosis.findings[0].steps.find((s) => s.kind === 'creator-heap');
   t.ok(step === undefined || (step.kind === 'creator-heap' && step.tie === 'started'), 'debug=2: never the package guess');
 });
+
+t.test("of a creator's callers, the one that keeps what it made is said, and its own heap handed on joins", async (t) => {
+  // pubsub-unsubscribe: Subscribe starts `go forward(ch, out)`; Poll unsubscribes, Watch never does. Poll
+  // allocates about 20 times more through Subscribe and keeps none; Watch's channels, and the buffer its
+  // closure captures, stay with the forwarders. One leak, one finding.
+  const a = capture('pubsub-unsubscribe', 'go1.26-trimpath', 'pb.gz');
+  const serious = a.diagnosis.findings.filter((f) => f.confidence !== 'low');
+  t.equal(serious.length, 1, 'one leak, one finding');
+  const f = serious[0];
+  t.equal(f.signature?.id, 'goroutines-blocked-channel');
+  const kept = f.steps.find((s) => s.kind === 'kept-through');
+  t.ok(kept?.kind === 'kept-through' && a.series.frames[kept.caller].function === 'example.com/hub/internal/api.(*Server).Watch', 'Watch keeps, Poll does not');
+  t.ok(kept?.kind === 'kept-through' && kept.otherCallers === 1 && kept.otherAllocBytes > kept.keptBytes, 'the other caller allocated more and kept none');
+  const ties = f.steps.flatMap((s) => (s.kind === 'creator-heap' ? [`${s.tie}:${a.series.frames[s.frame].function}`] : []));
+  t.same(ties, ['package:example.com/hub/internal/broker.(*Broker).Subscribe', 'caller:example.com/hub/internal/api.(*Server).Watch']);
+});
