@@ -116,7 +116,25 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
  */
 function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   // Twice: a caller's tie (tieOf: `caller`) rests on a creator's heap joined in the first pass.
-  return creatorHeapPass(series, creatorHeapPass(series, findings));
+  return creatorHeapPass(series, creatorHeapPass(series, findings.map((f) => withDumpCreatorKept(series, f))));
+}
+
+/**
+ * A goroutine finding whose heap the correlate stage already linked through the dump's creator (debug=2:
+ * `created by` the service's function): the creator's callers are read as joinCreatorHeap reads them.
+ */
+function withDumpCreatorKept(series: SeriesSet, f: Finding): Finding {
+  if (f.goroutines === null || f.heap === null || f.steps.some((s) => s.kind === 'kept-through')) return f;
+  const creators = new Set<number>();
+  for (const id of f.goroutines.groups) {
+    const c = series.goroutine?.facts.get(id)?.creator ?? -1;
+    if (c >= 0 && series.frames[c].origin === 'user') creators.add(c);
+  }
+  for (const c of creators) {
+    const step = keptThrough(series, c);
+    if (step !== null) return { ...f, steps: [...f.steps, step] };
+  }
+  return f;
 }
 
 function creatorHeapPass(series: SeriesSet, findings: readonly Finding[]): Finding[] {
