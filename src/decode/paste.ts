@@ -46,6 +46,9 @@ const SPACED_UNAVAILABLE = /^ +(goroutine running on other thread; stack unavail
 const LOG_PREFIXES: readonly { readonly name: string; readonly re: RegExp }[] = [
   // 2026-11-26T02:35:49.123456789Z stderr F goroutine 1 [running]:     (CRI container log files)
   { name: 'container log', re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d) (?:stdout|stderr) [FP](?: |$)/ },
+  // 2026-11-26T02:35:49+0000 web-3 orders[4121]: goroutine 1 [running]:     (journalctl -o short-iso, rsyslog's
+  // RFC 3339 template; the host is left out by some forwarders)
+  { name: 'syslog ISO', re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d) (?:\S+ )?[^\s:[]+\[\d+\]:(?: |$)/ },
   // 2026-11-26T02:35:49.123456789Z goroutine 1 [running]:     (kubectl logs --timestamps, docker logs -t)
   { name: 'timestamps', re: /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?: |$)/ },
   // 2026/11/26 02:35:49 goroutine 1 [running]:     (Go's log package)

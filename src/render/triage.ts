@@ -2,6 +2,7 @@
 // report's sections that mean nothing for one snapshot (bounded sites, fit method, growth rates) are left
 // out; what to capture next is always there, as commands to paste.
 
+import { signatureById } from '../patterns/index.js';
 import type { Analysis } from '../explain/index.js';
 import type { HeapHolder, Triage, TriageGroup, TriageReason, TriageSuspect } from '../diagnose/triage.js';
 import { FORMS } from '../forms.js';
@@ -75,7 +76,12 @@ export function triageAnswer(a: Analysis, t: Triage): string[] {
   }
   if (out.length === 0) {
     const flagged = t.groups.filter((g) => g.reasons.length > 0);
-    if (flagged.length > 0) out.push(`${flagged.length} goroutine group${flagged.length === 1 ? '' : 's'} look${flagged.length === 1 ? 's' : ''} leaked (${[...new Set(flagged.flatMap((g) => g.reasons))].map((r) => REASON[r]).join(', ')}), but no known pattern explains ${flagged.length === 1 ? 'it' : 'them'}: see the table below.`);
+    const generic = [...new Set(flagged.flatMap((g) => (g.signature === null ? [] : [g.signature])))];
+    const why =
+      generic.length === 0
+        ? `no known pattern explains ${flagged.length === 1 ? 'it' : 'them'}`
+        : `only a generic pattern fits (${generic.map((id) => signatureById(id)?.title ?? id).join('; ')}), which one snapshot cannot tell from a burst of work in flight`;
+    if (flagged.length > 0) out.push(`${flagged.length} goroutine group${flagged.length === 1 ? '' : 's'} look${flagged.length === 1 ? 's' : ''} leaked (${[...new Set(flagged.flatMap((g) => g.reasons))].map((r) => REASON[r]).join(', ')}), but ${why}: see the table below.`);
     else if (t.goroutines !== null) out.push(`${formatCount(t.goroutines)} goroutines, none parked 10 minutes or more, no group far larger than the rest, no known leak pattern with 10 or more goroutines: nothing in this snapshot looks leaked.`);
   }
   if (t.heap.length > 0) {

@@ -69,6 +69,7 @@ const TIMESTAMPED = '2026-11-26T02:35:49.123456789Z ';
 const CRI = '2026-11-26T02:35:49.123456789Z stderr F ';
 const JOURNAL = 'Nov 26 02:35:49 web-3 orders[4121]: ';
 const COMPOSE = 'orders-1  | ';
+const JOURNAL_ISO = '2026-11-26T02:35:49+0000 web-3 orders[4121]: ';
 const GO_LOG = '2026/11/26 02:35:49 ';
 /** rsyslog writes a tab as #011. */
 const syslogTabs = (text: string): string => text.replace(/\t/g, '#011');
@@ -78,6 +79,7 @@ const LOGGED: readonly Row[] = [
   { name: 'a CRI container log file', paste: logged(CRI), notes: prefixNote('container log', CRI) },
   { name: 'journalctl', paste: logged(JOURNAL), notes: prefixNote('syslog', JOURNAL) },
   { name: 'an rsyslog file, tabs as #011', paste: compose(syslogTabs, logged(JOURNAL)), notes: (x) => [...prefixNote('syslog', JOURNAL)(x), `syslog's #011 read as tabs (${tabbed(x)} lines)`] },
+  { name: 'journalctl -o short-iso', paste: logged(JOURNAL_ISO), notes: prefixNote('syslog ISO', JOURNAL_ISO) },
   { name: 'docker compose logs', paste: logged(COMPOSE), notes: prefixNote('docker compose', COMPOSE) },
   { name: "Go's log package", paste: logged(GO_LOG), notes: prefixNote('Go log', GO_LOG) },
   { name: 'kubectl logs --timestamps, quoted in an issue', paste: compose(logged(TIMESTAMPED), quoted), notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`, ...prefixNote('timestamps', TIMESTAMPED)(x)] },

@@ -132,3 +132,13 @@ t.test('exit code: suspect exits 1 at the default --fail-on, 0 at --fail-on high
   t.match(r.stdout, /^# Suspect/);
   t.equal(leakdiff(['analyze', f, '--out', '-', '--quiet', '--fail-on', 'high']).code, 0);
 });
+
+t.test('one dump whose flagged group only a generic pattern fits says so, not that no pattern does', async (t) => {
+  const dir = fixture('matrix', 'pubsub-unsubscribe', 'go1.26-trimpath');
+  const dump = readdirSync(dir).filter((f) => f.endsWith('.debug2.txt.gz')).sort().at(-1)!;
+  const a = run([join(dir, dump)]);
+  t.equal(a.diagnosis.verdict, 'inconclusive', 'a generic pattern in one snapshot is no suspect');
+  const text = md(a);
+  t.match(text, /but only a generic pattern fits \(Goroutines blocked on a channel with no way out\)/);
+  t.notMatch(text, /no known pattern explains/);
+});
