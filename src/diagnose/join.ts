@@ -116,7 +116,18 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
  */
 function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   // Twice: a caller's tie (tieOf: `caller`) rests on a creator's heap joined in the first pass.
-  return creatorHeapPass(series, creatorHeapPass(series, findings.map((f) => withDumpCreatorKept(series, f))));
+  return creatorHeapPass(series, creatorHeapPass(series, findings.map((f) => withDumpCreatorKept(series, f)))).map(keptThroughCulprit);
+}
+
+/**
+ * Goroutines waiting in the service's own code (goroutine-frame) under no library's pattern, whose objects
+ * one caller of their creator keeps (a kept-through step): the fix is in that caller (the missing release),
+ * not where they wait, which is code doing what it was written to do.
+ */
+function keptThroughCulprit(f: Finding): Finding {
+  const kept = f.steps.find((s) => s.kind === 'kept-through');
+  if (kept?.kind !== 'kept-through' || f.culprit?.strategy !== 'goroutine-frame' || (f.signature !== null && !f.signature.generic)) return f;
+  return { ...f, culprit: { frame: kept.caller, strategy: 'kept-through', stack: kept.stack, stackKind: 'heap', entry: kept.frame } };
 }
 
 /**
@@ -178,7 +189,7 @@ function keptThrough(series: SeriesSet, creator: number): Step | null {
   const alloc = metricOf(series.heap, 'alloc_space');
   if (inuse === null || alloc === null) return null;
   const n = inuse.byStack.n;
-  const byCaller = new Map<number, { grew: number; variance: number; allocated: number }>();
+  const byCaller = new Map<number, { grew: number; variance: number; allocated: number; stack: number; top: number }>();
   for (const s of series.stacks) {
     const at = s.frames.indexOf(creator);
     if (at < 0) continue;
@@ -187,8 +198,10 @@ function keptThrough(series: SeriesSet, creator: number): Step | null {
     const v = row(inuse.byStack, s.id);
     const a = row(alloc.byStack, s.id);
     const w = rowVariance(inuse.byStack, s.id);
-    const c = byCaller.get(caller) ?? { grew: 0, variance: 0, allocated: 0 };
-    byCaller.set(caller, { grew: c.grew + (v[n - 1] - v[0]), variance: c.variance + (w === null ? 0 : w[0] + w[n - 1]), allocated: c.allocated + a[a.length - 1] });
+    const c = byCaller.get(caller) ?? { grew: 0, variance: 0, allocated: 0, stack: s.id, top: -Infinity };
+    const d = v[n - 1] - v[0];
+    const best = d > c.top ? { stack: s.id, top: d } : { stack: c.stack, top: c.top };
+    byCaller.set(caller, { grew: c.grew + d, variance: c.variance + (w === null ? 0 : w[0] + w[n - 1]), allocated: c.allocated + a[a.length - 1], ...best });
   }
   // Kept: grew beyond the sampling noise of its first and last values (NOISE_Z standard errors); a caller
   // whose objects are freed still shows a few in flight at any snapshot.
@@ -198,7 +211,7 @@ function keptThrough(series: SeriesSet, creator: number): Step | null {
   if (keeping.length !== 1 || others.length === 0) return null;
   const [caller, kept] = keeping[0];
   const otherBytes = others.reduce((sum, [, c]) => sum + c.allocated, 0);
-  return { kind: 'kept-through', frame: creator, caller, keptBytes: kept.grew, otherCallers: others.length, otherAllocBytes: otherBytes };
+  return { kind: 'kept-through', frame: creator, caller, stack: kept.stack, keptBytes: kept.grew, otherCallers: others.length, otherAllocBytes: otherBytes };
 }
 
 /** What `g`'s heap must follow in f: f's heap, or, when f has none, its goroutine count at the heap's times. */

@@ -15,9 +15,11 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
 /**
  * How a culprit was found; CULPRIT_STRATEGIES (culprit.ts) tries them in this order and the first that names
  * a function wins. `alloc-candidate` only ever names a candidate (see Finding.candidates); `retained-heap` is
- * a candidate confirmed afterwards, when heap allocated in that very function grows with the leak (join.ts).
+ * a candidate confirmed afterwards, when heap allocated in that very function grows with the leak (join.ts);
+ * `kept-through` replaces a goroutine-frame culprit afterwards (join.ts): of the callers of the function that
+ * starts the goroutines, the one whose objects are kept, where the release is missing.
  */
-export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'creator-goroutine' | 'spawner-caller' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate' | 'retained-heap';
+export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'creator-goroutine' | 'spawner-caller' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate' | 'retained-heap' | 'kept-through';
 
 export interface Culprit {
   /** SiteFrame id of the service's own function to fix. */
@@ -87,7 +89,7 @@ export type Step =
    * Of the callers of `frame` (the creator-heap's function), only `caller`'s allocations through it grew in
    * use (`keptBytes`), while `otherCallers` others allocated `otherAllocBytes` through it and keep none.
    */
-  | { readonly kind: 'kept-through'; readonly frame: number; readonly caller: number; readonly keptBytes: number; readonly otherCallers: number; readonly otherAllocBytes: number }
+  | { readonly kind: 'kept-through'; readonly frame: number; readonly caller: number; readonly stack: number; readonly keptBytes: number; readonly otherCallers: number; readonly otherAllocBytes: number }
   | { readonly kind: 'staircase'; readonly rises: number; readonly falls: number; readonly snapshots: number; readonly newSamples: number; readonly retainedShare: number }
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }

@@ -39,6 +39,8 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
       return `${name} is the leading candidate among the service's callers of ${via}`;
     case 'retained-heap':
       return `${name}, the leading caller of ${via}, is confirmed: heap allocated in it grows with the leak`;
+    case 'kept-through':
+      return `${name} is the caller of ${via} whose objects the leaking goroutines keep`;
   }
 }
 

@@ -111,4 +111,6 @@ t.test("of a creator's callers, the one that keeps what it made is said, and its
   t.ok(kept?.kind === 'kept-through' && kept.otherCallers === 1 && kept.otherAllocBytes > kept.keptBytes, 'the other caller allocated more and kept none');
   const ties = f.steps.flatMap((s) => (s.kind === 'creator-heap' ? [`${s.tie}:${a.series.frames[s.frame].function}`] : []));
   t.same(ties, ['package:example.com/hub/internal/broker.(*Broker).Subscribe', 'caller:example.com/hub/internal/api.(*Server).Watch']);
+  t.equal(culpritName(a.series, f), 'example.com/hub/internal/api.(*Server).Watch', 'the fix is where the release is missing, not where they wait');
+  t.equal(f.culprit?.strategy, 'kept-through');
 });
