@@ -9,7 +9,8 @@ import t from 'tap';
 import { ROOT } from '../helpers/paths.js';
 
 const TEST = join(ROOT, 'test');
-const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 const golden = scripts.golden;
 
 function tests(dir: string): string[] {
@@ -55,5 +56,9 @@ t.test('every file a test says a command makes is made by that command, within n
     return [...text.matchAll(/matchesMadeFile\([^;]*?'(npm run [\w:-]+)'\)/g)].map((m) => ({ file: f, by: m[1] }));
   });
   t.ok(made.length > 0, `${made.length} made files checked`);
-  t.same(made.filter(({ by }) => !runs.includes(by)).map(({ file, by }) => `${file}: ${by}`), [], 'each command runs within npm run golden');
+  t.same(
+    made.filter(({ by }) => !runs.includes(by)).map(({ file, by }) => `${file}: ${by}`),
+    [],
+    'each command runs within npm run golden',
+  );
 });
