@@ -110,9 +110,10 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
  * Without a dump (protobuf, debug=1) nothing names the creator of a goroutine started as `go x.method()`, so
  * a goroutine whose start function is a method or function (not a closure: that names its maker) of F's own
  * package other than main, running nothing but the standard library and that package (a session's flush
- * goroutine, started by the store that makes the session), counts as F's when its count is followed. What the profiles cannot tell apart: F growing a
- * collection of its own in lockstep with a leak in the goroutines it started, or in a goroutine of its package
- * another function started; the step names F and how it was tied, so the report says where that heap was made.
+ * goroutine, started by the store that makes the session), counts as F's when its count is followed. What
+ * the profiles cannot tell apart: F growing a collection of its own in lockstep with a leak in the goroutines
+ * it started, or in a goroutine of its package another function started; the step names F and how it was
+ * tied, so the report says where that heap was made.
  */
 function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   // Twice: a caller's tie (tieOf: `caller`) rests on a creator's heap joined in the first pass.
@@ -181,8 +182,9 @@ function creatorHeapPass(series: SeriesSet, findings: readonly Finding[]): Findi
 /**
  * Of the service's callers of `creator` (the function just root-ward of it on the heap stacks through it),
  * the only one whose allocations through it grew in use beyond sampling noise, when others allocated through
- * it too (alloc_space) and keep none beyond it: the leaked objects come from that caller's calls (a handler that subscribes and never
- * unsubscribes, beside one that does). Null when there is one caller, or more than one kept.
+ * it too (alloc_space) and keep none beyond it: the leaked objects come from that caller's calls (a handler
+ * that subscribes and never unsubscribes, beside one that does). Null when there is one caller, or more than
+ * one kept.
  */
 function keptThrough(series: SeriesSet, creator: number): Step | null {
   const inuse = metricOf(series.heap, 'inuse_space');
