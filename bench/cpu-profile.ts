@@ -7,9 +7,22 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[]; positionTicks?: { line: number; ticks: number }[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+  positionTicks?: { line: number; ticks: number }[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 export interface FunctionTime {
   /** `name path:line`, the line where the function starts (1-based). */
@@ -59,7 +72,11 @@ export function summarizeCpu(p: CpuProfile, top = 15): CpuSummary {
   });
   const lines = hotLines(p.nodes);
   const rank = (m: Map<string, number>, keep: (k: string) => boolean): FunctionTime[] =>
-    [...m].filter(([k]) => keep(k)).sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, ms]) => ({ fn, ms, share: ms / total, hotLines: lines.get(fn) ?? [] }));
+    [...m]
+      .filter(([k]) => keep(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, ms]) => ({ fn, ms, share: ms / total, hotLines: lines.get(fn) ?? [] }));
   return { totalMs: total, self: rank(self, () => true), inclusive: rank(incl, (k) => k.includes(' dist/src/')) };
 }
 
@@ -75,14 +92,23 @@ function hotLines(nodes: readonly ProfileNode[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [k, m] of ticks) {
     const sum = [...m.values()].reduce((a, b) => a + b, 0);
-    out.set(k, [...m].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([line, t]) => `${line} (${Math.round((100 * t) / sum)}%)`));
+    out.set(
+      k,
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([line, t]) => `${line} (${Math.round((100 * t) / sum)}%)`),
+    );
   }
   return out;
 }
 
 export function formatCpu(s: CpuSummary): string {
-  const row = (f: FunctionTime): string => `${f.ms.toFixed(0).padStart(7)} ms ${(100 * f.share).toFixed(1).padStart(5)}%  ${f.fn}${f.hotLines.length > 0 ? `  [hot lines ${f.hotLines.join(', ')}]` : ''}`;
-  return [`CPU profile: ${s.totalMs.toFixed(0)} ms sampled`, 'self time:', ...s.self.map(row), 'inclusive time (dist/src):', ...s.inclusive.map(row)].join('\n');
+  const row = (f: FunctionTime): string =>
+    `${f.ms.toFixed(0).padStart(7)} ms ${(100 * f.share).toFixed(1).padStart(5)}%  ${f.fn}${f.hotLines.length > 0 ? `  [hot lines ${f.hotLines.join(', ')}]` : ''}`;
+  return [`CPU profile: ${s.totalMs.toFixed(0)} ms sampled`, 'self time:', ...s.self.map(row), 'inclusive time (dist/src):', ...s.inclusive.map(row)].join(
+    '\n',
+  );
 }
 
 function main(argv: string[]): void {

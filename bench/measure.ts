@@ -69,7 +69,12 @@ function readHwm(pid: number): number | null {
   }
 }
 
-function spawnTimed(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }, poll: ((pid: number) => void) | null): Promise<Omit<Run, 'peakRssBytes' | 'cpuSeconds'>> {
+function spawnTimed(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv },
+  poll: ((pid: number) => void) | null,
+): Promise<Omit<Run, 'peakRssBytes' | 'cpuSeconds'>> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });

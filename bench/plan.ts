@@ -38,15 +38,31 @@ export function plan(p: PlanInput, seen: Observed): Task[] {
   const { cli, benchDist, root } = p.paths;
   const s = p.series;
   const n = s.heap.length;
-  const analyze = (id: string, label: string, files: readonly string[]): Task => processTask(id, label, NODE, [cli, 'analyze', '--out', '-', ...files], ANALYZED);
-  const reducedTask = (r: Reduced): Task => analyze(`reduced${Math.round(r.fraction * 100)}`, `leakdiff analyze, L sampled to ${Math.round(r.fraction * 100)}% of stacks`, r.files);
+  const analyze = (id: string, label: string, files: readonly string[]): Task =>
+    processTask(id, label, NODE, [cli, 'analyze', '--out', '-', ...files], ANALYZED);
+  const reducedTask = (r: Reduced): Task =>
+    analyze(`reduced${Math.round(r.fraction * 100)}`, `leakdiff analyze, L sampled to ${Math.round(r.fraction * 100)}% of stacks`, r.files);
   const demo = join(root, 'fixtures/grpc-leak');
-  const demoFiles = existsSync(demo) ? readdirSync(demo).filter((f) => f.endsWith('.pb.gz')).map((f) => join(demo, f)) : [];
+  const demoFiles = existsSync(demo)
+    ? readdirSync(demo)
+        .filter((f) => f.endsWith('.pb.gz'))
+        .map((f) => join(demo, f))
+    : [];
   return [
     analyze('analyze10', `leakdiff analyze, ${n} heap + ${n} goroutine`, firstN(s, n)),
-    processTask('go-diff', 'go tool pprof -top -diff_base heap_01 heap_10', 'go', ['tool', 'pprof', '-top', '-diff_base', s.heap[0], s.heap[n - 1]], [0], p.go === null ? 'go is not installed on this machine' : null),
+    processTask(
+      'go-diff',
+      'go tool pprof -top -diff_base heap_01 heap_10',
+      'go',
+      ['tool', 'pprof', '-top', '-diff_base', s.heap[0], s.heap[n - 1]],
+      [0],
+      p.go === null ? 'go is not installed on this machine' : null,
+    ),
     processTask('floor', `floor: read, inflate, decode the same ${2 * n} files`, NODE, [join(benchDist, 'child/floor.js'), ...firstN(s, n)]),
-    processTask('tight', `tight floor: zlib inflate + one varint walk of the same ${2 * n} files`, NODE, [join(benchDist, 'child/varint-floor.js'), ...firstN(s, n)]),
+    processTask('tight', `tight floor: zlib inflate + one varint walk of the same ${2 * n} files`, NODE, [
+      join(benchDist, 'child/varint-floor.js'),
+      ...firstN(s, n),
+    ]),
     ...p.long.map((l) => analyze(`analyze${l.n}`, `leakdiff analyze, ${l.n} heap + ${l.n} goroutine (make_series.py)`, l.files)),
     analyze('analyze5', 'leakdiff analyze, 5 heap + 5 goroutine', firstN(s, 5)),
     analyze('analyze2', 'leakdiff analyze, 2 heap + 2 goroutine', firstN(s, 2)),
@@ -72,7 +88,13 @@ export function plan(p: PlanInput, seen: Observed): Task[] {
     startupTask('version', '`leakdiff --version` start-up', NODE, [cli, '--version']),
     demoFiles.length === 0
       ? { ...startupTask('pipe', 'run to a pipe', NODE, []), unavailable: `no demo series at ${demo}` }
-      : startupTask('pipe', `run to a pipe: analyze the demo series (${demoFiles.length} small files)`, NODE, [cli, 'analyze', '--out', '-', ...demoFiles], ANALYZED),
+      : startupTask(
+          'pipe',
+          `run to a pipe: analyze the demo series (${demoFiles.length} small files)`,
+          NODE,
+          [cli, 'analyze', '--out', '-', ...demoFiles],
+          ANALYZED,
+        ),
   ];
 }
 
@@ -82,5 +104,12 @@ function parseTask(id: string, label: string, file: string | null, benchDist: st
     if (typeof j.failed === 'string') return { unavailable: `parser failed: ${j.failed}` };
     return { values: { [`${id}.rate`]: Number(j.mibPerSecond) }, note: note(j) };
   };
-  return jsonTask(id, [{ id: `${id}.rate`, label, unit: 'MiB/s' }], NODE, [join(benchDist, 'child/parse-text.js'), file ?? ''], read, file === null ? 'the series has no such file' : null);
+  return jsonTask(
+    id,
+    [{ id: `${id}.rate`, label, unit: 'MiB/s' }],
+    NODE,
+    [join(benchDist, 'child/parse-text.js'), file ?? ''],
+    read,
+    file === null ? 'the series has no such file' : null,
+  );
 }

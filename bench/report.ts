@@ -35,7 +35,11 @@ export function fmt(v: number, unit: string): string {
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: readonly string[]): string => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: readonly string[]): string =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -45,7 +49,14 @@ export function rowsTable(rows: readonly RowResult[]): string {
     rows.map((r) =>
       r.summary === null
         ? [r.label, '-', '-', '0', r.unit, r.missing ?? '']
-        : [r.label, fmt(r.summary.median, r.unit), `${fmt(r.summary.min, r.unit)}–${fmt(r.summary.max, r.unit)}`, String(r.summary.rounds), r.unit, r.note ?? r.missing ?? ''],
+        : [
+            r.label,
+            fmt(r.summary.median, r.unit),
+            `${fmt(r.summary.min, r.unit)}–${fmt(r.summary.max, r.unit)}`,
+            String(r.summary.rounds),
+            r.unit,
+            r.note ?? r.missing ?? '',
+          ],
     ),
   );
 }

@@ -64,7 +64,11 @@ async function rounds(tasks: readonly Task[], n: number): Promise<RowResult[]> {
         }
         for (const [id, v] of Object.entries(res.values)) values.set(id, [...(values.get(id) ?? []), v]);
         if (res.note !== undefined) notes.set(task.id, res.note);
-        log(`round ${r}/${n}  ${task.id.padEnd(13)} ${Object.entries(res.values).map(([k, v]) => `${k.split('.')[1]} ${v.toFixed(2)}`).join('  ')}`);
+        log(
+          `round ${r}/${n}  ${task.id.padEnd(13)} ${Object.entries(res.values)
+            .map(([k, v]) => `${k.split('.')[1]} ${v.toFixed(2)}`)
+            .join('  ')}`,
+        );
       } catch (err) {
         missing.set(task.id, `failed: ${(err as Error).message}`);
         log(`round ${r}/${n}  ${task.id.padEnd(13)} failed: ${(err as Error).message}`);
@@ -72,7 +76,12 @@ async function rounds(tasks: readonly Task[], n: number): Promise<RowResult[]> {
     }
   }
   return tasks.flatMap((t) =>
-    t.metrics.map((m) => ({ ...m, summary: summarize(values.get(m.id) ?? []), note: notes.get(t.id) ?? null, missing: t.unavailable ?? missing.get(t.id) ?? null })),
+    t.metrics.map((m) => ({
+      ...m,
+      summary: summarize(values.get(m.id) ?? []),
+      note: notes.get(t.id) ?? null,
+      missing: t.unavailable ?? missing.get(t.id) ?? null,
+    })),
   );
 }
 
@@ -115,7 +124,11 @@ async function main(opts: Options): Promise<void> {
     const rows = await rounds(tasks, opts.rounds);
     const byId = new Map(rows.flatMap((r) => (r.summary === null ? [] : [[r.id, r.summary] as const])));
     const [p25, p50] = reduced;
-    const targets = evaluate({ rows: byId, truncationReported: seen.truncationReported, samples: { p25: p25.samples, p50: p50.samples, full: p25.samplesOfFull } });
+    const targets = evaluate({
+      rows: byId,
+      truncationReported: seen.truncationReported,
+      samples: { p25: p25.samples, p50: p50.samples, full: p25.samplesOfFull },
+    });
     const profile = opts.profile ? profileOnce(series, workDir) : null;
     const med = (id: string): number | null => byId.get(id)?.median ?? null;
     const div = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a / b);
@@ -125,7 +138,18 @@ async function main(opts: Options): Promise<void> {
       machine: machine(rssMethod()),
       load: { start: loadAtStart, end: loadavg(), note: 'load average over 1, 5 and 15 minutes (os.loadavg), at the start and the end of the run' },
       code: gitFacts(),
-      inputs: { series: series.dir, heap: series.heap.length, goroutine: series.goroutine.length, reduced: reduced.map((r) => ({ fraction: r.fraction, samples: r.samples, samplesOfFull: r.samplesOfFull, stacks: r.stacks, stacksOfFull: r.stacksOfFull })) },
+      inputs: {
+        series: series.dir,
+        heap: series.heap.length,
+        goroutine: series.goroutine.length,
+        reduced: reduced.map((r) => ({
+          fraction: r.fraction,
+          samples: r.samples,
+          samplesOfFull: r.samplesOfFull,
+          stacks: r.stacks,
+          stacksOfFull: r.stacksOfFull,
+        })),
+      },
       rows: resultRows(rows),
       ratios: {
         'analyze / go tool pprof -diff_base (wall)': div(med('analyze10.wall'), med('go-diff.wall')),

@@ -16,11 +16,27 @@ import protobuf from 'protobufjs';
 /** An int64 as protobufjs gives it: a number, or a Long when the `long` package is present. */
 type Int = number | { toNumber(): number };
 
-interface Sample { locationId: Int[] }
-interface Line { functionId: Int; line: Int }
-interface Location { id: Int; line: Line[] }
-interface PFunction { id: Int; name: Int }
-interface Profile { sample: Sample[]; location: Location[]; function: PFunction[]; stringTable: string[] }
+interface Sample {
+  locationId: Int[];
+}
+interface Line {
+  functionId: Int;
+  line: Int;
+}
+interface Location {
+  id: Int;
+  line: Line[];
+}
+interface PFunction {
+  id: Int;
+  name: Int;
+}
+interface Profile {
+  sample: Sample[];
+  location: Location[];
+  function: PFunction[];
+  stringTable: string[];
+}
 
 export interface SampledFile {
   readonly file: string;

@@ -73,9 +73,19 @@ export function longSeries(series: Series, workDir: string, sizes: readonly numb
 /** Writes a reduced series (a seeded share of the stacks) by running bench/sample-series.js. */
 export function reduce(script: string, series: Series, fraction: number, workDir: string): Reduced {
   const out = join(workDir, `sampled-${Math.round(fraction * 100)}`);
-  const r = spawnSync(process.execPath, [script, '--fraction', String(fraction), '--seed', '1', '--out', out, ...firstN(series, series.heap.length)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [script, '--fraction', String(fraction), '--seed', '1', '--out', out, ...firstN(series, series.heap.length)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`bench: sample-series failed: ${r.stderr.trim()}`);
   const files = JSON.parse(r.stdout) as SampledFile[];
   const sum = (f: (x: SampledFile) => number): number => files.reduce((a, x) => a + f(x), 0);
-  return { fraction, files: files.map((f) => f.file), samples: sum((f) => f.kept), samplesOfFull: sum((f) => f.samples), stacks: sum((f) => f.keptStacks), stacksOfFull: sum((f) => f.stacks) };
+  return {
+    fraction,
+    files: files.map((f) => f.file),
+    samples: sum((f) => f.kept),
+    samplesOfFull: sum((f) => f.samples),
+    stacks: sum((f) => f.keptStacks),
+    stacksOfFull: sum((f) => f.stacks),
+  };
 }

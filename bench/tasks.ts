@@ -22,7 +22,14 @@ export interface Task {
 const MB = 1e6;
 
 /** A whole process, measured for wall time and peak RSS; exit codes outside `ok` make the round fail. */
-export function processTask(id: string, label: string, cmd: string, args: readonly string[], ok: readonly number[] = [0], unavailable: string | null = null): Task {
+export function processTask(
+  id: string,
+  label: string,
+  cmd: string,
+  args: readonly string[],
+  ok: readonly number[] = [0],
+  unavailable: string | null = null,
+): Task {
   return {
     id,
     unavailable,
@@ -60,7 +67,14 @@ export function startupTask(id: string, label: string, cmd: string, args: readon
 }
 
 /** A child that times itself and prints one JSON line; `read` turns it into metric values. */
-export function jsonTask(id: string, metrics: readonly Metric[], cmd: string, args: readonly string[], read: (json: Record<string, unknown>) => TaskResult, unavailable: string | null = null): Task {
+export function jsonTask(
+  id: string,
+  metrics: readonly Metric[],
+  cmd: string,
+  args: readonly string[],
+  read: (json: Record<string, unknown>) => TaskResult,
+  unavailable: string | null = null,
+): Task {
   return {
     id,
     metrics,

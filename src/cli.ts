@@ -28,7 +28,10 @@ const ANALYZE_EXAMPLES: readonly (readonly [string, string])[] = [
 ];
 const COLLECT_EXAMPLES: readonly (readonly [string, string])[] = [
   ['leakdiff collect http://127.0.0.1:6060 --every 30s --count 10', 'ten rounds of heap and goroutine snapshots, 30 s apart'],
-  ['leakdiff collect http://127.0.0.1:6060 --every 1m --duration 15m --analyze', 'collect for a quarter of an hour, then diagnose (Ctrl-C: diagnose what is there)'],
+  [
+    'leakdiff collect http://127.0.0.1:6060 --every 1m --duration 15m --analyze',
+    'collect for a quarter of an hour, then diagnose (Ctrl-C: diagnose what is there)',
+  ],
   ["leakdiff collect https://svc:8443 --header 'Authorization: Bearer $TOKEN' --path-prefix /admin/pprof", 'pprof behind auth, mounted elsewhere'],
 ];
 
@@ -91,7 +94,11 @@ function parser(yargs: (argv: string[]) => Argv, argv: string[], io: Io, setJob:
       'diagnose a series of heap and goroutine snapshots (files, directories, globs), or collect from a URL first',
       (y) =>
         withLimits(withFlags(withFlags(y, ANALYZE_FLAGS), COLLECT_FLAGS))
-          .positional('snapshots', { type: 'string', array: true, describe: 'snapshot files, directories or globs (heap and goroutine mixed, any form), or one http:// URL' })
+          .positional('snapshots', {
+            type: 'string',
+            array: true,
+            describe: 'snapshot files, directories or globs (heap and goroutine mixed, any form), or one http:// URL',
+          })
           .epilogue(examples(ANALYZE_EXAMPLES)),
       (args) => setJob(() => analyzeJob(args, io)),
     )
@@ -101,7 +108,11 @@ function parser(yargs: (argv: string[]) => Argv, argv: string[], io: Io, setJob:
       (y) =>
         withLimits(withFlags(withFlags(y, COLLECT_FLAGS), ANALYZE_FLAGS))
           .positional('url', { type: 'string', demandOption: true, describe: 'the service, e.g. http://127.0.0.1:6060' })
-          .option('analyze', { type: 'boolean', group: 'Collecting from a URL:', describe: 'diagnose the series when collection ends (every analysis option applies; --out is then the report)' })
+          .option('analyze', {
+            type: 'boolean',
+            group: 'Collecting from a URL:',
+            describe: 'diagnose the series when collection ends (every analysis option applies; --out is then the report)',
+          })
           .epilogue(examples(COLLECT_EXAMPLES)),
       (args) => setJob(() => collectJob(args, io)),
     )
@@ -112,7 +123,12 @@ function parser(yargs: (argv: string[]) => Argv, argv: string[], io: Io, setJob:
         withLimits(y)
           .positional('files', { type: 'string', array: true, describe: 'profile files, directories or globs' })
           .option('json', { type: 'boolean', default: false, describe: 'print a JSON array instead of text' })
-          .epilogue(examples([['leakdiff inspect heap.pb.gz goroutine.txt', 'what each file is'], ['leakdiff inspect --json snapshots/', 'every profile in a directory, as JSON']])),
+          .epilogue(
+            examples([
+              ['leakdiff inspect heap.pb.gz goroutine.txt', 'what each file is'],
+              ['leakdiff inspect --json snapshots/', 'every profile in a directory, as JSON'],
+            ]),
+          ),
       (args) =>
         setJob(async () => {
           const { runInspect } = await import('./commands/inspect.js');
@@ -141,7 +157,13 @@ function parser(yargs: (argv: string[]) => Argv, argv: string[], io: Io, setJob:
 function settingsOf(args: Readonly<Record<string, unknown>>, url?: string): AnalyzeSettings {
   const limits = limitsFrom(args);
   const config = readConfig(args.config as string | undefined, existsSync);
-  return checkAnalyze({ ...pick(args, ANALYZE_FLAGS), snapshots: args.snapshots } as AnalyzeArgs, pick(args, COLLECT_FLAGS) as Omit<CollectArgs, 'url'>, config, limits, url);
+  return checkAnalyze(
+    { ...pick(args, ANALYZE_FLAGS), snapshots: args.snapshots } as AnalyzeArgs,
+    pick(args, COLLECT_FLAGS) as Omit<CollectArgs, 'url'>,
+    config,
+    limits,
+    url,
+  );
 }
 
 async function analyzeJob(args: Readonly<Record<string, unknown>>, io: Io): Promise<number> {
@@ -158,7 +180,8 @@ async function collectJob(args: Readonly<Record<string, unknown>>, io: Io): Prom
   }
   // Without --analyze, --out is the snapshot directory (its older name; --dir now), and analysis flags mean nothing.
   const analysisOnly = ANALYZE_FLAGS.filter((f) => f.name !== 'out' && f.name !== 'quiet' && args[f.name] !== undefined).map((f) => `--${f.name}`);
-  if (analysisOnly.length > 0) throw new UsageError(`${analysisOnly.join(', ')} ${analysisOnly.length > 1 ? 'apply' : 'applies'} to the analysis: add --analyze`);
+  if (analysisOnly.length > 0)
+    throw new UsageError(`${analysisOnly.join(', ')} ${analysisOnly.length > 1 ? 'apply' : 'applies'} to the analysis: add --analyze`);
   const collect = collectOptions({ ...(pick(args, COLLECT_FLAGS) as Omit<CollectArgs, 'url'>), out: args.out as string | undefined, url }, limitsFrom(args));
   return collectThen(collect, null, io, args.quiet === true);
 }
@@ -211,7 +234,11 @@ async function collectThen(collect: CollectOptions, settings: AnalyzeSettings | 
 
 /** Every option name of every command, for suggestions. */
 const KNOWN_OPTIONS = [
-  'no-color', 'debug', 'help', 'version', 'analyze',
+  'no-color',
+  'debug',
+  'help',
+  'version',
+  'analyze',
   ...ANALYZE_FLAGS.map((f) => f.name),
   ...LIMIT_OPTIONS.map((o) => o.flag.slice(2)),
   ...COLLECT_FLAGS.map((f) => f.name),
@@ -219,13 +246,17 @@ const KNOWN_OPTIONS = [
 
 /** yargs says "Unknown argument: fial-on"; a person wants to hear "did you mean --fail-on?". */
 function withSuggestion(msg: string, known: readonly string[] = KNOWN_OPTIONS): string {
-  if (/^Not enough non-option arguments/.test(msg)) return `${msg.replace(/^Not enough non-option arguments: got 0, need at least 1/, 'nothing to work on')}: give the snapshot files, directories or URL`;
+  if (/^Not enough non-option arguments/.test(msg))
+    return `${msg.replace(/^Not enough non-option arguments: got 0, need at least 1/, 'nothing to work on')}: give the snapshot files, directories or URL`;
   const m = /^Unknown arguments?: (.+)$/.exec(msg);
   if (m === null) return msg;
   // yargs lists each unknown flag twice, kebab and camel case: keep what the user typed.
   const typed = m[1].split(', ').filter((arg) => !/[A-Z]/.test(arg));
   const hints = typed.map((arg) => {
-    const near = known.filter((k) => k.length > 1).map((k) => ({ k, d: distance(arg, k) })).sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))[0];
+    const near = known
+      .filter((k) => k.length > 1)
+      .map((k) => ({ k, d: distance(arg, k) }))
+      .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))[0];
     return near !== undefined && near.d <= 2 ? `--${arg} (did you mean --${near.k}?)` : `--${arg}`;
   });
   return `unknown option${hints.length > 1 ? 's' : ''} ${hints.join(', ')}`;

@@ -100,7 +100,8 @@ export function readBaseline(path: string, limits: Limits): BaselineFinding[] {
   } catch (err) {
     throw new FileError(path, 'read', `not a leakdiff JSON result (${(err as Error).message})`);
   }
-  const bad = (what: string): FileError => new FileError(path, 'read', `not a leakdiff JSON result of schema version 1: ${what} (the baseline is the --json output of an earlier run)`);
+  const bad = (what: string): FileError =>
+    new FileError(path, 'read', `not a leakdiff JSON result of schema version 1: ${what} (the baseline is the --json output of an earlier run)`);
   if (!isObject(data)) throw bad(`the top level is ${typeName(data)}, not an object`);
   if (data.schemaVersion !== 1) throw bad(`schemaVersion is ${typeName(data.schemaVersion)}, not 1`);
   if (!Array.isArray(data.findings)) throw bad(`findings is ${typeName(data.findings)}, not an array`);
@@ -122,9 +123,14 @@ function baselineFinding(f: unknown, at: string, bad: (what: string) => FileErro
   for (const key of ['goroutines', 'heap']) {
     const v = f[key];
     if (v === undefined || v === null) continue;
-    if (!isObject(v) || typeof v.perHour !== 'number' || !Number.isFinite(v.perHour)) throw bad(`${at}.${key} must be null or an object with a numeric perHour, not ${typeName(v)}`);
+    if (!isObject(v) || typeof v.perHour !== 'number' || !Number.isFinite(v.perHour))
+      throw bad(`${at}.${key} must be null or an object with a numeric perHour, not ${typeName(v)}`);
   }
-  return { ...f, signature: (f.signature as string | null | undefined) ?? null, culprit: (f.culprit as string | null | undefined) ?? null } as unknown as BaselineFinding;
+  return {
+    ...f,
+    signature: (f.signature as string | null | undefined) ?? null,
+    culprit: (f.culprit as string | null | undefined) ?? null,
+  } as unknown as BaselineFinding;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -36,7 +36,11 @@ export function readConfig(explicit: string | undefined, exists: (path: string) 
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(path, 'config', code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a JSON file' : `cannot be read (${code ?? 'error'})`);
+    throw new ConfigError(
+      path,
+      'config',
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a JSON file' : `cannot be read (${code ?? 'error'})`,
+    );
   }
   return parseConfig(path, text);
 }
@@ -48,7 +52,8 @@ export function parseConfig(path: string, text: string): Config {
   } catch (err) {
     throw new ConfigError(path, 'config', `not valid JSON (${(err as Error).message})`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ConfigError(path, 'config', 'must be a JSON object such as {"max-heap-growth": "5MiB/h", "ignore": []}');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new ConfigError(path, 'config', 'must be a JSON object such as {"max-heap-growth": "5MiB/h", "ignore": []}');
   const values: Partial<Record<ConfigKey, unknown>> = {};
   let ignore: IgnoreRule[] = [];
   for (const [key, value] of Object.entries(data)) {
@@ -67,7 +72,8 @@ function suggest(key: string): string {
 
 function modules(path: string, v: unknown): string[] {
   const all = typeof v === 'string' ? [v] : Array.isArray(v) ? v : null;
-  if (all === null || all.some((m) => typeof m !== 'string' || m === '')) throw new ConfigError(path, 'config', '"module" is a module path or a list of them, such as "example.com/svc"');
+  if (all === null || all.some((m) => typeof m !== 'string' || m === ''))
+    throw new ConfigError(path, 'config', '"module" is a module path or a list of them, such as "example.com/svc"');
   return all as string[];
 }
 
@@ -80,7 +86,8 @@ function ignoreRule(path: string, at: string, item: unknown): IgnoreRule {
   const bad = (what: string): ConfigError => new ConfigError(path, 'config', `${at}: ${what}`);
   if (typeof item !== 'object' || item === null || Array.isArray(item)) throw bad('each entry is an object with "function" or "signature", and "reason"');
   const o = item as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!['function', 'signature', 'reason'].includes(k)) throw bad(`unknown key ${quote(k)}; an entry takes "function" or "signature", and "reason"`);
+  for (const k of Object.keys(o))
+    if (!['function', 'signature', 'reason'].includes(k)) throw bad(`unknown key ${quote(k)}; an entry takes "function" or "signature", and "reason"`);
   const text = (k: string): string | null => {
     if (o[k] === undefined) return null;
     if (typeof o[k] !== 'string' || (o[k] as string).trim() === '') throw bad(`"${k}" must be a non-empty string`);
@@ -89,7 +96,8 @@ function ignoreRule(path: string, at: string, item: unknown): IgnoreRule {
   const fn = text('function');
   const signature = text('signature');
   const reason = text('reason');
-  if ((fn === null) === (signature === null)) throw bad('give one of "function" (the culprit, as the report names it) or "signature" (the pattern id, as the JSON names it)');
+  if ((fn === null) === (signature === null))
+    throw bad('give one of "function" (the culprit, as the report names it) or "signature" (the pattern id, as the JSON names it)');
   if (reason === null) throw bad('"reason" is missing: say why this growth is accepted (it is printed with every finding it hides)');
   return { function: fn, signature, reason };
 }

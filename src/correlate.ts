@@ -95,7 +95,10 @@ function goroutineUnits(series: SeriesSet, fits: FitSet): GoroutineUnit[] {
   const moved = movedGroups(series, [...byKey.values()].flat());
   const units: GoroutineUnit[] = [];
   for (const [key, groups] of byKey) {
-    for (const members of lockstep(groups.sort((a, b) => growth(b) - growth(a) || a - b), (id) => row(m.byStack, id))) {
+    for (const members of lockstep(
+      groups.sort((a, b) => growth(b) - growth(a) || a - b),
+      (id) => row(m.byStack, id),
+    )) {
       const still = withoutMoved(series, make(key, members), moved);
       if (still.length > 0) units.push(make(key, still));
     }
@@ -272,7 +275,8 @@ function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
   for (const id of unit.groups) {
     const frames = series.stacks[id].frames;
     for (const f of frames) if (series.frames[f].origin === 'user' && !series.frames[f].runtime) userFunctions.add(enclosing(series.frames[f].function));
-    for (const f of frames) if (series.frames[f].origin !== 'std' && series.frames[f].origin !== 'user') modules.add(moduleOf(packageOf(series.frames[f].function)));
+    for (const f of frames)
+      if (series.frames[f].origin !== 'std' && series.frames[f].origin !== 'user') modules.add(moduleOf(packageOf(series.frames[f].function)));
     const root = frames[frames.length - 1];
     if (root !== undefined && !series.frames[root].runtime) roots.add(root);
     const creator = series.goroutine?.facts.get(id)?.creator ?? -1;

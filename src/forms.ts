@@ -29,8 +29,44 @@ export interface FormFacts {
 }
 
 export const FORMS = {
-  pprof: { title: 'pprof protobuf', short: 'pprof protobuf', endpoint: null, kind: null, heapPreference: 0, goroutinePreference: 1, perGoroutine: false, pprofReads: true },
-  'heap-text': { title: 'heap text (debug=1)', short: 'heap debug=1', endpoint: 'heap?debug=1', kind: 'heap', heapPreference: 1, goroutinePreference: 3, perGoroutine: false, pprofReads: true },
-  'goroutine-text': { title: 'goroutine text (debug=1)', short: 'goroutine debug=1', endpoint: 'goroutine?debug=1', kind: null, heapPreference: 2, goroutinePreference: 2, perGoroutine: false, pprofReads: true },
-  'goroutine-dump': { title: 'goroutine dump (debug=2)', short: 'goroutine debug=2', endpoint: 'goroutine?debug=2', kind: 'goroutine', heapPreference: 0, goroutinePreference: 0, perGoroutine: true, pprofReads: false },
+  pprof: {
+    title: 'pprof protobuf',
+    short: 'pprof protobuf',
+    endpoint: null,
+    kind: null,
+    heapPreference: 0,
+    goroutinePreference: 1,
+    perGoroutine: false,
+    pprofReads: true,
+  },
+  'heap-text': {
+    title: 'heap text (debug=1)',
+    short: 'heap debug=1',
+    endpoint: 'heap?debug=1',
+    kind: 'heap',
+    heapPreference: 1,
+    goroutinePreference: 3,
+    perGoroutine: false,
+    pprofReads: true,
+  },
+  'goroutine-text': {
+    title: 'goroutine text (debug=1)',
+    short: 'goroutine debug=1',
+    endpoint: 'goroutine?debug=1',
+    kind: null,
+    heapPreference: 2,
+    goroutinePreference: 2,
+    perGoroutine: false,
+    pprofReads: true,
+  },
+  'goroutine-dump': {
+    title: 'goroutine dump (debug=2)',
+    short: 'goroutine debug=2',
+    endpoint: 'goroutine?debug=2',
+    kind: 'goroutine',
+    heapPreference: 0,
+    goroutinePreference: 0,
+    perGoroutine: true,
+    pprofReads: false,
+  },
 } as const satisfies Readonly<Record<Form, FormFacts>>;

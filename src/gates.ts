@@ -54,7 +54,6 @@ export interface GateOptions {
   readonly ignore?: readonly IgnoreRule[];
 }
 
-
 /** The rate a growth gate compares, what it is, and why that one. */
 interface Measured {
   /** Units per second. */
@@ -76,13 +75,17 @@ function measure(a: Analysis, kind: 'heap' | 'goroutine', accepted: readonly Fin
   if (fit.shape === 'plateau' && fit.plateauFrom !== null) {
     const data = Array.from(k.metrics.find((m) => m.metric === (kind === 'heap' ? 'inuse_space' : 'goroutine'))?.total.data ?? []);
     const tail = theilSen(k.times.slice(fit.plateauFrom), data.slice(fit.plateauFrom)).slope;
-    return { rate: Math.max(0, tail), why: `grew, then levelled off: the rate of the flat tail (last ${fit.n - fit.plateauFrom} of ${fit.n} snapshots) counts; over the whole window it was ${fmt(perHour(fit.robustSlope))}` };
+    return {
+      rate: Math.max(0, tail),
+      why: `grew, then levelled off: the rate of the flat tail (last ${fit.n - fit.plateauFrom} of ${fit.n} snapshots) counts; over the whole window it was ${fmt(perHour(fit.robustSlope))}`,
+    };
   }
   if (fit.shape !== 'growing' && fit.shape !== 'unknown') {
     return { rate: 0, why: `${fit.shape}: no trend (${over}: ${fmt(perHour(fit.robustSlope))}), so it cannot break the gate` };
   }
   const acceptedRate = accepted.reduce((sum, f) => sum + Math.max(0, (kind === 'heap' ? f.heap?.fit.robustSlope : f.goroutines?.fit.robustSlope) ?? 0), 0);
-  const minus = acceptedRate > 0 ? `, less ${fmt(perHour(acceptedRate))} of accepted growth (${accepted.length} ignored finding${accepted.length === 1 ? '' : 's'})` : '';
+  const minus =
+    acceptedRate > 0 ? `, less ${fmt(perHour(acceptedRate))} of accepted growth (${accepted.length} ignored finding${accepted.length === 1 ? '' : 's'})` : '';
   const few = fit.shape === 'unknown' ? ' (too few snapshots to test the trend: the rate between them counts)' : '';
   return { rate: Math.max(0, fit.robustSlope - acceptedRate), why: `${over}${minus}${few}` };
 }
@@ -96,15 +99,39 @@ export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
   const accepted = a.diagnosis.findings.filter((f) => ignored.has(f));
   const growth = (name: string, limit: RateLimit, kind: 'heap' | 'goroutine', fmt: (n: number) => string, unit: Gate['unit'], measures: string): Gate => {
     const m = measure(a, kind, accepted, fmt);
-    return { name, limit: limit.text, actual: fmt(perHour(m.rate)), passed: m.rate <= limit.perSecond, limitValue: round(perHour(limit.perSecond)), actualValue: round(perHour(m.rate)), unit, measures, why: m.why };
+    return {
+      name,
+      limit: limit.text,
+      actual: fmt(perHour(m.rate)),
+      passed: m.rate <= limit.perSecond,
+      limitValue: round(perHour(limit.perSecond)),
+      actualValue: round(perHour(m.rate)),
+      unit,
+      measures,
+      why: m.why,
+    };
   };
-  if (opts.maxHeapGrowth !== null) gates.push(growth('max-heap-growth', opts.maxHeapGrowth, 'heap', bytesPerHour, 'bytes/h', 'the whole heap in use (inuse_space of every call site), not one finding'));
-  if (opts.maxGoroutineGrowth !== null) gates.push(growth('max-goroutine-growth', opts.maxGoroutineGrowth, 'goroutine', countPerHour, 'goroutines/h', 'all goroutines, not one finding'));
+  if (opts.maxHeapGrowth !== null)
+    gates.push(
+      growth('max-heap-growth', opts.maxHeapGrowth, 'heap', bytesPerHour, 'bytes/h', 'the whole heap in use (inuse_space of every call site), not one finding'),
+    );
+  if (opts.maxGoroutineGrowth !== null)
+    gates.push(growth('max-goroutine-growth', opts.maxGoroutineGrowth, 'goroutine', countPerHour, 'goroutines/h', 'all goroutines, not one finding'));
   const failing = failingFindings(a, opts);
   // `suspect` (one snapshot, a known pattern with strong evidence) fails like a medium-confidence finding.
   const suspect = a.diagnosis.verdict === 'suspect' && opts.failOn !== 'high' && opts.baseline === null;
   if (suspect) {
-    gates.push({ name: 'fail-on', limit: `no finding at ${opts.failOn} confidence or above (a suspect counts as medium)`, actual: 'suspect: a known leak pattern with strong single-snapshot evidence', passed: false, limitValue: 0, actualValue: 1, unit: 'verdict', measures: 'the single-snapshot verdict', why: 'a suspect counts as a medium-confidence finding' });
+    gates.push({
+      name: 'fail-on',
+      limit: `no finding at ${opts.failOn} confidence or above (a suspect counts as medium)`,
+      actual: 'suspect: a known leak pattern with strong single-snapshot evidence',
+      passed: false,
+      limitValue: 0,
+      actualValue: 1,
+      unit: 'verdict',
+      measures: 'the single-snapshot verdict',
+      why: 'a suspect counts as a medium-confidence finding',
+    });
     return gates;
   }
   const skipped = failingFindings(a, { ...opts, ignore: [] }).length - failing.length;
@@ -122,14 +149,25 @@ export function evaluateGates(a: Analysis, opts: GateOptions): Gate[] {
   });
   if (opts.failOnInconclusive === true) {
     const v = a.diagnosis.verdict;
-    gates.push({ name: 'fail-on-inconclusive', limit: 'a verdict: the window could show a leak', actual: v, passed: v !== 'inconclusive', limitValue: 0, actualValue: v === 'inconclusive' ? 1 : 0, unit: 'verdict', measures: 'whether the window could have shown a leak', why: v === 'inconclusive' ? a.explained.reach : 'the window was long enough to decide' });
+    gates.push({
+      name: 'fail-on-inconclusive',
+      limit: 'a verdict: the window could show a leak',
+      actual: v,
+      passed: v !== 'inconclusive',
+      limitValue: 0,
+      actualValue: v === 'inconclusive' ? 1 : 0,
+      unit: 'verdict',
+      measures: 'whether the window could have shown a leak',
+      why: v === 'inconclusive' ? a.explained.reach : 'the window was long enough to decide',
+    });
   }
   if (opts.requireResolved === true && opts.baseline !== null) {
     const persisting = compare(a, opts.baseline).persisting;
     gates.push({
       name: 'require-resolved',
       limit: 'every baseline finding resolved',
-      actual: persisting.length === 0 ? `all ${opts.baseline.length} resolved` : `${persisting.length} persisting: ${persisting.map((p) => p.title).join('; ')}`,
+      actual:
+        persisting.length === 0 ? `all ${opts.baseline.length} resolved` : `${persisting.length} persisting: ${persisting.map((p) => p.title).join('; ')}`,
       passed: persisting.length === 0,
       limitValue: 0,
       actualValue: persisting.length,
@@ -160,7 +198,11 @@ export function ignoredFindings(a: Analysis, rules: readonly IgnoreRule[]): Map<
   if (rules.length === 0) return out;
   for (const f of a.diagnosis.findings) {
     const frame = f.culprit === null ? null : a.series.frames[f.culprit.frame];
-    const rule = rules.find((r) => (r.signature !== null && r.signature === f.signature?.id) || (r.function !== null && frame !== null && (r.function === frame.rawFunction || r.function === frame.function)));
+    const rule = rules.find(
+      (r) =>
+        (r.signature !== null && r.signature === f.signature?.id) ||
+        (r.function !== null && frame !== null && (r.function === frame.rawFunction || r.function === frame.function)),
+    );
     if (rule !== undefined) out.set(f, rule);
   }
   return out;

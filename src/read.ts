@@ -52,16 +52,20 @@ export function findInputs(args: readonly string[], passedOver?: string[]): Foun
 function filesAt(path: string, arg: string, passedOver: string[] | undefined): FoundFile[] {
   const st = statOrFail(path, arg);
   if (!st.isDirectory()) return [found(path, st, false)];
-  const names = readdirSync(path).filter((n) => !NOT_PROFILES.test(n)).sort();
+  const names = readdirSync(path)
+    .filter((n) => !NOT_PROFILES.test(n))
+    .sort();
   // A dangling or looping symlink, a FIFO or a subdirectory in a snapshot directory is passed over, not fatal:
   // only what the user named directly must exist. Subdirectories are passed over silently (an `old/` beside
   // the snapshots is common); the rest is said, since a snapshot may be what a broken link meant.
-  const files = names.map((n) => join(path, n)).flatMap((p) => {
-    const st = statQuietly(p);
-    if (typeof st === 'string') passedOver?.push(`${JSON.stringify(p)} (${st})`);
-    else if (!st.isFile() && !st.isDirectory()) passedOver?.push(`${JSON.stringify(p)} (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`);
-    return typeof st !== 'string' && st.isFile() ? [{ p, st }] : [];
-  });
+  const files = names
+    .map((n) => join(path, n))
+    .flatMap((p) => {
+      const st = statQuietly(p);
+      if (typeof st === 'string') passedOver?.push(`${JSON.stringify(p)} (${st})`);
+      else if (!st.isFile() && !st.isDirectory()) passedOver?.push(`${JSON.stringify(p)} (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`);
+      return typeof st !== 'string' && st.isFile() ? [{ p, st }] : [];
+    });
   if (files.length === 0) throw new FileError(path, 'read', 'the directory holds no profile files');
   return files.map(({ p, st }) => found(p, st, true));
 }
@@ -72,7 +76,13 @@ function statQuietly(path: string): Stats | string {
     return statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'a dangling symlink' : code === 'ELOOP' ? 'a looping symlink' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? 'error'})`;
+    return code === 'ENOENT'
+      ? 'a dangling symlink'
+      : code === 'ELOOP'
+        ? 'a looping symlink'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot be read (${code ?? 'error'})`;
   }
 }
 
@@ -134,7 +144,13 @@ function tooLarge(path: string, size: number, max: number, what: string): LimitE
 
 function cannotRead(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? 'error'})`;
+  return code === 'ENOENT'
+    ? 'no such file or directory'
+    : code === 'EACCES'
+      ? 'permission denied'
+      : code === 'EISDIR'
+        ? 'is a directory, not a file'
+        : `cannot be read (${code ?? 'error'})`;
 }
 
 /** `20261126T022031Z` and `20261126-022031` (basic ISO 8601), read as UTC. */
@@ -183,7 +199,9 @@ function expandGlob(pattern: string): string[] {
   const firstGlob = parts.findIndex(hasGlob);
   const base = parts.slice(0, firstGlob).join('/') || (norm.startsWith('/') ? '/' : '.');
   const re = globRegex(parts.slice(firstGlob).join('/'));
-  const matches = walk(base).filter((p) => re.test(relative(base, p).split(sep).join('/'))).sort();
+  const matches = walk(base)
+    .filter((p) => re.test(relative(base, p).split(sep).join('/')))
+    .sort();
   if (matches.length === 0) throw new FileError(pattern, 'read', 'the pattern matches no files');
   return matches;
 }

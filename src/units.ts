@@ -42,7 +42,11 @@ export function spelled(n: number): string {
   return Number.isInteger(n) && n >= 0 && n < SMALL.length ? SMALL[n] : formatCount(n);
 }
 
-const PARTS: readonly (readonly [number, string, string])[] = [[2, 'half', 'halves'], [3, 'third', 'thirds'], [4, 'quarter', 'quarters']];
+const PARTS: readonly (readonly [number, string, string])[] = [
+  [2, 'half', 'halves'],
+  [3, 'third', 'thirds'],
+  [4, 'quarter', 'quarters'],
+];
 
 /** A share in running text: 0.75 → "three quarters", 1/3 → "one third"; other shares as a percentage. */
 export function spelledShare(x: number): string {
@@ -74,7 +78,21 @@ export function formatTime(ms: number): string {
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i;
-const SIZE_FACTORS: Readonly<Record<string, number>> = { b: 1, k: 1024, kb: 1e3, kib: 1024, m: 1024 ** 2, mb: 1e6, mib: 1024 ** 2, g: 1024 ** 3, gb: 1e9, gib: 1024 ** 3, t: 1024 ** 4, tb: 1e12, tib: 1024 ** 4 };
+const SIZE_FACTORS: Readonly<Record<string, number>> = {
+  b: 1,
+  k: 1024,
+  kb: 1e3,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1e9,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1e12,
+  tib: 1024 ** 4,
+};
 
 /** "512MiB", "2GB", "1048576" → bytes; null when the text is no size. */
 export function parseBytes(text: string): number | null {

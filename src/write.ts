@@ -10,7 +10,22 @@
 // every output has been written, so a failed run leaves nothing behind. A device, FIFO or socket is written
 // directly: a rename would replace `/dev/null` or a named pipe with a regular file.
 
-import { accessSync, appendFileSync, closeSync, constants, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, printable, reason } from './errors.js';
@@ -72,7 +87,6 @@ function identity(path: string): Identity {
 function realTarget(path: string): string {
   return resolve(dirname(path), readlinkSync(path));
 }
-
 
 const same = (a: Identity, b: Identity): boolean => a.real === b.real || (a.stats !== null && b.stats !== null && a.dev === b.dev && a.ino === b.ino);
 

@@ -17,11 +17,18 @@ const FORMS = {
 
 function run(scenario: string, pick: (f: string) => boolean): Analysis {
   const dir = join(FIXTURES, scenario);
-  const files = readdirSync(dir).filter(pick).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter(pick)
+    .map((f) => join(dir, f));
   return analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
 }
 
-interface JsonFinding { kind: string; signature: string | null; culprit: string | null; confidence: string }
+interface JsonFinding {
+  kind: string;
+  signature: string | null;
+  culprit: string | null;
+  confidence: string;
+}
 const json = (a: Analysis) => toJson(a, { limitBytes: null }) as { verdict: string; findings: JsonFinding[]; bounded: { site: string }[] };
 
 for (const [form, pick] of Object.entries(FORMS)) {
@@ -49,13 +56,18 @@ for (const [form, pick] of Object.entries(FORMS)) {
     const r = json(run('cache-warm', pick));
     t.equal(r.verdict, 'no-leak');
     t.same(r.findings, []);
-    t.ok(r.bounded.some((b) => b.site === 'main.loadProduct'), 'listed under bounded');
+    t.ok(
+      r.bounded.some((b) => b.site === 'main.loadProduct'),
+      'listed under bounded',
+    );
   });
 }
 
 t.test('two snapshots give a difference, never a trend', async (t) => {
   const dir = join(FIXTURES, 'grpc-leak');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.pb.gz') && /-0[12]-/.test(f)).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.pb.gz') && /-0[12]-/.test(f))
+    .map((f) => join(dir, f));
   const a = analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
   const r = json(a);
   t.not(r.verdict, 'leak', 'two points cannot show a leak');
@@ -64,10 +76,15 @@ t.test('two snapshots give a difference, never a trend', async (t) => {
 
 t.test('one snapshot gives triage, labelled as such', async (t) => {
   const dir = join(FIXTURES, 'grpc-leak');
-  const last = readdirSync(dir).filter((f) => f.startsWith('goroutine-09') && f.endsWith('.pb.gz')).map((f) => join(dir, f));
+  const last = readdirSync(dir)
+    .filter((f) => f.startsWith('goroutine-09') && f.endsWith('.pb.gz'))
+    .map((f) => join(dir, f));
   const a = analyze({ files: last, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
   t.equal(a.diagnosis.verdict, 'suspect', 'the ClientConn groups in lockstep conclude from one snapshot');
   t.ok((a.diagnosis.triage?.groups.length ?? 0) > 0, 'the big groups are listed');
-  t.ok(a.diagnosis.triage?.groups.some((g) => g.signature === 'grpc-clientconn-unclosed'), 'and matched to the known pattern');
+  t.ok(
+    a.diagnosis.triage?.groups.some((g) => g.signature === 'grpc-clientconn-unclosed'),
+    'and matched to the known pattern',
+  );
   t.match(a.explained.verdictSentence, /one snapshot/);
 });

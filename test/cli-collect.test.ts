@@ -12,7 +12,11 @@ import { PprofServer } from './helpers/pprof-server.js';
 
 const HEAP = '/debug/pprof/heap';
 const GOROUTINE = '/debug/pprof/goroutine';
-const fixtures = (re: RegExp): Buffer[] => readdirSync(fixture('grpc-leak')).filter((f) => re.test(f)).sort().map((f) => readFileSync(fixture('grpc-leak', f)));
+const fixtures = (re: RegExp): Buffer[] =>
+  readdirSync(fixture('grpc-leak'))
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => readFileSync(fixture('grpc-leak', f)));
 const BODIES = new Map<string, Buffer[]>([
   [HEAP, fixtures(/^heap-\d+-\d{8}T\d{6}Z\.pb\.gz$/)],
   [GOROUTINE, fixtures(/^goroutine-\d+-\d{8}T\d{6}Z\.pb\.gz$/)],
@@ -32,7 +36,9 @@ function run(args: readonly string[], cwd: string): Child {
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   const stderrMatches = (re: RegExp): Promise<void> =>
     new Promise((resolve) => {
       const check = (): void => {
@@ -62,11 +68,36 @@ t.test('collect --analyze takes every analysis option; analyze URL collects, the
   const server = await PprofServer.start(BODIES);
   t.teardown(() => server.close());
   const cwd = scratch(t);
-  const args = ['--every', '1s', '--count', '3', '--json', '-', '--out', join(cwd, 'r.md'), '--fail-on', 'high', '--max-heap-growth', '5MiB/h', '--max-goroutine-growth', '100/h', '--limit', '2GiB', '--redact', '--granularity', 'functions', '-q'];
+  const args = [
+    '--every',
+    '1s',
+    '--count',
+    '3',
+    '--json',
+    '-',
+    '--out',
+    join(cwd, 'r.md'),
+    '--fail-on',
+    'high',
+    '--max-heap-growth',
+    '5MiB/h',
+    '--max-goroutine-growth',
+    '100/h',
+    '--limit',
+    '2GiB',
+    '--redact',
+    '--granularity',
+    'functions',
+    '-q',
+  ];
   const a = await run(['collect', server.url, '--analyze', '--dir', join(cwd, 'a'), ...args], cwd).done;
   t.equal(a.stderr, '', '-q: nothing on stderr');
   const ja = JSON.parse(a.stdout) as { gates: { name: string; passed: boolean }[]; collection: { rounds: number; interrupted: boolean } };
-  t.same(ja.gates.map((g) => g.name), ['max-heap-growth', 'max-goroutine-growth', 'fail-on'], 'the gates asked for');
+  t.same(
+    ja.gates.map((g) => g.name),
+    ['max-heap-growth', 'max-goroutine-growth', 'fail-on'],
+    'the gates asked for',
+  );
   t.equal(a.code, ja.gates.some((g) => !g.passed) ? 1 : 0, 'the exit code follows the gates');
   t.same(ja.collection, { dir: join(cwd, 'a'), rounds: 3, of: 3, interrupted: false });
   t.equal(wholeSnapshots(join(cwd, 'a')).length, 6);
@@ -81,7 +112,11 @@ t.test('a bad analysis option with a URL is a usage error before any request', a
   const server = await PprofServer.start(BODIES);
   t.teardown(() => server.close());
   const cwd = scratch(t);
-  for (const bad of [['--max-heap-growth', 'fast'], ['--fail-on', 'sometimes'], ['--every', 'often']]) {
+  for (const bad of [
+    ['--max-heap-growth', 'fast'],
+    ['--fail-on', 'sometimes'],
+    ['--every', 'often'],
+  ]) {
     const r = await run(['collect', server.url, '--analyze', '--count', '2', ...bad], cwd).done;
     t.equal(r.code, 2, `${bad.join(' ')}: exit 2`);
     t.match(r.stderr, new RegExp(`^leakdiff: usage: ${bad[0]}`), bad.join(' '));
@@ -106,7 +141,11 @@ t.test('Ctrl-C during collect: exit 130, every complete snapshot kept', async (t
   const r = await c.done;
   t.equal(r.code, 130, r.stderr);
   t.match(r.stderr, /interrupted; saved \d+ files, \d+ of 8 rounds complete/);
-  t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
+  t.same(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary files',
+  );
   t.ok(wholeSnapshots(dir).length >= 4);
 });
 
@@ -144,7 +183,11 @@ t.test('a second Ctrl-C stops at once: exit 130, the complete snapshots kept, no
   t.equal(r.code, 130, r.stderr);
   t.match(r.stderr, /interrupted again; stopped at once, the complete snapshots are kept/);
   t.notOk(existsSync(join(cwd, 'r.md')), 'no report: the run was stopped');
-  t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
+  t.same(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary files',
+  );
   t.ok(wholeSnapshots(dir).length >= 4, 'the complete snapshots are kept');
 });
 
@@ -160,7 +203,11 @@ t.test('SIGTERM during collect: exit 143, saying what was kept; with --analyze t
     const r = await c.done;
     t.equal(r.code, 143, `${analyze ? 'with' : 'without'} --analyze: ${r.stderr}`);
     t.match(r.stderr, /leakdiff: terminated \(SIGTERM\) after \d of 8 rounds; \d+ complete snapshot files kept in /);
-    t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
+    t.same(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temporary files',
+    );
     t.notOk(existsSync(join(cwd, 'r.md')), 'no report');
   }
 });

@@ -7,7 +7,10 @@ import t, { type Test } from 'tap';
 import { leakdiff, scratch } from './helpers/cli.js';
 import { CORPUS, NEEDS_CORPUS, ROOT, fixture } from './helpers/paths.js';
 
-const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
+const pb = (scenario: string): string[] =>
+  readdirSync(fixture(scenario))
+    .filter((f) => f.endsWith('.pb.gz'))
+    .map((f) => fixture(scenario, f));
 const oneLine = (s: string): boolean => s.trim().split('\n').length === 1 && !/\s+at /.test(s);
 
 t.test('a leak exits 1, no leak exits 0, and --fail-on moves the bar', async (t) => {
@@ -36,7 +39,12 @@ t.test('inspect describes a CPU profile (from the external corpus)', { skip: NEE
   t.match(cpu.stdout, /kind +other/);
 });
 
-interface Bad { readonly name: string; readonly args: () => string[]; readonly message: RegExp; readonly corpus?: boolean }
+interface Bad {
+  readonly name: string;
+  readonly args: () => string[];
+  readonly message: RegExp;
+  readonly corpus?: boolean;
+}
 const dir = mkdtempSync(join(tmpdir(), 'leakdiff-cli-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, content: string | Buffer): string => {
@@ -47,14 +55,37 @@ const file = (name: string, content: string | Buffer): string => {
 
 const BAD: readonly Bad[] = [
   { name: 'a missing file', args: () => ['analyze', join(dir, 'nope.pb.gz')], message: /nope\.pb\.gz: read: no such file or directory/ },
-  { name: 'an HTML error page', args: () => ['inspect', file('heap.pb.gz', '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>')], message: /heap\.pb\.gz: decode: an HTML page, not a profile titled "502 Bad Gateway"/ },
+  {
+    name: 'an HTML error page',
+    args: () => ['inspect', file('heap.pb.gz', '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>')],
+    message: /heap\.pb\.gz: decode: an HTML page, not a profile titled "502 Bad Gateway"/,
+  },
   { name: 'an empty file', args: () => ['inspect', file('empty', '')], message: /empty: decode: the file is empty/ },
-  { name: 'a legacy binary CPU profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/go.crc32.cpu')], message: /go\.crc32\.cpu: decode: .*unsupported profile form/, corpus: true },
-  { name: 'a Java heap profile', args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/java.heap')], message: /java\.heap: decode: .*unsupported profile form/, corpus: true },
-  { name: 'a CPU profile among heap profiles', args: () => ['analyze', pb('map-leak')[0], join(CORPUS, 'google-pprof-testdata/large.cpu')], message: /large\.cpu: series: this is a CPU profile; leakdiff needs heap or goroutine profiles/, corpus: true },
+  {
+    name: 'a legacy binary CPU profile',
+    args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/go.crc32.cpu')],
+    message: /go\.crc32\.cpu: decode: .*unsupported profile form/,
+    corpus: true,
+  },
+  {
+    name: 'a Java heap profile',
+    args: () => ['inspect', join(CORPUS, 'google-pprof-testdata/java.heap')],
+    message: /java\.heap: decode: .*unsupported profile form/,
+    corpus: true,
+  },
+  {
+    name: 'a CPU profile among heap profiles',
+    args: () => ['analyze', pb('map-leak')[0], join(CORPUS, 'google-pprof-testdata/large.cpu')],
+    message: /large\.cpu: series: this is a CPU profile; leakdiff needs heap or goroutine profiles/,
+    corpus: true,
+  },
   { name: 'a bad --interval', args: () => ['analyze', pb('map-leak')[0], '--interval', 'soon'], message: /--interval takes a duration/ },
   { name: 'a mistyped command', args: () => ['inspct', 'x'], message: /inspect/ },
-  { name: 'an unknown option', args: () => ['analyze', pb('map-leak')[0], '--fial-on', 'high'], message: /unknown option --fial-on \(did you mean --fail-on\?\)/ },
+  {
+    name: 'an unknown option',
+    args: () => ['analyze', pb('map-leak')[0], '--fial-on', 'high'],
+    message: /unknown option --fial-on \(did you mean --fail-on\?\)/,
+  },
   { name: 'no files at all', args: () => ['inspect'], message: /nothing to work on: give the snapshot files/ },
 ];
 
@@ -68,8 +99,18 @@ function checkBad(t: Test, cases: readonly Bad[]): void {
   }
 }
 
-t.test('bad input: exit 2, one line naming the file and the problem, no stack trace', async (t) => checkBad(t, BAD.filter((b) => b.corpus !== true)));
-t.test('bad input from the external corpus: the same', { skip: NEEDS_CORPUS }, async (t) => checkBad(t, BAD.filter((b) => b.corpus === true)));
+t.test('bad input: exit 2, one line naming the file and the problem, no stack trace', async (t) =>
+  checkBad(
+    t,
+    BAD.filter((b) => b.corpus !== true),
+  ),
+);
+t.test('bad input from the external corpus: the same', { skip: NEEDS_CORPUS }, async (t) =>
+  checkBad(
+    t,
+    BAD.filter((b) => b.corpus === true),
+  ),
+);
 
 t.test('a failed run writes nothing; an input is never overwritten', async (t) => {
   const out = join(dir, 'report.txt');
@@ -78,7 +119,11 @@ t.test('a failed run writes nothing; an input is never overwritten', async (t) =
   t.equal(r.code, 2);
   t.notOk(existsSync(out), 'no report');
   t.notOk(existsSync(json), 'no JSON');
-  t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
+  t.same(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary files left',
+  );
   const input = pb('map-leak')[0];
   const before = readFileSync(input);
   const over = leakdiff(['analyze', ...pb('map-leak'), '--out', input]);
@@ -114,9 +159,20 @@ t.test('--help at 80 columns: common options first, resource limits in their own
   const r = leakdiff(['--help'], { COLUMNS: '80' });
   t.equal(r.code, 0);
   const lines = r.stdout.split('\n');
-  t.same(lines.filter((l) => l.length > 80), [], 'nothing wider than 80 columns');
+  t.same(
+    lines.filter((l) => l.length > 80),
+    [],
+    'nothing wider than 80 columns',
+  );
   const at = (heading: string): number => lines.findIndex((l) => l.startsWith(heading));
-  t.ok(at('Output:') > 0 && at('Output:') < at('CI gates:') && at('CI gates:') < at('Analysis:') && at('Analysis:') < at('Collecting from a URL:') && at('Collecting from a URL:') < at('Resource limits'), 'groups in order');
+  t.ok(
+    at('Output:') > 0 &&
+      at('Output:') < at('CI gates:') &&
+      at('CI gates:') < at('Analysis:') &&
+      at('Analysis:') < at('Collecting from a URL:') &&
+      at('Collecting from a URL:') < at('Resource limits'),
+    'groups in order',
+  );
   const examples = lines.slice(at('Examples:') + 1).filter((l) => l.trim() !== '');
   t.ok(examples.length >= 10, 'examples listed');
   for (const l of examples) t.match(l, /^ {2}leakdiff |^ {6}\S/, `an example command on its own line, its meaning below: ${l}`);

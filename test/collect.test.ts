@@ -19,14 +19,21 @@ const DEBUG2 = '/debug/pprof/goroutine?debug=2';
 const LEAK = '/debug/pprof/goroutineleak';
 
 const fixtures = (re: RegExp): Buffer[] =>
-  readdirSync(fixture('grpc-leak')).filter((f) => re.test(f)).sort().map((f) => readFileSync(fixture('grpc-leak', f)));
+  readdirSync(fixture('grpc-leak'))
+    .filter((f) => re.test(f))
+    .sort()
+    .map((f) => readFileSync(fixture('grpc-leak', f)));
 const BODIES = new Map<string, Buffer[]>([
   [HEAP, fixtures(/^heap-\d+-\d{8}T\d{6}Z\.pb\.gz$/)],
   [GOROUTINE, fixtures(/^goroutine-\d+-\d{8}T\d{6}Z\.pb\.gz$/)],
   [DEBUG2, fixtures(/^goroutine-\d+-\d{8}T\d{6}Z\.debug2\.txt$/)],
 ]);
 
-interface Captured { readonly io: CollectIo; stderr(): string; stdout(): string }
+interface Captured {
+  readonly io: CollectIo;
+  stderr(): string;
+  stdout(): string;
+}
 function capture(stderrIsTTY = false): Captured {
   const out: string[] = [];
   const err: string[] = [];
@@ -43,7 +50,11 @@ function fast(server: PprofServer, args: Partial<CollectArgs> = {}, over: Partia
 /** Whole, valid, never a temporary file; each route's files equal what the server served, in order. */
 function checkSaved(t: Test, dir: string, server: PprofServer): void {
   const names = existsSync(dir) ? readdirSync(dir).sort() : [];
-  t.same(names.filter((n) => n.endsWith('.tmp')), [], 'no temporary files left');
+  t.same(
+    names.filter((n) => n.endsWith('.tmp')),
+    [],
+    'no temporary files left',
+  );
   const byRoute = new Map<string, Buffer[]>();
   for (const n of names) {
     const route = n.endsWith('.debug2.txt') ? DEBUG2 : `/debug/pprof/${n.split('-')[0]}`;
@@ -78,12 +89,18 @@ t.test('a series: names carry kind, sequence and time; bytes as served; headers,
     const time = timeFromName(name) ?? 0;
     t.ok(time >= Math.floor(before / 1000) * 1000 && time <= after, `${name}: capture time read back from the name`);
   }
-  t.same(r.files.map((f) => /(heap|goroutine)-(\d+)-.*?(\.debug2)?\./.exec(f)?.slice(1, 4).join('')), ['heap01', 'goroutine01', 'goroutine01.debug2', 'heap02', 'goroutine02', 'goroutine02.debug2', 'heap03', 'goroutine03', 'goroutine03.debug2']);
+  t.same(
+    r.files.map((f) => /(heap|goroutine)-(\d+)-.*?(\.debug2)?\./.exec(f)?.slice(1, 4).join('')),
+    ['heap01', 'goroutine01', 'goroutine01.debug2', 'heap02', 'goroutine02', 'goroutine02.debug2', 'heap03', 'goroutine03', 'goroutine03.debug2'],
+  );
   checkSaved(t, r.dir, server);
   const heapAsk = server.seen.find((s) => s.route === HEAP);
   t.equal(heapAsk?.query.get('gc'), '1', '--gc asks for a GC before heap snapshots');
   t.equal(server.seen.find((s) => s.route === GOROUTINE)?.query.get('gc'), null, 'no GC for goroutine profiles');
-  t.ok(server.seen.every((s) => s.headers.authorization === 'Bearer s3cret'), '--header sent on every request');
+  t.ok(
+    server.seen.every((s) => s.headers.authorization === 'Bearer s3cret'),
+    '--header sent on every request',
+  );
   t.match(c.stderr(), /warning: --debug2: .*stops the world.*grows with the number of goroutines/);
   t.notMatch(c.stderr(), /\r/, 'no progress line outside a terminal');
   t.notMatch(c.stderr(), /s3cret/, 'header values never printed');
@@ -102,16 +119,70 @@ interface FaultCase {
 
 const gateway = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
 const FAULTS: readonly FaultCase[] = [
-  { name: '500, then success on retry', faults: [{ kind: 'status', status: 500, body: 'internal error: boom\n' }], message: /heap: collect: HTTP 500 Internal Server Error: "internal error: boom"; retrying in 20 ms \(try 2 of 3\)/, requests: 2, saved: true },
-  { name: '500 on every try', faults: Array(3).fill({ kind: 'status', status: 500, body: 'boom' }), message: /heap: collect: HTTP 500 Internal Server Error: "boom"; heap snapshot 1 of 1 not saved after 3 tries/, requests: 3, saved: false },
-  { name: 'a proxy error page', faults: Array(3).fill({ kind: 'status', status: 502, body: gateway, type: 'text/html' }), message: /heap: collect: HTTP 502 Bad Gateway: "502 Bad Gateway"; .*not saved after 3 tries/, requests: 3, saved: false },
-  { name: 'a login page with status 200', faults: [{ kind: 'login' }], message: /heap: collect: decode: an HTML page, not a profile titled "Sign in".*; heap snapshot 1 of 1 not saved$/m, requests: 1, saved: false },
-  { name: 'a redirect to a login page', faults: [{ kind: 'status', status: 302, body: '', location: '/login?next=/debug/pprof/heap' }], message: /heap: collect: HTTP 302 Found, redirected to "\/login\?next=\/debug\/pprof\/heap" \(a login page\? pass credentials with --header\)/, requests: 1, saved: false },
-  { name: 'a 404', faults: [{ kind: 'status', status: 404, body: '404 page not found\n' }], message: /heap: collect: HTTP 404 Not Found \(is --path-prefix right, and net\/http\/pprof imported\?\): "404 page not found"/, requests: 1, saved: false },
-  { name: 'a slow answer', faults: [{ kind: 'slow', ms: 1500 }], message: /heap: collect: no complete answer within 0\.3 s \(--timeout\); retrying/, requests: 2, saved: true },
-  { name: 'a body shorter than its Content-Length', faults: [{ kind: 'short-body' }], message: /heap: collect: the answer was cut short after \d+ bytes of the \d+ bytes its Content-Length announced/, requests: 2, saved: true },
+  {
+    name: '500, then success on retry',
+    faults: [{ kind: 'status', status: 500, body: 'internal error: boom\n' }],
+    message: /heap: collect: HTTP 500 Internal Server Error: "internal error: boom"; retrying in 20 ms \(try 2 of 3\)/,
+    requests: 2,
+    saved: true,
+  },
+  {
+    name: '500 on every try',
+    faults: Array(3).fill({ kind: 'status', status: 500, body: 'boom' }),
+    message: /heap: collect: HTTP 500 Internal Server Error: "boom"; heap snapshot 1 of 1 not saved after 3 tries/,
+    requests: 3,
+    saved: false,
+  },
+  {
+    name: 'a proxy error page',
+    faults: Array(3).fill({ kind: 'status', status: 502, body: gateway, type: 'text/html' }),
+    message: /heap: collect: HTTP 502 Bad Gateway: "502 Bad Gateway"; .*not saved after 3 tries/,
+    requests: 3,
+    saved: false,
+  },
+  {
+    name: 'a login page with status 200',
+    faults: [{ kind: 'login' }],
+    message: /heap: collect: decode: an HTML page, not a profile titled "Sign in".*; heap snapshot 1 of 1 not saved$/m,
+    requests: 1,
+    saved: false,
+  },
+  {
+    name: 'a redirect to a login page',
+    faults: [{ kind: 'status', status: 302, body: '', location: '/login?next=/debug/pprof/heap' }],
+    message: /heap: collect: HTTP 302 Found, redirected to "\/login\?next=\/debug\/pprof\/heap" \(a login page\? pass credentials with --header\)/,
+    requests: 1,
+    saved: false,
+  },
+  {
+    name: 'a 404',
+    faults: [{ kind: 'status', status: 404, body: '404 page not found\n' }],
+    message: /heap: collect: HTTP 404 Not Found \(is --path-prefix right, and net\/http\/pprof imported\?\): "404 page not found"/,
+    requests: 1,
+    saved: false,
+  },
+  {
+    name: 'a slow answer',
+    faults: [{ kind: 'slow', ms: 1500 }],
+    message: /heap: collect: no complete answer within 0\.3 s \(--timeout\); retrying/,
+    requests: 2,
+    saved: true,
+  },
+  {
+    name: 'a body shorter than its Content-Length',
+    faults: [{ kind: 'short-body' }],
+    message: /heap: collect: the answer was cut short after \d+ bytes of the \d+ bytes its Content-Length announced/,
+    requests: 2,
+    saved: true,
+  },
   { name: 'a cut gzip stream', faults: [{ kind: 'cut-gzip' }], message: /heap: collect: inflate: the gzip stream is truncated/, requests: 2, saved: true },
-  { name: 'a reset connection', faults: [{ kind: 'reset' }], message: /heap: collect: the connection was reset before an answer came; retrying/, requests: 2, saved: true },
+  {
+    name: 'a reset connection',
+    faults: [{ kind: 'reset' }],
+    message: /heap: collect: the connection was reset before an answer came; retrying/,
+    requests: 2,
+    saved: true,
+  },
 ];
 
 t.test('every fault: the right one-line message naming the URL, and no bad file on disk', async (t) => {
@@ -126,7 +197,14 @@ t.test('every fault: the right one-line message naming the URL, and no bad file 
       const r = await runCollect(opts, c.io, new AbortController().signal);
       const url = `${server.url}${HEAP}`;
       t.match(c.stderr(), f.message);
-      t.ok(c.stderr().split('\n').filter((l) => /collect: /.test(l) && !/rounds? (complete|completed)/.test(l)).every((l) => l.startsWith(`leakdiff: ${url}: collect: `)), 'each failure names the URL first');
+      t.ok(
+        c
+          .stderr()
+          .split('\n')
+          .filter((l) => /collect: /.test(l) && !/rounds? (complete|completed)/.test(l))
+          .every((l) => l.startsWith(`leakdiff: ${url}: collect: `)),
+        'each failure names the URL first',
+      );
       t.ok(oneLineEach(c.stderr()), 'no stack traces');
       t.equal(server.requests(HEAP) - before, f.requests, 'tries');
       t.equal(r.exitCode, f.saved ? 0 : 2);
@@ -147,7 +225,10 @@ t.test('a failed round is reported and skipped; the series goes on', async (t) =
   const c = capture();
   const r = await runCollect(fast(server, { count: '3' }), c.io, new AbortController().signal);
   t.equal(r.exitCode, 0, c.stderr());
-  t.same(r.files.map((f) => /(heap|goroutine)-(\d+)/.exec(f)?.[0]), ['heap-01', 'goroutine-01', 'goroutine-02', 'heap-03', 'goroutine-03']);
+  t.same(
+    r.files.map((f) => /(heap|goroutine)-(\d+)/.exec(f)?.[0]),
+    ['heap-01', 'goroutine-01', 'goroutine-02', 'heap-03', 'goroutine-03'],
+  );
   t.match(c.stderr(), /heap snapshot 2 of 3 not saved/);
   t.match(c.stderr(), /saved 5 files, 2 of 3 rounds complete/);
   checkSaved(t, r.dir, server);
@@ -188,7 +269,10 @@ t.test('interrupted mid-request: complete files kept, no temporary file, prompt 
   const r = await runCollect(fast(server, { count: '10' }, { timeoutMs: 10_000 }), c.io, ac.signal);
   t.ok(Date.now() - start < 2000, 'stops at once, without waiting for the answer');
   t.equal(r.exitCode, 0);
-  t.same(r.files.map((f) => /(heap|goroutine)-(\d+)/.exec(f)?.[0]), ['heap-01', 'goroutine-01', 'heap-02']);
+  t.same(
+    r.files.map((f) => /(heap|goroutine)-(\d+)/.exec(f)?.[0]),
+    ['heap-01', 'goroutine-01', 'heap-02'],
+  );
   t.match(c.stderr(), /interrupted; saved 3 files, 1 of 10 rounds complete/);
   t.notMatch(c.stderr(), /goroutine: collect:/, 'an interrupt is not reported as a failure of the service');
   checkSaved(t, r.dir, server);
@@ -228,7 +312,11 @@ t.test('a terminal gets a progress line: snapshot n of N, next in ...', async (t
   t.match(c.stderr(), /\r\x1b\[Ksnapshot 1 of 2: fetching heap/);
   t.match(c.stderr(), /\r\x1b\[Ksnapshot 1 of 2 taken; next in 30 s\r\x1b\[Ksnapshot 1 of 2 taken; next in 29 s/);
   t.equal(c.stderr().match(/next in/g)?.length, 30, 'refreshed once a second, bounded');
-  t.same(r.files.map((f) => /-\d{8}T\d{6}Z/.exec(f)?.[0]), ['-20260921T141320Z', '-20260921T141320Z', '-20260921T141350Z', '-20260921T141350Z'], 'names carry the clock\'s time');
+  t.same(
+    r.files.map((f) => /-\d{8}T\d{6}Z/.exec(f)?.[0]),
+    ['-20260921T141320Z', '-20260921T141320Z', '-20260921T141350Z', '-20260921T141350Z'],
+    "names carry the clock's time",
+  );
   t.match(c.stderr(), /\r\x1b\[Kleakdiff: saved 4 files/, 'the status line is cleared before a whole line');
 });
 
@@ -252,7 +340,18 @@ t.test('URLs: prefix, a URL that already names it, credentials kept out of messa
   t.equal(targetUrl(o('https://h/svc?token=x', 'admin/pprof/'), { kind: 'goroutine', debug2: false }).href, 'https://h/svc/admin/pprof/goroutine?token=x');
   t.equal(targetUrl(o('http://h', ''), { kind: 'allocs', debug2: false }).href, 'http://h/allocs?gc=1');
   const opts = collectOptions({ url: 'http://127.0.0.1:6060' });
-  t.match(opts, { everyMs: 30_000, count: 10, timeoutMs: 20_000, kinds: ['heap', 'goroutine'], pathPrefix: '/debug/pprof', out: null, tries: 3, debug2: false, gc: false, insecure: false });
+  t.match(opts, {
+    everyMs: 30_000,
+    count: 10,
+    timeoutMs: 20_000,
+    kinds: ['heap', 'goroutine'],
+    pathPrefix: '/debug/pprof',
+    out: null,
+    tries: 3,
+    debug2: false,
+    gc: false,
+    insecure: false,
+  });
   t.equal(collectOptions({ url: 'http://h', duration: '5m', every: '30s' }).count, 11, '--duration: one at the start and one per interval');
   t.same(collectOptions({ url: 'http://h', kinds: ['heap,allocs', 'heap'] }).kinds, ['heap', 'allocs']);
   t.same(collectOptions({ url: 'http://h', header: ['X-A:  b c '] }).headers, [['X-A', 'b c']]);
@@ -278,7 +377,12 @@ t.test('https: the certificate is verified unless --insecure is given', async (t
   const c = capture();
   const r = await runCollect(fast(server, { kinds: 'heap' }), c.io, new AbortController().signal);
   t.equal(r.exitCode, 2);
-  t.match(c.stderr(), new RegExp(`leakdiff: ${server.url}${HEAP}: collect: the TLS certificate is not trusted \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); pass --insecure to skip verification deliberately; heap snapshot 1 of 1 not saved\n`));
+  t.match(
+    c.stderr(),
+    new RegExp(
+      `leakdiff: ${server.url}${HEAP}: collect: the TLS certificate is not trusted \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); pass --insecure to skip verification deliberately; heap snapshot 1 of 1 not saved\n`,
+    ),
+  );
   t.equal(server.requests(HEAP), 0, 'nothing asked of an unverified server');
   const c2 = capture();
   const r2 = await runCollect(fast(server, { kinds: 'heap', insecure: true }), c2.io, new AbortController().signal);

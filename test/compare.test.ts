@@ -35,19 +35,9 @@ function baselineOf(t: Tap, a: Analysis): BaselineFinding[] {
 }
 
 t.test('identity: the pattern and the culprit; without them, the kind and the title', async (t) => {
-  t.equal(
-    identity({ signature: 'grpc-clientconn-unclosed', kind: 'goroutine-leak', culprit: 'main.dial', title: 'x' }),
-    'grpc-clientconn-unclosed|main.dial',
-  );
-  t.equal(
-    identity({ signature: null, kind: 'heap-growth', culprit: null, title: 'Heap growth' }),
-    'heap-growth|Heap growth',
-  );
-  t.equal(
-    identity({ signature: null, kind: 'heap-growth', culprit: null }),
-    'heap-growth|',
-    'neither culprit nor title',
-  );
+  t.equal(identity({ signature: 'grpc-clientconn-unclosed', kind: 'goroutine-leak', culprit: 'main.dial', title: 'x' }), 'grpc-clientconn-unclosed|main.dial');
+  t.equal(identity({ signature: null, kind: 'heap-growth', culprit: null, title: 'Heap growth' }), 'heap-growth|Heap growth');
+  t.equal(identity({ signature: null, kind: 'heap-growth', culprit: null }), 'heap-growth|', 'neither culprit nor title');
 });
 
 t.test('the same series against its own JSON: every finding persists, none resolved, none new', async (t) => {
@@ -57,16 +47,8 @@ t.test('the same series against its own JSON: every finding persists, none resol
   t.equal(c.persisting.length, before.length);
   t.same([c.resolved.length, c.new.length], [0, 0]);
   const first = leak.diagnosis.findings[0];
-  t.equal(
-    c.persisting[0].after.goroutinesPerHour,
-    first.goroutines === null ? null : perHour(first.goroutines.fit.robustSlope),
-    "after: this run's rate",
-  );
-  t.equal(
-    c.persisting[0].before?.goroutinesPerHour,
-    before[0].goroutines?.perHour ?? null,
-    "before: the baseline's rate",
-  );
+  t.equal(c.persisting[0].after.goroutinesPerHour, first.goroutines === null ? null : perHour(first.goroutines.fit.robustSlope), "after: this run's rate");
+  t.equal(c.persisting[0].before?.goroutinesPerHour, before[0].goroutines?.perHour ?? null, "before: the baseline's rate");
 });
 
 t.test('the fix against the leak: the leak is resolved, and "after" is the whole profile\'s rate now', async (t) => {
@@ -96,16 +78,8 @@ t.test('readBaseline: each wrong field is named, with what it is instead', async
     ['another schema', '{"schemaVersion":2,"findings":[]}', /schemaVersion is number "2", not 1/],
     ['no findings', '{"schemaVersion":1}', /findings is missing, not an array/],
     ['a finding that is null', '{"schemaVersion":1,"findings":[null]}', /findings\[0\] is null, not an object/],
-    [
-      'no kind',
-      '{"schemaVersion":1,"findings":[{"culprit":"main.f"}]}',
-      /findings\[0\]\.kind is missing, not a string \(/,
-    ],
-    [
-      'a numeric culprit',
-      '{"schemaVersion":1,"findings":[{"kind":"heap-growth","culprit":7}]}',
-      /findings\[0\]\.culprit is number "7", not a string or null/,
-    ],
+    ['no kind', '{"schemaVersion":1,"findings":[{"culprit":"main.f"}]}', /findings\[0\]\.kind is missing, not a string \(/],
+    ['a numeric culprit', '{"schemaVersion":1,"findings":[{"kind":"heap-growth","culprit":7}]}', /findings\[0\]\.culprit is number "7", not a string or null/],
     [
       'a rate without perHour',
       '{"schemaVersion":1,"findings":[{"kind":"heap-growth","heap":{"first":1}}]}',

@@ -9,16 +9,34 @@ import { ConfigError } from '../src/errors.js';
 import { leakdiff, scratch } from './helpers/cli.js';
 import { fixture } from './helpers/paths.js';
 
-const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
+const pb = (scenario: string): string[] =>
+  readdirSync(fixture(scenario))
+    .filter((f) => f.endsWith('.pb.gz'))
+    .map((f) => fixture(scenario, f));
 interface Result {
   gates: { name: string; passed: boolean; limit: string; why: string }[];
   findings: { culprit: string | null; signature: string | null; ignored: { function?: string; signature?: string; reason: string } | null }[];
 }
 
-t.test('a valid file: keys are the flags\' names, ignore entries by function or signature with a reason', async (t) => {
-  const c = parseConfig('.leakdiff.json', JSON.stringify({ $schema: 'x', 'max-heap-growth': '5MiB/h', 'fail-on': 'high', module: 'example.com/svc', ignore: [{ function: 'main.fill', reason: 'bounded warm-up' }, { signature: 'grpc-clientconn-unclosed', reason: 'tracked in #12' }] }));
+t.test("a valid file: keys are the flags' names, ignore entries by function or signature with a reason", async (t) => {
+  const c = parseConfig(
+    '.leakdiff.json',
+    JSON.stringify({
+      $schema: 'x',
+      'max-heap-growth': '5MiB/h',
+      'fail-on': 'high',
+      module: 'example.com/svc',
+      ignore: [
+        { function: 'main.fill', reason: 'bounded warm-up' },
+        { signature: 'grpc-clientconn-unclosed', reason: 'tracked in #12' },
+      ],
+    }),
+  );
   t.same(c.values, { 'max-heap-growth': '5MiB/h', 'fail-on': 'high', module: ['example.com/svc'] });
-  t.same(c.ignore, [{ function: 'main.fill', signature: null, reason: 'bounded warm-up' }, { function: null, signature: 'grpc-clientconn-unclosed', reason: 'tracked in #12' }]);
+  t.same(c.ignore, [
+    { function: 'main.fill', signature: null, reason: 'bounded warm-up' },
+    { function: null, signature: 'grpc-clientconn-unclosed', reason: 'tracked in #12' },
+  ]);
 });
 
 const BAD: readonly [string, string, RegExp][] = [
@@ -52,7 +70,11 @@ t.test('through the CLI: .leakdiff.json in the working directory, --config, one-
   const r = leakdiff([...pb('grpc-leak'), '--json', '-', '--out', join(cwd, 'r.md')], {}, false, cwd);
   t.equal(r.code, 1, r.stderr);
   const j = JSON.parse(r.stdout) as Result;
-  t.same(j.gates.map((g) => g.name), ['max-goroutine-growth', 'fail-on'], 'the gates of .leakdiff.json');
+  t.same(
+    j.gates.map((g) => g.name),
+    ['max-goroutine-growth', 'fail-on'],
+    'the gates of .leakdiff.json',
+  );
   t.match(j.gates[1].limit, /at high confidence/);
   const flag = leakdiff([...pb('grpc-leak'), '--json', '-', '--out', join(cwd, 'r.md'), '--max-goroutine-growth', '1000000/h'], {}, false, cwd);
   t.equal((JSON.parse(flag.stdout) as Result).gates[0].limit, '1000000/h', 'a flag wins over the file');
@@ -79,7 +101,7 @@ t.test('ignore: the accepted finding is listed as ignored, fails no gate, and it
   const j = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as Result;
   t.equal(j.findings[0].culprit, 'main.(*clusterClient).getConn', 'still listed');
   t.same(j.findings[0].ignored, { signature: 'grpc-clientconn-unclosed', reason: 'a known leak, fixed in the next release' });
-  t.match(j.gates.find((g) => g.name === "fail-on")?.why, /no finding reached it; 1 more at that level ignored/);
+  t.match(j.gates.find((g) => g.name === 'fail-on')?.why, /no finding reached it; 1 more at that level ignored/);
   const md = readFileSync(join(cwd, 'r.md'), 'utf8');
   t.match(md, /## Accepted growth \(ignored\)/);
   t.match(md, /a known leak, fixed in the next release/);

@@ -68,7 +68,10 @@ t.test('lockstep: groups split into clusters that follow their first (largest) m
     [3, Float64Array.from([40, 10, 35, 5, 30])],
     [4, Float64Array.from([1, 11, 19, 31, 42])],
   ]);
-  t.same(lockstep([1, 2, 3, 4], (id) => rows.get(id)!), [[1, 2, 4], [3]]);
+  t.same(
+    lockstep([1, 2, 3, 4], (id) => rows.get(id)!),
+    [[1, 2, 4], [3]],
+  );
 });
 
 t.test('correlate on fixtures/grpc-leak: the gRPC goroutines are one unit, tied to heap growth by their library', async (t) => {

@@ -30,17 +30,28 @@ function heap(site: readonly string[], bytes: number, round = 0): TestSample[] {
 }
 
 /** Heap profiles with every allocation sampled (period 1), so values are exact and noise is what we add. */
-function series(t: Parameters<typeof scratch>[0], bytesAt: (i: number) => number, site = ['main.(*cache).put', 'main.(*server).handle', 'main.main'], goroutinesAt?: (i: number) => number): Analysis {
+function series(
+  t: Parameters<typeof scratch>[0],
+  bytesAt: (i: number) => number,
+  site = ['main.(*cache).put', 'main.(*server).handle', 'main.main'],
+  goroutinesAt?: (i: number) => number,
+): Analysis {
   const dir = scratch(t);
   const files: string[] = [];
   for (let i = 0; i < N; i++) {
     const time = START + BigInt(i) * MINUTE;
     const h = join(dir, `heap-${i}.pb`);
-    writeFileSync(h, encodeProfile({ sampleTypes: HEAP_TYPES, samples: heap(site, bytesAt(i), i), timeNanos: time, period: 1, periodType: ['space', 'bytes'] }));
+    writeFileSync(
+      h,
+      encodeProfile({ sampleTypes: HEAP_TYPES, samples: heap(site, bytesAt(i), i), timeNanos: time, period: 1, periodType: ['space', 'bytes'] }),
+    );
     files.push(h);
     if (goroutinesAt !== undefined) {
       const g = join(dir, `goroutine-${i}.pb`);
-      const samples = [{ stack: ['runtime.gopark', 'runtime.chanrecv1', 'main.(*poller).wait', 'main.(*poller).start.func1'], values: [goroutinesAt(i)] }, { stack: ['runtime.gopark', 'main.main'], values: [1] }];
+      const samples = [
+        { stack: ['runtime.gopark', 'runtime.chanrecv1', 'main.(*poller).wait', 'main.(*poller).start.func1'], values: [goroutinesAt(i)] },
+        { stack: ['runtime.gopark', 'main.main'], values: [1] },
+      ];
       writeFileSync(g, encodeProfile({ sampleTypes: [['goroutine', 'count']], samples, timeNanos: time, period: 1, periodType: ['goroutine', 'count'] }));
       files.push(g);
     }
@@ -85,7 +96,10 @@ t.test('a GC sawtooth around a level is no leak', async (t) => {
 t.test('a step (one jump, then flat) is bounded, not a leak', async (t) => {
   const a = series(t, (i) => (i < 3 ? 10 * MiB : 60 * MiB));
   t.equal(a.diagnosis.verdict, 'no-leak');
-  t.ok(a.diagnosis.bounded.some((b) => b.site === 'main.(*cache).put'), 'listed as bounded');
+  t.ok(
+    a.diagnosis.bounded.some((b) => b.site === 'main.(*cache).put'),
+    'listed as bounded',
+  );
 });
 
 t.test('a warming cache (rise, then plateau) is bounded, not a leak', async (t) => {
@@ -95,7 +109,12 @@ t.test('a warming cache (rise, then plateau) is bounded, not a leak', async (t) 
 });
 
 t.test("goroutines that pile up in the service's own code: a goroutine leak with its culprit", async (t) => {
-  const a = series(t, () => 30 * MiB, undefined, (i) => 10 + 40 * i);
+  const a = series(
+    t,
+    () => 30 * MiB,
+    undefined,
+    (i) => 10 + 40 * i,
+  );
   const f = a.diagnosis.findings[0];
   t.equal(a.diagnosis.verdict, 'leak');
   t.equal(f.kind, 'goroutine-leak');
@@ -107,7 +126,16 @@ t.test('two snapshots: a difference, never a trend', async (t) => {
   const dir = scratch(t);
   const files = [0, 1].map((i) => {
     const p = join(dir, `h${i}.pb`);
-    writeFileSync(p, encodeProfile({ sampleTypes: HEAP_TYPES, samples: heap(['main.(*cache).put', 'main.main'], (1 + 50 * i) * MiB), timeNanos: START + BigInt(i) * MINUTE, period: 1, periodType: ['space', 'bytes'] }));
+    writeFileSync(
+      p,
+      encodeProfile({
+        sampleTypes: HEAP_TYPES,
+        samples: heap(['main.(*cache).put', 'main.main'], (1 + 50 * i) * MiB),
+        timeNanos: START + BigInt(i) * MINUTE,
+        period: 1,
+        periodType: ['space', 'bytes'],
+      }),
+    );
     return p;
   });
   const a = analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });

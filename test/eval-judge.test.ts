@@ -8,8 +8,27 @@ const full = FORMS.find((f) => f.name === 'pb')!;
 const cut3 = FORMS.find((f) => f.name === 'pb cut 3')!;
 const cut2 = FORMS.find((f) => f.name === 'pb cut 2')!;
 
-const leak: Expected = { verdict: 'leak', leaks: [{ kind: 'goroutine-and-heap', signature: 'grpc-clientconn-unclosed', culprit: 'example.com/orders/internal/upstream.(*Pool).conn', also: ['example.com/orders/internal/upstream.(*Pool).Get'], fromProfiles: 'culprit' }], bounded: [] };
-const two: Expected = { verdict: 'leak', leaks: [{ kind: 'heap-growth', signature: null, culprit: 'main.(*index).add', also: [], fromProfiles: 'culprit' }, { kind: 'goroutine-leak', signature: 'http-response-body-unclosed', culprit: 'main.fetch', also: [], fromProfiles: 'culprit' }], bounded: [] };
+const leak: Expected = {
+  verdict: 'leak',
+  leaks: [
+    {
+      kind: 'goroutine-and-heap',
+      signature: 'grpc-clientconn-unclosed',
+      culprit: 'example.com/orders/internal/upstream.(*Pool).conn',
+      also: ['example.com/orders/internal/upstream.(*Pool).Get'],
+      fromProfiles: 'culprit',
+    },
+  ],
+  bounded: [],
+};
+const two: Expected = {
+  verdict: 'leak',
+  leaks: [
+    { kind: 'heap-growth', signature: null, culprit: 'main.(*index).add', also: [], fromProfiles: 'culprit' },
+    { kind: 'goroutine-leak', signature: 'http-response-body-unclosed', culprit: 'main.fetch', also: [], fromProfiles: 'culprit' },
+  ],
+  bounded: [],
+};
 const control: Expected = { verdict: 'no-leak', leaks: [], bounded: [] };
 const f = (culprit: string | null, signature: string | null, confidence = 'high') => ({ culprit, signature, confidence, kind: 'goroutine-and-heap' });
 const got = (verdict: string, ...findings: ReturnType<typeof f>[]): Got => ({ verdict, findings });
@@ -25,9 +44,26 @@ t.test('a leak is right only with its culprit and pattern, and nothing else seri
   t.ok(judge(leak, full, got('leak', f('example.com/orders/internal/upstream.(*Pool).conn', 'grpc-clientconn-unclosed'))).ok);
   t.ok(judge(leak, full, got('leak', f('example.com/orders/internal/upstream.(*Pool).Get', 'grpc-clientconn-unclosed'))).ok, 'an accepted alternative');
   t.match(judge(leak, full, got('leak', f('google.golang.org/grpc.(*addrConn).resetTransport', 'grpc-clientconn-unclosed'))).why, /culprit .* not found/);
-  t.match(judge(leak, full, got('leak', f('example.com/orders/internal/upstream.(*Pool).conn', null))).why, /signature none, expected grpc-clientconn-unclosed/);
-  t.match(judge(leak, full, got('leak', f('example.com/orders/internal/upstream.(*Pool).conn', 'grpc-clientconn-unclosed'), f('google.golang.org/grpc.(*Server).Serve', null, 'medium'))).why, /1 extra finding/);
-  t.ok(judge(leak, full, got('leak', f('example.com/orders/internal/upstream.(*Pool).conn', 'grpc-clientconn-unclosed'), f('x.y', null, 'low'))).ok, 'a low-confidence extra is not a claim');
+  t.match(
+    judge(leak, full, got('leak', f('example.com/orders/internal/upstream.(*Pool).conn', null))).why,
+    /signature none, expected grpc-clientconn-unclosed/,
+  );
+  t.match(
+    judge(
+      leak,
+      full,
+      got(
+        'leak',
+        f('example.com/orders/internal/upstream.(*Pool).conn', 'grpc-clientconn-unclosed'),
+        f('google.golang.org/grpc.(*Server).Serve', null, 'medium'),
+      ),
+    ).why,
+    /1 extra finding/,
+  );
+  t.ok(
+    judge(leak, full, got('leak', f('example.com/orders/internal/upstream.(*Pool).conn', 'grpc-clientconn-unclosed'), f('x.y', null, 'low'))).ok,
+    'a low-confidence extra is not a claim',
+  );
   t.match(judge(leak, full, got('no-leak')).why, /a leak called no-leak/);
   t.match(judge(leak, full, { error: 'heap-1.pb.gz: truncated' }).why, /^error: /);
 });
@@ -52,7 +88,10 @@ t.test('controls, and few snapshots', async (t) => {
 t.test('a culprit no input file names cannot be asked for: the right answer names none', async (t) => {
   const absent = (name: string): boolean => !name.includes('upstream.(*Pool)');
   t.ok(judge(leak, full, got('leak', f(null, 'grpc-clientconn-unclosed')), absent).ok);
-  t.match(judge(leak, full, got('leak', f('main.(*api).health', 'grpc-clientconn-unclosed')), absent).why, /with no culprit not found \(example.com\/orders\/internal\/upstream.\(\*Pool\).conn is in no input file\)/);
+  t.match(
+    judge(leak, full, got('leak', f('main.(*api).health', 'grpc-clientconn-unclosed')), absent).why,
+    /with no culprit not found \(example.com\/orders\/internal\/upstream.\(\*Pool\).conn is in no input file\)/,
+  );
   t.notOk(judge(leak, full, got('leak', f(null, null)), absent).ok, 'the pattern is still asked for');
   t.notOk(judge(leak, full, got('leak', f(null, 'grpc-clientconn-unclosed'))).ok, 'when the input names it, it must be found');
 });
@@ -60,11 +99,23 @@ t.test('a culprit no input file names cannot be asked for: the right answer name
 t.test('where the truth says the profiles cannot single the culprit out, no culprit is right, another is not', async (t) => {
   const pooled: Expected = {
     verdict: 'leak',
-    leaks: [{ kind: 'goroutine-and-heap', signature: 'sql-rows-unclosed', culprit: 'example.com/reports/internal/store.(*Store).FirstOverdue', also: [], fromProfiles: 'candidates' }],
+    leaks: [
+      {
+        kind: 'goroutine-and-heap',
+        signature: 'sql-rows-unclosed',
+        culprit: 'example.com/reports/internal/store.(*Store).FirstOverdue',
+        also: [],
+        fromProfiles: 'candidates',
+      },
+    ],
     bounded: [],
   };
   t.ok(judge(pooled, full, got('leak', f(null, 'sql-rows-unclosed'))).ok, 'the pattern, with candidates and no culprit');
   t.ok(judge(pooled, full, got('leak', f('example.com/reports/internal/store.(*Store).FirstOverdue', 'sql-rows-unclosed'))).ok, 'the culprit itself');
-  t.match(judge(pooled, full, got('leak', f('example.com/reports/internal/store.(*Store).Balances', 'sql-rows-unclosed'))).why, /or sql-rows-unclosed with no culprit, not found/, 'the busiest caller named is wrong');
+  t.match(
+    judge(pooled, full, got('leak', f('example.com/reports/internal/store.(*Store).Balances', 'sql-rows-unclosed'))).why,
+    /or sql-rows-unclosed with no culprit, not found/,
+    'the busiest caller named is wrong',
+  );
   t.notOk(judge(pooled, full, got('leak', f(null, 'goroutines-blocked-channel'))).ok, 'no culprit, but the wrong pattern');
 });

@@ -153,7 +153,7 @@ t.test('GC sawtooth around a constant level is noisy, not growing', async (t) =>
 t.test('a sawtooth whose baseline rises is growing', async (t) => {
   const fit = fitSeries(series(12, (i) => (40 + 4 * i + 15 * (i % 3)) * MiB));
   t.equal(fit.shape, 'growing');
-  t.ok(near(fit.robustSlope, (4 * MiB) / 60, 0.5 * MiB / 60), `robust slope ${fit.robustSlope} per second`);
+  t.ok(near(fit.robustSlope, (4 * MiB) / 60, (0.5 * MiB) / 60), `robust slope ${fit.robustSlope} per second`);
 });
 
 t.test('a step (one jump, then flat) is a plateau, not steady growth', async (t) => {
@@ -266,7 +266,13 @@ t.test('a real but tiny change is flat', async (t) => {
   t.ok((drift.trend?.pValue ?? 1) < 0.001);
   t.equal(drift.shape, 'flat');
   t.match(drift.reason, /under the 2\.0% threshold/);
-  t.equal(fitSeries(series(9, (i) => 1e12 + 2e9 * i), { minRelativeChange: 0.01 }).shape, 'growing');
+  t.equal(
+    fitSeries(
+      series(9, (i) => 1e12 + 2e9 * i),
+      { minRelativeChange: 0.01 },
+    ).shape,
+    'growing',
+  );
 });
 
 t.test('sampled heap: a steady change smaller than 2 sigma is within noise', async (t) => {
@@ -339,7 +345,11 @@ t.test('three or four snapshots that rise at every step far beyond noise are gro
   t.equal(goroutines.shape, 'growing');
   t.match(goroutines.reason, /every one of the 2 steps/);
   // A heap site: +7.5, +8, +14 MiB with sampling errors of 1 to 4 MiB: each step over 2σ.
-  const heap = fitSeries({ times: [0, 100, 200, 300], values: [2.5 * MiB, 10 * MiB, 18.1 * MiB, 31.9 * MiB], sigma: [1.12 * MiB, 2.24 * MiB, 3.01 * MiB, 4 * MiB] });
+  const heap = fitSeries({
+    times: [0, 100, 200, 300],
+    values: [2.5 * MiB, 10 * MiB, 18.1 * MiB, 31.9 * MiB],
+    sigma: [1.12 * MiB, 2.24 * MiB, 3.01 * MiB, 4 * MiB],
+  });
   t.equal(heap.shape, 'growing');
   t.ok((heap.trend?.pValue ?? 0) > TREND_ALPHA, 'without a significant trend test');
 });

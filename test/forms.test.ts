@@ -9,7 +9,9 @@ import { FORMS, type Form } from '../src/forms.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { fixture } from './helpers/paths.js';
 
-const FILES = readdirSync(fixture('grpc-leak')).filter((f) => /^(heap|goroutine)-0[0-2]-.*\.(pb\.gz|txt|txt\.gz)$/.test(f)).sort();
+const FILES = readdirSync(fixture('grpc-leak'))
+  .filter((f) => /^(heap|goroutine)-0[0-2]-.*\.(pb\.gz|txt|txt\.gz)$/.test(f))
+  .sort();
 
 t.test('every form is among the captures, and each file holds what the table says of its form', async (t) => {
   const seen = new Set<Form>();
@@ -18,14 +20,21 @@ t.test('every form is among the captures, and each file holds what the table say
     const facts = FORMS[s.form];
     seen.add(s.form);
     if (facts.kind !== null) t.equal(s.kind, facts.kind, `${name}: a ${s.form} file is a ${facts.kind} profile`);
-    if (facts.perGoroutine) t.ok(s.goroutineInfo?.some((g) => g.creator !== null), `${name}: a ${s.form} file names goroutines' creators`);
+    if (facts.perGoroutine)
+      t.ok(
+        s.goroutineInfo?.some((g) => g.creator !== null),
+        `${name}: a ${s.form} file names goroutines' creators`,
+      );
     else t.ok(s.goroutineInfo === null || s.goroutineInfo.every((g) => g.creator === null), `${name}: a ${s.form} file has no per-goroutine facts`);
   }
   t.same([...seen].sort(), Object.keys(FORMS).sort(), 'the captures hold every form');
 });
 
 t.test('the decoder asks the text forms the table names, by the requests that write them', async (t) => {
-  t.same(TEXT_FORMS.map((f) => f.form), (Object.keys(FORMS) as Form[]).filter((f) => FORMS[f].endpoint !== null));
+  t.same(
+    TEXT_FORMS.map((f) => f.form),
+    (Object.keys(FORMS) as Form[]).filter((f) => FORMS[f].endpoint !== null),
+  );
   for (const f of TEXT_FORMS) t.equal(f.name, FORMS[f.form].endpoint, f.form);
 });
 
@@ -33,5 +42,8 @@ t.test('names are distinct, and only the dump is one go tool pprof cannot read',
   const forms = Object.values(FORMS);
   t.equal(new Set(forms.map((f) => f.title)).size, forms.length, 'inspect names');
   t.equal(new Set(forms.map((f) => f.short)).size, forms.length, 'report names');
-  t.same((Object.keys(FORMS) as Form[]).filter((f) => !FORMS[f].pprofReads), ['goroutine-dump']);
+  t.same(
+    (Object.keys(FORMS) as Form[]).filter((f) => !FORMS[f].pprofReads),
+    ['goroutine-dump'],
+  );
 });

@@ -64,7 +64,32 @@ t.test(`${CASES} text forms as they arrive (CR, CRLF, tabs, cuts, concatenation)
 });
 
 /** Pieces a hostile name is made of: every context's breakers, plus code points that hide or reorder text. */
-const PIECES: readonly string[] = [...PAYLOADS, '\u202e', '\u200b', '\ufeff', '\u0000', '\u0085', '\ud83d\ude00', '\\n', '$HOME', '${IFS}', '; rm -rf x', '&&', '>x', '<(x)', '\'"\'"\'', '%s%n', '..', '/', '#', '> quote', '1. ', '[^1]', '<details>', '&#x3C;'];
+const PIECES: readonly string[] = [
+  ...PAYLOADS,
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\u0000',
+  '\u0085',
+  '\ud83d\ude00',
+  '\\n',
+  '$HOME',
+  '${IFS}',
+  '; rm -rf x',
+  '&&',
+  '>x',
+  '<(x)',
+  "'\"'\"'",
+  '%s%n',
+  '..',
+  '/',
+  '#',
+  '> quote',
+  '1. ',
+  '[^1]',
+  '<details>',
+  '&#x3C;',
+];
 
 /** A seeded hostile name piece: one to four pieces, sometimes around a canary command. */
 function hostileSuffix(seed: number, canary: string): string {
@@ -85,7 +110,11 @@ function hostileSeries(dir: string, suffix: string, text: boolean): string {
   mkdirSync(out);
   if (!text) {
     for (const f of readdirSync(fixture('map-leak')).filter((n) => n.endsWith('.pb.gz'))) {
-      const bytes = renameFunctions(readFileSync(fixture('map-leak', f)), (fn) => (fn.includes('Remember') ? `${fn}${suffix}` : fn), (file, fn) => (fn.includes('Remember') ? `${file.replace(/\.go$/, '')}${suffix}.go` : file));
+      const bytes = renameFunctions(
+        readFileSync(fixture('map-leak', f)),
+        (fn) => (fn.includes('Remember') ? `${fn}${suffix}` : fn),
+        (file, fn) => (fn.includes('Remember') ? `${file.replace(/\.go$/, '')}${suffix}.go` : file),
+      );
       writeFileSync(join(out, f.replace(/\.gz$/, '')), bytes);
     }
     return out;
@@ -152,12 +181,14 @@ t.test(`${NAME_CASES} hostile names in real series: every output shows them, non
       JSON.parse(readFileSync(join(d, 'r.json'), 'utf8'));
       // The terminal view may colour (SGR) and link (OSC 8); nothing else may reach the terminal.
       const shown = tty.stdout.replace(/\x1b\[[0-9;]*m/g, '').replace(/\x1b\]8;;[^\x07\x1b]*(\x07|\x1b\\)/g, '');
-      if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.test(shown)) problems.push(`a control character in the terminal view: ${JSON.stringify(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.exec(shown)?.[0])}`);
+      if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.test(shown))
+        problems.push(`a control character in the terminal view: ${JSON.stringify(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.exec(shown)?.[0])}`);
       for (const c of shellCommands(md)) {
         const words = shellWords(c);
         if (words.length < 2) problems.push(`a command that reads as ${words.length} words`);
         const regex = words.find((w) => w.startsWith('^'));
-        if (regex !== undefined && !(regex.endsWith('$') && !/(?<!\\)[()*|]/.test(regex.slice(1, -1)))) problems.push(`a regex word with a bare metacharacter: ${JSON.stringify(regex)}`);
+        if (regex !== undefined && !(regex.endsWith('$') && !/(?<!\\)[()*|]/.test(regex.slice(1, -1))))
+          problems.push(`a regex word with a bare metacharacter: ${JSON.stringify(regex)}`);
       }
     }
     if (r.code === 2) refusals.push(`seed ${seed}: ${r.stderr.trim()}`);

@@ -8,9 +8,26 @@ import { parseRate } from '../src/units.js';
 import { leakdiff, scratch } from './helpers/cli.js';
 import { fixture } from './helpers/paths.js';
 
-const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
-interface Gate { name: string; limit: string; actual: string; passed: boolean; limitValue: number; actualValue: number; unit: string; measures: string; why: string }
-interface Result { verdict: string; gates: Gate[]; findings: { signature: string | null }[] }
+const pb = (scenario: string): string[] =>
+  readdirSync(fixture(scenario))
+    .filter((f) => f.endsWith('.pb.gz'))
+    .map((f) => fixture(scenario, f));
+interface Gate {
+  name: string;
+  limit: string;
+  actual: string;
+  passed: boolean;
+  limitValue: number;
+  actualValue: number;
+  unit: string;
+  measures: string;
+  why: string;
+}
+interface Result {
+  verdict: string;
+  gates: Gate[];
+  findings: { signature: string | null }[];
+}
 const json = (stdout: string): Result => JSON.parse(stdout) as Result;
 
 t.test('rates in human units', async (t) => {
@@ -56,7 +73,11 @@ t.test('growth gates: exit 1 when broken, every gate reported with numbers and u
   const cache = leakdiff([...pb('cache-warm'), '--json', '-', '--max-heap-growth', '1KiB/h']);
   t.equal(cache.code, 0, 'a warming cache that levelled off does not break a heap-growth gate');
   const plateau = json(cache.stdout).gates[0];
-  t.match(plateau.why, /grew, then levelled off: the rate of the flat tail \(last \d+ of \d+ snapshots\) counts; over the whole window it was /, 'the tail rate, and why it passed');
+  t.match(
+    plateau.why,
+    /grew, then levelled off: the rate of the flat tail \(last \d+ of \d+ snapshots\) counts; over the whole window it was /,
+    'the tail rate, and why it passed',
+  );
   t.ok(plateau.actualValue <= plateau.limitValue, `tail ${plateau.actual}`);
   const bad = leakdiff([...pb('grpc-close'), '--max-heap-growth', 'fast']);
   t.equal(bad.code, 2);
@@ -109,7 +130,13 @@ t.test('proof of a fix: --baseline BEFORE.json with --require-resolved', async (
   t.equal(leakdiff([fixture('grpc-leak'), '--json', before, '--out', join(dir, 'b.md')]).code, 1);
   const fixed = leakdiff([fixture('grpc-close'), '--baseline', before, '--require-resolved', '--json', '-']);
   t.equal(fixed.code, 0, 'the fixed service resolves the leak');
-  const after = JSON.parse(fixed.stdout) as Result & { comparison: { resolved: { title: string; culprit: string; before: { goroutinesPerHour: number }; after: { goroutinesPerHour: number } }[]; persisting: unknown[]; new: unknown[] } };
+  const after = JSON.parse(fixed.stdout) as Result & {
+    comparison: {
+      resolved: { title: string; culprit: string; before: { goroutinesPerHour: number }; after: { goroutinesPerHour: number } }[];
+      persisting: unknown[];
+      new: unknown[];
+    };
+  };
   t.equal(after.comparison.resolved.length, 1);
   t.equal(after.comparison.resolved[0].culprit, 'main.(*clusterClient).getConn');
   t.ok(after.comparison.resolved[0].before.goroutinesPerHour > 10_000, 'the before slope is the leak');

@@ -18,24 +18,48 @@ const ids = (ms: Match[]): string[] => ms.map((m) => m.signature.id);
 // ---- gRPC: the seed postmortem (grpc-go 1.42.0) ------------------------------------------------------------
 const GRPC_WATCHER = stack('runtime.gopark', 'runtime.selectgo', 'google.golang.org/grpc.(*ccBalancerWrapper).watcher');
 const GRPC_READER = stack(
-  'runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'internal/poll.(*pollDesc).wait', 'internal/poll.(*pollDesc).waitRead',
-  'internal/poll.(*FD).Read', 'net.(*netFD).Read', 'net.(*conn).Read', 'bufio.(*Reader).Read', 'io.ReadAtLeast', 'io.ReadFull',
-  'golang.org/x/net/http2.readFrameHeader', 'golang.org/x/net/http2.(*Framer).ReadFrame', 'google.golang.org/grpc/internal/transport.(*http2Client).reader',
+  'runtime.gopark',
+  'runtime.netpollblock',
+  'internal/poll.runtime_pollWait',
+  'internal/poll.(*pollDesc).wait',
+  'internal/poll.(*pollDesc).waitRead',
+  'internal/poll.(*FD).Read',
+  'net.(*netFD).Read',
+  'net.(*conn).Read',
+  'bufio.(*Reader).Read',
+  'io.ReadAtLeast',
+  'io.ReadFull',
+  'golang.org/x/net/http2.readFrameHeader',
+  'golang.org/x/net/http2.(*Framer).ReadFrame',
+  'google.golang.org/grpc/internal/transport.(*http2Client).reader',
 );
 const GRPC_LOOPY = stack(
-  'runtime.gopark', 'runtime.selectgo', 'google.golang.org/grpc/internal/transport.(*controlBuffer).get',
-  'google.golang.org/grpc/internal/transport.(*loopyWriter).run', 'google.golang.org/grpc/internal/transport.newHTTP2Client.func3',
+  'runtime.gopark',
+  'runtime.selectgo',
+  'google.golang.org/grpc/internal/transport.(*controlBuffer).get',
+  'google.golang.org/grpc/internal/transport.(*loopyWriter).run',
+  'google.golang.org/grpc/internal/transport.newHTTP2Client.func3',
 );
 const GRPC_BUFFERS = [
   stack(
-    'google.golang.org/grpc/internal/transport.newBufWriter', 'google.golang.org/grpc/internal/transport.newFramer', 'google.golang.org/grpc/internal/transport.newHTTP2Client',
-    'google.golang.org/grpc/internal/transport.NewClientTransport', 'google.golang.org/grpc.(*addrConn).createTransport', 'google.golang.org/grpc.(*addrConn).tryAllAddrs',
-    'google.golang.org/grpc.(*addrConn).resetTransport', 'google.golang.org/grpc.(*addrConn).connect',
+    'google.golang.org/grpc/internal/transport.newBufWriter',
+    'google.golang.org/grpc/internal/transport.newFramer',
+    'google.golang.org/grpc/internal/transport.newHTTP2Client',
+    'google.golang.org/grpc/internal/transport.NewClientTransport',
+    'google.golang.org/grpc.(*addrConn).createTransport',
+    'google.golang.org/grpc.(*addrConn).tryAllAddrs',
+    'google.golang.org/grpc.(*addrConn).resetTransport',
+    'google.golang.org/grpc.(*addrConn).connect',
   ),
   stack(
-    'bufio.NewReaderSize', 'google.golang.org/grpc/internal/transport.newFramer', 'google.golang.org/grpc/internal/transport.newHTTP2Client',
-    'google.golang.org/grpc/internal/transport.NewClientTransport', 'google.golang.org/grpc.(*addrConn).createTransport', 'google.golang.org/grpc.(*addrConn).tryAllAddrs',
-    'google.golang.org/grpc.(*addrConn).resetTransport', 'google.golang.org/grpc.(*addrConn).connect',
+    'bufio.NewReaderSize',
+    'google.golang.org/grpc/internal/transport.newFramer',
+    'google.golang.org/grpc/internal/transport.newHTTP2Client',
+    'google.golang.org/grpc/internal/transport.NewClientTransport',
+    'google.golang.org/grpc.(*addrConn).createTransport',
+    'google.golang.org/grpc.(*addrConn).tryAllAddrs',
+    'google.golang.org/grpc.(*addrConn).resetTransport',
+    'google.golang.org/grpc.(*addrConn).connect',
   ),
 ];
 
@@ -48,28 +72,72 @@ const HTTP_DIAL_HEAP = [
   stack('bufio.NewWriterSize', 'net/http.(*Transport).dialConn', 'net/http.(*Transport).dialConnFor'),
   // net/http dials with a deadline context: a context frame inside net/http, not a forgotten cancel.
   stack(
-    'time.startTimer', 'time.AfterFunc', 'context.WithDeadline', 'net.(*Dialer).DialContext', 'net/http.(*Transport).dial',
-    'net/http.(*Transport).dialConn', 'net/http.(*Transport).dialConnFor',
+    'time.startTimer',
+    'time.AfterFunc',
+    'context.WithDeadline',
+    'net.(*Dialer).DialContext',
+    'net/http.(*Transport).dial',
+    'net/http.(*Transport).dialConn',
+    'net/http.(*Transport).dialConnFor',
   ),
 ];
 const HTTP_ROUNDTRIP = stack(
-  'runtime.gopark', 'runtime.selectgo', 'net/http.(*persistConn).roundTrip', 'net/http.(*Transport).roundTrip', 'net/http.(*Transport).RoundTrip',
-  'net/http.send', 'net/http.(*Client).send', 'net/http.(*Client).do', 'net/http.(*Client).Do', 'net/http.(*Client).Get', 'net/http.Get', 'main.poll',
+  'runtime.gopark',
+  'runtime.selectgo',
+  'net/http.(*persistConn).roundTrip',
+  'net/http.(*Transport).roundTrip',
+  'net/http.(*Transport).RoundTrip',
+  'net/http.send',
+  'net/http.(*Client).send',
+  'net/http.(*Client).do',
+  'net/http.(*Client).Do',
+  'net/http.(*Client).Get',
+  'net/http.Get',
+  'main.poll',
 );
 const HTTP_IDLE_CONN = stack(
-  'runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'internal/poll.(*pollDesc).wait', 'internal/poll.(*pollDesc).waitRead',
-  'internal/poll.(*FD).Read', 'net.(*netFD).Read', 'net.(*conn).Read', 'net/http.(*connReader).Read', 'bufio.(*Reader).fill', 'bufio.(*Reader).ReadSlice',
-  'bufio.(*Reader).ReadLine', 'net/textproto.(*Reader).readLineSlice', 'net/textproto.(*Reader).ReadLine', 'net/http.readRequest',
-  'net/http.(*conn).readRequest', 'net/http.(*conn).serve',
+  'runtime.gopark',
+  'runtime.netpollblock',
+  'internal/poll.runtime_pollWait',
+  'internal/poll.(*pollDesc).wait',
+  'internal/poll.(*pollDesc).waitRead',
+  'internal/poll.(*FD).Read',
+  'net.(*netFD).Read',
+  'net.(*conn).Read',
+  'net/http.(*connReader).Read',
+  'bufio.(*Reader).fill',
+  'bufio.(*Reader).ReadSlice',
+  'bufio.(*Reader).ReadLine',
+  'net/textproto.(*Reader).readLineSlice',
+  'net/textproto.(*Reader).ReadLine',
+  'net/http.readRequest',
+  'net/http.(*conn).readRequest',
+  'net/http.(*conn).serve',
 );
 const HTTP_BACKGROUND_READ = stack(
-  'runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'internal/poll.(*pollDesc).wait', 'internal/poll.(*pollDesc).waitRead',
-  'internal/poll.(*FD).Read', 'net.(*netFD).Read', 'net.(*conn).Read', 'net/http.(*connReader).backgroundRead',
+  'runtime.gopark',
+  'runtime.netpollblock',
+  'internal/poll.runtime_pollWait',
+  'internal/poll.(*pollDesc).wait',
+  'internal/poll.(*pollDesc).waitRead',
+  'internal/poll.(*FD).Read',
+  'net.(*netFD).Read',
+  'net.(*conn).Read',
+  'net/http.(*connReader).backgroundRead',
 );
 const HANDLER_BLOCKED = stack(
-  'runtime.gopark', 'runtime.chanrecv', 'runtime.chanrecv1', 'main.main.func1', 'net/http.HandlerFunc.ServeHTTP', 'net/http.serverHandler.ServeHTTP', 'net/http.(*conn).serve',
+  'runtime.gopark',
+  'runtime.chanrecv',
+  'runtime.chanrecv1',
+  'main.main.func1',
+  'net/http.HandlerFunc.ServeHTTP',
+  'net/http.serverHandler.ServeHTTP',
+  'net/http.(*conn).serve',
 );
-const TICKER_HEAP = [stack('time.startTimer', 'time.NewTicker', 'main.leakTicker', 'main.main', 'runtime.main'), stack('time.NewTicker', 'main.leakTicker', 'main.main', 'runtime.main')];
+const TICKER_HEAP = [
+  stack('time.startTimer', 'time.NewTicker', 'main.leakTicker', 'main.main', 'runtime.main'),
+  stack('time.NewTicker', 'main.leakTicker', 'main.main', 'runtime.main'),
+];
 const AFTER_HEAP = stack('time.startTimer', 'time.NewTimer', 'time.After', 'main.leakAfter');
 const AFTER_GOROUTINE = stack('runtime.gopark', 'runtime.selectgo', 'main.leakAfter');
 const PROPAGATE_119 = stack('runtime.gopark', 'runtime.selectgo', 'context.propagateCancel.func1');
@@ -80,15 +148,52 @@ const CONTEXT_HEAP = [
 ];
 const SQL_AWAIT = stack('runtime.gopark', 'runtime.selectgo', 'database/sql.(*Rows).awaitDone');
 const SQL_HEAP = [
-  stack('context.WithCancel', 'database/sql.(*Rows).initContextClose', 'database/sql.(*DB).queryDC', 'database/sql.(*DB).query', 'database/sql.(*DB).QueryContext', 'main.queryRowsCtx', 'main.main'),
+  stack(
+    'context.WithCancel',
+    'database/sql.(*Rows).initContextClose',
+    'database/sql.(*DB).queryDC',
+    'database/sql.(*DB).query',
+    'database/sql.(*DB).QueryContext',
+    'main.queryRowsCtx',
+    'main.main',
+  ),
   stack('database/sql.(*DB).queryDC', 'database/sql.(*DB).query', 'database/sql.(*DB).QueryContext', 'main.queryRows', 'main.main'),
 ];
 const WG_WAIT = stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_Semacquire', 'sync.(*WaitGroup).Wait', 'main.blockWait');
-const MUTEX_LOCK = stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_SemacquireMutex', 'sync.(*Mutex).lockSlow', 'sync.(*Mutex).Lock', 'main.blockLock');
-const RWMUTEX_RLOCK = stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_SemacquireMutex', 'sync.(*RWMutex).RLock', 'main.blockRLock');
-const RWMUTEX_LOCK = stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_SemacquireMutex', 'sync.(*RWMutex).Lock', 'main.blockWLock');
+const MUTEX_LOCK = stack(
+  'runtime.gopark',
+  'runtime.goparkunlock',
+  'runtime.semacquire1',
+  'sync.runtime_SemacquireMutex',
+  'sync.(*Mutex).lockSlow',
+  'sync.(*Mutex).Lock',
+  'main.blockLock',
+);
+const RWMUTEX_RLOCK = stack(
+  'runtime.gopark',
+  'runtime.goparkunlock',
+  'runtime.semacquire1',
+  'sync.runtime_SemacquireMutex',
+  'sync.(*RWMutex).RLock',
+  'main.blockRLock',
+);
+const RWMUTEX_LOCK = stack(
+  'runtime.gopark',
+  'runtime.goparkunlock',
+  'runtime.semacquire1',
+  'sync.runtime_SemacquireMutex',
+  'sync.(*RWMutex).Lock',
+  'main.blockWLock',
+);
 const RWMUTEX_LOCK_W = stack(
-  'runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_SemacquireMutex', 'sync.(*Mutex).lockSlow', 'sync.(*Mutex).Lock', 'sync.(*RWMutex).Lock', 'main.blockWLock',
+  'runtime.gopark',
+  'runtime.goparkunlock',
+  'runtime.semacquire1',
+  'sync.runtime_SemacquireMutex',
+  'sync.(*Mutex).lockSlow',
+  'sync.(*Mutex).Lock',
+  'sync.(*RWMutex).Lock',
+  'main.blockWLock',
 );
 const COND_WAIT = stack('runtime.gopark', 'runtime.goparkunlock', 'sync.runtime_notifyListWait', 'sync.(*Cond).Wait', 'main.blockCond');
 const SLEEP = stack('runtime.gopark', 'time.Sleep', 'main.sleepLong');
@@ -101,34 +206,81 @@ const MAP_HEAP_119 = [
   stack('main.remember', 'main.main', 'runtime.main'),
 ];
 const JSON_MAP_HEAP = stack(
-  'reflect.mapassign_faststr', 'reflect.Value.SetMapIndex', 'encoding/json.(*decodeState).object', 'encoding/json.(*decodeState).value',
-  'encoding/json.(*decodeState).unmarshal', 'encoding/json.Unmarshal', 'main.decode', 'main.main', 'runtime.main',
+  'reflect.mapassign_faststr',
+  'reflect.Value.SetMapIndex',
+  'encoding/json.(*decodeState).object',
+  'encoding/json.(*decodeState).value',
+  'encoding/json.(*decodeState).unmarshal',
+  'encoding/json.Unmarshal',
+  'main.decode',
+  'main.main',
+  'runtime.main',
 );
 const SYNC_MAP_HEAP = stack('sync.(*Map).Store', 'main.store', 'main.main', 'runtime.main');
 // Go 1.24 Swiss tables: allocation under internal/runtime/maps, which Go does not hide.
 const SWISS_MAP_HEAP = stack(
-  'internal/runtime/maps.newarray', 'internal/runtime/maps.newGroups', 'internal/runtime/maps.newTable', 'internal/runtime/maps.(*table).grow',
-  'runtime.mapassign_faststr', 'example.com/sessions/store.(*Store).Remember', 'main.(*service).login',
+  'internal/runtime/maps.newarray',
+  'internal/runtime/maps.newGroups',
+  'internal/runtime/maps.newTable',
+  'internal/runtime/maps.(*table).grow',
+  'runtime.mapassign_faststr',
+  'example.com/sessions/store.(*Store).Remember',
+  'main.(*service).login',
 );
 const USER_TCP_READ = stack(
-  'runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'internal/poll.(*pollDesc).wait', 'internal/poll.(*pollDesc).waitRead',
-  'internal/poll.(*FD).Read', 'net.(*netFD).Read', 'net.(*conn).Read', 'bufio.(*Reader).Read', 'main.(*peer).readLoop',
+  'runtime.gopark',
+  'runtime.netpollblock',
+  'internal/poll.runtime_pollWait',
+  'internal/poll.(*pollDesc).wait',
+  'internal/poll.(*pollDesc).waitRead',
+  'internal/poll.(*FD).Read',
+  'net.(*netFD).Read',
+  'net.(*conn).Read',
+  'bufio.(*Reader).Read',
+  'main.(*peer).readLoop',
 );
 
 // ---- names from newer library versions, checked in their sources ---------------------------------------------
-const GRPC_SERIALIZER = stack('runtime.gopark', 'runtime.chanrecv', 'runtime.chanrecv2', 'google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run', 'google.golang.org/grpc/internal/grpcsync.NewCallbackSerializer.gowrap1');
+const GRPC_SERIALIZER = stack(
+  'runtime.gopark',
+  'runtime.chanrecv',
+  'runtime.chanrecv2',
+  'google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run',
+  'google.golang.org/grpc/internal/grpcsync.NewCallbackSerializer.gowrap1',
+);
 const PROPAGATE_121 = stack('runtime.gopark', 'runtime.selectgo', 'context.(*cancelCtx).propagateCancel.func2');
 const K8S_REFLECTOR = stack(
-  'runtime.gopark', 'runtime.selectgo', 'k8s.io/client-go/tools/cache.watchHandler', 'k8s.io/client-go/tools/cache.(*Reflector).watch',
-  'k8s.io/client-go/tools/cache.(*Reflector).ListAndWatch', 'k8s.io/client-go/tools/cache.(*Reflector).Run.func1', 'k8s.io/apimachinery/pkg/util/wait.BackoffUntil.func1',
-  'k8s.io/apimachinery/pkg/util/wait.BackoffUntil', 'k8s.io/apimachinery/pkg/util/wait.JitterUntil', 'k8s.io/client-go/tools/cache.(*Reflector).Run',
-  'k8s.io/apimachinery/pkg/util/wait.(*Group).StartWithChannel.func1', 'k8s.io/apimachinery/pkg/util/wait.(*Group).Start.func1',
+  'runtime.gopark',
+  'runtime.selectgo',
+  'k8s.io/client-go/tools/cache.watchHandler',
+  'k8s.io/client-go/tools/cache.(*Reflector).watch',
+  'k8s.io/client-go/tools/cache.(*Reflector).ListAndWatch',
+  'k8s.io/client-go/tools/cache.(*Reflector).Run.func1',
+  'k8s.io/apimachinery/pkg/util/wait.BackoffUntil.func1',
+  'k8s.io/apimachinery/pkg/util/wait.BackoffUntil',
+  'k8s.io/apimachinery/pkg/util/wait.JitterUntil',
+  'k8s.io/client-go/tools/cache.(*Reflector).Run',
+  'k8s.io/apimachinery/pkg/util/wait.(*Group).StartWithChannel.func1',
+  'k8s.io/apimachinery/pkg/util/wait.(*Group).Start.func1',
 );
-const K8S_LISTENER = stack('runtime.gopark', 'runtime.selectgo', 'k8s.io/client-go/tools/cache.(*processorListener).pop', 'k8s.io/apimachinery/pkg/util/wait.(*Group).Start.func1');
+const K8S_LISTENER = stack(
+  'runtime.gopark',
+  'runtime.selectgo',
+  'k8s.io/client-go/tools/cache.(*processorListener).pop',
+  'k8s.io/apimachinery/pkg/util/wait.(*Group).Start.func1',
+);
 const K8S_FIFO = stack(
-  'runtime.gopark', 'runtime.goparkunlock', 'sync.runtime_notifyListWait', 'sync.(*Cond).Wait', 'k8s.io/client-go/tools/cache.(*DeltaFIFO).Pop',
-  'k8s.io/client-go/tools/cache.(*controller).processLoop', 'k8s.io/apimachinery/pkg/util/wait.BackoffUntil.func1', 'k8s.io/apimachinery/pkg/util/wait.BackoffUntil',
-  'k8s.io/apimachinery/pkg/util/wait.JitterUntil', 'k8s.io/apimachinery/pkg/util/wait.Until', 'k8s.io/client-go/tools/cache.(*controller).Run',
+  'runtime.gopark',
+  'runtime.goparkunlock',
+  'sync.runtime_notifyListWait',
+  'sync.(*Cond).Wait',
+  'k8s.io/client-go/tools/cache.(*DeltaFIFO).Pop',
+  'k8s.io/client-go/tools/cache.(*controller).processLoop',
+  'k8s.io/apimachinery/pkg/util/wait.BackoffUntil.func1',
+  'k8s.io/apimachinery/pkg/util/wait.BackoffUntil',
+  'k8s.io/apimachinery/pkg/util/wait.JitterUntil',
+  'k8s.io/apimachinery/pkg/util/wait.Until',
+  'k8s.io/client-go/tools/cache.(*controller).Run',
   'k8s.io/client-go/tools/cache.(*sharedIndexInformer).Run',
 );
 
@@ -176,7 +328,12 @@ const ROWS: readonly Row[] = [
     absent: ['context-cancel-uncalled', 'time-ticker-unstopped', 'goroutines-blocked-channel'],
     minScore: 1,
   },
-  { name: 'HTTP client with no timeout', e: evidence({ goroutineStacks: [HTTP_ROUNDTRIP] }), first: ['http-client-no-timeout'], absent: ['goroutines-blocked-channel'] },
+  {
+    name: 'HTTP client with no timeout',
+    e: evidence({ goroutineStacks: [HTTP_ROUNDTRIP] }),
+    first: ['http-client-no-timeout'],
+    absent: ['goroutines-blocked-channel'],
+  },
   {
     name: 'HTTP server connections: idle keep-alive readers and backgroundRead',
     e: evidence({ goroutineStacks: [HTTP_IDLE_CONN, HTTP_BACKGROUND_READ] }),
@@ -189,7 +346,12 @@ const ROWS: readonly Row[] = [
     first: ['time-ticker-unstopped', 'goroutines-blocked-channel'],
     minScore: 1,
   },
-  { name: 'time.After in a loop', e: evidence({ goroutineStacks: [AFTER_GOROUTINE], heapStacks: [AFTER_HEAP] }), first: ['time-ticker-unstopped'], minScore: 1 },
+  {
+    name: 'time.After in a loop',
+    e: evidence({ goroutineStacks: [AFTER_GOROUTINE], heapStacks: [AFTER_HEAP] }),
+    first: ['time-ticker-unstopped'],
+    minScore: 1,
+  },
   {
     name: 'context cancel never called (Go 1.19, custom parent)',
     e: evidence({ goroutineStacks: [PROPAGATE_119], heapStacks: CONTEXT_HEAP }),
@@ -197,7 +359,12 @@ const ROWS: readonly Row[] = [
     absent: ['time-ticker-unstopped', 'goroutines-blocked-channel'],
     minScore: 1,
   },
-  { name: 'context propagateCancel goroutine, Go 1.21 names', e: evidence({ goroutineStacks: [PROPAGATE_121] }), first: ['context-cancel-uncalled'], absent: ['goroutines-blocked-channel'] },
+  {
+    name: 'context propagateCancel goroutine, Go 1.21 names',
+    e: evidence({ goroutineStacks: [PROPAGATE_121] }),
+    first: ['context-cancel-uncalled'],
+    absent: ['goroutines-blocked-channel'],
+  },
   {
     name: 'database/sql Rows not closed',
     e: evidence({ goroutineStacks: [SQL_AWAIT], heapStacks: SQL_HEAP }),
@@ -229,7 +396,12 @@ const ROWS: readonly Row[] = [
     first: ['goroutines-blocked-channel'],
     absent: ['grpc-clientconn-unclosed', 'goroutines-blocked-sync'],
   },
-  { name: "a user's own TCP read loop", e: evidence({ goroutineStacks: [USER_TCP_READ] }), first: ['goroutines-blocked-io'], absent: ['http-server-conns-held'] },
+  {
+    name: "a user's own TCP read loop",
+    e: evidence({ goroutineStacks: [USER_TCP_READ] }),
+    first: ['goroutines-blocked-io'],
+    absent: ['http-server-conns-held'],
+  },
   { name: 'map filled by encoding/json (reflect.mapassign visible)', e: evidence({ heapStacks: [JSON_MAP_HEAP] }), first: ['unbounded-collection-growth'] },
   { name: 'sync.Map that only grows', e: evidence({ heapStacks: [SYNC_MAP_HEAP] }), first: ['unbounded-collection-growth'] },
   { name: 'Go 1.24 map growth', e: evidence({ heapStacks: [SWISS_MAP_HEAP] }), first: ['unbounded-collection-growth'], absent: ['time-ticker-unstopped'] },
@@ -243,7 +415,11 @@ t.test('each signature is recognized from realistic evidence', async (t) => {
     if (row.minScore !== undefined) t.ok(ms[0].score >= row.minScore, `${row.name}: score ${ms[0].score} >= ${row.minScore}`);
   }
   const covered = new Set(ROWS.flatMap((r) => r.first));
-  t.same(SIGNATURES.map((s) => s.id).filter((id) => !covered.has(id)), ['grpc-server-transports-held'], 'every signature but one has a row here (that one: the fixture test)');
+  t.same(
+    SIGNATURES.map((s) => s.id).filter((id) => !covered.has(id)),
+    ['grpc-server-transports-held'],
+    'every signature but one has a row here (that one: the fixture test)',
+  );
 });
 
 t.test('negative controls', async (t) => {
@@ -262,11 +438,21 @@ t.test('negative controls', async (t) => {
   t.same(ids(matchSignatures(evidence({ goroutineStacks: [SLEEP] }))), [], 'a sleeping goroutine matches nothing');
   t.same(matchSignatures(evidence({})), [], 'no evidence, no match');
   const streamContext = stack(
-    'context.WithCancel', 'google.golang.org/grpc.newClientStream', 'google.golang.org/grpc.invoke', 'google.golang.org/grpc.(*ClientConn).Invoke',
-    'google.golang.org/grpc/health/grpc_health_v1.(*healthClient).Check', 'main.(*server).handleClusterHealth',
+    'context.WithCancel',
+    'google.golang.org/grpc.newClientStream',
+    'google.golang.org/grpc.invoke',
+    'google.golang.org/grpc.(*ClientConn).Invoke',
+    'google.golang.org/grpc/health/grpc_health_v1.(*healthClient).Check',
+    'main.(*server).handleClusterHealth',
   );
   t.same(matchSignatures(evidence({ heapStacks: [streamContext] })), [], 'a context gRPC makes for a stream is not a forgotten cancel (fixtures/grpc-leak)');
-  const handlerContext = stack('context.WithTimeout', 'main.handler', 'net/http.HandlerFunc.ServeHTTP', 'net/http.serverHandler.ServeHTTP', 'net/http.(*conn).serve');
+  const handlerContext = stack(
+    'context.WithTimeout',
+    'main.handler',
+    'net/http.HandlerFunc.ServeHTTP',
+    'net/http.serverHandler.ServeHTTP',
+    'net/http.(*conn).serve',
+  );
   t.same(ids(matchSignatures(evidence({ heapStacks: [handlerContext] }))), ['context-cancel-uncalled'], 'but one a handler makes under net/http is');
   t.same(
     ids(matchSignatures(evidence({ heapStacks: [stack('main.(*cache).add', 'main.handle', 'main.main')] }))),
@@ -314,9 +500,15 @@ t.test('inferWaitState reads the runtime frames of Go 1.19 goroutine stacks', as
     [COND_WAIT, 'sync.Cond.Wait'],
     [SLEEP, 'sleep'],
     // Go 1.20+ and 1.25 linknames.
-    [stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_SemacquireWaitGroup', 'sync.(*WaitGroup).Wait'), 'sync.WaitGroup.Wait'],
+    [
+      stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_SemacquireWaitGroup', 'sync.(*WaitGroup).Wait'),
+      'sync.WaitGroup.Wait',
+    ],
     [stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'sync.runtime_SemacquireRWMutexR', 'sync.(*RWMutex).RLock'), 'sync.RWMutex.RLock'],
-    [stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'internal/sync.runtime_SemacquireMutex', 'internal/sync.(*Mutex).lockSlow'), 'sync.Mutex.Lock'],
+    [
+      stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1', 'internal/sync.runtime_SemacquireMutex', 'internal/sync.(*Mutex).lockSlow'),
+      'sync.Mutex.Lock',
+    ],
     // Only the runtime frames (what a caller passing SiteStack.runtimeTop has).
     [stack('runtime.gopark', 'runtime.goparkunlock', 'runtime.semacquire1'), 'semacquire'],
     [stack('runtime.gopark', 'runtime.netpollblock'), 'IO wait'],
@@ -336,7 +528,12 @@ t.test('entryPointCaller finds the frame that called into the library', async (t
     if (s === undefined) throw new Error(`no signature ${id}`);
     return s;
   };
-  const dial = stack('google.golang.org/grpc.newFuncDialOption', 'google.golang.org/grpc.WithBlock', 'main.(*clusterClient).getConn', 'main.(*server).handleClusterHealth');
+  const dial = stack(
+    'google.golang.org/grpc.newFuncDialOption',
+    'google.golang.org/grpc.WithBlock',
+    'main.(*clusterClient).getConn',
+    'main.(*server).handleClusterHealth',
+  );
   const dialCtx = stack('context.WithCancel', 'google.golang.org/grpc.DialContext', 'google.golang.org/grpc.Dial', 'main.connect', 'main.main');
   t.equal(entryPointCaller(sig('grpc-clientconn-unclosed'), dialCtx), 3, 'the caller of the outermost entry point (Dial, not DialContext)');
   t.equal(entryPointCaller(sig('grpc-clientconn-unclosed'), dial), -1, 'no entry point on the stack');
@@ -375,7 +572,9 @@ interface Sample {
 
 /** The last snapshot of a kind in a fixture scenario, as evidence stacks (runtime.goexit dropped, as normalize does). */
 function fixtureSamples(scenario: string, kind: 'goroutine' | 'heap'): Sample[] {
-  const files = readdirSync(fixture(scenario)).filter((f) => f.startsWith(`${kind}-`) && f.endsWith('.pb.gz')).sort();
+  const files = readdirSync(fixture(scenario))
+    .filter((f) => f.startsWith(`${kind}-`) && f.endsWith('.pb.gz'))
+    .sort();
   const file = fixture(scenario, files[files.length - 1]);
   const s = decode(file, readFileSync(file), DEFAULT_LIMITS).snapshot;
   const out: Sample[] = [];
@@ -391,8 +590,12 @@ const mentions = (part: string) => (st: readonly string[]) => st.some((fn) => fn
 t.test('real captures in fixtures/', async (t) => {
   // What diagnose would hand over: the goroutine groups that leaked (one per dropped ClientConn), and the
   // heap sites under gRPC.
-  const goroutines = fixtureSamples('grpc-leak', 'goroutine').filter((s) => s.value >= 10).map((s) => s.names);
-  const heap = fixtureSamples('grpc-leak', 'heap').map((s) => s.names).filter(mentions('google.golang.org/grpc'));
+  const goroutines = fixtureSamples('grpc-leak', 'goroutine')
+    .filter((s) => s.value >= 10)
+    .map((s) => s.names);
+  const heap = fixtureSamples('grpc-leak', 'heap')
+    .map((s) => s.names)
+    .filter(mentions('google.golang.org/grpc'));
   t.ok(goroutines.length >= 5 && heap.length > 0, 'the grpc-leak capture has gRPC stacks');
   const ms = matchSignatures(evidence({ goroutineStacks: goroutines, heapStacks: heap }));
   // The backend runs in the same process, so its server-side transports leak too.
@@ -400,9 +603,15 @@ t.test('real captures in fixtures/', async (t) => {
   t.equal(ms[0].score, 1);
 
   const serverOnly = goroutines.filter((st) => st.some((fn) => fn.includes('http2Server') || fn.includes('newHTTP2Server')));
-  t.same(ids(matchSignatures(evidence({ goroutineStacks: serverOnly }))), ['grpc-server-transports-held'], 'server transports alone are not an unclosed client');
+  t.same(
+    ids(matchSignatures(evidence({ goroutineStacks: serverOnly }))),
+    ['grpc-server-transports-held'],
+    'server transports alone are not an unclosed client',
+  );
 
-  const remember = fixtureSamples('map-leak', 'heap').map((s) => s.names).filter(mentions('example.com/sessions/store.(*Store).Remember'));
+  const remember = fixtureSamples('map-leak', 'heap')
+    .map((s) => s.names)
+    .filter(mentions('example.com/sessions/store.(*Store).Remember'));
   t.ok(remember.length > 0, 'the map-leak capture has the Remember site');
   t.same(matchSignatures(evidence({ heapStacks: remember })), [], 'Go 1.19 hides mapassign: the leak is left to the generic report');
 });

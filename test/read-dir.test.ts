@@ -21,7 +21,11 @@ t.test('dangling and looping symlinks, a FIFO and a subdirectory in a snapshot d
   const r = leakdiff([snaps, '--out', join(dir, 'r.md')]);
   t.equal(r.code, 1, `the leak is found (${r.stderr.trim()})`);
   t.notMatch(r.stderr, /internal error|ENOENT|ELOOP/);
-  t.match(r.stderr, /^leakdiff: note: 4 entries in the directories given are no file this run can read and were passed over: ".*dangling\.pb\.gz" \(a dangling symlink\), ".*loop-a" \(a looping symlink\), ".*loop-b" \(a looping symlink\), and 1 more$/m, 'each said, with why');
+  t.match(
+    r.stderr,
+    /^leakdiff: note: 4 entries in the directories given are no file this run can read and were passed over: ".*dangling\.pb\.gz" \(a dangling symlink\), ".*loop-a" \(a looping symlink\), ".*loop-b" \(a looping symlink\), and 1 more$/m,
+    'each said, with why',
+  );
   t.notMatch(r.stderr, /snaps\/old/, 'a subdirectory passed over silently');
   const after = tree(dir);
   for (const [k, v] of Object.entries(before)) t.equal(after[k], v, `${k} unchanged`);
@@ -31,7 +35,9 @@ t.test('a debug=2 dump cut short is read to the cut and said so, on stderr and i
   const dir = scratch(t);
   const snaps = join(dir, 'snaps');
   mkdirSync(snaps);
-  const dumps = readdirSync(fixture('worker-leak')).filter((n) => /^goroutine-0[1-4].*\.debug2\.txt$/.test(n)).sort();
+  const dumps = readdirSync(fixture('worker-leak'))
+    .filter((n) => /^goroutine-0[1-4].*\.debug2\.txt$/.test(n))
+    .sort();
   for (const f of dumps) copyFileSync(fixture('worker-leak', f), join(snaps, f));
   const last = join(snaps, dumps[dumps.length - 1]);
   const bytes = readFileSync(last);
@@ -40,7 +46,10 @@ t.test('a debug=2 dump cut short is read to the cut and said so, on stderr and i
   t.ok(r.code === 0 || r.code === 1, r.stderr);
   t.match(r.stderr, new RegExp(`leakdiff: note: ${last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cut short: `), 'said on stderr');
   const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { warnings: string[] };
-  t.ok(json.warnings.some((w) => w.includes('cut short')), 'and in the JSON warnings');
+  t.ok(
+    json.warnings.some((w) => w.includes('cut short')),
+    'and in the JSON warnings',
+  );
 });
 
 t.test('files in a snapshot directory that are no profile are skipped with a note; named, they are an error', async (t) => {
@@ -56,7 +65,10 @@ t.test('files in a snapshot directory that are no profile are skipped with a not
   t.equal(r.code, 1, `the leak is still found (${r.stderr.trim()})`);
   t.match(r.stderr, /leakdiff: note: 3 files in the directories given are no profile and were skipped: .*NOTES.*Thumbs\.db.*check\.txt/);
   const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { warnings: string[] };
-  t.ok(json.warnings.some((w) => /no profile and were skipped/.test(w)), 'and in the JSON warnings');
+  t.ok(
+    json.warnings.some((w) => /no profile and were skipped/.test(w)),
+    'and in the JSON warnings',
+  );
   const after = tree(dir);
   for (const [k, v] of Object.entries(before)) t.equal(after[k], v, `${k} unchanged`);
   const named = leakdiff([join(snaps, 'check.txt'), '--out', join(dir, 'n.md')]);

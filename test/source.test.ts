@@ -28,7 +28,9 @@ const FORMS = {
 
 function files(scenario: string, pick: (f: string) => boolean = () => true): string[] {
   const dir = fixture(scenario);
-  return readdirSync(dir).filter((f) => f !== 'golden' && !f.endsWith('.json') && pick(f)).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f !== 'golden' && !f.endsWith('.json') && pick(f))
+    .map((f) => join(dir, f));
 }
 
 function run(scenario: string, source: readonly string[] | null, pick?: (f: string) => boolean): Analysis {
@@ -69,7 +71,11 @@ for (const [form, pick] of Object.entries(FORMS)) {
     t.equal(v.missing, null);
     t.equal(v.startLine, 51, 'from the func declaration');
     t.equal(v.endLine, 68, 'to the closing brace');
-    t.same(v.lines.map((l) => l.line), Array.from({ length: 18 }, (_, i) => 51 + i), 'the whole function, not the file');
+    t.same(
+      v.lines.map((l) => l.line),
+      Array.from({ length: 18 }, (_, i) => 51 + i),
+      'the whole function, not the file',
+    );
     t.match(lineOf(v, 51)?.text, /^func \(c \*clusterClient\) getConn\(/);
     t.equal(v.markedLine, 59);
     t.equal(v.markedAs, 'call');
@@ -81,7 +87,11 @@ for (const [form, pick] of Object.entries(FORMS)) {
     const tolerance = form === 'all' || form === 'protobuf' ? 0 : 0.05;
     t.ok(near(l59?.last?.inuse_space ?? 0, GETCONN_59.bytes, tolerance), `bytes at the last snapshot ${l59?.last?.inuse_space} vs pprof ${GETCONN_59.bytes}`);
     t.ok(near(l59?.last?.inuse_objects ?? 0, GETCONN_59.objects, tolerance), `objects ${l59?.last?.inuse_objects} vs pprof ${GETCONN_59.objects}`);
-    t.same(v.lines.filter((l) => l.first !== null).map((l) => l.line), [59], 'no other line of getConn holds anything, as pprof -list shows');
+    t.same(
+      v.lines.filter((l) => l.first !== null).map((l) => l.line),
+      [59],
+      'no other line of getConn holds anything, as pprof -list shows',
+    );
     t.same(v.metrics, ['inuse_space', 'inuse_objects'], 'a heap-found culprit: heap figures, no goroutine column');
   });
 }
@@ -96,24 +106,47 @@ t.test('grpc-leak through the CLI: the Source section and the JSON source field'
   t.match(section, /\.\s+2\.00 MiB\s+\+2\.00 MiB\s+\.\s+17,555\s+\+17,555\s+▶\s+59\s+conn, err := grpc\.DialContext/);
   t.match(section, /\n\s+\.\s+\.\s+\.\s+\.\s+\.\s+\.\s+68  }\n/, 'lines without samples show dots, as pprof');
   const json = leakdiff([fixture('grpc-leak'), '--source', fixture('gen/grpc-leak'), '--json', '-', '--quiet']);
-  const source = (JSON.parse(json.stdout) as { findings: { source: Record<string, unknown> & { lines: { line: number; text: string; first: unknown; last: unknown; marked: boolean }[] } }[] }).findings[0].source;
+  const source = (
+    JSON.parse(json.stdout) as {
+      findings: { source: Record<string, unknown> & { lines: { line: number; text: string; first: unknown; last: unknown; marked: boolean }[] } }[];
+    }
+  ).findings[0].source;
   t.equal(source.file, fixture('gen/grpc-leak/main.go'));
   t.equal(source.startLine, 51);
   t.equal(source.stale, null);
-  t.same(source.lines.find((l) => l.marked), { marked: true, line: 59, text: '\tconn, err := grpc.DialContext(dctx, c.target, grpc.WithInsecure(), grpc.WithBlock())', first: { inuse_space: 0, inuse_objects: 0 }, last: { inuse_space: GETCONN_59.bytes, inuse_objects: GETCONN_59.objects } });
+  t.same(
+    source.lines.find((l) => l.marked),
+    {
+      marked: true,
+      line: 59,
+      text: '\tconn, err := grpc.DialContext(dctx, c.target, grpc.WithInsecure(), grpc.WithBlock())',
+      first: { inuse_space: 0, inuse_objects: 0 },
+      last: { inuse_space: GETCONN_59.bytes, inuse_objects: GETCONN_59.objects },
+    },
+  );
 });
 
 // go tool pprof -list 'Store..Remember' fixtures/map-leak/heap-01-*.pb.gz: 2631693B (642 objects) at 45, nothing else.
 // ... heap-09-*.pb.gz: 40: 524344B (4681), 45: 32106658B (7838), 48: 786695B (1).
 t.test('map-leak --source fixtures/gen/map-leak: (*Store).Remember with its allocating line', async (t) => {
   const v = view(run('map-leak', [fixture('gen/map-leak')]));
-  t.equal(v.file, fixture('gen/map-leak/store/store.go'), 'the GOPATH path /tmp/leakdiff-gopath/src/example.com/sessions/store/store.go maps to store/store.go');
+  t.equal(
+    v.file,
+    fixture('gen/map-leak/store/store.go'),
+    'the GOPATH path /tmp/leakdiff-gopath/src/example.com/sessions/store/store.go maps to store/store.go',
+  );
   t.equal(v.startLine, 38);
   t.equal(v.endLine, 51);
   t.equal(v.markedLine, 45, 'the line whose heap grew most: the Claims copy');
   t.equal(v.markedAs, 'growth');
   t.match(lineOf(v, 45)?.text, /Claims:\s+append\(\[\]byte\(nil\), claims\.\.\.\)/);
-  t.same([lineOf(v, 45)?.first, lineOf(v, 45)?.last], [{ inuse_space: 2_631_693, inuse_objects: 642 }, { inuse_space: 32_106_658, inuse_objects: 7_838 }]);
+  t.same(
+    [lineOf(v, 45)?.first, lineOf(v, 45)?.last],
+    [
+      { inuse_space: 2_631_693, inuse_objects: 642 },
+      { inuse_space: 32_106_658, inuse_objects: 7_838 },
+    ],
+  );
   t.same(lineOf(v, 40)?.last, { inuse_space: 524_344, inuse_objects: 4_681 });
   t.same(lineOf(v, 48)?.last, { inuse_space: 786_695, inuse_objects: 1 });
   t.match(markdown(run('map-leak', [fixture('gen/map-leak')])), /▶\s+45\s+Claims:/);
@@ -144,10 +177,33 @@ function edited(t: Parameters<typeof scratch>[0], edit: (lines: string[]) => str
 }
 
 const STALE_EDITS: readonly [string, (l: string[]) => string[], RegExp][] = [
-  ['10 lines inserted above getConn', (l) => [...l.slice(0, GETCONN - 1), ...Array.from({ length: 10 }, (_, i) => `// added ${i}`), ...l.slice(GETCONN - 1)], /line 59 is outside any function/],
-  ['a function inserted above getConn', (l) => [...l.slice(0, GETCONN - 1), 'func helper() {', '\tprintln()', '}', '', 'func other() {', ...Array.from({ length: 6 }, () => '\tprintln()'), '}', '', ...l.slice(GETCONN - 1)], /line 59 is in `func other\(\) \{`/],
+  [
+    '10 lines inserted above getConn',
+    (l) => [...l.slice(0, GETCONN - 1), ...Array.from({ length: 10 }, (_, i) => `// added ${i}`), ...l.slice(GETCONN - 1)],
+    /line 59 is outside any function/,
+  ],
+  [
+    'a function inserted above getConn',
+    (l) => [
+      ...l.slice(0, GETCONN - 1),
+      'func helper() {',
+      '\tprintln()',
+      '}',
+      '',
+      'func other() {',
+      ...Array.from({ length: 6 }, () => '\tprintln()'),
+      '}',
+      '',
+      ...l.slice(GETCONN - 1),
+    ],
+    /line 59 is in `func other\(\) \{`/,
+  ],
   ['truncated before line 59', (l) => l.slice(0, 45), /the file has 45 lines, the profile has main\.\(\*clusterClient\)\.getConn at line 59/],
-  ['the fix inserted above the DialContext call', (l) => [...l.slice(0, 58), '\tif c.conn != nil {', '\t\tc.conn.Close()', '\t}', ...l.slice(58)], /line 59 does not call google\.golang\.org\/grpc\.DialContext/],
+  [
+    'the fix inserted above the DialContext call',
+    (l) => [...l.slice(0, 58), '\tif c.conn != nil {', '\t\tc.conn.Close()', '\t}', ...l.slice(58)],
+    /line 59 does not call google\.golang\.org\/grpc\.DialContext/,
+  ],
   ['two lines deleted inside getConn', (l) => [...l.slice(0, 51), ...l.slice(53)], /line 59 does not call/],
 ];
 
@@ -176,7 +232,10 @@ t.test('no matching file: said so, with where it looked', async (t) => {
   const v = view(run('grpc-leak', [scratch(t)], FORMS.protobuf));
   t.equal(v.file, null);
   t.match(v.missing, /no file under .* ends with a tail of \/work\/main\/fixtures\/gen\/grpc-leak\/main\.go/);
-  t.match(markdown(run('grpc-leak', [scratch(t)], FORMS.protobuf)), /### Source\n\nThe source of `main\.\(\*clusterClient\)\.getConn` was not found: no file under/);
+  t.match(
+    markdown(run('grpc-leak', [scratch(t)], FORMS.protobuf)),
+    /### Source\n\nThe source of `main\.\(\*clusterClient\)\.getConn` was not found: no file under/,
+  );
 });
 
 t.test('two checkouts that both have a main.go: the one that fits the profile is shown', async (t) => {
@@ -193,8 +252,12 @@ t.test('path mapping: -trimpath module paths, vendor, longest tail, import path 
     return f;
   };
   t.equal(frame('main.loadProduct').file, 'example.com/catalog/main.go', 'a -trimpath build');
-  t.same(candidates(frame('main.loadProduct'), { dirs: [fixture('gen/cache-warm')], modCache: null }), [{ path: fixture('gen/cache-warm/main.go'), via: 'source' }]);
-  t.same(candidates(frame('example.com/catalog/lru.(*Cache).Add'), { dirs: [fixture('gen/cache-warm')], modCache: null }), [{ path: fixture('gen/cache-warm/lru/lru.go'), via: 'source' }]);
+  t.same(candidates(frame('main.loadProduct'), { dirs: [fixture('gen/cache-warm')], modCache: null }), [
+    { path: fixture('gen/cache-warm/main.go'), via: 'source' },
+  ]);
+  t.same(candidates(frame('example.com/catalog/lru.(*Cache).Add'), { dirs: [fixture('gen/cache-warm')], modCache: null }), [
+    { path: fixture('gen/cache-warm/lru/lru.go'), via: 'source' },
+  ]);
   // The import path decides between equally long tails: pkg/store/store.go fits example.com/app/pkg/store.
   const dir = scratch(t);
   for (const d of ['a/store', 'b/pkg/store', 'c/vendor/github.com/lib/pq']) mkdirSync(join(dir, d), { recursive: true });
@@ -203,26 +266,70 @@ t.test('path mapping: -trimpath module paths, vendor, longest tail, import path 
   writeFileSync(join(dir, 'b/go.mod'), 'module example.com/app\n');
   writeFileSync(join(dir, 'c/vendor/github.com/lib/pq/conn.go'), '');
   const store = { function: 'example.com/app/pkg/store.Put', file: '/build/pkg/store/x.go', rawFile: '/build/pkg/store/x.go', origin: 'user' } as const;
-  t.same(candidates(store, { dirs: [join(dir, 'a'), join(dir, 'b')], modCache: null }).map((c) => c.path), [join(dir, 'b/pkg/store/x.go'), join(dir, 'a/store/x.go')], 'longest tail first');
+  t.same(
+    candidates(store, { dirs: [join(dir, 'a'), join(dir, 'b')], modCache: null }).map((c) => c.path),
+    [join(dir, 'b/pkg/store/x.go'), join(dir, 'a/store/x.go')],
+    'longest tail first',
+  );
   const short = { ...store, file: 'store/x.go', rawFile: 'store/x.go' };
-  t.same(candidates(short, { dirs: [join(dir, 'a'), join(dir, 'b')], modCache: null }).map((c) => c.path)[0], join(dir, 'a/store/x.go'), 'equal tails: the directory given first');
-  const pq = { function: 'github.com/lib/pq.(*conn).recv', file: 'github.com/lib/pq/conn.go', rawFile: '/app/vendor/github.com/lib/pq/conn.go', origin: 'library' } as const;
-  t.same(candidates(pq, { dirs: [join(dir, 'c')], modCache: null }), [{ path: join(dir, 'c/vendor/github.com/lib/pq/conn.go'), via: 'source' }], 'a vendored library under DIR/vendor');
+  t.same(
+    candidates(short, { dirs: [join(dir, 'a'), join(dir, 'b')], modCache: null }).map((c) => c.path)[0],
+    join(dir, 'a/store/x.go'),
+    'equal tails: the directory given first',
+  );
+  const pq = {
+    function: 'github.com/lib/pq.(*conn).recv',
+    file: 'github.com/lib/pq/conn.go',
+    rawFile: '/app/vendor/github.com/lib/pq/conn.go',
+    origin: 'library',
+  } as const;
+  t.same(
+    candidates(pq, { dirs: [join(dir, 'c')], modCache: null }),
+    [{ path: join(dir, 'c/vendor/github.com/lib/pq/conn.go'), via: 'source' }],
+    'a vendored library under DIR/vendor',
+  );
 });
 
 t.test('library frames from the Go module cache: the version the profile names, or the only one there', async (t) => {
   const cache = scratch(t);
-  for (const v of ['google.golang.org/grpc@v1.42.0', 'google.golang.org/grpc@v1.33.3', 'github.com/!burnt!sushi/toml@v1.2.0']) mkdirSync(join(cache, v), { recursive: true });
+  for (const v of ['google.golang.org/grpc@v1.42.0', 'google.golang.org/grpc@v1.33.3', 'github.com/!burnt!sushi/toml@v1.2.0'])
+    mkdirSync(join(cache, v), { recursive: true });
   writeFileSync(join(cache, 'google.golang.org/grpc@v1.42.0/clientconn.go'), 'package grpc\n');
   writeFileSync(join(cache, 'google.golang.org/grpc@v1.33.3/clientconn.go'), 'package grpc\n');
   writeFileSync(join(cache, 'github.com/!burnt!sushi/toml@v1.2.0/decode.go'), 'package toml\n');
   const roots = { dirs: [scratch(t)], modCache: cache };
-  const grpc = { function: 'google.golang.org/grpc.DialContext', file: 'google.golang.org/grpc/clientconn.go', rawFile: '/root/go/pkg/mod/google.golang.org/grpc@v1.42.0/clientconn.go', origin: 'library' } as const;
-  t.same(candidates(grpc, roots), [{ path: join(cache, 'google.golang.org/grpc@v1.42.0/clientconn.go'), via: 'module-cache' }], 'module-cache path: its version');
-  t.same(candidates({ ...grpc, rawFile: 'google.golang.org/grpc@v1.33.3/clientconn.go' }, roots)[0]?.path, join(cache, 'google.golang.org/grpc@v1.33.3/clientconn.go'), '-trimpath: its version');
-  t.same(candidates({ ...grpc, rawFile: '/usr/share/gocode/src/google.golang.org/grpc/clientconn.go' }, roots), [], 'no version named and two cached: no guess');
-  const toml = { function: 'github.com/BurntSushi/toml.Decode', file: 'github.com/BurntSushi/toml/decode.go', rawFile: '/gopath/src/github.com/BurntSushi/toml/decode.go', origin: 'library' } as const;
-  t.same(candidates(toml, roots), [{ path: join(cache, 'github.com/!burnt!sushi/toml@v1.2.0/decode.go'), via: 'module-cache' }], 'the only version, case-escaped');
+  const grpc = {
+    function: 'google.golang.org/grpc.DialContext',
+    file: 'google.golang.org/grpc/clientconn.go',
+    rawFile: '/root/go/pkg/mod/google.golang.org/grpc@v1.42.0/clientconn.go',
+    origin: 'library',
+  } as const;
+  t.same(
+    candidates(grpc, roots),
+    [{ path: join(cache, 'google.golang.org/grpc@v1.42.0/clientconn.go'), via: 'module-cache' }],
+    'module-cache path: its version',
+  );
+  t.same(
+    candidates({ ...grpc, rawFile: 'google.golang.org/grpc@v1.33.3/clientconn.go' }, roots)[0]?.path,
+    join(cache, 'google.golang.org/grpc@v1.33.3/clientconn.go'),
+    '-trimpath: its version',
+  );
+  t.same(
+    candidates({ ...grpc, rawFile: '/usr/share/gocode/src/google.golang.org/grpc/clientconn.go' }, roots),
+    [],
+    'no version named and two cached: no guess',
+  );
+  const toml = {
+    function: 'github.com/BurntSushi/toml.Decode',
+    file: 'github.com/BurntSushi/toml/decode.go',
+    rawFile: '/gopath/src/github.com/BurntSushi/toml/decode.go',
+    origin: 'library',
+  } as const;
+  t.same(
+    candidates(toml, roots),
+    [{ path: join(cache, 'github.com/!burnt!sushi/toml@v1.2.0/decode.go'), via: 'module-cache' }],
+    'the only version, case-escaped',
+  );
   t.same(candidates({ ...toml, origin: 'user', rawFile: '/src/toml/decode.go' }, roots), [], "the service's own code is never taken from the module cache");
   t.equal(moduleCacheDir({ GOMODCACHE: cache }), cache);
   const gopath = scratch(t);
@@ -248,7 +355,10 @@ t.test('goName, declares, declarationAround, callsAt: the Go the view relies on'
   t.ok(declares('func (c *LRU[K, V]) Get(key K) (V, bool) {', goName('example.com/cache.(*LRU[...]).Get')));
   t.ok(declares('func (t T) String() string {', goName('example.com/x.T.String')));
   t.ok(declares('func Map[K comparable, V any](m map[K]V) {', goName('example.com/cache.Map[...]')));
-  t.notOk(declares('func (c *clusterClient) getConnection(ctx context.Context) {', goName('main.(*clusterClient).getConn')), 'a longer name is another function');
+  t.notOk(
+    declares('func (c *clusterClient) getConnection(ctx context.Context) {', goName('main.(*clusterClient).getConn')),
+    'a longer name is another function',
+  );
   t.notOk(declares('func getConn() {', goName('main.(*clusterClient).getConn')), 'a function, not the method');
   const src = ['package main', '', 'func a(', '\tx int,', ') error {', '\treturn nil', '}', '', 'func b() { return }', 'var f = func() {', '\tprintln()', '}'];
   t.same(declarationAround(src, 6), { start: 3, end: 7 }, "a multi-line signature's `) error {` does not end the function");
@@ -277,30 +387,49 @@ t.test("the per-line table: each (function, line) of the service's own code once
     table.set(`${interner.frames[site.frame].function}:${site.line}`, Array.from(n.lineValues.subarray(i * n.lineTypes.length, (i + 1) * n.lineTypes.length)));
   });
   t.same(n.lineTypes, ['inuse_space', 'inuse_objects'], 'what is in use: allocation totals never shrink');
-  t.same(Object.fromEntries(table), {
-    'main.alloc:12': [200, 2],
-    'main.alloc:13': [100, 1],
-    'main.walk:20': [300, 3],
-    'main.walk:21': [100, 1],
-    'main.main:30': [300, 3],
-    'main.main:31': [400, 4],
-  }, 'walk:20 twice in one stack counts once; the library frame has no row; a sample with nothing in use adds nothing');
+  t.same(
+    Object.fromEntries(table),
+    {
+      'main.alloc:12': [200, 2],
+      'main.alloc:13': [100, 1],
+      'main.walk:20': [300, 3],
+      'main.walk:21': [100, 1],
+      'main.main:30': [300, 3],
+      'main.main:31': [400, 4],
+    },
+    'walk:20 twice in one stack counts once; the library frame has no row; a sample with nothing in use adds nothing',
+  );
   interner.settleOwnership();
-  t.same(interner.stacks.map((s) => s.userLine), [12, 31, 14], "each call site keeps its leaf-most own frame's line at its first sample (the first two samples are one call site)");
+  t.same(
+    interner.stacks.map((s) => s.userLine),
+    [12, 31, 14],
+    "each call site keeps its leaf-most own frame's line at its first sample (the first two samples are one call site)",
+  );
   const off = new Interner();
   const none = off.add(snapshot);
   t.same([none.lineIds.length, none.lineValues.length, off.lines.length], [0, 0, 0], 'without --source no line is kept');
-  t.same(off.stacks.map((s) => s.userLine), [0, 0, 0]);
+  t.same(
+    off.stacks.map((s) => s.userLine),
+    [0, 0, 0],
+  );
 });
 
 t.test('without --source: no Source section, no source field, and file:line on every evidence frame in every form', async (t) => {
   for (const scenario of ['grpc-leak', 'worker-leak', 'http-body-leak', 'map-leak']) {
-    for (const [form, pick] of Object.entries({ ...FORMS, 'goroutine debug=1 and heap protobuf': (f: string) => (f.startsWith('heap') ? f.endsWith('.pb.gz') : f.includes('.debug1.txt')) })) {
+    for (const [form, pick] of Object.entries({
+      ...FORMS,
+      'goroutine debug=1 and heap protobuf': (f: string) => (f.startsWith('heap') ? f.endsWith('.pb.gz') : f.includes('.debug1.txt')),
+    })) {
       const a = run(scenario, null, pick);
       const md = markdown(a);
       t.notMatch(md, /### Source/, `${scenario} (${form}): no Source section`);
-      t.notOk('source' in ((toJson(a, { limitBytes: null }) as { findings: Record<string, unknown>[] }).findings[0] ?? {}), `${scenario} (${form}): no source field`);
-      const frames = [...md.matchAll(/### Evidence stacks[\s\S]*?(?=\n### (?!Evidence))/g)].flatMap((m) => [...m[0].matchAll(/```text\n([\s\S]*?)```/g)].flatMap((b) => b[1].trimEnd().split('\n')));
+      t.notOk(
+        'source' in ((toJson(a, { limitBytes: null }) as { findings: Record<string, unknown>[] }).findings[0] ?? {}),
+        `${scenario} (${form}): no source field`,
+      );
+      const frames = [...md.matchAll(/### Evidence stacks[\s\S]*?(?=\n### (?!Evidence))/g)].flatMap((m) =>
+        [...m[0].matchAll(/```text\n([\s\S]*?)```/g)].flatMap((b) => b[1].trimEnd().split('\n')),
+      );
       t.ok(frames.length > 0, `${scenario} (${form}): evidence stacks shown`);
       const bare = frames.filter((l) => !/ \S+:\d+( {2}◀ fix here)?$/.test(l) && !/^ {2}… \d+ more frames$/.test(l));
       t.same(bare, [], `${scenario} (${form}): every evidence frame has file:line`);

@@ -47,7 +47,7 @@ function walk(b: Uint8Array, start: number, end: number, depth: number): void {
       const stop = k + len;
       if (depth === 0 && PROFILE_MESSAGES.has(field)) walk(b, k, stop, 1);
       else if (depth === 1 && NESTED_MESSAGES.has(field)) walk(b, k, stop, 2);
-      else if (depth === 1 && PACKED.has(field)) for (let p = k; p < stop; ) p = varint(b, p);
+      else if (depth === 1 && PACKED.has(field)) for (let p = k; p < stop;) p = varint(b, p);
       i = stop;
     } else throw new Error(`wire type ${wire} at byte ${i}`);
   }

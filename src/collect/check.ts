@@ -21,13 +21,17 @@ export function checkAnswer(name: string, target: Target, answer: Answer, limits
   checkStatus(name, answer);
   const snapshot = decodeAnswer(name, answer.body, limits);
   if (target.debug2) {
-    if (snapshot.form !== 'goroutine-dump') throw new CollectError(name, `expected a goroutine?debug=2 dump, got a ${snapshot.form} ${snapshot.kind} profile`, false);
+    if (snapshot.form !== 'goroutine-dump')
+      throw new CollectError(name, `expected a goroutine?debug=2 dump, got a ${snapshot.form} ${snapshot.kind} profile`, false);
   } else {
     const want = expectedKind(target.kind);
-    if (snapshot.form !== 'pprof') throw new CollectError(name, `expected a protobuf profile, got ${snapshot.form} text (is a debug= parameter forced by a proxy?)`, false);
+    if (snapshot.form !== 'pprof')
+      throw new CollectError(name, `expected a protobuf profile, got ${snapshot.form} text (is a debug= parameter forced by a proxy?)`, false);
     if (snapshot.kind !== want) throw new CollectError(name, `expected a ${want} profile, got a ${snapshot.kind} profile (is --path-prefix right?)`, false);
   }
-  return snapshot.truncation === null ? [] : [`${name}: the dump is cut short (${snapshot.truncation.reason}); saved with the ${snapshot.truncation.goroutinesRead} goroutines it holds`];
+  return snapshot.truncation === null
+    ? []
+    : [`${name}: the dump is cut short (${snapshot.truncation.reason}); saved with the ${snapshot.truncation.goroutinesRead} goroutines it holds`];
 }
 
 /** The decoder is the judge of "a real profile", debug=2 dumps included. */
@@ -53,7 +57,12 @@ function checkStatus(name: string, a: Answer): void {
     const to = a.headers.location ?? '(no Location)';
     throw new CollectError(name, `${status}, redirected to ${quote(to)} (a login page? pass credentials with --header)`, false, a.status);
   }
-  const hint = a.status === 401 || a.status === 403 ? ' (pass credentials with --header)' : a.status === 404 ? ' (is --path-prefix right, and net/http/pprof imported?)' : '';
+  const hint =
+    a.status === 401 || a.status === 403
+      ? ' (pass credentials with --header)'
+      : a.status === 404
+        ? ' (is --path-prefix right, and net/http/pprof imported?)'
+        : '';
   // 5xx, 408 and 429 may pass; other client errors will not.
   const transient = a.status >= 500 || a.status === 408 || a.status === 429;
   throw new CollectError(name, `${status}${hint}: ${snippet(a.body)}`, transient, a.status);
@@ -64,6 +73,10 @@ export function snippet(body: Buffer): string {
   const text = body.subarray(0, 4096).toString('utf8');
   const title = /<title>([^<]{1,120})<\/title>/i.exec(text);
   if (title !== null) return quote(title[1].trim());
-  const line = text.replace(/<[^>]*>/g, ' ').split('\n').map((l) => l.trim()).find((l) => l !== '');
+  const line = text
+    .replace(/<[^>]*>/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '');
   return line === undefined ? 'empty body' : quote(line);
 }

@@ -93,7 +93,8 @@ function readBody(name: string, res: IncomingMessage, maxBytes: number, finish: 
   const declared = res.headers['content-length'] === undefined ? null : Number(res.headers['content-length']);
   res.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > maxBytes) finish(new CollectError(name, `the answer is larger than ${maxBytes} bytes, more than any profile leakdiff reads (--max-inflated)`, false));
+    if (size > maxBytes)
+      finish(new CollectError(name, `the answer is larger than ${maxBytes} bytes, more than any profile leakdiff reads (--max-inflated)`, false));
     else chunks.push(chunk);
   });
   // A body cut short ends with 'aborted' (and an ECONNRESET error) rather than 'end'.

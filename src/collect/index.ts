@@ -49,7 +49,7 @@ interface Run {
 }
 
 const DEBUG2_WARNING =
-  'leakdiff: warning: --debug2: each goroutine?debug=2 dump stops the world while the runtime writes every goroutine\'s stack, for a time that grows with the number of goroutines';
+  "leakdiff: warning: --debug2: each goroutine?debug=2 dump stops the world while the runtime writes every goroutine's stack, for a time that grows with the number of goroutines";
 
 /** Never rejects for a failing service or disk (those are reported on stderr and give exit code 2); only for bugs. */
 export async function runCollect(opts: CollectOptions, io: CollectIo, signal: AbortSignal, clock: Clock = systemClock): Promise<CollectResult> {
@@ -95,7 +95,13 @@ async function fetchTarget(run: Run, target: Target, round: number, timeMs: numb
   const name = shown(url);
   for (let attempt = 1; attempt <= opts.tries; attempt++) {
     try {
-      const answer = await get(url, { headers: opts.headers, insecure: opts.insecure, timeoutMs: opts.timeoutMs, maxBytes: opts.limits.maxInflatedBytes, signal: run.signal });
+      const answer = await get(url, {
+        headers: opts.headers,
+        insecure: opts.insecure,
+        timeoutMs: opts.timeoutMs,
+        maxBytes: opts.limits.maxInflatedBytes,
+        signal: run.signal,
+      });
       const warnings = checkAnswer(name, target, answer, opts.limits);
       save(run, target, round, timeMs, answer.body);
       for (const w of warnings) run.progress.line(`leakdiff: warning: ${w}`);
@@ -105,7 +111,9 @@ async function fetchTarget(run: Run, target: Target, round: number, timeMs: numb
       if (!(err instanceof CollectError)) throw err;
       if (target.kind === 'goroutineleak' && err.status === 404) {
         run.unavailable.add(describe(target));
-        run.progress.line(`leakdiff: warning: ${name}: the service offers no goroutineleak profile (HTTP 404; only Go versions with the goroutine leak profile enabled serve it); collecting the other kinds`);
+        run.progress.line(
+          `leakdiff: warning: ${name}: the service offers no goroutineleak profile (HTTP 404; only Go versions with the goroutine leak profile enabled serve it); collecting the other kinds`,
+        );
         return 'unavailable';
       }
       const last = attempt === opts.tries || !err.transient;
@@ -138,7 +146,9 @@ function summary(run: Run, complete: number): CollectResult {
     return { files, exitCode: 2, dir, rounds: 0, of: opts.count, interrupted: run.signal.aborted };
   }
   const interrupted = run.signal.aborted ? 'interrupted; ' : '';
-  progress.line(`leakdiff: ${interrupted}saved ${files.length} files, ${complete} of ${opts.count} rounds complete, in ${dir}; analyze them with: leakdiff analyze ${dir}`);
+  progress.line(
+    `leakdiff: ${interrupted}saved ${files.length} files, ${complete} of ${opts.count} rounds complete, in ${dir}; analyze them with: leakdiff analyze ${dir}`,
+  );
   return { files, exitCode: 0, dir, rounds: complete, of: opts.count, interrupted: run.signal.aborted };
 }
 

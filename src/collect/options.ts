@@ -86,7 +86,8 @@ export function collectOptions(args: CollectArgs, limits: Limits = DEFAULT_LIMIT
   const insecure = args.insecure === true;
   if (insecure && url.protocol !== 'https:') throw new UsageError('--insecure only applies to https:// URLs; this one is plain http');
   const everyS = duration('--every', args.every ?? '30s');
-  if (everyS < 1) throw new UsageError(`--every must be a duration of at least 1s (snapshots closer together show noise, not trends), not ${quote(String(args.every))}`);
+  if (everyS < 1)
+    throw new UsageError(`--every must be a duration of at least 1s (snapshots closer together show noise, not trends), not ${quote(String(args.every))}`);
   const timeoutS = duration('--timeout', args.timeout ?? '20s');
   if (timeoutS <= 0) throw new UsageError('--timeout must be longer than zero');
   return {
@@ -155,7 +156,10 @@ function checkPrefix(text: string): string {
 }
 
 function checkKinds(raw: string | readonly string[]): CollectKind[] {
-  const names = list(raw).flatMap((k) => k.split(',')).map((k) => k.trim()).filter((k) => k !== '');
+  const names = list(raw)
+    .flatMap((k) => k.split(','))
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
   if (names.length === 0) throw new UsageError(`--kinds needs at least one of ${COLLECT_KINDS.join(', ')}`);
   const out: CollectKind[] = [];
   for (const n of names) {
@@ -169,7 +173,8 @@ function checkKinds(raw: string | readonly string[]): CollectKind[] {
 function checkHeader(text: string): [string, string] {
   const colon = text.indexOf(':');
   const name = colon < 0 ? '' : text.slice(0, colon).trim();
-  if (colon < 0 || !HEADER_NAME.test(name)) throw new UsageError(`--header takes 'Name: value', such as 'Authorization: Bearer ...', not ${quote(text.slice(0, 20))}`);
+  if (colon < 0 || !HEADER_NAME.test(name))
+    throw new UsageError(`--header takes 'Name: value', such as 'Authorization: Bearer ...', not ${quote(text.slice(0, 20))}`);
   const value = text.slice(colon + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new UsageError(`--header ${name}: the value must be one line`);
   return [name, value];

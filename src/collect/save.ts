@@ -11,7 +11,10 @@ import type { Target } from './check.js';
 
 /** `20261126T023549Z`: basic ISO 8601 in UTC, which read.ts's timeFromName reads back. */
 export function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /** `reports/127.0.0.1-6060-20261126T023549Z`: one directory per run, named for the service and the start. */

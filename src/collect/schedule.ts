@@ -37,7 +37,10 @@ export function dueAt(startMs: number, everyMs: number, round: number): number {
 export class Progress {
   private shown = false;
   /** quiet: only errors (a round not saved, a run that saved nothing) go out; no status, notes or warnings. */
-  constructor(private readonly io: Pick<Io, 'stderr' | 'stderrIsTTY'>, private readonly quiet = false) {}
+  constructor(
+    private readonly io: Pick<Io, 'stderr' | 'stderrIsTTY'>,
+    private readonly quiet = false,
+  ) {}
 
   status(text: string): void {
     if (!this.io.stderrIsTTY || this.quiet) return;

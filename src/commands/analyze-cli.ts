@@ -37,33 +37,65 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
   const inputs = inputPaths(s, sources);
   checkOutputs(plannedOutputs(s, io.env), inputs);
   const baseline = s.baseline === null ? null : readBaseline(s.baseline, s.limits);
-  const analysis = await stepped(analyzeSteps({
-    files: s.snapshots,
-    intervalSeconds: s.intervalSeconds,
-    modules: s.modules,
-    granularity: s.granularity,
-    limits: s.limits,
-    source: sources,
-    progress: io.stderrIsTTY && !s.quiet ? progressLine(io) : undefined,
-  }));
-  const gateOptions: GateOptions = { maxHeapGrowth: s.maxHeapGrowth, maxGoroutineGrowth: s.maxGoroutineGrowth, failOn: s.failOn, baseline, requireResolved: s.requireResolved, failOnInconclusive: s.failOnInconclusive, ignore: s.ignore };
+  const analysis = await stepped(
+    analyzeSteps({
+      files: s.snapshots,
+      intervalSeconds: s.intervalSeconds,
+      modules: s.modules,
+      granularity: s.granularity,
+      limits: s.limits,
+      source: sources,
+      progress: io.stderrIsTTY && !s.quiet ? progressLine(io) : undefined,
+    }),
+  );
+  const gateOptions: GateOptions = {
+    maxHeapGrowth: s.maxHeapGrowth,
+    maxGoroutineGrowth: s.maxGoroutineGrowth,
+    failOn: s.failOn,
+    baseline,
+    requireResolved: s.requireResolved,
+    failOnInconclusive: s.failOnInconclusive,
+    ignore: s.ignore,
+  };
   const gates = evaluateGates(analysis, gateOptions);
   const ignored = ignoredFindings(analysis, s.ignore);
   const comparison = baseline === null ? null : compare(analysis, baseline);
   const redact = s.redact ? makeRedactor(io.hostnames) : (t: string) => t;
   const reportPath = s.out ?? defaultReportPath(analysis);
   const chartPath = chartBeside(reportPath);
-  const reportOptions = { version: io.version, limitBytes: s.limitBytes, chart: chartPath === null ? null : basename(chartPath), gates, comparison, collection, ignored };
+  const reportOptions = {
+    version: io.version,
+    limitBytes: s.limitBytes,
+    chart: chartPath === null ? null : basename(chartPath),
+    gates,
+    comparison,
+    collection,
+    ignored,
+  };
   const markdown = redact(renderMarkdown(analysis, reportOptions));
   // What a terminal shows: the same report without the chart's image link or folded blocks, naming the file that has them.
-  const shown = (): string => redact(renderMarkdown(analysis, { ...reportOptions, chart: chartPath === null || analysis.diagnosis.findings.length === 0 ? null : chartPath, medium: 'terminal', reportFile: reportPath === '-' ? null : reportPath }));
+  const shown = (): string =>
+    redact(
+      renderMarkdown(analysis, {
+        ...reportOptions,
+        chart: chartPath === null || analysis.diagnosis.findings.length === 0 ? null : chartPath,
+        medium: 'terminal',
+        reportFile: reportPath === '-' ? null : reportPath,
+      }),
+    );
   const outputs: Output[] = [];
   if (reportPath !== '-') {
     if (s.out === null) ensureReportsDir(reportPath);
     outputs.push({ path: reportPath, text: markdown, what: s.out === null ? 'the report' : '--out' });
-    if (chartPath !== null && analysis.diagnosis.findings.length > 0) outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))), what: 'the chart beside the report' });
+    if (chartPath !== null && analysis.diagnosis.findings.length > 0)
+      outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))), what: 'the chart beside the report' });
   }
-  const json = s.json === null ? null : redact(`${JSON.stringify({ ...toJson(analysis, { limitBytes: s.limitBytes, ignored }), gates, ...(comparison === null ? {} : { comparison }), ...(collection === null ? {} : { collection }) }, null, 2)}\n`);
+  const json =
+    s.json === null
+      ? null
+      : redact(
+          `${JSON.stringify({ ...toJson(analysis, { limitBytes: s.limitBytes, ignored }), gates, ...(comparison === null ? {} : { comparison }), ...(collection === null ? {} : { collection }) }, null, 2)}\n`,
+        );
   if (json !== null && s.json !== null && s.json !== '-') outputs.push({ path: s.json, text: json, what: '--json' });
   const summary = io.env.GITHUB_STEP_SUMMARY ? [{ path: io.env.GITHUB_STEP_SUMMARY, what: 'GITHUB_STEP_SUMMARY', append: true }] : [];
   // Checked again with what only the analysis knows: the default report name and every snapshot it read.
@@ -73,7 +105,8 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
   // On stderr, so that `--json -` stays JSON; not quieted by -q: in CI they are how a failure is shown.
   if (io.env.GITHUB_ACTIONS === 'true') {
     const failing = new Set(failingFindings(analysis, gateOptions));
-    for (const line of renderAnnotations(analysis, { gates, failing, ignored, locate: locator(io.env.GITHUB_WORKSPACE ?? '.') })) io.stderr(`${redact(line)}\n`);
+    for (const line of renderAnnotations(analysis, { gates, failing, ignored, locate: locator(io.env.GITHUB_WORKSPACE ?? '.') }))
+      io.stderr(`${redact(line)}\n`);
   }
   await printResults(io, s, markdown, shown, json, outputs, analysis.diagnosis.verdict === 'inconclusive' ? analysis.explained.reach : null);
   // A CI log is all a gate's user sees: what the series noted (a dump cut short) goes to stderr too.
@@ -102,14 +135,23 @@ async function stepped(steps: Generator<void, Analysis, void>): Promise<Analysis
 }
 
 /** The report goes to stdout whatever --quiet says (it quiets stderr only); JSON to stdout replaces it there. */
-async function printResults(io: Io, s: AnalyzeSettings, markdown: string, shown: () => string, json: string | null, outputs: readonly Output[], inconclusive: string | null): Promise<void> {
+async function printResults(
+  io: Io,
+  s: AnalyzeSettings,
+  markdown: string,
+  shown: () => string,
+  json: string | null,
+  outputs: readonly Output[],
+  inconclusive: string | null,
+): Promise<void> {
   if (json !== null && s.json === '-') io.stdout(json);
   else {
     const color = wantsColor(io.env, io.stdoutIsTTY, s.color);
     io.stdout(io.stdoutIsTTY || color ? await renderTerminal(shown(), { color, width: io.columns }) : markdown);
   }
   if (!s.quiet) for (const o of outputs) io.stderr(`leakdiff: wrote ${printable(o.path)}\n`);
-  if (!s.quiet && inconclusive !== null) io.stderr(`leakdiff: inconclusive: ${inconclusive}${s.failOnInconclusive ? '' : '; exit 0 (--fail-on-inconclusive demands a verdict)'}\n`);
+  if (!s.quiet && inconclusive !== null)
+    io.stderr(`leakdiff: inconclusive: ${inconclusive}${s.failOnInconclusive ? '' : '; exit 0 (--fail-on-inconclusive demands a verdict)'}\n`);
 }
 
 /**
@@ -193,7 +235,12 @@ function defaultReportPath(a: Analysis): string {
   const binary = used.find((i) => i.binary !== null)?.binary ?? null;
   const service = (binary === null ? 'leakdiff' : basename(binary.split(' ')[0])).replace(/[^\w.-]+/g, '-') || 'leakdiff';
   const start = Math.min(...used.map((i) => i.timeMs));
-  const stamp = Number.isFinite(start) ? new Date(start).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z') : 'empty';
+  const stamp = Number.isFinite(start)
+    ? new Date(start)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')
+    : 'empty';
   return join('reports', `${service}-${stamp}.md`);
 }
 

@@ -20,12 +20,25 @@ const ANALYSIS = 'Analysis:';
 
 /** The flags of `analyze`, in the order `--help` lists them. */
 export const ANALYZE_FLAGS: readonly Flag[] = [
-  { name: 'out', type: 'string', group: OUT, value: 'FILE', describe: 'the Markdown report (- for stdout only); default reports/<service>-<start>.md, its chart beside it' },
+  {
+    name: 'out',
+    type: 'string',
+    group: OUT,
+    value: 'FILE',
+    describe: 'the Markdown report (- for stdout only); default reports/<service>-<start>.md, its chart beside it',
+  },
   { name: 'json', type: 'string', group: OUT, value: 'FILE', describe: 'also write the JSON result (- for stdout)' },
   { name: 'quiet', type: 'boolean', group: OUT, alias: 'q', describe: 'nothing on stderr but errors (the report still goes to stdout)' },
   { name: 'color', type: 'boolean', group: OUT, describe: 'colour the report (--no-color, NO_COLOR or TERM=dumb: none; FORCE_COLOR=1: also to a pipe)' },
   { name: 'redact', type: 'boolean', group: OUT, describe: 'strip home directories, build paths and host names from everything written' },
-  { name: 'fail-on', type: 'string', group: GATES, value: 'LEVEL', choices: ['high', 'medium', 'low'], describe: 'exit 1 when a finding reaches this confidence (default medium)' },
+  {
+    name: 'fail-on',
+    type: 'string',
+    group: GATES,
+    value: 'LEVEL',
+    choices: ['high', 'medium', 'low'],
+    describe: 'exit 1 when a finding reaches this confidence (default medium)',
+  },
   { name: 'max-heap-growth', type: 'string', group: GATES, value: 'RATE', describe: 'exit 1 when the heap in use grows faster (5MiB/h, 1GB/day)' },
   { name: 'max-goroutine-growth', type: 'string', group: GATES, value: 'RATE', describe: 'exit 1 when goroutines grow faster (100/h, 5/min)' },
   { name: 'fail-on-inconclusive', type: 'boolean', group: GATES, describe: 'exit 1 when the window could not show a leak (demand a verdict)' },
@@ -36,7 +49,14 @@ export const ANALYZE_FLAGS: readonly Flag[] = [
   { name: 'source', type: 'string', group: ANALYSIS, value: 'DIR', describe: "your checkout, repeatable: the culprit's source with per-line figures" },
   { name: 'limit', type: 'string', group: ANALYSIS, value: 'SIZE', describe: 'memory limit (512MiB, 2GB) for the time-to-limit projection' },
   { name: 'interval', type: 'string', group: ANALYSIS, value: 'DURATION', describe: 'spacing of snapshots that carry no time, in argument order (30s, 5m)' },
-  { name: 'granularity', type: 'string', group: ANALYSIS, value: 'functions|lines', choices: ['functions', 'lines'], describe: 'call-site identity: function (default), or function and line' },
+  {
+    name: 'granularity',
+    type: 'string',
+    group: ANALYSIS,
+    value: 'functions|lines',
+    choices: ['functions', 'lines'],
+    describe: 'call-site identity: function (default), or function and line',
+  },
 ];
 
 /** Flag values as yargs delivers them (kebab-case keys, strings as typed), before any check. */
@@ -108,10 +128,16 @@ export function checkAnalyze(args: AnalyzeArgs, collectArgs: Omit<CollectArgs, '
   if (urls.length > 0 && (urls.length > 1 || given.length > 1)) throw new UsageError('give one URL to collect from, or snapshot files, not both');
   const from = url ?? urls[0];
   const collectGiven = COLLECT_FLAGS.filter((f) => (collectArgs as Record<string, unknown>)[f.name] !== undefined).map((f) => `--${f.name}`);
-  if (from === undefined && collectGiven.length > 0) throw new UsageError(`${collectGiven.join(', ')} ${collectGiven.length > 1 ? 'apply' : 'applies'} when collecting: give a URL (leakdiff analyze http://host:6060 ...)`);
+  if (from === undefined && collectGiven.length > 0)
+    throw new UsageError(
+      `${collectGiven.join(', ')} ${collectGiven.length > 1 ? 'apply' : 'applies'} when collecting: give a URL (leakdiff analyze http://host:6060 ...)`,
+    );
   const collect = from === undefined ? null : collectOptions({ ...collectArgs, url: from }, limits);
   const v = merged(args, config);
-  const fault = (key: string): Fault => (what) => (v.fromConfig.has(key) && config !== null ? new ConfigError(config.path, 'config', `"${key}" ${what}`) : new UsageError(`--${key} ${what}`));
+  const fault =
+    (key: string): Fault =>
+    (what) =>
+      v.fromConfig.has(key) && config !== null ? new ConfigError(config.path, 'config', `"${key}" ${what}`) : new UsageError(`--${key} ${what}`);
   const settings: AnalyzeSettings = {
     snapshots: from === undefined ? given : [],
     collect,
@@ -136,7 +162,8 @@ export function checkAnalyze(args: AnalyzeArgs, collectArgs: Omit<CollectArgs, '
     limits,
   };
   if (settings.out === '-' && settings.json === '-') throw new UsageError('--out and --json cannot both write to stdout; send one of them to a file');
-  if (settings.requireResolved && settings.baseline === null) throw new UsageError('--require-resolved needs --baseline BEFORE.json: the findings that must be resolved');
+  if (settings.requireResolved && settings.baseline === null)
+    throw new UsageError('--require-resolved needs --baseline BEFORE.json: the findings that must be resolved');
   if (settings.baseline === '') throw new UsageError('--baseline takes the JSON result of an earlier run');
   if (settings.snapshots.length === 0 && collect === null) throw new UsageError('nothing to work on: give the snapshot files, directories or URL');
   return settings;

@@ -67,7 +67,15 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
     const hash = createHash('sha1').update(content).digest('hex');
     for (const snapshot of parts) {
       if (snapshot.part === null) {
-        claims.push({ path: file.path, kind: snapshot.kind, form: snapshot.form, profileMs: snapshot.timeMs, nameTimeMs: file.nameTimeMs, mtimeMs: file.mtimeMs, round: file.round });
+        claims.push({
+          path: file.path,
+          kind: snapshot.kind,
+          form: snapshot.form,
+          profileMs: snapshot.timeMs,
+          nameTimeMs: file.nameTimeMs,
+          mtimeMs: file.mtimeMs,
+          round: file.round,
+        });
         decoded.push({ path: file.path, compressed, normalized: interner.add(snapshot), contentHash: hash });
         continue;
       }
@@ -96,9 +104,10 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const links = correlate(series, fits);
   const diagnosis = diagnose(series, fits, links);
   const explained = explain(series, diagnosis);
-  return source === null ? { series, diagnosis, explained, fits } : { series, diagnosis, explained, fits, sources: sourceViews(series, diagnosis.findings, source) };
+  return source === null
+    ? { series, diagnosis, explained, fits }
+    : { series, diagnosis, explained, fits, sources: sourceViews(series, diagnosis.findings, source) };
 }
-
 
 /**
  * A file found in a directory the user gave that is no profile form at all (a `check.txt`, a `Thumbs.db`, a
@@ -116,7 +125,10 @@ function decodeOrSkip(file: FoundFile, bytes: Uint8Array, limits: Limits, column
 
 /** The first three paths, quoted, and how many more. */
 function namedFew(paths: readonly string[]): string {
-  return `${paths.slice(0, 3).map((p) => JSON.stringify(p)).join(', ')}${paths.length > 3 ? `, and ${paths.length - 3} more` : ''}`;
+  return `${paths
+    .slice(0, 3)
+    .map((p) => JSON.stringify(p))
+    .join(', ')}${paths.length > 3 ? `, and ${paths.length - 3} more` : ''}`;
 }
 
 function skippedNote(paths: readonly string[]): string {
@@ -136,10 +148,21 @@ function passedOverNote(entries: readonly string[]): string {
  */
 function checkConcatenation(path: string, parts: readonly Snapshot[], c: Concatenation, interval: number | null): void {
   if (!c.sameProgram) {
-    const where = parts.map((p, i) => `profile ${i + 1} at line ${p.part?.line ?? 1}: ${c.programs[i]}`).slice(0, 4).join('; ');
-    throw new UnsupportedError(path, 'series', `the file holds ${c.parts} profiles of different programs (${where}); they are not one series: split the file and analyze each`);
+    const where = parts
+      .map((p, i) => `profile ${i + 1} at line ${p.part?.line ?? 1}: ${c.programs[i]}`)
+      .slice(0, 4)
+      .join('; ');
+    throw new UnsupportedError(
+      path,
+      'series',
+      `the file holds ${c.parts} profiles of different programs (${where}); they are not one series: split the file and analyze each`,
+    );
   }
   if (!c.timed && interval === null) {
-    throw new UnsupportedError(path, 'series', `the file holds ${c.parts} profiles of one program, one after another, with no capture time between them: give --interval (the spacing of the loop that wrote them, e.g. --interval 30s)`);
+    throw new UnsupportedError(
+      path,
+      'series',
+      `the file holds ${c.parts} profiles of one program, one after another, with no capture time between them: give --interval (the spacing of the loop that wrote them, e.g. --interval 30s)`,
+    );
   }
 }

@@ -14,7 +14,11 @@ import { metricOf, row, rowVariance, type SeriesSet } from '../series/index.js';
  * read as a plateau), which is the fit's question, not this one. Returns the rising sites of the groups
  * that grew.
  */
-export function growingUnderOneFunction(series: SeriesSet, known: ReadonlySet<number>, grew: (values: Float64Array, variance: Float64Array) => boolean): number[] {
+export function growingUnderOneFunction(
+  series: SeriesSet,
+  known: ReadonlySet<number>,
+  grew: (values: Float64Array, variance: Float64Array) => boolean,
+): number[] {
   const m = metricOf(series.heap, 'inuse_space');
   if (m === null || m.byStack.n < 2) return [];
   const n = m.byStack.n;

@@ -104,14 +104,22 @@ function sameOwner(a: Owners, b: Owners): boolean {
  * Units (largest first) that keep a fixed ratio to a larger unit with the same owner join it: one leaked
  * object, one unit. The larger unit's key stays.
  */
-export function joinFixedRatio<U extends Groups>(series: SeriesSet, units: readonly U[], make: (key: string, groups: number[], values: Float64Array) => U): U[] {
+export function joinFixedRatio<U extends Groups>(
+  series: SeriesSet,
+  units: readonly U[],
+  make: (key: string, groups: number[], values: Float64Array) => U,
+): U[] {
   const out = [...units];
   for (let i = 0; i < out.length; i++) {
     for (let j = out.length - 1; j > i; j--) {
       const a = out[i];
       const b = out[j];
       if (fixedRatio(a.values, b.values) === null || !sameOwner(ownersOf(series, a.groups), ownersOf(series, b.groups))) continue;
-      out[i] = make(a.key, [...a.groups, ...b.groups], Float64Array.from(a.values, (v, k) => v + b.values[k]));
+      out[i] = make(
+        a.key,
+        [...a.groups, ...b.groups],
+        Float64Array.from(a.values, (v, k) => v + b.values[k]),
+      );
       out.splice(j, 1);
     }
   }

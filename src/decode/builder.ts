@@ -67,7 +67,11 @@ export class SnapshotBuilder {
     if (index === undefined) {
       index = this.frames.length;
       if (index >= this.limits.maxLocations) {
-        throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxLocations} distinct frames; raise ${LIMIT_FLAGS.maxLocations} if this profile is genuine`);
+        throw new LimitError(
+          this.header.source,
+          'decode',
+          `more than ${this.limits.maxLocations} distinct frames; raise ${LIMIT_FLAGS.maxLocations} if this profile is genuine`,
+        );
       }
       this.frames.push({ function: func, file, line, inlined });
       this.frameIndex.set(key, index);
@@ -87,7 +91,11 @@ export class SnapshotBuilder {
       set = make();
       this.labelsStored += Object.keys(set).length + 1;
       if (this.labelsStored > this.limits.maxLabels) {
-        throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxLabels} labels over its ${this.labelSets.size + 1} distinct label sets; raise ${LIMIT_FLAGS.maxLabels} if this profile is genuine`);
+        throw new LimitError(
+          this.header.source,
+          'decode',
+          `more than ${this.limits.maxLabels} labels over its ${this.labelSets.size + 1} distinct label sets; raise ${LIMIT_FLAGS.maxLabels} if this profile is genuine`,
+        );
       }
       this.labelSets.set(key, set);
     }
@@ -103,12 +111,24 @@ export class SnapshotBuilder {
    * Append one sample. `stack` holds frame indices leaf first; `values` one number per sample type.
    * `info` and `labels` must be given for every sample or for none.
    */
-  addSample(stack: ArrayLike<number>, values: ArrayLike<number>, extra: { labels?: Readonly<Record<string, string>> | null; info?: GoroutineGroupInfo } = {}): void {
+  addSample(
+    stack: ArrayLike<number>,
+    values: ArrayLike<number>,
+    extra: { labels?: Readonly<Record<string, string>> | null; info?: GoroutineGroupInfo } = {},
+  ): void {
     if (this.count >= this.limits.maxSamples) {
-      throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`);
+      throw new LimitError(
+        this.header.source,
+        'decode',
+        `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`,
+      );
     }
     if (stack.length > this.limits.maxStackDepth) {
-      throw new LimitError(this.header.source, 'decode', `a stack of ${stack.length} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`);
+      throw new LimitError(
+        this.header.source,
+        'decode',
+        `a stack of ${stack.length} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`,
+      );
     }
     this.checkFrames(stack.length);
     for (let i = 0; i < stack.length; i++) this.stackFrames.push(stack[i]);
@@ -147,18 +167,30 @@ export class SnapshotBuilder {
    */
   private checkFrames(more: number): void {
     if (this.stackFrames.length + more > this.limits.maxFrames) {
-      throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxFrames} frames over all its stacks (after ${this.count} samples); raise ${LIMIT_FLAGS.maxFrames} if this profile is genuine`);
+      throw new LimitError(
+        this.header.source,
+        'decode',
+        `more than ${this.limits.maxFrames} frames over all its stacks (after ${this.count} samples); raise ${LIMIT_FLAGS.maxFrames} if this profile is genuine`,
+      );
     }
   }
 
   /** Ends the sample whose frames were pushed since the last sample ended. */
   endSample(values: ArrayLike<number>, labels: Readonly<Record<string, string>> | null): void {
     if (this.count >= this.limits.maxSamples) {
-      throw new LimitError(this.header.source, 'decode', `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`);
+      throw new LimitError(
+        this.header.source,
+        'decode',
+        `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`,
+      );
     }
     const depth = this.stackFrames.length - this.stackStart.data[this.stackStart.length - 1];
     if (depth > this.limits.maxStackDepth) {
-      throw new LimitError(this.header.source, 'decode', `a stack of ${depth} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`);
+      throw new LimitError(
+        this.header.source,
+        'decode',
+        `a stack of ${depth} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`,
+      );
     }
     this.stackStart.push(this.stackFrames.length);
     for (let i = 0; i < values.length; i++) this.values.push(values[i]);

@@ -14,29 +14,47 @@ const RECOGNIZERS: readonly Recognizer[] = [
   {
     // An HTML page: a login page, a proxy's 502, a 404 page saved by curl instead of the profile.
     test: (_b, head) => /^<(!doctype html|html|head|body|\?xml)/i.test(trimmed(head)),
-    error: (source, head) => new UnrecognizedFormatError(source, 'decode', `an HTML page, not a profile${titleOf(head)}; the URL probably returned an error or login page`),
+    error: (source, head) =>
+      new UnrecognizedFormatError(source, 'decode', `an HTML page, not a profile${titleOf(head)}; the URL probably returned an error or login page`),
   },
   {
     test: (_b, head) => /^[{[]/.test(trimmed(head)),
-    error: (source) => new UnrecognizedFormatError(source, 'decode', 'JSON, not a profile (is this a leakdiff --json result? analyze the profiles it was made from)'),
+    error: (source) =>
+      new UnrecognizedFormatError(source, 'decode', 'JSON, not a profile (is this a leakdiff --json result? analyze the profiles it was made from)'),
   },
   {
     // PNG, JPEG, GIF, PDF, ZIP magic numbers: attachments picked up by mistake.
-    test: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47]) || startsWith(b, [0xff, 0xd8, 0xff]) || startsWith(b, [0x47, 0x49, 0x46]) || startsWith(b, [0x25, 0x50, 0x44, 0x46]) || startsWith(b, [0x50, 0x4b, 0x03, 0x04]),
+    test: (b) =>
+      startsWith(b, [0x89, 0x50, 0x4e, 0x47]) ||
+      startsWith(b, [0xff, 0xd8, 0xff]) ||
+      startsWith(b, [0x47, 0x49, 0x46]) ||
+      startsWith(b, [0x25, 0x50, 0x44, 0x46]) ||
+      startsWith(b, [0x50, 0x4b, 0x03, 0x04]),
     error: (source) => new UnrecognizedFormatError(source, 'decode', 'an image, PDF or archive, not a profile'),
   },
   {
     // The legacy binary CPU profile Go wrote before 1.9: 64-bit words 0, 3, 0, period, 0 (little-endian).
     test: (b) => b.length >= 16 && b.subarray(0, 8).every((x) => x === 0) && b[8] === 3 && b.subarray(9, 16).every((x) => x === 0),
-    error: (source) => new UnsupportedError(source, 'decode', 'a legacy binary CPU profile (the pre-protobuf Go format); unsupported profile form: leakdiff needs heap or goroutine profiles'),
+    error: (source) =>
+      new UnsupportedError(
+        source,
+        'decode',
+        'a legacy binary CPU profile (the pre-protobuf Go format); unsupported profile form: leakdiff needs heap or goroutine profiles',
+      ),
   },
   {
     test: (_b, head) => /^heap(z)?_v2\//m.test(trimmed(head)) || /^heap profile:.*@ heapz?_v2\//.test(trimmed(head)),
-    error: (source) => new UnsupportedError(source, 'decode', 'a legacy C++ (gperftools/tcmalloc) heap profile; unsupported profile form: leakdiff reads the heap profiles Go writes'),
+    error: (source) =>
+      new UnsupportedError(
+        source,
+        'decode',
+        'a legacy C++ (gperftools/tcmalloc) heap profile; unsupported profile form: leakdiff reads the heap profiles Go writes',
+      ),
   },
   {
     test: (_b, head) => /^--- heapz? \d+ ---/.test(trimmed(head)) || /^format = java/m.test(head),
-    error: (source) => new UnsupportedError(source, 'decode', 'a legacy Java heap profile; unsupported profile form: leakdiff reads the heap profiles Go writes'),
+    error: (source) =>
+      new UnsupportedError(source, 'decode', 'a legacy Java heap profile; unsupported profile form: leakdiff reads the heap profiles Go writes'),
   },
   {
     test: (_b, head) => /^--- (contention|mutex|block)/.test(trimmed(head)),

@@ -82,7 +82,13 @@ type Cut = null | 'mid-line' | 'mid-goroutine';
 
 export function parseGoroutineDump(source: string, text: string, limits: Limits): Snapshot {
   const builder = new SnapshotBuilder(
-    { source, form: 'goroutine-dump', kind: FORMS['goroutine-dump'].kind, sampleTypes: [{ type: 'goroutine', unit: 'count' }], period: { type: { type: 'goroutine', unit: 'count' }, value: 1 } },
+    {
+      source,
+      form: 'goroutine-dump',
+      kind: FORMS['goroutine-dump'].kind,
+      sampleTypes: [{ type: 'goroutine', unit: 'count' }],
+      period: { type: { type: 'goroutine', unit: 'count' }, value: 1 },
+    },
     limits,
   );
   const reader = new DumpReader(source, text, limits, builder);
@@ -266,7 +272,9 @@ class DumpReader {
   endGoroutine(): void {
     if (this.state === State.Stack && this.id > 0) {
       if (this.groups.goroutines >= this.limits.maxSamples) {
-        throw new LimitError(this.source, 'decode', `more than ${this.limits.maxSamples} goroutines; raise ${LIMIT_FLAGS.maxSamples} if this dump is genuine`, { line: this.cursor.lineNo });
+        throw new LimitError(this.source, 'decode', `more than ${this.limits.maxSamples} goroutines; raise ${LIMIT_FLAGS.maxSamples} if this dump is genuine`, {
+          line: this.cursor.lineNo,
+        });
       }
       this.groups.end(this.id, this.header);
     }

@@ -82,7 +82,11 @@ export class GoroutineGroups {
   /** Append a frame (an index from the builder) to the goroutine's stack, leaf first. */
   frame(index: number): void {
     if (this.frames.length >= this.maxStackDepth) {
-      throw new LimitError(this.source, 'decode', `a goroutine's stack exceeds ${this.maxStackDepth} frames; raise ${LIMIT_FLAGS.maxStackDepth} if this dump is genuine`);
+      throw new LimitError(
+        this.source,
+        'decode',
+        `a goroutine's stack exceeds ${this.maxStackDepth} frames; raise ${LIMIT_FLAGS.maxStackDepth} if this dump is genuine`,
+      );
     }
     this.frames.push(index);
   }

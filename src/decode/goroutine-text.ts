@@ -88,9 +88,13 @@ export function parseGoroutineText(source: string, text: string, limits: Limits)
       if (record === null) throw malformedLine(source, cursor, 'a symbol line outside a record');
       stack.add(cursor);
     } else if (isLabelsLine(line)) {
-      if (record === null || record.labels !== null || stack.length > 0) throw malformedLine(source, cursor, 'a `# labels:` line must directly follow its record line');
+      if (record === null || record.labels !== null || stack.length > 0)
+        throw malformedLine(source, cursor, 'a `# labels:` line must directly follow its record line');
       // One object per distinct line: records with the same labels share it (see SnapshotBuilder.labelSet).
-      record.labels = builder.labelSet(line, () => parseLabelsLine(line) ?? fail(malformedLine(source, cursor, 'labels not written as Go writes them ({"key":"value", ...})')));
+      record.labels = builder.labelSet(
+        line,
+        () => parseLabelsLine(line) ?? fail(malformedLine(source, cursor, 'labels not written as Go writes them ({"key":"value", ...})')),
+      );
     } else if (line.trim() === '') {
       finish();
     } else {
@@ -114,7 +118,6 @@ function addRecord(builder: SnapshotBuilder, stack: SymbolStack, record: CountRe
   checkSymbolized(source, stack, record.addressCount, builder.sampleCount === 0, record.lineNo);
   builder.addSample(stack.take(builder), [record.count], record.labels === null ? {} : { labels: record.labels });
 }
-
 
 function fail(err: Error): never {
   throw err;

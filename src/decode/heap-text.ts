@@ -92,7 +92,13 @@ export function parseHeapText(source: string, text: string, limits: Limits): Sna
   const header = readHeader(cursor, source);
   const rate = header.rate;
   const builder = new SnapshotBuilder(
-    { source, form: 'heap-text', kind: FORMS['heap-text'].kind, sampleTypes: HEAP_SAMPLE_TYPES, period: { type: { type: 'space', unit: 'bytes' }, value: rate } },
+    {
+      source,
+      form: 'heap-text',
+      kind: FORMS['heap-text'].kind,
+      sampleTypes: HEAP_SAMPLE_TYPES,
+      period: { type: { type: 'space', unit: 'bytes' }, value: rate },
+    },
     limits,
   );
   const stack = new SymbolStack(source);
@@ -143,14 +149,24 @@ function readHeader(cursor: LineCursor, source: string): HeapHeader {
   while (cursor.next() && cursor.line.trim() === '');
   const line = cursor.line.trim();
   if (line.startsWith(JAVA_HEAPZ)) {
-    throw new UnsupportedError(source, 'decode', `a legacy Java heap profile (${quote(line)}); unsupported profile form: leakdiff reads the heap profiles Go writes`, { line: cursor.lineNo });
+    throw new UnsupportedError(
+      source,
+      'decode',
+      `a legacy Java heap profile (${quote(line)}); unsupported profile form: leakdiff reads the heap profiles Go writes`,
+      { line: cursor.lineNo },
+    );
   }
   const m = HEAP_HEADER.exec(line);
   if (m === null) throw malformedLine(source, cursor, 'not a heap profile header (heap profile: N: N [N: N] @ heap/N)');
   const totals = [m[1], m[2], m[3], m[4]].map(parseCount);
   const twiceRate = parseCount(m[6]);
   if (m[5] !== 'heap' || Number.isNaN(twiceRate)) {
-    throw new UnsupportedError(source, 'decode', `a legacy gperftools (C++) heap profile (@ ${m[5]}/${m[6]}), not symbolized (addresses only); unsupported profile form: leakdiff reads the heap profiles Go writes`, { line: cursor.lineNo });
+    throw new UnsupportedError(
+      source,
+      'decode',
+      `a legacy gperftools (C++) heap profile (@ ${m[5]}/${m[6]}), not symbolized (addresses only); unsupported profile form: leakdiff reads the heap profiles Go writes`,
+      { line: cursor.lineNo },
+    );
   }
   if (totals.some(Number.isNaN)) throw malformedLine(source, cursor, 'a header value is not a count leakdiff can hold exactly');
   return { rate: twiceRate / 2, totals };
@@ -180,4 +196,3 @@ function checkMemStats(cursor: LineCursor, source: string): void {
     if (line.charCodeAt(0) !== 35 && line.trim() !== '') throw malformedLine(source, cursor, 'only `# Name = value` lines may follow `# runtime.MemStats`');
   }
 }
-

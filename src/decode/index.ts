@@ -15,7 +15,9 @@ import { type PastedRead, readPasted } from './lenient.js';
 import { TEXT_FORMS } from './text-forms.js';
 
 /** The text forms by the requests that write them: `heap?debug=1, goroutine?debug=1 or goroutine?debug=2`. */
-const TEXT_NAMES = `${TEXT_FORMS.slice(0, -1).map((f) => f.name).join(', ')} or ${TEXT_FORMS[TEXT_FORMS.length - 1].name}`;
+const TEXT_NAMES = `${TEXT_FORMS.slice(0, -1)
+  .map((f) => f.name)
+  .join(', ')} or ${TEXT_FORMS[TEXT_FORMS.length - 1].name}`;
 
 /** How much of a text file the sniffers see: enough for a crash dump's prelude. */
 const SNIFF_BYTES = 64 * 1024;
@@ -59,7 +61,8 @@ function decodeContent(source: string, content: Uint8Array, limits: Limits, colu
   for (const form of TEXT_FORMS) {
     if (!form.sniff(head)) continue;
     const text = decodeText(content);
-    if (form.form === 'goroutine-dump' && mayHoldSeveralDumps(text)) return readPasted(source, text, limits) ?? { parts: [form.parse(source, text, limits)], concatenation: null };
+    if (form.form === 'goroutine-dump' && mayHoldSeveralDumps(text))
+      return readPasted(source, text, limits) ?? { parts: [form.parse(source, text, limits)], concatenation: null };
     try {
       return { parts: [form.parse(source, text, limits)], concatenation: null };
     } catch (strict) {
@@ -71,7 +74,12 @@ function decodeContent(source: string, content: Uint8Array, limits: Limits, colu
   if (!isText(content) && looksLikePprof(content)) return { parts: [decodePprof(source, content, limits, columns)], concatenation: null };
   const known = describeUnknown(source, content, head);
   if (known !== null && !(known instanceof UnrecognizedFormatError && isText(content))) throw known;
-  return lenientOr(source, decodeText(content), limits, known ?? new UnrecognizedFormatError(source, 'decode', `not a profile leakdiff reads: expected gzipped or raw pprof protobuf, or Go's ${TEXT_NAMES} text`));
+  return lenientOr(
+    source,
+    decodeText(content),
+    limits,
+    known ?? new UnrecognizedFormatError(source, 'decode', `not a profile leakdiff reads: expected gzipped or raw pprof protobuf, or Go's ${TEXT_NAMES} text`),
+  );
 }
 
 /** The lenient reader's answer, or `fallback` when the text holds no Go form even cleaned up, or did not read. */

@@ -21,7 +21,11 @@ export function inflate(source: string, bytes: Uint8Array, maxBytes: number): Bu
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-      throw new LimitError(source, 'inflate', `decompresses to more than ${formatBytes(maxBytes)}; raise ${LIMIT_FLAGS.maxInflatedBytes} if this profile is genuine`);
+      throw new LimitError(
+        source,
+        'inflate',
+        `decompresses to more than ${formatBytes(maxBytes)}; raise ${LIMIT_FLAGS.maxInflatedBytes} if this profile is genuine`,
+      );
     }
     if (e.code === 'Z_BUF_ERROR') {
       throw new MalformedError(source, 'inflate', 'the gzip stream is truncated (was the download cut short?)');

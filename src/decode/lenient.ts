@@ -66,8 +66,18 @@ interface Built {
   readonly repairs: readonly Repair[];
 }
 
-function readSpan(source: string, paste: PasteLines, span: Span, form: PasteForm, terminated: boolean, cleanup: readonly Repair[], part: ProfilePart | null, limits: Limits): Snapshot {
-  const shape = (drop: Repair | null): Built => (form === 'goroutine-dump' ? dumpLines(paste, span, terminated, drop) : recordLines(paste, span, form, terminated, drop));
+function readSpan(
+  source: string,
+  paste: PasteLines,
+  span: Span,
+  form: PasteForm,
+  terminated: boolean,
+  cleanup: readonly Repair[],
+  part: ProfilePart | null,
+  limits: Limits,
+): Snapshot {
+  const shape = (drop: Repair | null): Built =>
+    form === 'goroutine-dump' ? dumpLines(paste, span, terminated, drop) : recordLines(paste, span, form, terminated, drop);
   let built = shape(null);
   let snapshot: Snapshot;
   try {
@@ -76,7 +86,13 @@ function readSpan(source: string, paste: PasteLines, span: Span, form: PasteForm
     // One bad trailing record does not cost the rest: drop it, say so, read again (once).
     const line = err instanceof MalformedError ? lineOf(err.where) : 0;
     if (built.records < 2 || line <= built.lastRecord) throw remap(err, built.origin);
-    built = shape({ kind: 'record-skipped', lines: built.lines.length - built.lastRecord, firstLine: built.origin[built.lastRecord], goroutines: built.lastCount, detail: (err as MalformedError).detail });
+    built = shape({
+      kind: 'record-skipped',
+      lines: built.lines.length - built.lastRecord,
+      firstLine: built.origin[built.lastRecord],
+      goroutines: built.lastCount,
+      detail: (err as MalformedError).detail,
+    });
     try {
       snapshot = parse(source, form, built, limits);
     } catch (again) {
@@ -171,7 +187,12 @@ function recordLines(paste: PasteLines, span: Span, form: PasteForm, terminated:
   if (!headerMissing) return { ...built, lastRecord: kept === undefined ? -1 : kept.at - first, lines: body, origin: bodyOrigin };
   const total = records.reduce((sum, r) => sum + (r.count ?? 0), 0);
   repairs.push({ kind: 'header-missing', lines: 0, firstLine: origin[first], goroutines: total });
-  return { ...built, lastRecord: kept === undefined ? -1 : kept.at - first + 1, lines: [`goroutine profile: total ${total}`, ...body], origin: [origin[first], ...bodyOrigin] };
+  return {
+    ...built,
+    lastRecord: kept === undefined ? -1 : kept.at - first + 1,
+    lines: [`goroutine profile: total ${total}`, ...body],
+    origin: [origin[first], ...bodyOrigin],
+  };
 }
 
 /**

@@ -174,7 +174,12 @@ function stripIndent(paste: PasteLines, repairs: Repair[]): void {
     paste.lines[i] = paste.lines[i].slice(prefix.length);
     count++;
   }
-  repairs.push({ kind: 'indent', lines: count, firstLine: paste.origin[0], detail: prefix.includes('\t') ? `${prefix.length} characters` : `${prefix.length} spaces` });
+  repairs.push({
+    kind: 'indent',
+    lines: count,
+    firstLine: paste.origin[0],
+    detail: prefix.includes('\t') ? `${prefix.length} characters` : `${prefix.length} spaces`,
+  });
 }
 
 /**
@@ -226,7 +231,7 @@ export function repairText(r: Repair): string {
     case 'line-endings':
       return `line endings: CR only, read as line breaks (${plural(r.lines, 'line')})`;
     case 'log-prefix':
-      return `log prefixes (${r.detail ?? 'a logger\'s'}) removed from ${plural(r.lines, 'line')}`;
+      return `log prefixes (${r.detail ?? "a logger's"}) removed from ${plural(r.lines, 'line')}`;
     case 'escaped-tabs':
       return `syslog's #011 read as tabs (${plural(r.lines, 'line')})`;
     case 'quote-markers':

@@ -5,12 +5,39 @@
 import type { GrowableU32 } from './columns.js';
 import { VARINT, LEN, type Wire } from './wire.js';
 
-export interface RawValueType { type: number; unit: number }
-export interface RawLine { functionId: number; line: number }
-export interface RawLocation { id: number; mappingId: number; address: number; lines: RawLine[]; offset: number }
-export interface RawFunction { id: number; name: number; systemName: number; filename: number; offset: number }
-export interface RawMapping { id: number; filename: number; buildId: number; offset: number }
-export interface RawLabel { key: number; str: number; num: number }
+export interface RawValueType {
+  type: number;
+  unit: number;
+}
+export interface RawLine {
+  functionId: number;
+  line: number;
+}
+export interface RawLocation {
+  id: number;
+  mappingId: number;
+  address: number;
+  lines: RawLine[];
+  offset: number;
+}
+export interface RawFunction {
+  id: number;
+  name: number;
+  systemName: number;
+  filename: number;
+  offset: number;
+}
+export interface RawMapping {
+  id: number;
+  filename: number;
+  buildId: number;
+  offset: number;
+}
+export interface RawLabel {
+  key: number;
+  str: number;
+  num: number;
+}
 
 /** The profile as it is on the wire: string indices and ids not yet resolved; samples as byte ranges. */
 export interface RawProfile {

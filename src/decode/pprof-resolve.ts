@@ -168,7 +168,11 @@ function resolveLocations(rs: Resolver, b: SnapshotBuilder, raw: RawProfile): Lo
     out.set(loc.id, locationFrames(rs, b, loc, functions));
   }
   if (!symbolized) {
-    throw new UnsupportedError(rs.source, 'decode', 'the profile is not symbolized (addresses only, no function names); symbolize it first, e.g. `go tool pprof -proto BINARY FILE > symbolized.pb.gz`');
+    throw new UnsupportedError(
+      rs.source,
+      'decode',
+      'the profile is not symbolized (addresses only, no function names); symbolize it first, e.g. `go tool pprof -proto BINARY FILE > symbolized.pb.gz`',
+    );
   }
   return out;
 }
@@ -247,13 +251,19 @@ class DeltaEvidence {
 
   refuse(rs: Resolver, count: number): void {
     if (this.first === null && !this.baseLabel) return;
-    const what = 'a delta profile (the change between two snapshots, as `go tool pprof -diff_base` and continuous profilers such as Pyroscope, Parca or Datadog write it), not a snapshot';
+    const what =
+      'a delta profile (the change between two snapshots, as `go tool pprof -diff_base` and continuous profilers such as Pyroscope, Parca or Datadog write it), not a snapshot';
     const fix = 'give leakdiff the snapshots themselves, as /debug/pprof/heap or /debug/pprof/goroutine serve them';
     if (this.first === null) throw new UnsupportedError(rs.source, 'decode', `this is ${what}: its samples carry the pprof::base label of a diff base; ${fix}`);
     const type = rs.raw.sampleTypes[this.first.type];
     const name = rs.raw.strings[type?.type ?? 0] ?? '';
     const f = this.first;
-    throw new UnsupportedError(rs.source, 'decode', `this is ${what}: ${this.samples} of ${count} samples have negative values (sample ${f.sample}: ${name} ${f.value}); ${fix}`, { offset: f.offset });
+    throw new UnsupportedError(
+      rs.source,
+      'decode',
+      `this is ${what}: ${this.samples} of ${count} samples have negative values (sample ${f.sample}: ${name} ${f.value}); ${fix}`,
+      { offset: f.offset },
+    );
   }
 }
 
@@ -334,4 +344,3 @@ function labelRecord(rs: Resolver, pairs: readonly number[], offset: number): Re
   for (let k = 0; k < pairs.length; k += 2) out[rs.str(pairs[k], 'label key', offset)] = rs.str(pairs[k + 1], 'label value', offset);
   return out;
 }
-

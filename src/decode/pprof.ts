@@ -29,8 +29,21 @@ const enum Tag {
 
 /** Profile fields 1-15 with their wire types: a field we know with another wire type is corruption. */
 export const KNOWN_WIRE_TYPES: Readonly<Record<number, number>> = {
-  1: LEN, 2: LEN, 3: LEN, 4: LEN, 5: LEN, 6: LEN, 7: VARINT, 8: VARINT, 9: VARINT, 10: VARINT,
-  11: LEN, 12: VARINT, 13: -1, 14: VARINT, 15: VARINT,
+  1: LEN,
+  2: LEN,
+  3: LEN,
+  4: LEN,
+  5: LEN,
+  6: LEN,
+  7: VARINT,
+  8: VARINT,
+  9: VARINT,
+  10: VARINT,
+  11: LEN,
+  12: VARINT,
+  13: -1,
+  14: VARINT,
+  15: VARINT,
 };
 
 /**
@@ -60,31 +73,61 @@ function readProfile(w: Wire, limits: Limits, columns: Columns | null): RawProfi
     sampleTypes: [],
     sampleStart: columns === null ? new GrowableU32() : columns.sampleStart.reset(1024),
     sampleEnd: columns === null ? new GrowableU32() : columns.sampleEnd.reset(1024),
-    mappings: [], locations: [], functions: [], strings: [],
-    timeMs: 0, durationNanos: 0, periodType: null, period: 0, defaultSampleType: 0,
+    mappings: [],
+    locations: [],
+    functions: [],
+    strings: [],
+    timeMs: 0,
+    durationNanos: 0,
+    periodType: null,
+    period: 0,
+    defaultSampleType: 0,
   };
   let timeSeenAt = -1;
   while (w.pos < w.end) {
     const at = w.pos;
     const tag = w.uint();
     switch (tag) {
-      case Tag.SampleType: p.sampleTypes.push(readValueType(w)); break;
-      case Tag.Sample: noteSample(w, p, limits); break;
-      case Tag.Mapping: p.mappings.push(readMapping(w, at)); break;
-      case Tag.Location: p.locations.push(readLocation(w, at)); checkCount(w, p.locations.length, limits.maxLocations, 'locations', 'maxLocations'); break;
-      case Tag.Function: p.functions.push(readFunction(w, at)); break;
-      case Tag.StringTable: p.strings.push(w.string()); checkCount(w, p.strings.length, limits.maxStrings, 'strings', 'maxStrings'); break;
+      case Tag.SampleType:
+        p.sampleTypes.push(readValueType(w));
+        break;
+      case Tag.Sample:
+        noteSample(w, p, limits);
+        break;
+      case Tag.Mapping:
+        p.mappings.push(readMapping(w, at));
+        break;
+      case Tag.Location:
+        p.locations.push(readLocation(w, at));
+        checkCount(w, p.locations.length, limits.maxLocations, 'locations', 'maxLocations');
+        break;
+      case Tag.Function:
+        p.functions.push(readFunction(w, at));
+        break;
+      case Tag.StringTable:
+        p.strings.push(w.string());
+        checkCount(w, p.strings.length, limits.maxStrings, 'strings', 'maxStrings');
+        break;
       case Tag.TimeNanos:
         // A second time_nanos means two profiles were concatenated; pprof rejects such a file too.
         if (timeSeenAt >= 0) w.fail(`two profiles concatenated in one file (a second time_nanos; the first was at byte ${timeSeenAt})`, at);
         timeSeenAt = at;
         p.timeMs = w.nanosAsMillis();
         break;
-      case Tag.DurationNanos: p.durationNanos = w.int(); break;
-      case Tag.PeriodType: p.periodType = readValueType(w); break;
-      case Tag.Period: p.period = w.int(); break;
-      case Tag.DefaultSampleType: p.defaultSampleType = w.int(); break;
-      default: skipField(w, tag, at);
+      case Tag.DurationNanos:
+        p.durationNanos = w.int();
+        break;
+      case Tag.PeriodType:
+        p.periodType = readValueType(w);
+        break;
+      case Tag.Period:
+        p.period = w.int();
+        break;
+      case Tag.DefaultSampleType:
+        p.defaultSampleType = w.int();
+        break;
+      default:
+        skipField(w, tag, at);
     }
   }
   return p;

@@ -17,7 +17,12 @@ export interface TextForm {
   parse(source: string, text: string, limits: Limits): Snapshot;
 }
 
-const form = (f: Form, sniff: (head: string) => Sniff, parse: TextForm['parse']): TextForm => ({ form: f, name: FORMS[f].endpoint ?? f, sniff: (head) => sniff(head) === 'my format', parse });
+const form = (f: Form, sniff: (head: string) => Sniff, parse: TextForm['parse']): TextForm => ({
+  form: f,
+  name: FORMS[f].endpoint ?? f,
+  sniff: (head) => sniff(head) === 'my format',
+  parse,
+});
 
 export const TEXT_FORMS: readonly TextForm[] = [
   form('heap-text', sniffHeapText, parseHeapText),

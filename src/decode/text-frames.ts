@@ -148,7 +148,12 @@ export function countAddresses(list: string): number {
 export function checkSymbolized(source: string, stack: SymbolStack, addressCount: number, isFirstRecord: boolean, lineNo: number): void {
   if (stack.length > 0 || addressCount <= 1) return;
   if (isFirstRecord) {
-    throw new UnsupportedError(source, 'decode', 'the profile is not symbolized: its records carry addresses but no `#` symbol lines, so there are no function names; capture it from a Go program with ?debug=1, or use the protobuf form (?debug=0)', { line: lineNo });
+    throw new UnsupportedError(
+      source,
+      'decode',
+      'the profile is not symbolized: its records carry addresses but no `#` symbol lines, so there are no function names; capture it from a Go program with ?debug=1, or use the protobuf form (?debug=0)',
+      { line: lineNo },
+    );
   }
   throw new MalformedError(source, 'decode', 'a record has addresses but no `#` symbol lines, unlike the records before it', { line: lineNo });
 }

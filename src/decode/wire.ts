@@ -178,6 +178,4 @@ export class Wire {
     if (this.r.pos + n > this.r.len) this.fail('a fixed-size field runs past the end (truncated file?)', at);
     this.r.pos += n;
   }
-
-
 }

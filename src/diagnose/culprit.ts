@@ -139,7 +139,13 @@ function growth(series: SeriesSet, kind: 'heap' | 'goroutine', stackId: number):
 }
 
 /** The frame with the most growth behind it; ties go to the lower frame id, so output is stable. */
-function voted(ctx: CulpritContext, stacks: readonly number[], kind: 'heap' | 'goroutine', pick: (id: number) => number, strategy: CulpritStrategy): CulpritFound | null {
+function voted(
+  ctx: CulpritContext,
+  stacks: readonly number[],
+  kind: 'heap' | 'goroutine',
+  pick: (id: number) => number,
+  strategy: CulpritStrategy,
+): CulpritFound | null {
   const weight = new Map<number, number>();
   const best = new Map<number, { id: number; w: number }>();
   for (const id of stacks) {
@@ -226,10 +232,18 @@ function allocCandidates(ctx: CulpritContext): CulpritFound | null {
     const prev = byCaller.get(caller);
     // The call that made the object (QueryContext) names the candidate, rather than a call on it (Rows.Next).
     const entry = prev === undefined || isEntry(found.entry) || !isEntry(prev.entry) ? found.entry : prev.entry;
-    const c = { frame: caller, entry, stack: prev?.stack ?? s.id, allocBytes: (prev?.allocBytes ?? 0) + last(space, s.id), allocObjects: (prev?.allocObjects ?? 0) + last(objects, s.id) };
+    const c = {
+      frame: caller,
+      entry,
+      stack: prev?.stack ?? s.id,
+      allocBytes: (prev?.allocBytes ?? 0) + last(space, s.id),
+      allocObjects: (prev?.allocObjects ?? 0) + last(objects, s.id),
+    };
     byCaller.set(caller, c);
   }
-  const ranked = [...byCaller.values()].sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame).slice(0, MAX_CANDIDATES);
+  const ranked = [...byCaller.values()]
+    .sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame)
+    .slice(0, MAX_CANDIDATES);
   if (ranked.length === 0) return null;
   if (ranked.length > 1 || (ctx.signature?.poolState ?? []).length > 0) return { culprit: null, candidates: ranked };
   const top = ranked[0];

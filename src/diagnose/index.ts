@@ -29,7 +29,13 @@ export function diagnose(series: SeriesSet, fits: FitSet, links: Correlation): D
   const reach = reachOf(series, fits);
   const single = n === 1 ? triage(series) : null;
   const leak = findings.some((f) => f.confidence !== 'low');
-  const verdict: Verdict = leak ? 'leak' : single !== null && isSuspect(single) ? 'suspect' : findings.length > 0 || reach.kind !== 'could-see' ? 'inconclusive' : 'no-leak';
+  const verdict: Verdict = leak
+    ? 'leak'
+    : single !== null && isSuspect(single)
+      ? 'suspect'
+      : findings.length > 0 || reach.kind !== 'could-see'
+        ? 'inconclusive'
+        : 'no-leak';
   return { verdict, findings, bounded, triage: single, reach };
 }
 
@@ -42,7 +48,12 @@ function withVersionSteps(series: SeriesSet, f: Finding): Finding {
 const CONFIDENCE_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
 function byRank(a: Finding, b: Finding): number {
-  return CONFIDENCE_ORDER[a.confidence] - CONFIDENCE_ORDER[b.confidence] || heapRate(b) - heapRate(a) || goroutineRate(b) - goroutineRate(a) || (a.culprit?.frame ?? -1) - (b.culprit?.frame ?? -1);
+  return (
+    CONFIDENCE_ORDER[a.confidence] - CONFIDENCE_ORDER[b.confidence] ||
+    heapRate(b) - heapRate(a) ||
+    goroutineRate(b) - goroutineRate(a) ||
+    (a.culprit?.frame ?? -1) - (b.culprit?.frame ?? -1)
+  );
 }
 
 const heapRate = (f: Finding): number => (f.heap === null ? 0 : f.heap.fit.robustSlope);
@@ -84,7 +95,8 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;
   const fit = link.unit.fit;
   const steps: Step[] = [{ kind: 'goroutines-grew', groups: groups.length, unitKey: link.unit.key, first: fit.first, last: fit.last, snapshots: fit.n }];
-  if (heap !== null) steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
+  if (heap !== null)
+    steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
   if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
   steps.push(...culpritSteps(series, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null));
   return {
@@ -102,14 +114,22 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   };
 }
 
-function culpritSteps(series: SeriesSet, culprit: Finding['culprit'], candidates: Finding['candidates'], groups: readonly number[], pooled: PooledHeap | null): Step[] {
+function culpritSteps(
+  series: SeriesSet,
+  culprit: Finding['culprit'],
+  candidates: Finding['candidates'],
+  groups: readonly number[],
+  pooled: PooledHeap | null,
+): Step[] {
   const pool: Step[] = pooled === null ? [] : [{ kind: 'pooled-heap', poolFrame: pooled.poolFrame, caller: pooled.caller }];
-  if (culprit === null && candidates.length > 0) return [...pool, { kind: 'candidates', count: candidates.length, entry: candidates[0].entry, pooled: pooled !== null }];
+  if (culprit === null && candidates.length > 0)
+    return [...pool, { kind: 'candidates', count: candidates.length, entry: candidates[0].entry, pooled: pooled !== null }];
   if (culprit === null) {
     const root = groups.length === 0 ? null : (series.stacks[groups[0]].frames.at(-1) ?? null);
     return [...pool, { kind: 'no-user-frame', rootFrame: root }];
   }
-  if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null) return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry, pooled: false }];
+  if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null)
+    return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry, pooled: false }];
   return [{ kind: 'culprit', strategy: culprit.strategy, frame: culprit.frame, entry: culprit.entry }];
 }
 
@@ -134,11 +154,31 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const ctx = { series, goroutineStacks: [], heapStacks: stacks, signature, entryScope: 'own' } as const;
     const { culprit, candidates } = findCulprit(ctx);
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
-    if (kept !== null && !strongTrend(heap.fit)) steps.push({ kind: 'staircase', rises: kept.rises, falls: kept.falls, snapshots: heap.fit.n, newSamples: kept.newSamples, retainedShare: kept.retainedShare });
+    if (kept !== null && !strongTrend(heap.fit))
+      steps.push({
+        kind: 'staircase',
+        rises: kept.rises,
+        falls: kept.falls,
+        snapshots: heap.fit.n,
+        newSamples: kept.newSamples,
+        retainedShare: kept.retainedShare,
+      });
     if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
     steps.push(...culpritSteps(series, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null));
-    out.push({ kind: 'heap-growth', signature, culprit, candidates, confidence: confidenceOf(null, heap.fit), goroutines: null, heap, unit: null, bytesPerGoroutine: null, correlation: null, steps });
+    out.push({
+      kind: 'heap-growth',
+      signature,
+      culprit,
+      candidates,
+      confidence: confidenceOf(null, heap.fit),
+      goroutines: null,
+      heap,
+      unit: null,
+      bytesPerGoroutine: null,
+      correlation: null,
+      steps,
+    });
   }
   return out;
 }

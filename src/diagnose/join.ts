@@ -45,7 +45,14 @@ function merge(series: SeriesSet, [lead, other]: [Finding, Finding]): Finding {
   const stacks = [...(lead.heap?.stacks ?? []), ...(other.heap?.stacks ?? [])];
   const heap = stacks.length === 0 ? null : sumStacks(series, stacks);
   const kept = heap !== null && isSignificantHeap(series, heap.fit) ? heap : null;
-  const step: Step = { kind: 'goroutines-grew', groups: other.goroutines.groups.length, unitKey: other.goroutines.unitKey, first: other.goroutines.fit.first, last: other.goroutines.fit.last, snapshots: other.goroutines.fit.n };
+  const step: Step = {
+    kind: 'goroutines-grew',
+    groups: other.goroutines.groups.length,
+    unitKey: other.goroutines.unitKey,
+    first: other.goroutines.fit.first,
+    last: other.goroutines.fit.last,
+    snapshots: other.goroutines.fit.n,
+  };
   return {
     ...lead,
     kind: kept === null ? 'goroutine-leak' : 'goroutine-and-heap',
@@ -94,7 +101,15 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
     const current = out[at];
     const culprit = confirmed(current, frame);
     const candidates = culprit === current.culprit ? current.candidates : [];
-    out.splice(at, 1, { ...current, kind: kept === null ? current.kind : 'goroutine-and-heap', culprit, candidates, heap: kept, confidence: confidenceOf(current.goroutines?.fit ?? null, kept?.fit ?? null), steps: [...current.steps, step] });
+    out.splice(at, 1, {
+      ...current,
+      kind: kept === null ? current.kind : 'goroutine-and-heap',
+      culprit,
+      candidates,
+      heap: kept,
+      confidence: confidenceOf(current.goroutines?.fit ?? null, kept?.fit ?? null),
+      steps: [...current.steps, step],
+    });
     out.splice(out.indexOf(h), 1);
   }
   return out;
@@ -117,7 +132,13 @@ function joinRetainedHeap(series: SeriesSet, findings: readonly Finding[]): Find
  */
 function joinCreatorHeap(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   // Twice: a caller's tie (tieOf: `caller`) rests on a creator's heap joined in the first pass.
-  return creatorHeapPass(series, creatorHeapPass(series, findings.map((f) => withDumpCreatorKept(series, f)))).map(keptThroughCulprit);
+  return creatorHeapPass(
+    series,
+    creatorHeapPass(
+      series,
+      findings.map((f) => withDumpCreatorKept(series, f)),
+    ),
+  ).map(keptThroughCulprit);
 }
 
 /**
@@ -152,10 +173,19 @@ function withDumpCreatorKept(series: SeriesSet, f: Finding): Finding {
 function creatorHeapPass(series: SeriesSet, findings: readonly Finding[]): Finding[] {
   const out = [...findings];
   for (const g of findings) {
-    if (g.kind !== 'heap-growth' || g.heap === null || g.culprit === null || g.culprit.strategy !== 'heap-frame' || (g.signature !== null && !g.signature.generic)) continue;
+    if (
+      g.kind !== 'heap-growth' ||
+      g.heap === null ||
+      g.culprit === null ||
+      g.culprit.strategy !== 'heap-frame' ||
+      (g.signature !== null && !g.signature.generic)
+    )
+      continue;
     const creator = g.culprit.frame;
     const heapValues = g.heap.values;
-    const at = out.findIndex((f) => f !== g && f.culprit !== null && f.culprit.frame !== creator && tieOf(series, f, creator) !== null && follows(heapValues, pairedValues(series, f)));
+    const at = out.findIndex(
+      (f) => f !== g && f.culprit !== null && f.culprit.frame !== creator && tieOf(series, f, creator) !== null && follows(heapValues, pairedValues(series, f)),
+    );
     if (at < 0) continue;
     const f = out[at];
     const tie = tieOf(series, f, creator);
@@ -169,7 +199,10 @@ function creatorHeapPass(series: SeriesSet, findings: readonly Finding[]): Findi
       kind: kept === null ? f.kind : f.goroutines === null ? 'heap-growth' : 'goroutine-and-heap',
       heap: kept,
       unit: f.goroutines === null ? f.unit : leakUnit(series, f.goroutines.groups, f.signature, kept?.fit ?? null),
-      bytesPerGoroutine: kept === null || f.goroutines === null || !(f.goroutines.fit.robustSlope > 0) ? f.bytesPerGoroutine : kept.fit.robustSlope / f.goroutines.fit.robustSlope,
+      bytesPerGoroutine:
+        kept === null || f.goroutines === null || !(f.goroutines.fit.robustSlope > 0)
+          ? f.bytesPerGoroutine
+          : kept.fit.robustSlope / f.goroutines.fit.robustSlope,
       correlation: kept === null || f.goroutines === null ? f.correlation : (f.correlation ?? pearson(kept.values, pairedValues(series, { ...f, heap: null }))),
       confidence: confidenceOf(f.goroutines?.fit ?? null, kept?.fit ?? null),
       steps: [...f.steps, step, ...(through === null ? [] : [through])],

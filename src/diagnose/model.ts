@@ -19,7 +19,16 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
  * `kept-through` replaces a goroutine-frame culprit afterwards (join.ts): of the callers of the function that
  * starts the goroutines, the one whose objects are kept, where the release is missing.
  */
-export type CulpritStrategy = 'goroutine-frame' | 'creator' | 'creator-goroutine' | 'spawner-caller' | 'entry-point-caller' | 'heap-frame' | 'alloc-candidate' | 'retained-heap' | 'kept-through';
+export type CulpritStrategy =
+  | 'goroutine-frame'
+  | 'creator'
+  | 'creator-goroutine'
+  | 'spawner-caller'
+  | 'entry-point-caller'
+  | 'heap-frame'
+  | 'alloc-candidate'
+  | 'retained-heap'
+  | 'kept-through';
 
 export interface Culprit {
   /** SiteFrame id of the service's own function to fix. */
@@ -75,8 +84,21 @@ export type LinkReason = 'library-frames' | 'pattern-frames' | 'shared-frames' |
 
 /** One step in a finding's chain of evidence, with its numbers; explain words them. */
 export type Step =
-  | { readonly kind: 'goroutines-grew'; readonly groups: number; readonly unitKey: string; readonly first: number; readonly last: number; readonly snapshots: number }
-  | { readonly kind: 'heap-linked'; readonly sites: number; readonly reasons: readonly LinkReason[]; readonly correlation: number | null; readonly snapshots: number }
+  | {
+      readonly kind: 'goroutines-grew';
+      readonly groups: number;
+      readonly unitKey: string;
+      readonly first: number;
+      readonly last: number;
+      readonly snapshots: number;
+    }
+  | {
+      readonly kind: 'heap-linked';
+      readonly sites: number;
+      readonly reasons: readonly LinkReason[];
+      readonly correlation: number | null;
+      readonly snapshots: number;
+    }
   | { readonly kind: 'heap-grew'; readonly sites: number; readonly firstBytes: number; readonly lastBytes: number; readonly withGoroutines: boolean }
   | { readonly kind: 'retained-heap'; readonly frame: number; readonly firstBytes: number; readonly lastBytes: number }
   /**
@@ -84,13 +106,34 @@ export type Step =
    * whose package the goroutines start in where no dump names their creator (`package`), or which is the one
    * caller of their creator that keeps what it made (`caller`), grew with it.
    */
-  | { readonly kind: 'creator-heap'; readonly frame: number; readonly tie: 'started' | 'package' | 'caller'; readonly firstBytes: number; readonly lastBytes: number }
+  | {
+      readonly kind: 'creator-heap';
+      readonly frame: number;
+      readonly tie: 'started' | 'package' | 'caller';
+      readonly firstBytes: number;
+      readonly lastBytes: number;
+    }
   /**
    * Of the callers of `frame` (the creator-heap's function), only `caller`'s allocations through it grew in
    * use (`keptBytes`), while `otherCallers` others allocated `otherAllocBytes` through it and keep none.
    */
-  | { readonly kind: 'kept-through'; readonly frame: number; readonly caller: number; readonly stack: number; readonly keptBytes: number; readonly otherCallers: number; readonly otherAllocBytes: number }
-  | { readonly kind: 'staircase'; readonly rises: number; readonly falls: number; readonly snapshots: number; readonly newSamples: number; readonly retainedShare: number }
+  | {
+      readonly kind: 'kept-through';
+      readonly frame: number;
+      readonly caller: number;
+      readonly stack: number;
+      readonly keptBytes: number;
+      readonly otherCallers: number;
+      readonly otherAllocBytes: number;
+    }
+  | {
+      readonly kind: 'staircase';
+      readonly rises: number;
+      readonly falls: number;
+      readonly snapshots: number;
+      readonly newSamples: number;
+      readonly retainedShare: number;
+    }
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }
   | { readonly kind: 'culprit'; readonly strategy: CulpritStrategy; readonly frame: number; readonly entry: number | null }
@@ -100,7 +143,14 @@ export type Step =
   | { readonly kind: 'pooled-heap'; readonly poolFrame: number; readonly caller: number }
   | { readonly kind: 'no-user-frame'; readonly rootFrame: number | null }
   /** A caveat of the pattern for the Go releases the frames allow (min/max: the series' range, Go 1.min..1.max). */
-  | { readonly kind: 'go-version'; readonly signature: string; readonly caveat: VersionCaveatId | 'not-checked-on'; readonly certain: boolean; readonly min: GoMinor | null; readonly max: GoMinor | null };
+  | {
+      readonly kind: 'go-version';
+      readonly signature: string;
+      readonly caveat: VersionCaveatId | 'not-checked-on';
+      readonly certain: boolean;
+      readonly min: GoMinor | null;
+      readonly max: GoMinor | null;
+    };
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -135,7 +185,13 @@ export type Reach =
   | { readonly kind: 'no-gc'; readonly identicalPairs: number; readonly distinct: number }
   /** Few snapshots where goroutine groups rose and never fell, beyond churn, but by too little per step to conclude. */
   | { readonly kind: 'undecided'; readonly snapshots: number; readonly groups: number; readonly first: number; readonly last: number }
-  | { readonly kind: 'could-see'; readonly snapshots: number; readonly durationSeconds: number; readonly heapBytesPerHour: number | null; readonly goroutinesPerHour: number | null };
+  | {
+      readonly kind: 'could-see';
+      readonly snapshots: number;
+      readonly durationSeconds: number;
+      readonly heapBytesPerHour: number | null;
+      readonly goroutinesPerHour: number | null;
+    };
 
 export interface Diagnosis {
   readonly verdict: Verdict;

@@ -155,10 +155,30 @@ function readAsObjects(series: SeriesSet, groups: readonly TriageGroup[]): Triag
     // A pattern of a primitive every program uses (sync, channels, I/O: no owning library) fits worker pools
     // too: from one snapshot it needs long waits and many goroutines both; a library's own pattern needs one.
     const primitive = signature.generic || signature.packages.length === 0;
-    const strong = objects >= MIN_OBJECTS && (primitive ? reasons.includes('long-wait') && reasons.includes('many') : lockstep || reasons.includes('long-wait') || reasons.includes('many'));
-    out.push({ signature, groups: list.map((g) => g.stack), counts, objects, lockstep, waitMinutes, creator: list.find((g) => g.creator >= 0)?.creator ?? -1, userFrames, reasons, strong, heapBytes: heapUnder(series, signature), peerGroups: [] });
+    const strong =
+      objects >= MIN_OBJECTS &&
+      (primitive ? reasons.includes('long-wait') && reasons.includes('many') : lockstep || reasons.includes('long-wait') || reasons.includes('many'));
+    out.push({
+      signature,
+      groups: list.map((g) => g.stack),
+      counts,
+      objects,
+      lockstep,
+      waitMinutes,
+      creator: list.find((g) => g.creator >= 0)?.creator ?? -1,
+      userFrames,
+      reasons,
+      strong,
+      heapBytes: heapUnder(series, signature),
+      peerGroups: [],
+    });
   }
-  return withPeers(out).sort((a, b) => Number(b.strong) - Number(a.strong) || Number(a.signature.generic) - Number(b.signature.generic) || b.objects * b.groups.length - a.objects * a.groups.length);
+  return withPeers(out).sort(
+    (a, b) =>
+      Number(b.strong) - Number(a.strong) ||
+      Number(a.signature.generic) - Number(b.signature.generic) ||
+      b.objects * b.groups.length - a.objects * a.groups.length,
+  );
 }
 
 /**
@@ -234,7 +254,8 @@ function ownerOf(series: SeriesSet, id: number): { frame: number; how: HeapHolde
     const fn = series.frames[frames[i]].function;
     const ep = ENTRY_POINTS.find((e) => e.re.test(fn));
     if (ep === undefined) continue;
-    for (let j = i + 1; j < frames.length; j++) if (series.frames[frames[j]].origin === 'user') return { frame: frames[j], how: 'entry-point-caller', entry: frames[i], signature: ep.signature };
+    for (let j = i + 1; j < frames.length; j++)
+      if (series.frames[frames[j]].origin === 'user') return { frame: frames[j], how: 'entry-point-caller', entry: frames[i], signature: ep.signature };
   }
   const user = frames.find((f) => series.frames[f].origin === 'user');
   if (user !== undefined) return { frame: user, how: 'user-frame', entry: -1, signature: null };

@@ -72,7 +72,10 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame].rawFunction;
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
   const candidate = f.culprit?.strategy === 'alloc-candidate';
-  const generic = frame === null ? 'find what keeps these objects or goroutines alive and release them' : `find what in ${frame.function} keeps these objects or goroutines alive and release them`;
+  const generic =
+    frame === null
+      ? 'find what keeps these objects or goroutines alive and release them'
+      : `find what in ${frame.function} keeps these objects or goroutines alive and release them`;
   return {
     rank,
     title: titleOf(f),
@@ -91,7 +94,10 @@ function verdictSentence(d: Diagnosis, findings: readonly ExplainedFinding[]): s
   const top = findings[0];
   if (d.verdict === 'leak' && top !== undefined) return top.title;
   if (d.verdict === 'no-leak') {
-    const bounded = d.bounded.length === 0 ? '' : `; ${d.bounded.length === 1 ? 'one site' : `${d.bounded.length} sites`} grew and then levelled off (bounded, like a warming cache)`;
+    const bounded =
+      d.bounded.length === 0
+        ? ''
+        : `; ${d.bounded.length === 1 ? 'one site' : `${d.bounded.length} sites`} grew and then levelled off (bounded, like a warming cache)`;
     return `nothing grows without bound: ${reachSentence(d.reach)}${bounded}`;
   }
   if (d.reach.kind !== 'could-see') return reachSentence(d.reach);

@@ -62,15 +62,15 @@ export function stepSentence(series: SeriesSet, step: Step): string {
         step.tie === 'started'
           ? 'which starts the goroutines this code runs on'
           : step.tie === 'caller'
-            ? 'the caller that keeps what the goroutines\' creator made'
+            ? "the caller that keeps what the goroutines' creator made"
             : "in the package whose goroutines leak (no goroutine dump names who started them; a debug=2 dump's `created by` would confirm it)";
       return `the heap allocated right in ${series.frames[step.frame].rawFunction}, ${how}, grew with it from ${formatBytes(step.firstBytes)} to ${formatBytes(step.lastBytes)}: what it makes and hands on, kept by this leak, not a leak of its own`;
     }
     case 'kept-through':
       return `of the service's callers of ${series.frames[step.frame].function}, only ${series.frames[step.caller].function} keeps what it made (${formatBytes(step.keptBytes)} more in use); ${plural(step.otherCallers, 'other caller')} allocated ${formatBytes(step.otherAllocBytes)} through it since start and ${step.otherCallers === 1 ? 'keeps' : 'keep'} none beyond sampling noise: the leaked objects come from ${series.frames[step.caller].function}'s calls, the place to look for the missing release`;
-    case 'staircase':
-    {
-      const fell = step.falls === 0 ? 'never fell' : `fell by no more than one sample (${plural(step.falls, 'time')}: an old backing array freed as the collection grew)`;
+    case 'staircase': {
+      const fell =
+        step.falls === 0 ? 'never fell' : `fell by no more than one sample (${plural(step.falls, 'time')}: an old backing array freed as the collection grew)`;
       return `the sampled heap ${fell}, rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots and kept about ${plural(Math.round(step.newSamples), 'new sample')}, ${Math.round(step.retainedShare * 100)}% of what the site allocated in the window: a sampled object stays in every later profile while it is reachable, and churn keeps a small share of what it allocates`;
     }
     case 'pattern':
@@ -80,12 +80,17 @@ export function stepSentence(series: SeriesSet, step: Step): string {
     case 'culprit':
       return culpritSentence(series, step.strategy, step.frame, step.entry);
     case 'pooled-heap': {
-      const under = step.caller < 0 ? '' : `; it sits under ${series.frames[step.caller].function}, whose query happened to need a new one, which does not make it the one that leaks`;
+      const under =
+        step.caller < 0
+          ? ''
+          : `; it sits under ${series.frames[step.caller].function}, whose query happened to need a new one, which does not make it the one that leaks`;
       return `the heap that grew was allocated under ${series.frames[step.poolFrame].function}, which makes a pooled connection's own state for whichever caller needs a new one, not for the caller that kept the last one${under}`;
     }
     case 'candidates': {
       const via = series.frames[step.entry].function;
-      const what = step.pooled ? 'what the leaked objects keep belongs to the pool' : "nothing the leaked objects keep was sampled in use under the service's code";
+      const what = step.pooled
+        ? 'what the leaked objects keep belongs to the pool'
+        : "nothing the leaked objects keep was sampled in use under the service's code";
       const lead = `${what}, so the service's callers of ${via} are ranked by what they allocated through it since start (alloc_space)`;
       return step.count === 1
         ? `${lead}: one caller is seen, the leading candidate, not a certainty (a caller that allocates too little through it to be sampled would not show)`
@@ -110,7 +115,9 @@ function goVersionStep(step: Extract<Step, { kind: 'go-version' }>): string {
   const range = goRangeText(step.min, step.max);
   const known = step.min !== null || step.max !== null;
   const lead = (release: string): string =>
-    step.certain ? `the frames show ${range}` : `if this service runs ${release} (${known ? `the frames show ${range}` : 'the frames do not say which release'}; go version on the binary tells)`;
+    step.certain
+      ? `the frames show ${range}`
+      : `if this service runs ${release} (${known ? `the frames show ${range}` : 'the frames do not say which release'}; go version on the binary tells)`;
   switch (step.caveat) {
     case 'timers-pinned':
       return `${lead('Go 1.22 or earlier')}: the runtime keeps every started timer until it is stopped or fires, so every Ticker that is never stopped leaks, referenced or not`;

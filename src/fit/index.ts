@@ -125,7 +125,14 @@ export function fitSeries(series: SeriesData, options: Partial<FitOptions> = {})
     withinNoise,
   };
   const level = Math.max(median(values.map(Math.abs)), 1);
-  const retained = series.alloc == null ? null : retention(values, sigma.map((x) => x * x), Array.from(series.alloc));
+  const retained =
+    series.alloc == null
+      ? null
+      : retention(
+          values,
+          sigma.map((x) => x * x),
+          Array.from(series.alloc),
+        );
   const verdict = n === 2 ? twoPoints(base, level, opts) : classify(base, rel, values, sigma, level, opts, retained);
   return { ...base, ...verdict, retained };
 }
@@ -159,7 +166,10 @@ function changeStdErr(times: readonly number[], sigma: readonly number[]): numbe
 /** simple-statistics' rSquared divides by the total sum of squares, 0 for a constant series: define it as 1. */
 function fitQuality(times: readonly number[], values: readonly number[], line: { m: number; b: number }): number {
   if (values.every((y) => y === values[0])) return 1;
-  const r2 = rSquared(times.map((t, i) => [t, values[i]]), (t) => line.m * t + line.b);
+  const r2 = rSquared(
+    times.map((t, i) => [t, values[i]]),
+    (t) => line.m * t + line.b,
+  );
   return Math.min(1, Math.max(0, r2));
 }
 
@@ -187,4 +197,3 @@ function validate(series: SeriesData): { times: number[]; values: number[]; sigm
   });
   return { times, values, sigma };
 }
-

@@ -68,12 +68,7 @@ interface Candidate {
  * (linear to t_k, constant after) and a step (one level before k, another from k); the lowest residual wins,
  * ties going to the earlier break. O(n²), fine for the tens to hundreds of snapshots a capture has.
  */
-export function findBoundedRise(
-  times: readonly number[],
-  values: readonly number[],
-  sigma: readonly number[],
-  rules: PlateauRules,
-): BoundedRise | null {
+export function findBoundedRise(times: readonly number[], values: readonly number[], sigma: readonly number[], rules: PlateauRules): BoundedRise | null {
   const n = values.length;
   const lineSse = sse(times, values, linearRegression(times.map((t, i) => [t, values[i]])));
   // A straight line up to rounding (relative 1e-9 of the largest value) cannot be explained better.

@@ -48,7 +48,10 @@ export function classify(
   const big = Math.abs(robustChange) / level >= opts.minRelativeChange;
   const stairs = f.n <= opts.staircaseMaxN ? staircase(values, sigma, level, opts) : null;
   if (stairs !== null && !f.withinNoise && big) {
-    return verdict('growing', `Rose at every one of the ${f.n - 1} steps, each by at least ${fmt(stairs)} standard errors of noise (${p}: too few snapshots for a trend test, but a change this large in the same direction every time is not noise).`);
+    return verdict(
+      'growing',
+      `Rose at every one of the ${f.n - 1} steps, each by at least ${fmt(stairs)} standard errors of noise (${p}: too few snapshots for a trend test, but a change this large in the same direction every time is not noise).`,
+    );
   }
   const rate = `${signed(f.robustSlope * 3600)} per hour`;
   const direction = Math.sign(trend.s);
@@ -62,7 +65,10 @@ export function classify(
   if (retained !== null) {
     const kept = `Kept about ${Math.round(retained.newSamples)} new samples, ${percent(retained.retainedShare, false)} of what it allocated in the window`;
     const fell = retained.falls === 0 ? 'never falling' : `falling by one sample at most (${retained.falls}x)`;
-    return verdict('growing', `${kept}, ${fell} (${p}: too few snapshots or samples for a trend test, but sampled objects still in use were allocated and kept).`);
+    return verdict(
+      'growing',
+      `${kept}, ${fell} (${p}: too few snapshots or samples for a trend test, but sampled objects still in use were allocated and kept).`,
+    );
   }
   if (significant && f.withinNoise) {
     return verdict('flat', `Moved consistently (${p}) but by less than the sampling error (${noiseBand(f, opts)}).`);
@@ -98,14 +104,7 @@ export function staircase(values: readonly number[], sigma: readonly number[], l
 }
 
 /** No usable trend: 'noisy' when the swing is large against both the level and the sampling error. */
-function noTrend(
-  f: Base,
-  values: readonly number[],
-  sigma: readonly number[],
-  level: number,
-  p: string,
-  opts: FitOptions,
-): Verdict {
+function noTrend(f: Base, values: readonly number[], sigma: readonly number[], level: number, p: string, opts: FitOptions): Verdict {
   const range = f.max - f.min;
   const swing = `swung by ${percent(range / level, false)} of its level`;
   if (range / level <= opts.noisyMinRelativeRange) return verdict('flat', `No significant trend (${p}); ${swing}.`);
@@ -123,8 +122,7 @@ function plateau(f: Base, b: BoundedRise): Verdict {
   const moved = `(moved ${percent(Math.abs(b.tailChange) / b.rise, false)} of the rise)`;
   const reason =
     b.kind === 'step'
-      ? `Jumped once by ${signed(b.rise)} between snapshots ${b.from} and ${b.from + 1}, ${tail} ${moved}: ` +
-        'a step, not steady growth.'
+      ? `Jumped once by ${signed(b.rise)} between snapshots ${b.from} and ${b.from + 1}, ${tail} ${moved}: ` + 'a step, not steady growth.'
       : `Grew by ${signed(b.rise)} up to snapshot ${b.from + 1}, ${tail} ${moved}: bounded, like a warming cache.`;
   return { shape: 'plateau', plateauFrom: b.from, reason };
 }

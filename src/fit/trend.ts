@@ -121,4 +121,3 @@ function overOneMinusQPower(p: readonly number[], b: number): number[] {
   for (let j = 0; j < out.length; j++) out[j] = p[j] + (j >= b ? out[j - b] : 0);
   return out;
 }
-

@@ -43,7 +43,12 @@ export interface GoVersionRange {
 }
 
 /** Frame rules: a function-name prefix (or test) and what it implies. */
-const FRAME_RULES: readonly { readonly kind: VersionClueKind; readonly test: (fn: string) => boolean; readonly min: GoMinor | null; readonly max: GoMinor | null }[] = [
+const FRAME_RULES: readonly {
+  readonly kind: VersionClueKind;
+  readonly test: (fn: string) => boolean;
+  readonly min: GoMinor | null;
+  readonly max: GoMinor | null;
+}[] = [
   // Go 1.24 moved maps to Swiss tables in internal/runtime/maps.
   { kind: 'swiss-maps', test: (fn) => fn.startsWith('internal/runtime/maps.'), min: 24, max: null },
   // Go 1.23 moved runtime/internal/{atomic,syscall,...} to internal/runtime/.
@@ -55,7 +60,12 @@ const FRAME_RULES: readonly { readonly kind: VersionClueKind; readonly test: (fn
   { kind: 'timers-1.23', test: (fn) => fn.startsWith('runtime.(*timers).') || fn.startsWith('runtime.(*timer).unlockAndRun'), min: 23, max: null },
   { kind: 'timers-before-1.23', test: (fn) => fn === 'runtime.runtimer' || fn === 'runtime.runOneTimer' || fn === 'runtime.checkTimers', min: null, max: 22 },
   // Go 1.23's iter.Pull runs on runtime coroutines.
-  { kind: 'coroutines', test: (fn) => fn.startsWith('runtime.coroswitch') || fn.startsWith('runtime.corostart') || fn.startsWith('iter.Pull'), min: 23, max: null },
+  {
+    kind: 'coroutines',
+    test: (fn) => fn.startsWith('runtime.coroswitch') || fn.startsWith('runtime.corostart') || fn.startsWith('iter.Pull'),
+    min: 23,
+    max: null,
+  },
 ];
 
 /**
@@ -93,7 +103,8 @@ export class VersionClues {
     const seen = this.byKind.get(clue.kind);
     if (seen === undefined) this.byKind.set(clue.kind, clue);
     // GOROOTs of two releases in one series: one clue spanning both, whose bounds cross (a conflict).
-    else if (clue.kind === 'goroot-path' && (clue.min !== seen.min || clue.max !== seen.max) && !seen.example.includes(clue.example)) this.byKind.set(clue.kind, widen(seen, clue));
+    else if (clue.kind === 'goroot-path' && (clue.min !== seen.min || clue.max !== seen.max) && !seen.example.includes(clue.example))
+      this.byKind.set(clue.kind, widen(seen, clue));
   }
 
   has(kind: VersionClueKind): boolean {

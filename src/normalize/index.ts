@@ -190,7 +190,12 @@ export class Interner {
     const known = this.stackTable.find(callSite);
     if (known >= 0) return known;
     const id = this.stackTable.add(callSite);
-    this.stacks.push({ id, frames: Array.from(callSite.ids.subarray(0, callSite.length)), runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)), userLine: 0 });
+    this.stacks.push({
+      id,
+      frames: Array.from(callSite.ids.subarray(0, callSite.length)),
+      runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)),
+      userLine: 0,
+    });
     return id;
   }
 
@@ -419,7 +424,15 @@ function splitStack(siteOf: Int32Array, skip: Uint8Array, stack: Uint32Array, st
 function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner: Interner): GroupFacts {
   const creator = info.creator === null ? -1 : interner.creatorId(info.creator.function, info.creator.file, info.creator.line);
   const creatorGoroutines = new Map<number, number>(info.creatorGoroutines);
-  const next = { states: [info.state], waitMinutesMin: info.waitMinutesMin, waitMinutesMax: info.waitMinutesMax, lockedToThread: info.lockedToThread, creator, creatorGoroutines, goroutineIds: [...info.exampleIds] };
+  const next = {
+    states: [info.state],
+    waitMinutesMin: info.waitMinutesMin,
+    waitMinutesMax: info.waitMinutesMax,
+    lockedToThread: info.lockedToThread,
+    creator,
+    creatorGoroutines,
+    goroutineIds: [...info.exampleIds],
+  };
   return prev === null ? next : mergeGroupFacts(prev, next);
 }
 

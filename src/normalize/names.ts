@@ -101,7 +101,10 @@ export function normalizeFile(path: string): string {
   } else if (TRIMPATH_MODULE.test(p)) {
     p = p.replace(TRIMPATH_MODULE, '$1/');
   } else if (MODCACHE.test(p)) {
-    p = p.replace(MODCACHE, '').replace(MODULE_VERSION, '').replace(/!([a-z])/g, (_m, c: string) => c.toUpperCase());
+    p = p
+      .replace(MODCACHE, '')
+      .replace(MODULE_VERSION, '')
+      .replace(/!([a-z])/g, (_m, c: string) => c.toUpperCase());
   } else if (VENDOR.test(p)) {
     p = p.replace(VENDOR, '');
   } else if (GOPATH_SRC.test(p)) {
@@ -132,10 +135,57 @@ export function isRuntimeFunction(fn: string): boolean {
  * myservice`) is legal for private code, so "no dot" alone does not mean standard library.
  */
 const STD_ROOTS = new Set([
-  'archive', 'bufio', 'builtin', 'bytes', 'cmp', 'compress', 'container', 'context', 'crypto', 'database', 'debug', 'embed',
-  'encoding', 'errors', 'expvar', 'flag', 'fmt', 'go', 'hash', 'html', 'image', 'index', 'internal', 'io', 'iter', 'log',
-  'maps', 'math', 'mime', 'net', 'os', 'path', 'plugin', 'reflect', 'regexp', 'runtime', 'slices', 'sort', 'strconv',
-  'strings', 'structs', 'sync', 'syscall', 'testing', 'text', 'time', 'unicode', 'unique', 'unsafe', 'vendor', 'weak',
+  'archive',
+  'bufio',
+  'builtin',
+  'bytes',
+  'cmp',
+  'compress',
+  'container',
+  'context',
+  'crypto',
+  'database',
+  'debug',
+  'embed',
+  'encoding',
+  'errors',
+  'expvar',
+  'flag',
+  'fmt',
+  'go',
+  'hash',
+  'html',
+  'image',
+  'index',
+  'internal',
+  'io',
+  'iter',
+  'log',
+  'maps',
+  'math',
+  'mime',
+  'net',
+  'os',
+  'path',
+  'plugin',
+  'reflect',
+  'regexp',
+  'runtime',
+  'slices',
+  'sort',
+  'strconv',
+  'strings',
+  'structs',
+  'sync',
+  'syscall',
+  'testing',
+  'text',
+  'time',
+  'unicode',
+  'unique',
+  'unsafe',
+  'vendor',
+  'weak',
 ]);
 
 export function isStdPackage(pkg: string): boolean {

@@ -130,7 +130,10 @@ export function inferOwnership(frames: readonly FrameFacts[], flagModules: reado
     if (pkg === 'main' && f.rawFile !== '' && !mainFiles.has(dirOf(f.rawFile))) mainFiles.set(dirOf(f.rawFile), f.rawFile);
     if (fixedOrigin(f) === null && !candidates.has(pkg) && f.rawFile !== '') candidates.set(pkg, { pkg, dir: dirOf(f.rawFile) });
   }
-  const modules = flagModules.length > 0 ? flagModules.map((path): OwnedModule => ({ path, how: 'flag', mainFile: null, root: null, witness: null })) : inferModules(mainFiles, [...candidates.values()]);
+  const modules =
+    flagModules.length > 0
+      ? flagModules.map((path): OwnedModule => ({ path, how: 'flag', mainFile: null, root: null, witness: null }))
+      : inferModules(mainFiles, [...candidates.values()]);
   const ownership = { modules, overridden: flagModules.length > 0, unknownPackages: [] as string[] };
   const unknown = new Set<string>();
   for (const f of frames) if (originIn(ownership, f) === 'unknown') unknown.add(packageOfRaw(f.rawFunction));
@@ -142,7 +145,12 @@ function inferModules(mainFiles: ReadonlyMap<string, string>, candidates: readon
   const gopathRoots = gopathSrcRoots(candidates);
   for (const [dir, file] of [...mainFiles].sort()) {
     const root = gopathRoots.find((r) => dir.startsWith(`${r}/`));
-    const found = root !== undefined ? inGopath(root, fromImportPath(dir.slice(root.length + 1), file, candidates)) : isAbsolute(dir) ? fromCheckout(dir, file, candidates) : fromImportPath(dir, file, candidates);
+    const found =
+      root !== undefined
+        ? inGopath(root, fromImportPath(dir.slice(root.length + 1), file, candidates))
+        : isAbsolute(dir)
+          ? fromCheckout(dir, file, candidates)
+          : fromImportPath(dir, file, candidates);
     if (!out.some((m) => m.path === found.path && m.root === found.root)) out.push(found);
   }
   return out;
@@ -171,7 +179,8 @@ function fromImportPath(mainPath: string, mainFile: string, candidates: readonly
     if (depth(shared) < depth(floor) || !under(c.pkg, shared)) continue;
     if (best === null || depth(shared) < depth(best.path)) best = { path: shared, witness: c.pkg };
   }
-  if (best !== null && depth(best.path) <= depth(beforeCmd(mainPath))) return { path: best.path, how: 'shared-root', mainFile, root: best.path, witness: best.witness };
+  if (best !== null && depth(best.path) <= depth(beforeCmd(mainPath)))
+    return { path: best.path, how: 'shared-root', mainFile, root: best.path, witness: best.witness };
   const path = beforeCmd(mainPath);
   return { path, how: 'main-path', mainFile, root: path, witness: null };
 }

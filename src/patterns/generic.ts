@@ -20,11 +20,15 @@ export const CHANNEL_BLOCKED: Signature = {
   userFrameVisible: true,
   versions:
     'Wait reasons as Go 1.19 runtime2.go prints them (chan send, chan receive, select, select (no cases), and the nil chan forms), the same in current Go. Protobuf goroutine profiles carry no reason: it is inferred from runtime.chansend1, runtime.chanrecv1/chanrecv2, runtime.selectgo and runtime.block (inferWaitState). debug=1 text hides those runtime frames; there a goroutine parked right in the service’s own code can only be in a channel operation or a select (sync, time and netpoll waits keep a frame of their own), which is what HIDDEN_RUNTIME_WAIT says.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     'A goroutine that sends on a channel nobody reads any more, receives from one nobody will send on or close, or selects without a case that can fire (no ctx.Done, no timeout) never returns. The usual cause is a producer whose consumer returned early, on an error or a timeout, with an unbuffered result channel.',
-  fix: "Give every blocking send, receive and select a way out (a case <-ctx.Done()), close channels from the sending side, and buffer result channels whose reader may leave early.",
+  fix: 'Give every blocking send, receive and select a way out (a case <-ctx.Done()), close channels from the sending side, and buffer result channels whose reader may leave early.',
   example: [
     'results := make(chan result, 1) // the worker can always send once, even if nobody reads',
     'go func() { results <- work(ctx) }()',
@@ -53,16 +57,28 @@ export const IO_BLOCKED: Signature = {
   userFrameVisible: true,
   versions:
     'Go 1.19 netpoll: the reason IO wait, with stacks through internal/poll.runtime_pollWait (runtime.netpollblock in protobuf profiles; internal/poll.runtime_pollWait is visible in every form). Unchanged in current Go.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     'Each goroutine reads (or writes) a connection whose peer never sends and never closes, and no deadline is set, so it waits forever and keeps the connection and its buffers.',
   fix: 'Close connections when done with them (defer conn.Close()) and set read/write deadlines or use a context-aware API.',
-  example: ['conn, err := net.DialTimeout("tcp", addr, 5*time.Second)', 'if err != nil {', '\treturn err', '}', 'defer conn.Close()', 'conn.SetDeadline(time.Now().Add(30 * time.Second))'].join('\n'),
+  example: [
+    'conn, err := net.DialTimeout("tcp", addr, 5*time.Second)',
+    'if err != nil {',
+    '\treturn err',
+    '}',
+    'defer conn.Close()',
+    'conn.SetDeadline(time.Now().Add(30 * time.Second))',
+  ].join('\n'),
 };
 
 /** Map growth frames: classic runtime maps (hidden when leading) and Go 1.24+ Swiss tables (visible). */
-const MAP_GROWTH = /^(?:runtime\.(?:mapassign(?:_fast32|_fast64|_faststr|_fast64ptr|_fast32ptr)?|hashGrow|makeBucketArray|growWork)|internal\/runtime\/maps\..+)$/;
+const MAP_GROWTH =
+  /^(?:runtime\.(?:mapassign(?:_fast32|_fast64|_faststr|_fast64ptr|_fast32ptr)?|hashGrow|makeBucketArray|growWork)|internal\/runtime\/maps\..+)$/;
 
 export const UNBOUNDED_COLLECTION: Signature = {
   id: 'unbounded-collection-growth',
@@ -89,7 +105,11 @@ export const UNBOUNDED_COLLECTION: Signature = {
   userFrameVisible: true,
   versions:
     'Go heap profiles drop the leading frames whose names start with runtime. (runtime/pprof protomem.go hideRuntime, and printStackRecord for debug=1), so with Go ≤ 1.23 maps a store into a growing map, an append and a make all end in your own function, with runtime.mapassign*, runtime.growslice and runtime.makeslice hidden: checked with a Go 1.19 program whose heap stacks read main.remember (map) and main.keep (append) only, with no runtime frame. Visible: reflect.mapassign_faststr ← reflect.Value.SetMapIndex (JSON and other reflection into maps) and sync.(*Map).Store (same program). Go 1.24 Swiss-table maps allocate under internal/runtime/maps.newarray (runtime/malloc.go links runtime.newarray there), which is not runtime.-prefixed, so map growth shows as internal/runtime/maps.* ← runtime.mapassign* ← your function; sync.Map became internal/sync.HashTrieMap.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     'A map, slice or buffer that gains entries on every request and loses none (a cache without eviction or TTL, a registry nobody deregisters from, a log kept in memory) grows the live heap steadily while the goroutine count stays flat. Go maps also never shrink their bucket arrays after deletes.',

@@ -5,22 +5,52 @@ import { fns, type Signature, within } from './signature.js';
 const CACHE = 'k8s.io/client-go/tools/cache.';
 const WAIT = 'k8s.io/apimachinery/pkg/util/wait.';
 /** `k8s.io/client-go/informers/core/v1.(*podInformer).Informer` and its kin in every generated group/version package. */
-const TYPED_INFORMER_ACCESSOR = /^k8s\.io\/client-go\/(?:informers|metadata\/metadatainformer|dynamic\/dynamicinformer)\/?[\w/]*\.\(\*\w+Informer\)\.(?:Informer|Lister|TypedInformer)$/;
+const TYPED_INFORMER_ACCESSOR =
+  /^k8s\.io\/client-go\/(?:informers|metadata\/metadatainformer|dynamic\/dynamicinformer)\/?[\w/]*\.\(\*\w+Informer\)\.(?:Informer|Lister|TypedInformer)$/;
 
 export const K8S_INFORMER_UNSTOPPED: Signature = {
   id: 'k8s-informer-unstopped',
   title: 'Kubernetes informer or reflector never stopped',
   kind: 'both',
   goroutineFrames: [
-    within(CACHE, '(*Reflector).ListAndWatch', '(*Reflector).watchHandler', 'watchHandler', '(*Reflector).watch', '(*Reflector).Run', '(*Reflector).startResync'),
+    within(
+      CACHE,
+      '(*Reflector).ListAndWatch',
+      '(*Reflector).watchHandler',
+      'watchHandler',
+      '(*Reflector).watch',
+      '(*Reflector).Run',
+      '(*Reflector).startResync',
+    ),
     within(CACHE, '(*sharedIndexInformer).Run', '(*controller).Run', '(*controller).processLoop', '(*DeltaFIFO).Pop'),
     within(CACHE, '(*processorListener).run', '(*processorListener).pop', '(*sharedProcessor).run'),
-    within(WAIT, 'BackoffUntil', 'JitterUntil', 'Until', 'UntilWithContext', 'JitterUntilWithContext', '(*Group).Start', '(*Group).StartWithChannel', '(*Group).StartWithContext'),
+    within(
+      WAIT,
+      'BackoffUntil',
+      'JitterUntil',
+      'Until',
+      'UntilWithContext',
+      'JitterUntilWithContext',
+      '(*Group).Start',
+      '(*Group).StartWithChannel',
+      '(*Group).StartWithContext',
+    ),
     fns('k8s.io/apimachinery/pkg/watch.(*StreamWatcher).receive'),
   ],
   waitStates: ['select', 'chan receive', 'chan send', 'IO wait', 'sync.Cond.Wait'],
   heapFrames: [
-    within(CACHE, 'NewSharedIndexInformer', 'NewSharedIndexInformerWithOptions', 'NewSharedInformer', 'NewIndexerInformer', 'NewInformer', 'newInformer', 'NewReflector', 'NewReflectorWithOptions', 'newProcessListener'),
+    within(
+      CACHE,
+      'NewSharedIndexInformer',
+      'NewSharedIndexInformerWithOptions',
+      'NewSharedInformer',
+      'NewIndexerInformer',
+      'NewInformer',
+      'newInformer',
+      'NewReflector',
+      'NewReflectorWithOptions',
+      'newProcessListener',
+    ),
     within(CACHE, '(*threadSafeMap).Add', '(*threadSafeMap).Update', '(*threadSafeMap).Replace', '(*DeltaFIFO).queueActionLocked', '(*DeltaFIFO).Replace'),
   ],
   generic: false,
@@ -29,12 +59,24 @@ export const K8S_INFORMER_UNSTOPPED: Signature = {
   strongAt: 4,
   ceiling: 1,
   entryPoints: [
-    within('k8s.io/client-go/informers.', 'NewSharedInformerFactory', 'NewSharedInformerFactoryWithOptions', 'NewFilteredSharedInformerFactory', '(*sharedInformerFactory).Start', '(*sharedInformerFactory).InformerFor'),
+    within(
+      'k8s.io/client-go/informers.',
+      'NewSharedInformerFactory',
+      'NewSharedInformerFactoryWithOptions',
+      'NewFilteredSharedInformerFactory',
+      '(*sharedInformerFactory).Start',
+      '(*sharedInformerFactory).InformerFor',
+    ),
     // The typed accessors a caller reaches an informer through, factory.Core().V1().Pods().Informer(): the
     // informer is made there, on first use, so the caller's frame is on its allocation stacks even when the
     // factory's own (made once, small) is never sampled.
     TYPED_INFORMER_ACCESSOR,
-    within('k8s.io/client-go/dynamic/dynamicinformer.', 'NewDynamicSharedInformerFactory', 'NewFilteredDynamicSharedInformerFactory', '(*dynamicSharedInformerFactory).Start'),
+    within(
+      'k8s.io/client-go/dynamic/dynamicinformer.',
+      'NewDynamicSharedInformerFactory',
+      'NewFilteredDynamicSharedInformerFactory',
+      '(*dynamicSharedInformerFactory).Start',
+    ),
     within(CACHE, 'NewSharedIndexInformer', 'NewSharedIndexInformerWithOptions', 'NewSharedInformer', 'NewIndexerInformer', 'NewInformer', 'NewReflector'),
   ],
   userFrameVisible: false,

@@ -39,8 +39,7 @@ function owners(stack: readonly string[], side: Side, specific: readonly Signatu
     const found = specific.filter((s) => s[side].some((re) => hits(re, stack[i])));
     if (found.length === 0) continue;
     const caller = stack[i + 1];
-    const calledByLibrary =
-      caller !== undefined && !found.some((s) => inPackages(caller, s.packages)) && specific.some((s) => inPackages(caller, s.packages));
+    const calledByLibrary = caller !== undefined && !found.some((s) => inPackages(caller, s.packages)) && specific.some((s) => inPackages(caller, s.packages));
     return calledByLibrary ? [] : found;
   }
   return [];
@@ -144,7 +143,9 @@ export function matchSignatures(e: Evidence, table: readonly Signature[]): Match
   }
   return out.sort(
     (a, b) =>
-      Number(a.signature.generic) - Number(b.signature.generic) || b.score - a.score || (a.signature.id < b.signature.id ? -1 : a.signature.id > b.signature.id ? 1 : 0),
+      Number(a.signature.generic) - Number(b.signature.generic) ||
+      b.score - a.score ||
+      (a.signature.id < b.signature.id ? -1 : a.signature.id > b.signature.id ? 1 : 0),
   );
 }
 

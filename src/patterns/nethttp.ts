@@ -51,8 +51,12 @@ export const HTTP_RESPONSE_BODY_UNCLOSED: Signature = {
   whereToLook:
     'callers of http.Client.Do / http.Get / http.Post whose resp.Body is not closed on every path (error statuses and early returns included), and code that builds a new http.Client or http.Transport per request',
   versions:
-    'Go 1.19 net/http/transport.go: dialConn starts `go pconn.readLoop()` and `go pconn.writeLoop()` and allocates the connection\'s bufio reader and writer; dialConn itself runs in the dialConnFor goroutine started by queueForDial, so no user frame is on these stacks (checked with a Go 1.19 program: readLoop and writeLoop parked in select, buffers under dialConn ← dialConnFor). HTTP/2 connections run (*http2ClientConn).readLoop → (*http2clientConnReadLoop).run (net/http/h2_bundle.go), or the golang.org/x/net/http2 equivalents when that package is used directly. Unchanged in current Go.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+    "Go 1.19 net/http/transport.go: dialConn starts `go pconn.readLoop()` and `go pconn.writeLoop()` and allocates the connection's bufio reader and writer; dialConn itself runs in the dialConnFor goroutine started by queueForDial, so no user frame is on these stacks (checked with a Go 1.19 program: readLoop and writeLoop parked in select, buffers under dialConn ← dialConnFor). HTTP/2 connections run (*http2ClientConn).readLoop → (*http2clientConnReadLoop).run (net/http/h2_bundle.go), or the golang.org/x/net/http2 equivalents when that package is used directly. Unchanged in current Go.",
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     'An HTTP/1 connection goes back to the pool only when its response body has been read to EOF or closed. Until then its readLoop and writeLoop goroutines and its 4 KiB read and write buffers stay alive, and the next request opens a new connection. A forgotten resp.Body.Close leaks one connection per request. The same goroutines also pile up when a new Transport (or a Client with its own Transport) is created per request, since its idle connections are never reused or closed.',
@@ -90,7 +94,11 @@ export const HTTP_CLIENT_NO_TIMEOUT: Signature = {
   userFrameVisible: true,
   versions:
     'Go 1.19 net/http/transport.go: a request waits in (*persistConn).roundTrip (select on the response, the request context and the connection) or in (*Transport).getConn for a connection; checked with a Go 1.19 program whose server never answers. The zero http.Client (and http.DefaultClient) has no Timeout.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     'http.Client waits for a response as long as its Timeout and the request context allow, and the zero value allows forever. When a server or a proxy stops answering, every call blocks in roundTrip and the goroutines that made them pile up.',
@@ -128,13 +136,29 @@ export const HTTP_SERVER_CONNS_HELD: Signature = {
   // Serve's accept loop starts `go c.serve(ctx)` per connection and runs as long as the server does; the
   // function running it builds or holds the http.Server whose timeouts are the fix (unlike gRPC, whose
   // keepalive options go to grpc.NewServer, usually called elsewhere than Serve: no spawner there).
-  spawners: [within(HTTP, '(*Server).Serve', '(*Server).ServeTLS', '(*Server).ListenAndServe', '(*Server).ListenAndServeTLS', 'Serve', 'ServeTLS', 'ListenAndServe', 'ListenAndServeTLS')],
+  spawners: [
+    within(
+      HTTP,
+      '(*Server).Serve',
+      '(*Server).ServeTLS',
+      '(*Server).ListenAndServe',
+      '(*Server).ListenAndServeTLS',
+      'Serve',
+      'ServeTLS',
+      'ListenAndServe',
+      'ListenAndServeTLS',
+    ),
+  ],
   userFrameVisible: false,
   whereToLook:
     'the http.Server configuration (ReadHeaderTimeout, ReadTimeout, IdleTimeout, WriteTimeout) and handlers that do not return when r.Context() is done: each connection goroutine is started by Server.Serve, so no frame of yours starts it',
   versions:
-    'Go 1.19 net/http/server.go: Serve starts `go c.serve(ctx)` per connection; an idle keep-alive connection waits in (*conn).readRequest → readRequest reading the next request, and while a handler runs a (*connReader).backgroundRead goroutine watches the connection (both checked with a Go 1.19 program); a handler writing to a slow client blocks under (*chunkWriter).Write → checkConnErrorWriter.Write. Buffers come from newBufioReader and newBufioWriterSize. Go 1.26 and 1.27 (checked on captured servers): an idle keep-alive connection waits in (*conn).serve → bufio.(*Reader).Peek → (*connReader).Read, with no readRequest frame; the accept loop (*Server).Serve stays on the stack of the goroutine that called it, under the service\'s function that runs the server.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+    "Go 1.19 net/http/server.go: Serve starts `go c.serve(ctx)` per connection; an idle keep-alive connection waits in (*conn).readRequest → readRequest reading the next request, and while a handler runs a (*connReader).backgroundRead goroutine watches the connection (both checked with a Go 1.19 program); a handler writing to a slow client blocks under (*chunkWriter).Write → checkConnErrorWriter.Write. Buffers come from newBufioReader and newBufioWriterSize. Go 1.26 and 1.27 (checked on captured servers): an idle keep-alive connection waits in (*conn).serve → bufio.(*Reader).Peek → (*connReader).Read, with no readRequest frame; the accept loop (*Server).Serve stays on the stack of the goroutine that called it, under the service's function that runs the server.",
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     "Every open connection keeps a goroutine and its read and write buffers. With no ReadHeaderTimeout or IdleTimeout a server keeps idle keep-alive connections, slow clients and half-open connections forever; a backgroundRead goroutine per connection means handlers are still running on them. Either way the count grows with every client that doesn't close its side.",

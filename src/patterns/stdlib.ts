@@ -18,8 +18,11 @@ export const TIME_TICKER_UNSTOPPED: Signature = {
   entryPoints: [fns('time.NewTicker', 'time.Tick', 'time.NewTimer', 'time.After')],
   userFrameVisible: true,
   versions:
-    'Go 1.19 time/tick.go and time/sleep.go: NewTicker, NewTimer and After allocate the timer and its channel and register it with time.startTimer (runtime.addtimer), so heap stacks read time.startTimer ← time.NewTicker or time.startTimer ← time.NewTimer ← time.After ← your function (checked with a Go 1.19 program). Before Go 1.23 the runtime timer heap references every started timer, so a Ticker that is never stopped lives forever and an unfired time.After lives until it fires. Go 1.23 made unreferenced timers and tickers collectable (runtime.newTimer is linked as time.newTimer), but only when the main module\'s go.mod says go 1.23.0 or later, and GODEBUG asynctimerchan=1 reverts it (Go 1.23 release notes); a Ticker still referenced by a running goroutine leaks in every version.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }],
+    "Go 1.19 time/tick.go and time/sleep.go: NewTicker, NewTimer and After allocate the timer and its channel and register it with time.startTimer (runtime.addtimer), so heap stacks read time.startTimer ← time.NewTicker or time.startTimer ← time.NewTimer ← time.After ← your function (checked with a Go 1.19 program). Before Go 1.23 the runtime timer heap references every started timer, so a Ticker that is never stopped lives forever and an unfired time.After lives until it fires. Go 1.23 made unreferenced timers and tickers collectable (runtime.newTimer is linked as time.newTimer), but only when the main module's go.mod says go 1.23.0 or later, and GODEBUG asynctimerchan=1 reverts it (Go 1.23 release notes); a Ticker still referenced by a running goroutine leaks in every version.",
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+  ],
   caveats: [
     { id: 'timers-pinned', goMin: null, goMax: 22 },
     { id: 'timers-collectable', goMin: 23, goMax: null },
@@ -60,12 +63,23 @@ export const CONTEXT_CANCEL_UNCALLED: Signature = {
   strongAt: 3,
   ceiling: 1,
   entryPoints: [
-    fns('context.WithCancel', 'context.WithCancelCause', 'context.WithTimeout', 'context.WithTimeoutCause', 'context.WithDeadline', 'context.WithDeadlineCause'),
+    fns(
+      'context.WithCancel',
+      'context.WithCancelCause',
+      'context.WithTimeout',
+      'context.WithTimeoutCause',
+      'context.WithDeadline',
+      'context.WithDeadlineCause',
+    ),
   ],
   userFrameVisible: true,
   versions:
-    'Go 1.19 context/context.go: WithCancel → newCancelCtx + propagateCancel, which adds the child to the parent\'s children map, or, when the parent is not a *cancelCtx the package can find (a custom Context type), starts a goroutine context.propagateCancel.func1 that waits in select on both Done channels (checked with a Go 1.19 program; heap stacks show context.WithCancel, context.propagateCancel, context.(*cancelCtx).Done, and time.AfterFunc ← context.WithDeadline ← context.WithTimeout). Go 1.21 moved this to the method (*cancelCtx).propagateCancel, allocates in context.withCancel, and uses the parent\'s AfterFunc method instead of a goroutine when it has one; the goroutine remains only for custom parents without it.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+    "Go 1.19 context/context.go: WithCancel → newCancelCtx + propagateCancel, which adds the child to the parent's children map, or, when the parent is not a *cancelCtx the package can find (a custom Context type), starts a goroutine context.propagateCancel.func1 that waits in select on both Done channels (checked with a Go 1.19 program; heap stacks show context.WithCancel, context.propagateCancel, context.(*cancelCtx).Done, and time.AfterFunc ← context.WithDeadline ← context.WithTimeout). Go 1.21 moved this to the method (*cancelCtx).propagateCancel, allocates in context.withCancel, and uses the parent's AfterFunc method instead of a goroutine when it has one; the goroutine remains only for custom parents without it.",
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     "A context derived from a long-lived cancelable parent is registered in the parent's children map (or, for a custom parent type, watched by a goroutine) until its cancel function runs or the parent is canceled. Dropping the cancel function keeps every child, its Done channel, its timer and everything reachable from it alive for the parent's lifetime.",
@@ -95,18 +109,40 @@ export const SQL_ROWS_UNCLOSED: Signature = {
   strongAt: 3,
   ceiling: 1,
   entryPoints: [
-    within(SQL, '(*DB).Query', '(*DB).QueryContext', '(*DB).QueryRow', '(*DB).QueryRowContext', '(*Tx).Query', '(*Tx).QueryContext', '(*Tx).QueryRow', '(*Tx).QueryRowContext', '(*Conn).QueryContext', '(*Conn).QueryRowContext', '(*Stmt).Query', '(*Stmt).QueryContext', '(*Stmt).QueryRow', '(*Stmt).QueryRowContext'),
+    within(
+      SQL,
+      '(*DB).Query',
+      '(*DB).QueryContext',
+      '(*DB).QueryRow',
+      '(*DB).QueryRowContext',
+      '(*Tx).Query',
+      '(*Tx).QueryContext',
+      '(*Tx).QueryRow',
+      '(*Tx).QueryRowContext',
+      '(*Conn).QueryContext',
+      '(*Conn).QueryRowContext',
+      '(*Stmt).Query',
+      '(*Stmt).QueryContext',
+      '(*Stmt).QueryRow',
+      '(*Stmt).QueryRowContext',
+    ),
   ],
   // A leaked Rows pins its connection, so the next query to find the pool empty opens a new one, and the
   // driver's per-connection state sits under that query's caller: the busiest caller, not the leaking one
   // (fixtures/matrix/sql-rows-unclosed). pgx v5 makes its statement cache in connect, under (*DB).conn, and
   // memoizes encode plans in the connection's own pgtype.Map on its first queries.
   poolState: [within(SQL, '(*DB).conn'), within('github.com/jackc/pgx/v5/pgtype.', '(*Map).PlanEncode')],
-  handles: [within(SQL, '(*Rows).Next', '(*Rows).NextResultSet', '(*Rows).Scan', '(*Rows).Columns', '(*Rows).ColumnTypes', '(*Rows).Err', '(*Row).Scan', '(*Row).Err')],
+  handles: [
+    within(SQL, '(*Rows).Next', '(*Rows).NextResultSet', '(*Rows).Scan', '(*Rows).Columns', '(*Rows).ColumnTypes', '(*Rows).Err', '(*Row).Scan', '(*Row).Err'),
+  ],
   userFrameVisible: true,
   versions:
     'Go 1.19 database/sql/sql.go: queryDC → (*Rows).initContextClose starts `go rs.awaitDone(ctx, txctx)` only when the query context (or transaction context) can be canceled, so Query with context.Background leaks the connection without a goroutine (checked with a Go 1.19 program and a stub driver: awaitDone only for the cancelable context; heap under (*DB).queryDC, (*DB).conn and initContextClose ← (*DB).QueryContext ← your function). Current Go passes a third closectx to awaitDone; the frame names are unchanged.',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     'Open Rows hold their driver connection until Close, or until Next has returned false. Rows that are returned early, or a QueryRow whose Scan is never called, keep the connection and, with a cancelable context, an awaitDone goroutine. Once the pool limit is reached every other query waits in (*DB).conn.',
@@ -147,7 +183,11 @@ export const SYNC_WAIT_BLOCKED: Signature = {
   userFrameVisible: true,
   versions:
     'Go 1.19 prints every semaphore wait as [semacquire] (runtime2.go waitReasonSemacquire) and [sync.Cond.Wait] for Cond; stacks read sync.runtime_SemacquireMutex ← sync.(*Mutex).lockSlow ← sync.(*Mutex).Lock, sync.runtime_SemacquireMutex ← sync.(*RWMutex).RLock, sync.runtime_Semacquire ← sync.(*WaitGroup).Wait, sync.runtime_notifyListWait ← sync.(*Cond).Wait (checked with a Go 1.19 program). Go 1.20 added the reasons sync.Mutex.Lock, sync.RWMutex.RLock and sync.RWMutex.Lock, Go 1.24 moved Mutex into internal/sync, and the runtime now links sync.runtime_SemacquireWaitGroup with the reason sync.WaitGroup.Wait (current runtime/sema.go and runtime2.go).',
-  capturedOn: [{ go: '1.19.8', library: null }, { go: '1.26.8', library: null }, { go: '1.27.3', library: null }],
+  capturedOn: [
+    { go: '1.19.8', library: null },
+    { go: '1.26.8', library: null },
+    { go: '1.27.3', library: null },
+  ],
   caveats: [],
   explanation:
     'A goroutine waiting on a WaitGroup whose Done is never called, a Mutex that is never unlocked (a missing Unlock on an error path, or a lock taken twice), or a Cond that is never signalled waits forever, and so does everything it holds. A growing number of them means the wait is reached on every request.',

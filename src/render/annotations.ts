@@ -25,7 +25,9 @@ const data = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D')
 const prop = (s: string): string => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 function command(level: 'error' | 'warning' | 'notice', props: Readonly<Record<string, string | number>>, message: string): string {
-  const p = Object.entries(props).map(([k, v]) => `${k}=${prop(String(v))}`).join(',');
+  const p = Object.entries(props)
+    .map(([k, v]) => `${k}=${prop(String(v))}`)
+    .join(',');
   return `::${level}${p === '' ? '' : ` ${p}`}::${data(message)}`;
 }
 
@@ -49,7 +51,13 @@ export function renderAnnotations(a: Analysis, opts: AnnotationOptions): string[
     const accepted = rule === undefined ? '' : ` Accepted growth (config ignore list): ${rule.reason}.`;
     const at = culprit === null ? '' : ` in ${culprit}`;
     const unplaced = path === null && frame !== null ? ` (${frame.rawFile}:${frame.line}, not found in this checkout)` : '';
-    out.push(command(level, { ...where, title: `leakdiff: ${titleOf(f)}` }, `${titleOf(f)}${at}${unplaced}: ${rates(f)}, ${f.confidence} confidence. ${fix}${accepted}`));
+    out.push(
+      command(
+        level,
+        { ...where, title: `leakdiff: ${titleOf(f)}` },
+        `${titleOf(f)}${at}${unplaced}: ${rates(f)}, ${f.confidence} confidence. ${fix}${accepted}`,
+      ),
+    );
   }
   for (const g of opts.gates) {
     if (g.passed || g.name.startsWith('fail-on (') || g.name === 'fail-on') continue;
@@ -57,7 +65,13 @@ export function renderAnnotations(a: Analysis, opts: AnnotationOptions): string[
   }
   if (a.diagnosis.verdict === 'inconclusive') {
     const failed = opts.gates.some((g) => g.name === 'fail-on-inconclusive' && !g.passed);
-    out.push(command(failed ? 'error' : 'notice', { title: 'leakdiff: inconclusive' }, `${a.explained.reach}${failed ? '' : ' (the job passes; --fail-on-inconclusive demands a verdict)'}`));
+    out.push(
+      command(
+        failed ? 'error' : 'notice',
+        { title: 'leakdiff: inconclusive' },
+        `${a.explained.reach}${failed ? '' : ' (the job passes; --fail-on-inconclusive demands a verdict)'}`,
+      ),
+    );
   }
   return out;
 }

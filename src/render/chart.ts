@@ -23,7 +23,9 @@ export function chartInput(a: Analysis): ChartInput {
     }
   });
   const total = (k: KindSeries | null, unit: ChartLine['unit'], label: string): ChartLine | undefined =>
-    k === null ? undefined : { label, unit, timesMs: k.timesMs, values: Array.from((metricOf(k, unit === 'bytes' ? 'inuse_space' : 'goroutine') ?? k.metrics[0]).total.data) };
+    k === null
+      ? undefined
+      : { label, unit, timesMs: k.timesMs, values: Array.from((metricOf(k, unit === 'bytes' ? 'inuse_space' : 'goroutine') ?? k.metrics[0]).total.data) };
   return {
     // The accessible name (the SVG's <title>); nothing of it is drawn, the report's heading says it.
     title: `Heap in use and goroutines over time: ${headline(a)}`,

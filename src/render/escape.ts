@@ -36,7 +36,9 @@ const LINE_START = /^(\s*)([#>+=-]|\d+(?=[.)]))/;
  */
 export function mdText(text: string): string {
   const flat = text.replace(/\r\n?|\n/g, ' ');
-  const escaped = flat.replace(INLINE, '\\$&').replace(LINE_START, (_m, space: string, mark: string) => (/^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`));
+  const escaped = flat
+    .replace(INLINE, '\\$&')
+    .replace(LINE_START, (_m, space: string, mark: string) => (/^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`));
   // A digit run escaped at the start leaves its `.` or `)` after the backslash: `1\.`, which CommonMark reads as text.
   return noControls(escaped);
 }
@@ -74,7 +76,10 @@ const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', 
  */
 export function xml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '\uFFFD',
+    )
     .replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 

@@ -10,7 +10,23 @@ import { metricOf, row, type SeriesSet, type SnapshotInfo } from '../series/inde
 import type { LineFigures, SourceView } from '../source/index.js';
 import { formatBytes, formatCount, formatSpan } from '../units.js';
 import { mdFence, mdText } from './escape.js';
-import { amount, code, details, FIT_FIGURE_HEADER, firstAndLast, fitFigures, limitProjection, lastHeapInUse, pprofRegex, rate, shellPath, sparkline, table, trendWords, type Unit } from './parts.js';
+import {
+  amount,
+  code,
+  details,
+  FIT_FIGURE_HEADER,
+  firstAndLast,
+  fitFigures,
+  limitProjection,
+  lastHeapInUse,
+  pprofRegex,
+  rate,
+  shellPath,
+  sparkline,
+  table,
+  trendWords,
+  type Unit,
+} from './parts.js';
 
 export interface FindingOptions {
   readonly limitBytes: number | null;
@@ -30,8 +46,16 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   const out = [`## ${e.rank}. ${mdText(e.title)}`, ''];
   const at = culprit === null || culprit.file === '' ? '' : ` at ${code(`${culprit.file}:${culprit.line}`)}`;
   if (culprit !== null && !e.culpritIsCandidate) out.push(`**Fix here:** ${code(culprit.rawFunction)}${at}`, '');
-  else if (culprit !== null) out.push(`**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, the leading candidate (below)${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
-  else if (e.candidates.length > 0) out.push(`**Fix here:** not named: ${e.candidates.length} candidates (below), none singled out by the profiles${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
+  else if (culprit !== null)
+    out.push(
+      `**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, the leading candidate (below)${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`,
+      '',
+    );
+  else if (e.candidates.length > 0)
+    out.push(
+      `**Fix here:** not named: ${e.candidates.length} candidates (below), none singled out by the profiles${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`,
+      '',
+    );
   else out.push(`**Fix here:** no function of the service's own code is in any profile${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
   out.push(`**Confidence:** ${f.confidence} · **grows:** ${KIND[f.kind]}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
   out.push(...growthTable(f), '');
@@ -44,7 +68,18 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   if (view !== null) out.push(...sourceSection(view), '');
   // The pattern's provenance (library versions read) is for the pattern table and the JSON, not the reader.
   if (f.signature !== null) {
-    out.push(`### Why it leaks: ${f.signature.title}`, '', f.signature.explanation, '', `**Fix:** ${f.signature.fix}`, '', '```go', f.signature.example.trimEnd(), '```', '');
+    out.push(
+      `### Why it leaks: ${f.signature.title}`,
+      '',
+      f.signature.explanation,
+      '',
+      `**Fix:** ${f.signature.fix}`,
+      '',
+      '```go',
+      f.signature.example.trimEnd(),
+      '```',
+      '',
+    );
   }
   out.push(...reproduce(series, f), '');
   return out;
@@ -55,7 +90,13 @@ const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 function candidatesSection(e: ExplainedFinding): string[] {
   if (e.candidates.length === 0) return [];
   const rows = e.candidates.map((c, i) => [String(i + 1), code(c.function), code(c.entry), formatBytes(c.allocBytes), formatCount(c.allocObjects)]);
-  return ['### Candidates', '', `Ranked by what each allocated through the entry point since the process started; ${e.candidateNote ?? ''}.`, '', table(['#', 'caller', 'calls', 'alloc_space', 'alloc_objects'], rows)];
+  return [
+    '### Candidates',
+    '',
+    `Ranked by what each allocated through the entry point since the process started; ${e.candidateNote ?? ''}.`,
+    '',
+    table(['#', 'caller', 'calls', 'alloc_space', 'alloc_objects'], rows),
+  ];
 }
 
 /** Growth in the reader's units, the trend in words; the fit's figures folded below. */
@@ -76,21 +117,31 @@ function growthTable(f: Finding): string[] {
     '',
     table(['', 'first', 'last', 'rate', 'trend'], rows),
     '',
-    ...details('Fit figures', [table(['', ...FIT_FIGURE_HEADER], figures), '', 'Rates are Theil–Sen slopes (robust to an outlier), stated per the longest span the window covers (at least three quarters of it); R² is of the least-squares line; Mann–Kendall p is the chance of a trend this consistent in a series that does not grow.']),
+    ...details('Fit figures', [
+      table(['', ...FIT_FIGURE_HEADER], figures),
+      '',
+      'Rates are Theil–Sen slopes (robust to an outlier), stated per the longest span the window covers (at least three quarters of it); R² is of the least-squares line; Mann–Kendall p is the chance of a trend this consistent in a series that does not grow.',
+    ]),
   ];
 }
 
 function unitFigures(a: Analysis, f: Finding, opts: FindingOptions): string[] {
   const out: string[] = [];
   if (f.bytesPerGoroutine !== null && f.goroutines !== null) {
-    out.push(`Goroutines and heap move together${f.correlation === null ? '' : ` (r = ${f.correlation.toFixed(2)})`}: about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**.`);
+    out.push(
+      `Goroutines and heap move together${f.correlation === null ? '' : ` (r = ${f.correlation.toFixed(2)})`}: about **${formatBytes(f.bytesPerGoroutine)} of heap per leaked goroutine**.`,
+    );
   }
   const p = opts.limitBytes === null || f.heap === null ? null : limitProjection(a.series, f.heap.fit, opts.limitBytes);
   if (opts.limitBytes !== null && p !== null) {
     const now = `the heap in use (${formatBytes(lastHeapInUse(a.series))} at the last snapshot)`;
     if (p.seconds === 0) out.push(`${capitalize(now)} has already reached the limit of ${formatBytes(opts.limitBytes)}.`);
-    else if (p.seconds <= p.horizonSeconds) out.push(`At this rate ${now} reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(p.seconds)}**.`);
-    else out.push(`At this rate ${now} does not reach the limit of ${formatBytes(opts.limitBytes)} within ${formatSpan(p.horizonSeconds)}, as far ahead as a ${formatSpan(p.horizonSeconds)} window supports a projection; a longer window projects further.`);
+    else if (p.seconds <= p.horizonSeconds)
+      out.push(`At this rate ${now} reaches the limit of ${formatBytes(opts.limitBytes)} in about **${formatSpan(p.seconds)}**.`);
+    else
+      out.push(
+        `At this rate ${now} does not reach the limit of ${formatBytes(opts.limitBytes)} within ${formatSpan(p.horizonSeconds)}, as far ahead as a ${formatSpan(p.horizonSeconds)} window supports a projection; a longer window projects further.`,
+      );
   }
   return out;
 }
@@ -112,8 +163,14 @@ function evidenceStacks(series: SeriesSet, f: Finding): string[] {
   if (blocks.length === 0) return [];
   const open = blocks.find((b) => b.hasCulprit) ?? blocks[0];
   const rest = blocks.filter((b) => b !== open);
-  const key = 'Normalized call sites, leaf first; `▶` marks the service\'s own frames, `◀ fix here` the culprit.';
-  const more = rest.length === 0 ? [] : details(`${rest.length} more evidence stack${rest.length === 1 ? '' : 's'}`, rest.flatMap((b) => b.lines));
+  const key = "Normalized call sites, leaf first; `▶` marks the service's own frames, `◀ fix here` the culprit.";
+  const more =
+    rest.length === 0
+      ? []
+      : details(
+          `${rest.length} more evidence stack${rest.length === 1 ? '' : 's'}`,
+          rest.flatMap((b) => b.lines),
+        );
   return ['### Evidence stacks', '', key, '', ...open.lines, ...more];
 }
 
@@ -122,7 +179,10 @@ function groupHeading(series: SeriesSet, id: number): string {
   const m = metricOf(g, 'goroutine');
   const v = m === null ? [0] : Array.from(row(m.byStack, id));
   const facts = g?.facts.get(id);
-  const states = facts === undefined ? '' : ` [${facts.states.join(', ')}${facts.waitMinutesMax > 0 ? `, up to ${facts.waitMinutesMax} minute${facts.waitMinutesMax === 1 ? '' : 's'}` : ''}]`;
+  const states =
+    facts === undefined
+      ? ''
+      : ` [${facts.states.join(', ')}${facts.waitMinutesMax > 0 ? `, up to ${facts.waitMinutesMax} minute${facts.waitMinutesMax === 1 ? '' : 's'}` : ''}]`;
   const creator = facts !== undefined && facts.creator >= 0 ? `, created by ${series.frames[facts.creator].function}` : '';
   return `goroutines ${formatCount(v[0])} → ${formatCount(v[v.length - 1])}${states}${creator}`;
 }
@@ -167,9 +227,13 @@ const MARKED_AS: Readonly<Record<NonNullable<SourceView['markedAs']>, (callee: s
 function sourceSection(v: SourceView): string[] {
   const out = ['### Source', ''];
   if (v.missing !== null) return [...out, `The source of ${code(v.function)} was not found: ${mdText(v.missing)}.`];
-  if (v.stale !== null) return [...out, `${code(v.file ?? v.profileFile)} is not shown: ${mdText(v.stale)}. Check out the revision that was built and run again.`];
+  if (v.stale !== null)
+    return [...out, `${code(v.file ?? v.profileFile)} is not shown: ${mdText(v.stale)}. Check out the revision that was built and run again.`];
   const call = v.markedLine === 0 ? '' : ` \`▶\` marks line ${v.markedLine}, ${MARKED_AS[v.markedAs ?? 'growth'](v.callee)}.`;
-  out.push(`${code(v.function)} in ${code(v.file ?? '')}${v.via === 'module-cache' ? ' (the Go module cache)' : ''}, lines ${v.startLine}–${v.endLine}. ${sourceFigures(v)}${call}`, '');
+  out.push(
+    `${code(v.function)} in ${code(v.file ?? '')}${v.via === 'module-cache' ? ' (the Go module cache)' : ''}, lines ${v.startLine}–${v.endLine}. ${sourceFigures(v)}${call}`,
+    '',
+  );
   const header: string[] = [];
   for (const m of v.metrics) header.push(`${SOURCE_COLUMNS[m].name} first`, 'last', ...(m === 'goroutine' ? [] : ['growth']));
   const rows: string[][] = [];
@@ -183,7 +247,9 @@ function sourceSection(v: SourceView): string[] {
 }
 
 function sourceFigures(v: SourceView): string {
-  const heap = v.metrics.includes('inuse_space') ? 'the heap in use under each line (bytes and objects, cumulative as `go tool pprof -list` counts them) at the first and the last heap snapshot, and its growth' : null;
+  const heap = v.metrics.includes('inuse_space')
+    ? 'the heap in use under each line (bytes and objects, cumulative as `go tool pprof -list` counts them) at the first and the last heap snapshot, and its growth'
+    : null;
   const goroutines = v.metrics.includes('goroutine') ? 'the goroutines running through it at the first and the last goroutine snapshot' : null;
   const parts = [heap, goroutines].filter((p) => p !== null);
   return parts.length === 0 ? 'No sample of the window passed through these lines.' : `Figures: ${parts.join('; ')}.`;
@@ -200,7 +266,11 @@ function figureCells(m: SourceView['metrics'][number], first: LineFigures | null
 /** Figures right-aligned under their headings; the last column (the source text) as it is. */
 function alignColumns(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -222,7 +292,13 @@ function reproduce(series: SeriesSet, f: Finding): string[] {
   }
   const shown = cmds.filter((c): c is string => c !== null);
   const left = cmds.length - shown.length;
-  const note = left === 0 ? [] : ['', `${left} command${left === 1 ? ' is' : 's are'} left out: a file or function name in ${left === 1 ? 'it' : 'them'} holds control characters, which no shell quoting makes safe to paste.`];
+  const note =
+    left === 0
+      ? []
+      : [
+          '',
+          `${left} command${left === 1 ? ' is' : 's are'} left out: a file or function name in ${left === 1 ? 'it' : 'them'} holds control characters, which no shell quoting makes safe to paste.`,
+        ];
   return cmds.length === 0 ? [] : ['### Reproduce with go tool pprof', '', ...(shown.length === 0 ? [] : mdFence('sh', shown)), ...note];
 }
 

@@ -22,6 +22,13 @@ export function goVersionSentence(r: GoVersionRange): string {
   if (r.clues.length === 0) return 'Go version: nothing in the profiles tells.';
   const why = r.clues.map((c) => WHAT[c.kind]).join('; ');
   if (r.conflict) return `Go version: the clues disagree (${why}): the snapshots may come from builds of different Go versions.`;
-  const range = r.min !== null && r.max !== null ? (r.min === r.max ? `Go 1.${r.min}` : `Go 1.${r.min} to 1.${r.max}`) : r.min !== null ? `Go 1.${r.min} or later` : `Go 1.${r.max} or earlier`;
+  const range =
+    r.min !== null && r.max !== null
+      ? r.min === r.max
+        ? `Go 1.${r.min}`
+        : `Go 1.${r.min} to 1.${r.max}`
+      : r.min !== null
+        ? `Go 1.${r.min} or later`
+        : `Go 1.${r.max} or earlier`;
   return `Go version: ${range}, from ${why}.`;
 }

@@ -8,7 +8,12 @@ import { formatSpan, formatTime } from '../units.js';
 import { mdText } from './escape.js';
 import { code, details, table } from './parts.js';
 
-const FORM: Readonly<Record<string, string>> = { pprof: 'pprof protobuf', 'heap-text': 'heap debug=1', 'goroutine-text': 'goroutine debug=1', 'goroutine-dump': 'goroutine debug=2' };
+const FORM: Readonly<Record<string, string>> = {
+  pprof: 'pprof protobuf',
+  'heap-text': 'heap debug=1',
+  'goroutine-text': 'goroutine debug=1',
+  'goroutine-dump': 'goroutine debug=2',
+};
 
 const TIME_FROM: Readonly<Record<TimeSource, string>> = {
   profile: "the profile's own capture time",
@@ -27,7 +32,9 @@ type UsedKind = (typeof KINDS)[number];
  * round begun within half the typical spacing before it.
  */
 export function roundsOf(inputs: readonly SnapshotInfo[]): Partial<Record<UsedKind, SnapshotInfo>>[] {
-  const used = inputs.filter((i): i is SnapshotInfo & { kind: UsedKind } => i.setAside === null && (KINDS as readonly string[]).includes(i.kind)).sort((a, b) => a.timeMs - b.timeMs || a.kind.localeCompare(b.kind));
+  const used = inputs
+    .filter((i): i is SnapshotInfo & { kind: UsedKind } => i.setAside === null && (KINDS as readonly string[]).includes(i.kind))
+    .sort((a, b) => a.timeMs - b.timeMs || a.kind.localeCompare(b.kind));
   const byKind = KINDS.map((k) => used.filter((i) => i.kind === k)).filter((l) => l.length > 0);
   if (byKind.length > 0 && byKind.every((l) => l.length === byKind[0].length)) {
     return byKind[0].map((_, n) => Object.fromEntries(byKind.map((l) => [l[n].kind, l[n]])) as Partial<Record<UsedKind, SnapshotInfo>>);
@@ -64,15 +71,25 @@ export function inputsSection(inputs: readonly SnapshotInfo[]): string[] {
   const day = (ms: number): string => formatTime(ms).slice(0, 10);
   const oneDay = day(Math.min(...times)) === day(Math.max(...times));
   const when = (ms: number): string => (oneDay ? formatTime(ms).slice(11, 19) : formatTime(ms));
-  const cell = (i: SnapshotInfo | undefined): string => (i === undefined ? '—' : `${code(i.path.slice(dir.length))}${i.truncated === null ? '' : ' (truncated)'}`);
-  const rows = rounds.map((r, n) => [String(n + 1), when(Math.min(...kinds.flatMap((k) => (r[k] === undefined ? [] : [r[k].timeMs])))), ...kinds.map((k) => cell(r[k]))]);
+  const cell = (i: SnapshotInfo | undefined): string =>
+    i === undefined ? '—' : `${code(i.path.slice(dir.length))}${i.truncated === null ? '' : ' (truncated)'}`;
+  const rows = rounds.map((r, n) => [
+    String(n + 1),
+    when(Math.min(...kinds.flatMap((k) => (r[k] === undefined ? [] : [r[k].timeMs])))),
+    ...kinds.map((k) => cell(r[k])),
+  ]);
   const span = formatSpan((Math.max(...times) - Math.min(...times)) / 1000);
   const where = dir === '' ? '' : ` in ${code(dir)}`;
-  const count = rounds.length === 1 ? `One round, on ${day(times[0])} (UTC)` : `${rounds.length} rounds over ${span}${oneDay ? `, on ${day(times[0])} (UTC)` : ' (UTC)'}`;
+  const count =
+    rounds.length === 1 ? `One round, on ${day(times[0])} (UTC)` : `${rounds.length} rounds over ${span}${oneDay ? `, on ${day(times[0])} (UTC)` : ' (UTC)'}`;
   const intro = `${count}${where}; times from ${timeSources(used)}.`;
   const out = ['## Inputs', '', intro, '', table(['#', 'time', ...kinds.map((k) => (k === 'goroutine' ? 'goroutines' : k))], rows), ''];
   const aside = inputs.filter((i) => i.setAside !== null);
-  if (aside.length > 0) out.push(`${aside.length} other file${aside.length === 1 ? ' is' : 's are'} another form of a moment already captured, set aside: one form per moment is used.`, '');
+  if (aside.length > 0)
+    out.push(
+      `${aside.length} other file${aside.length === 1 ? ' is' : 's are'} another form of a moment already captured, set aside: one form per moment is used.`,
+      '',
+    );
   const truncated = used.filter((i) => i.truncated !== null);
   for (const t of truncated) out.push(`${code(t.path)} was cut short: ${mdText(t.truncated?.reason ?? '')}.`, '');
   return [...out, ...allFiles(inputs)];
@@ -84,9 +101,19 @@ function timeSources(used: readonly SnapshotInfo[]): string {
 }
 
 function allFiles(inputs: readonly SnapshotInfo[]): string[] {
-  if (inputs.length === 1 && inputs[0].setAside === null && inputs[0].truncated === null) return [`Form: ${FORM[inputs[0].form]}${inputs[0].compressed ? ', gzipped' : ''}.`, ''];
+  if (inputs.length === 1 && inputs[0].setAside === null && inputs[0].truncated === null)
+    return [`Form: ${FORM[inputs[0].form]}${inputs[0].compressed ? ', gzipped' : ''}.`, ''];
   const rows = [...inputs]
     .sort((x, y) => x.timeMs - y.timeMs || x.path.localeCompare(y.path))
-    .map((i) => [code(i.path), `${FORM[i.form]}${i.compressed ? ', gzipped' : ''}`, i.kind, formatTime(i.timeMs), i.timeSource, i.setAside === null ? (i.truncated === null ? 'used' : `used; truncated: ${mdText(i.truncated.reason)}`) : `set aside: ${mdText(i.setAside)}`]);
-  return details(`All ${inputs.length} file${inputs.length === 1 ? '' : 's'}: form, kind, time, use`, [table(['file', 'form', 'kind', 'time', 'time from', 'use'], rows)]);
+    .map((i) => [
+      code(i.path),
+      `${FORM[i.form]}${i.compressed ? ', gzipped' : ''}`,
+      i.kind,
+      formatTime(i.timeMs),
+      i.timeSource,
+      i.setAside === null ? (i.truncated === null ? 'used' : `used; truncated: ${mdText(i.truncated.reason)}`) : `set aside: ${mdText(i.setAside)}`,
+    ]);
+  return details(`All ${inputs.length} file${inputs.length === 1 ? '' : 's'}: form, kind, time, use`, [
+    table(['file', 'form', 'kind', 'time', 'time from', 'use'], rows),
+  ]);
 }

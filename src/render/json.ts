@@ -35,7 +35,6 @@ function fitJson(f: Fit): Record<string, unknown> {
   };
 }
 
-
 /** The culprit's source with per-line figures (`--source`); see SourceView for what each field means. */
 function sourceJson(v: SourceView | null): Record<string, unknown> | null {
   if (v === null) return null;
@@ -72,7 +71,14 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
     case 'pooled-heap':
       return { kind: s.kind, poolFrame: name(s.poolFrame), caller: s.caller < 0 ? null : name(s.caller) };
     case 'kept-through':
-      return { kind: s.kind, function: name(s.frame), caller: name(s.caller), keptBytes: s.keptBytes, otherCallers: s.otherCallers, otherAllocBytes: s.otherAllocBytes };
+      return {
+        kind: s.kind,
+        function: name(s.frame),
+        caller: name(s.caller),
+        keptBytes: s.keptBytes,
+        otherCallers: s.otherCallers,
+        otherAllocBytes: s.otherAllocBytes,
+      };
     case 'retained-heap':
     case 'creator-heap':
       return { ...s, frame: undefined, function: name(s.frame) };
@@ -81,7 +87,14 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
     case 'no-user-frame':
       return { kind: s.kind, root: name(s.rootFrame) };
     case 'go-version':
-      return { kind: s.kind, signature: s.signature, caveat: s.caveat, certain: s.certain, goMin: s.min === null ? null : `1.${s.min}`, goMax: s.max === null ? null : `1.${s.max}` };
+      return {
+        kind: s.kind,
+        signature: s.signature,
+        caveat: s.caveat,
+        certain: s.certain,
+        goMin: s.min === null ? null : `1.${s.min}`,
+        goMax: s.max === null ? null : `1.${s.max}`,
+      };
     default:
       return { ...s };
   }
@@ -163,7 +176,15 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
     triage: d.triage === null ? null : triageJson(a, d.triage),
     gates: [],
     warnings: series.warnings,
-    inputs: series.inputs.map((i) => ({ file: i.path, form: i.form, kind: i.kind, time: formatTime(i.timeMs), timeSource: i.timeSource, setAside: i.setAside, truncated: i.truncated })),
+    inputs: series.inputs.map((i) => ({
+      file: i.path,
+      form: i.form,
+      kind: i.kind,
+      time: formatTime(i.timeMs),
+      timeSource: i.timeSource,
+      setAside: i.setAside,
+      truncated: i.truncated,
+    })),
     policy: { name: series.policy.name, rules: series.policy.rules },
     ownership: {
       modules: series.ownership.modules.map((m) => m.path),
@@ -176,7 +197,12 @@ export function toJson(a: Analysis, opts: JsonOptions): Record<string, unknown> 
       min: series.goVersion.min === null ? null : `1.${series.goVersion.min}`,
       max: series.goVersion.max === null ? null : `1.${series.goVersion.max}`,
       conflict: series.goVersion.conflict,
-      clues: series.goVersion.clues.map((c) => ({ kind: c.kind, min: c.min === null ? null : `1.${c.min}`, max: c.max === null ? null : `1.${c.max}`, example: c.example })),
+      clues: series.goVersion.clues.map((c) => ({
+        kind: c.kind,
+        min: c.min === null ? null : `1.${c.min}`,
+        max: c.max === null ? null : `1.${c.max}`,
+        example: c.example,
+      })),
     },
   };
 }

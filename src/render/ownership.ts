@@ -10,13 +10,24 @@ const UNKNOWN_NAMED = 5;
 /** `quote` marks names and paths: Markdown code spans in the report, plain text in JSON. */
 export function ownershipSentence(o: Ownership, quote: (s: string) => string = code): string {
   const parts: string[] = [];
-  if (o.overridden) parts.push(`${quote('--module')} named the service's own code: ${o.modules.map((m) => quote(m.path)).join(', ')}; every other package outside the standard library is taken as a library.`);
-  else if (o.modules.length === 0) parts.push(`No main.* frame in the profiles names the service's checkout, so no code was taken as the service's own; give ${quote('--module PATH')} to name it.`);
+  if (o.overridden)
+    parts.push(
+      `${quote('--module')} named the service's own code: ${o.modules.map((m) => quote(m.path)).join(', ')}; every other package outside the standard library is taken as a library.`,
+    );
+  else if (o.modules.length === 0)
+    parts.push(
+      `No main.* frame in the profiles names the service's checkout, so no code was taken as the service's own; give ${quote('--module PATH')} to name it.`,
+    );
   else parts.push(...o.modules.map((m) => moduleSentence(m, quote)));
   if (o.unknownPackages.length > 0) {
-    const named = o.unknownPackages.slice(0, UNKNOWN_NAMED).map((p) => quote(p)).join(', ');
+    const named = o.unknownPackages
+      .slice(0, UNKNOWN_NAMED)
+      .map((p) => quote(p))
+      .join(', ');
     const more = o.unknownPackages.length > UNKNOWN_NAMED ? ` and ${o.unknownPackages.length - UNKNOWN_NAMED} more` : '';
-    parts.push(`No evidence placed ${named}${more} (neither the service's tree nor a module cache, vendor/ or GOPATH path): their frames are "unknown", never taken as the service's; ${quote('--module')} settles it.`);
+    parts.push(
+      `No evidence placed ${named}${more} (neither the service's tree nor a module cache, vendor/ or GOPATH path): their frames are "unknown", never taken as the service's; ${quote('--module')} settles it.`,
+    );
   }
   return parts.join(' ');
 }

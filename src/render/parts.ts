@@ -49,7 +49,14 @@ export function pValueText(p: number): string {
 
 /** The figures behind trendWords, as cells: snapshots, span, Theil–Sen and least-squares rates, R², Mann–Kendall p. */
 export function fitFigures(f: Fit, unit: Unit): string[] {
-  return [String(f.n), formatSpan(f.duration), rate(f.robustSlope, unit, f.duration), rate(f.slope, unit, f.duration), f.r2.toFixed(2), f.trend === null ? '— (2 snapshots)' : pValueText(f.trend.pValue)];
+  return [
+    String(f.n),
+    formatSpan(f.duration),
+    rate(f.robustSlope, unit, f.duration),
+    rate(f.slope, unit, f.duration),
+    f.r2.toFixed(2),
+    f.trend === null ? '— (2 snapshots)' : pValueText(f.trend.pValue),
+  ];
 }
 
 export const FIT_FIGURE_HEADER = ['snapshots', 'over', 'rate (Theil–Sen)', 'rate (least squares)', 'R²', 'Mann–Kendall p'] as const;
@@ -82,7 +89,10 @@ export function shellPath(p: string): string | null {
 }
 
 /** The first and last snapshot of a kind that the series used, by time. */
-export function firstAndLast(inputs: readonly SnapshotInfo[], kind: 'heap' | 'goroutine' | 'goroutineleak'): { first: SnapshotInfo; last: SnapshotInfo } | null {
+export function firstAndLast(
+  inputs: readonly SnapshotInfo[],
+  kind: 'heap' | 'goroutine' | 'goroutineleak',
+): { first: SnapshotInfo; last: SnapshotInfo } | null {
   const used = inputs.filter((i) => i.setAside === null && i.kind === kind).sort((a, b) => a.timeMs - b.timeMs);
   return used.length === 0 ? null : { first: used[0], last: used[used.length - 1] };
 }

@@ -121,7 +121,13 @@ function groupOf(line: ChartLine): string {
 }
 
 /** A panel's series: its total (dashed, black, drawn first so findings lie over it), then its findings. */
-function panelOf(heading: string, unit: Panel['unit'], lines: readonly ChartLine[], total: ChartLine | undefined, styles: ReadonlyMap<string, number>): Panel | null {
+function panelOf(
+  heading: string,
+  unit: Panel['unit'],
+  lines: readonly ChartLine[],
+  total: ChartLine | undefined,
+  styles: ReadonlyMap<string, number>,
+): Panel | null {
   const mine = lines.filter((l) => l.unit === unit);
   const drawn = mine.flatMap((line) => {
     const i = styles.get(groupOf(line));
@@ -206,7 +212,8 @@ function seriesShapes(s: Series, px: (t: number) => number, py: (v: number) => n
     const pts = coords.map(([cx, cy]) => `${fmt(cx)},${fmt(cy)}`).join(' ');
     out.push(`<polyline points="${pts}" fill="none" stroke="${s.colour}" stroke-width="${s.dashed ? 1.5 : 2}" stroke-linejoin="round"${dash}/>`);
   }
-  for (const [cx, cy] of coords) out.push(s.marker === null ? `<circle cx="${fmt(cx)}" cy="${fmt(cy)}" r="2" fill="${s.colour}"/>` : marker(s.marker, cx, cy, s.colour));
+  for (const [cx, cy] of coords)
+    out.push(s.marker === null ? `<circle cx="${fmt(cx)}" cy="${fmt(cy)}" r="2" fill="${s.colour}"/>` : marker(s.marker, cx, cy, s.colour));
   return out;
 }
 
@@ -241,7 +248,9 @@ function legendRows(panel: Panel, top: number): { rows: string[]; bottom: number
     const label = labelOf(s, panel);
     const shown = cut(label, LABEL_CHARS);
     const full = shown === label ? '' : `<title>${escapeXml(label)}</title>`;
-    rows.push(`<text x="${LEFT + 36}" y="${y}" fill="#111111">${full}${escapeXml(shown)} <tspan dx="4" fill="#555555">${escapeXml(range(s.points, panel.unit))}</tspan></text>`);
+    rows.push(
+      `<text x="${LEFT + 36}" y="${y}" fill="#111111">${full}${escapeXml(shown)} <tspan dx="4" fill="#555555">${escapeXml(range(s.points, panel.unit))}</tspan></text>`,
+    );
     y += ROW;
   }
   if (panel.hidden > 0) {

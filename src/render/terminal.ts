@@ -11,7 +11,23 @@ export interface TerminalOptions {
 
 import type { Tokens } from 'marked';
 
-const STYLES = ['code', 'blockquote', 'html', 'heading', 'firstHeading', 'hr', 'listitem', 'table', 'paragraph', 'strong', 'em', 'codespan', 'del', 'link', 'href'];
+const STYLES = [
+  'code',
+  'blockquote',
+  'html',
+  'heading',
+  'firstHeading',
+  'hr',
+  'listitem',
+  'table',
+  'paragraph',
+  'strong',
+  'em',
+  'codespan',
+  'del',
+  'link',
+  'href',
+];
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /**
@@ -23,9 +39,21 @@ async function styles(color: boolean): Promise<Record<string, (text: string) => 
   const { Chalk } = await import('chalk');
   const c = new Chalk({ level: 1 });
   return {
-    code: c.yellow, blockquote: c.gray.italic, html: c.gray, heading: c.green.bold, firstHeading: c.magenta.underline.bold,
-    hr: c.reset, listitem: c.reset, table: c.reset, paragraph: c.reset, strong: c.bold, em: c.italic,
-    codespan: c.yellow, del: c.dim.gray.strikethrough, link: c.blue, href: c.blue.underline,
+    code: c.yellow,
+    blockquote: c.gray.italic,
+    html: c.gray,
+    heading: c.green.bold,
+    firstHeading: c.magenta.underline.bold,
+    hr: c.reset,
+    listitem: c.reset,
+    table: c.reset,
+    paragraph: c.reset,
+    strong: c.bold,
+    em: c.italic,
+    codespan: c.yellow,
+    del: c.dim.gray.strikethrough,
+    link: c.blue,
+    href: c.blue.underline,
   };
 }
 
@@ -51,7 +79,10 @@ export async function renderTerminal(markdown: string, opts: TerminalOptions): P
       // Widths for this table, read by marked-terminal's own table renderer through layout.options.
       table(token: Tokens.Table): string | false {
         const cells = [token.header, ...token.rows].map((row) => row.map((c) => this.parser.parseInline(c.tokens)));
-        const fits = layout.fit(cells.map((r) => r.map(visible)), width);
+        const fits = layout.fit(
+          cells.map((r) => r.map(visible)),
+          width,
+        );
         return fits || token.rows.length > MAX_RECORDS ? false : records(cells, width);
       },
     },
@@ -133,20 +164,23 @@ function tableLayout(): { options: (color: boolean) => Record<string, unknown>; 
   let byWords = true;
   let coloured = false;
   return {
-    options: (color) => ((coloured = color), {
-      ...(color ? {} : { style: { head: [], border: [] } }),
-      get colWidths(): number[] {
-        return colWidths ?? [];
-      },
-      get wordWrap(): boolean {
-        return colWidths !== undefined;
-      },
-      // cli-table3's mid-word wrap slices the raw string, escape codes and all (measured: a stray ESC in
-      // the coloured view); with colour a word too long for its column is cut with an ellipsis instead.
-      get wrapOnWordBoundary(): boolean {
-        return byWords || coloured;
-      },
-    }),
+    options: (color) => (
+      (coloured = color),
+      {
+        ...(color ? {} : { style: { head: [], border: [] } }),
+        get colWidths(): number[] {
+          return colWidths ?? [];
+        },
+        get wordWrap(): boolean {
+          return colWidths !== undefined;
+        },
+        // cli-table3's mid-word wrap slices the raw string, escape codes and all (measured: a stray ESC in
+        // the coloured view); with colour a word too long for its column is cut with an ellipsis instead.
+        get wrapOnWordBoundary(): boolean {
+          return byWords || coloured;
+        },
+      }
+    ),
     fit: (cells, width) => {
       const n = Math.max(...cells.map((r) => r.length));
       const len = (s: string): number => Array.from(s).length;

@@ -41,9 +41,11 @@ const fn = (s: SeriesSet, frame: number): string => (frame < 0 ? '—' : code(s.
 export function triageHeadline(a: Analysis, t: Triage): string {
   const top = t.suspects[0];
   const verdict = a.diagnosis.verdict === 'suspect' ? 'Suspect' : 'Inconclusive';
-  if (top !== undefined && top.strong) return `${verdict}: ${top.signature.title}, about ${formatCount(top.objects)} ${objectNoun(top, top.objects)} open (one snapshot)`;
+  if (top !== undefined && top.strong)
+    return `${verdict}: ${top.signature.title}, about ${formatCount(top.objects)} ${objectNoun(top, top.objects)} open (one snapshot)`;
   const g = t.groups.find((x) => x.reasons.length > 0);
-  if (g !== undefined) return `${verdict}: ${formatCount(g.count)} goroutines at ${fn(a.series, leafOf(a.series, g))}${g.waitMinutes > 0 ? `, waiting up to ${formatCount(g.waitMinutes)} minutes` : ''} (one snapshot)`;
+  if (g !== undefined)
+    return `${verdict}: ${formatCount(g.count)} goroutines at ${fn(a.series, leafOf(a.series, g))}${g.waitMinutes > 0 ? `, waiting up to ${formatCount(g.waitMinutes)} minutes` : ''} (one snapshot)`;
   const h = t.heap[0];
   if (h !== undefined) return `${verdict}: one heap profile, ${formatBytes(t.heapInuseBytes ?? 0)} in use, most under ${fn(a.series, h.frame)}`;
   return `${verdict}: one snapshot, and nothing in it looks leaked`;
@@ -64,15 +66,31 @@ export function triageAnswer(a: Analysis, t: Triage): string[] {
   const out: string[] = [];
   for (const x of t.suspects.filter((y) => y.strong).slice(0, 3)) {
     const groups = x.groups.length;
-    const each = x.lockstep ? `${formatCount(x.objects)} goroutines in each of the ${groups} groups a ${objectNoun(x, 1)} keeps` : `${formatCount(x.counts.reduce((p, c) => p + c, 0))} goroutines in ${groups} group${groups === 1 ? '' : 's'} of the ${x.signature.title} pattern`;
+    const each = x.lockstep
+      ? `${formatCount(x.objects)} goroutines in each of the ${groups} groups a ${objectNoun(x, 1)} keeps`
+      : `${formatCount(x.counts.reduce((p, c) => p + c, 0))} goroutines in ${groups} group${groups === 1 ? '' : 's'} of the ${x.signature.title} pattern`;
     let look = LOOK_FOR[x.signature.id] ?? (x.signature.whereToLook === undefined ? x.signature.fix : `look at ${x.signature.whereToLook}`);
-    const own = x.userFrames.length === 0 ? 'The stacks end inside the library: the service\'s own frames are not in them.' : `The service's own frames in them: ${x.userFrames.slice(0, 3).map((f) => fn(s, f)).join(', ')}.`;
+    const own =
+      x.userFrames.length === 0
+        ? "The stacks end inside the library: the service's own frames are not in them."
+        : `The service's own frames in them: ${x.userFrames
+            .slice(0, 3)
+            .map((f) => fn(s, f))
+            .join(', ')}.`;
     const creator = x.creator >= 0 ? ` Created by ${fn(s, x.creator)}.` : '';
     const wait = x.waitMinutes > 0 ? ` The oldest have waited ${formatCount(x.waitMinutes)} minute${x.waitMinutes === 1 ? '' : 's'}.` : '';
-    const heap = x.heapBytes !== null && x.heapBytes > 0 ? ` The heap profile holds ${formatBytes(x.heapBytes)} under this pattern's allocations (about ${formatBytes(x.heapBytes / Math.max(1, x.objects))} per ${objectNoun(x, 1)}).` : '';
-    const peer = x.peerGroups.length === 0 ? '' : ` The other end of the same connections is in this process too: ${x.peerGroups.length} server-side groups of ${formatCount(x.objects)} goroutines each, evidence of the same leak, not a second one.`;
+    const heap =
+      x.heapBytes !== null && x.heapBytes > 0
+        ? ` The heap profile holds ${formatBytes(x.heapBytes)} under this pattern's allocations (about ${formatBytes(x.heapBytes / Math.max(1, x.objects))} per ${objectNoun(x, 1)}).`
+        : '';
+    const peer =
+      x.peerGroups.length === 0
+        ? ''
+        : ` The other end of the same connections is in this process too: ${x.peerGroups.length} server-side groups of ${formatCount(x.objects)} goroutines each, evidence of the same leak, not a second one.`;
     look = look.replace(/\.$/, '');
-    out.push(`**${each}: about ${formatCount(x.objects)} ${objectNoun(x, x.objects)} ${x.objects === 1 ? 'is' : 'are'} open;** ${look}.${wait}${creator} ${own}${peer}${heap}`);
+    out.push(
+      `**${each}: about ${formatCount(x.objects)} ${objectNoun(x, x.objects)} ${x.objects === 1 ? 'is' : 'are'} open;** ${look}.${wait}${creator} ${own}${peer}${heap}`,
+    );
   }
   if (out.length === 0) {
     const flagged = t.groups.filter((g) => g.reasons.length > 0);
@@ -81,12 +99,20 @@ export function triageAnswer(a: Analysis, t: Triage): string[] {
       generic.length === 0
         ? `no known pattern explains ${flagged.length === 1 ? 'it' : 'them'}`
         : `only a generic pattern fits (${generic.map((id) => signatureById(id)?.title ?? id).join('; ')}), which one snapshot cannot tell from a burst of work in flight`;
-    if (flagged.length > 0) out.push(`${flagged.length} goroutine group${flagged.length === 1 ? '' : 's'} look${flagged.length === 1 ? 's' : ''} leaked (${[...new Set(flagged.flatMap((g) => g.reasons))].map((r) => REASON[r]).join(', ')}), but ${why}: see the table below.`);
-    else if (t.goroutines !== null) out.push(`${formatCount(t.goroutines)} goroutines, none parked 10 minutes or more, no group far larger than the rest, no known leak pattern with 10 or more goroutines: nothing in this snapshot looks leaked.`);
+    if (flagged.length > 0)
+      out.push(
+        `${flagged.length} goroutine group${flagged.length === 1 ? '' : 's'} look${flagged.length === 1 ? 's' : ''} leaked (${[...new Set(flagged.flatMap((g) => g.reasons))].map((r) => REASON[r]).join(', ')}), but ${why}: see the table below.`,
+      );
+    else if (t.goroutines !== null)
+      out.push(
+        `${formatCount(t.goroutines)} goroutines, none parked 10 minutes or more, no group far larger than the rest, no known leak pattern with 10 or more goroutines: nothing in this snapshot looks leaked.`,
+      );
   }
   if (t.heap.length > 0) {
     const h = t.heap[0];
-    out.push(`The heap profile has ${formatBytes(t.heapInuseBytes ?? 0)} in use; the most (${formatBytes(h.inuseBytes)}, ${Math.round(h.share * 100)}%) is held under ${fn(s, h.frame)}${h.entry >= 0 ? `, the service's caller of ${fn(s, h.entry)}` : ''}. One heap profile cannot tell a leak from a cache.`);
+    out.push(
+      `The heap profile has ${formatBytes(t.heapInuseBytes ?? 0)} in use; the most (${formatBytes(h.inuseBytes)}, ${Math.round(h.share * 100)}%) is held under ${fn(s, h.frame)}${h.entry >= 0 ? `, the service's caller of ${fn(s, h.entry)}` : ''}. One heap profile cannot tell a leak from a cache.`,
+    );
   }
   return out;
 }
@@ -98,7 +124,16 @@ export function triageSections(a: Analysis, t: Triage): string[] {
 function groupsSection(s: SeriesSet, t: Triage): string[] {
   if (t.groups.length === 0) return [];
   const flagged = t.groups.some((g) => g.reasons.length > 0);
-  const rows = t.groups.map((g) => [formatCount(g.count), g.state === null ? '—' : mdText(g.state), g.waitMinutes > 0 ? `${formatCount(g.waitMinutes)} min` : '—', fn(s, s.stacks[g.stack].frames[0] ?? -1), fn(s, g.creator), fn(s, g.userFrame), g.signature === null ? '—' : code(g.signature), g.reasons.map((r) => REASON[r]).join(', ') || '—']);
+  const rows = t.groups.map((g) => [
+    formatCount(g.count),
+    g.state === null ? '—' : mdText(g.state),
+    g.waitMinutes > 0 ? `${formatCount(g.waitMinutes)} min` : '—',
+    fn(s, s.stacks[g.stack].frames[0] ?? -1),
+    fn(s, g.creator),
+    fn(s, g.userFrame),
+    g.signature === null ? '—' : code(g.signature),
+    g.reasons.map((r) => REASON[r]).join(', ') || '—',
+  ]);
   const title = flagged ? '## Goroutine groups that look leaked' : '## Largest goroutine groups';
   const key = `Why: a long wait (parked ${10}+ minutes), many (100+, or 10 times the median group), a known pattern. Counts come from ${formatCount(t.goroutines ?? 0)} goroutines in one snapshot.`;
   return [title, '', key, '', table(['goroutines', 'waiting in', 'longest wait', 'at', 'created by', 'service frame', 'pattern', 'why'], rows), ''];
@@ -116,9 +151,20 @@ function patternSections(t: Triage): string[] {
 
 function heapSection(s: SeriesSet, t: Triage): string[] {
   if (t.heap.length === 0) return [];
-  const how: Readonly<Record<HeapHolder['how'], string>> = { 'entry-point-caller': 'calls a library entry point', 'user-frame': "the service's own frame", 'allocation-site': 'allocation site (no service frame in the stack)' };
+  const how: Readonly<Record<HeapHolder['how'], string>> = {
+    'entry-point-caller': 'calls a library entry point',
+    'user-frame': "the service's own frame",
+    'allocation-site': 'allocation site (no service frame in the stack)',
+  };
   const rows = t.heap.map((h) => [fn(s, h.frame), how[h.how], h.entry >= 0 ? fn(s, h.entry) : '—', formatBytes(h.inuseBytes), `${Math.round(h.share * 100)}%`]);
-  return ['## What holds the heap', '', `In use in the heap profile: ${formatBytes(t.heapInuseBytes ?? 0)}, by the service's own caller.`, '', table(['held under', 'how found', 'via', 'in use', 'share'], rows), ''];
+  return [
+    '## What holds the heap',
+    '',
+    `In use in the heap profile: ${formatBytes(t.heapInuseBytes ?? 0)}, by the service's own caller.`,
+    '',
+    table(['held under', 'how found', 'via', 'in use', 'share'], rows),
+    '',
+  ];
 }
 
 function nextSection(a: Analysis, t: Triage): string[] {
@@ -161,18 +207,41 @@ export function nextCapture(a: Analysis, t: Triage): { rounds: number; everySeco
   const dumps = a.series.inputs.some((i) => FORMS[i.form].perGoroutine);
   const top = t.suspects.find((x) => x.strong && x.waitMinutes > 0);
   const perMinute = top === undefined ? 0 : top.objects / top.waitMinutes;
-  const every = perMinute > 0 ? Math.min(600, Math.max(30, Math.round((5 / perMinute) * 60 / 30) * 30)) : 60;
+  const every = perMinute > 0 ? Math.min(600, Math.max(30, Math.round(((5 / perMinute) * 60) / 30) * 30)) : 60;
   return { rounds: 6, everySeconds: every, debug2: !dumps || t.goroutines === null };
 }
 
 export function triageJson(a: Analysis, t: Triage): Record<string, unknown> {
   const s = a.series;
   const name = (f: number): string | null => (f < 0 ? null : s.frames[f].rawFunction);
-  const group = (g: TriageGroup) => ({ count: g.count, state: g.state, waitMinutes: g.waitMinutes, signature: g.signature, creator: name(g.creator), userFrame: name(g.userFrame), reasons: g.reasons, stack: s.stacks[g.stack].frames.map((f) => s.frames[f].function) });
+  const group = (g: TriageGroup) => ({
+    count: g.count,
+    state: g.state,
+    waitMinutes: g.waitMinutes,
+    signature: g.signature,
+    creator: name(g.creator),
+    userFrame: name(g.userFrame),
+    reasons: g.reasons,
+    stack: s.stacks[g.stack].frames.map((f) => s.frames[f].function),
+  });
   return {
     goroutines: t.goroutines,
     heapInuseBytes: t.heapInuseBytes,
-    suspects: t.suspects.map((x) => ({ signature: x.signature.id, title: x.signature.title, objects: x.objects, lockstep: x.lockstep, strong: x.strong, counts: x.counts, waitMinutes: x.waitMinutes, creator: name(x.creator), userFrames: x.userFrames.map(name), reasons: x.reasons, heapBytes: x.heapBytes, peerCounts: x.peerGroups.length, fix: x.signature.fix })),
+    suspects: t.suspects.map((x) => ({
+      signature: x.signature.id,
+      title: x.signature.title,
+      objects: x.objects,
+      lockstep: x.lockstep,
+      strong: x.strong,
+      counts: x.counts,
+      waitMinutes: x.waitMinutes,
+      creator: name(x.creator),
+      userFrames: x.userFrames.map(name),
+      reasons: x.reasons,
+      heapBytes: x.heapBytes,
+      peerCounts: x.peerGroups.length,
+      fix: x.signature.fix,
+    })),
     groups: t.groups.map(group),
     heap: t.heap.map((h) => ({ heldUnder: name(h.frame), how: h.how, entry: name(h.entry), inuseBytes: h.inuseBytes, share: h.share, signature: h.signature })),
     captureNext: nextCapture(a, t),

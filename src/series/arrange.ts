@@ -50,9 +50,24 @@ export function arrange(entries: readonly SnapshotEntry[]): Arranged {
   refuseTwoServices(entries);
   noteBackwards(entries, warnings);
   dropDuplicates(entries, setAside, warnings);
-  const heap = pickForms(entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)), PREFERENCE, setAside, twins);
-  const goroutine = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutine' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins);
-  const goroutineleak = pickForms(entries.filter((e) => e.normalized.meta.kind === 'goroutineleak' && !setAside.has(e)), GOROUTINE_PREFERENCE, setAside, twins);
+  const heap = pickForms(
+    entries.filter((e) => e.normalized.meta.kind === 'heap' && !setAside.has(e)),
+    PREFERENCE,
+    setAside,
+    twins,
+  );
+  const goroutine = pickForms(
+    entries.filter((e) => e.normalized.meta.kind === 'goroutine' && !setAside.has(e)),
+    GOROUTINE_PREFERENCE,
+    setAside,
+    twins,
+  );
+  const goroutineleak = pickForms(
+    entries.filter((e) => e.normalized.meta.kind === 'goroutineleak' && !setAside.has(e)),
+    GOROUTINE_PREFERENCE,
+    setAside,
+    twins,
+  );
   checkUnits(heap);
   checkDistinctTimes(heap);
   checkDistinctTimes(goroutine);
@@ -79,7 +94,11 @@ function refuseOtherKinds(entries: readonly SnapshotEntry[]): void {
   if (other === undefined) return;
   const types = other.normalized.meta.sampleTypes.map((t) => t.type).join(', ');
   const what = /cpu|samples/.test(types) ? 'a CPU profile' : /contentions|delay/.test(types) ? 'a mutex or block profile' : `a profile of ${types}`;
-  throw new UnsupportedError(other.path, 'series', `this is ${what}; leakdiff needs heap or goroutine profiles (take them from /debug/pprof/heap and /debug/pprof/goroutine)`);
+  throw new UnsupportedError(
+    other.path,
+    'series',
+    `this is ${what}; leakdiff needs heap or goroutine profiles (take them from /debug/pprof/heap and /debug/pprof/goroutine)`,
+  );
 }
 
 /**
@@ -92,7 +111,11 @@ function refuseTwoServices(entries: readonly SnapshotEntry[]): void {
   for (const e of named) {
     const other = named.find((o) => !o.normalized.programs.some((p) => e.normalized.programs.includes(p)));
     if (other !== undefined) {
-      throw new UnsupportedError(e.path, 'series', `it comes from another program than ${other.path} (main package in ${e.normalized.programs.join(', ')}, against ${other.normalized.programs.join(', ')}); a series must come from one service: analyze each service's snapshots on their own`);
+      throw new UnsupportedError(
+        e.path,
+        'series',
+        `it comes from another program than ${other.path} (main package in ${e.normalized.programs.join(', ')}, against ${other.normalized.programs.join(', ')}); a series must come from one service: analyze each service's snapshots on their own`,
+      );
     }
   }
 }
@@ -101,7 +124,10 @@ function noteBackwards(entries: readonly SnapshotEntry[], warnings: string[]): v
   for (const kind of ['heap', 'goroutine', 'goroutineleak']) {
     const list = entries.filter((e) => e.normalized.meta.kind === kind);
     const back = list.findIndex((e, i) => i > 0 && e.timeMs < list[i - 1].timeMs);
-    if (back > 0) warnings.push(`${kind} snapshots were not given in time order (${list[back].path} is older than ${list[back - 1].path}); they are sorted by capture time`);
+    if (back > 0)
+      warnings.push(
+        `${kind} snapshots were not given in time order (${list[back].path} is older than ${list[back - 1].path}); they are sorted by capture time`,
+      );
   }
 }
 
@@ -127,7 +153,12 @@ function dropDuplicates(entries: readonly SnapshotEntry[], setAside: Map<Snapsho
 }
 
 /** Sorts by time and keeps one form per moment (see PREFERENCE). */
-function pickForms(list: SnapshotEntry[], pref: Readonly<Record<Form, number>>, setAside: Map<SnapshotEntry, string>, twins: Map<SnapshotEntry, SnapshotEntry>): SnapshotEntry[] {
+function pickForms(
+  list: SnapshotEntry[],
+  pref: Readonly<Record<Form, number>>,
+  setAside: Map<SnapshotEntry, string>,
+  twins: Map<SnapshotEntry, SnapshotEntry>,
+): SnapshotEntry[] {
   const sorted = [...list].sort((a, b) => a.timeMs - b.timeMs || pref[a.normalized.meta.form] - pref[b.normalized.meta.form] || a.path.localeCompare(b.path));
   const kept: SnapshotEntry[] = [];
   const tol = sameMomentTolerance(sorted);
@@ -154,14 +185,20 @@ function checkUnits(heap: readonly SnapshotEntry[]): void {
   const first = heap[0];
   const odd = heap.find((e) => unitsOf(e) !== unitsOf(first));
   if (first !== undefined && odd !== undefined) {
-    throw new UnsupportedError(odd.path, 'series', `its sample types (${unitsOf(odd)}) differ from ${first.path}'s (${unitsOf(first)}); a series must measure the same things in the same units`);
+    throw new UnsupportedError(
+      odd.path,
+      'series',
+      `its sample types (${unitsOf(odd)}) differ from ${first.path}'s (${unitsOf(first)}); a series must measure the same things in the same units`,
+    );
   }
 }
 
 function noteBinaries(used: readonly SnapshotEntry[], warnings: string[]): void {
   const binaries = [...new Set(used.map((e) => e.normalized.meta.binary).filter((b): b is string => b !== null))];
   if (binaries.length > 1) {
-    warnings.push(`the snapshots come from ${binaries.length} different binaries (${binaries.slice(0, 3).join('; ')}); call sites are matched by normalized name, but a rebuild can move memory between them`);
+    warnings.push(
+      `the snapshots come from ${binaries.length} different binaries (${binaries.slice(0, 3).join('; ')}); call sites are matched by normalized name, but a rebuild can move memory between them`,
+    );
   }
 }
 
@@ -174,17 +211,37 @@ function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | 
     for (let i = 0; i < e.normalized.stackIds.length; i++) sum += e.normalized.values[i * width + k];
     totals[t.type] = sum;
   });
-  return { path: e.path, form: m.form, kind: m.kind, compressed: e.compressed, timeMs: e.timeMs, timeSource: e.timeSource, totals, truncated: m.truncation, setAside, sameMomentAs, binary: m.binary };
+  return {
+    path: e.path,
+    form: m.form,
+    kind: m.kind,
+    compressed: e.compressed,
+    timeMs: e.timeMs,
+    timeSource: e.timeSource,
+    totals,
+    truncated: m.truncation,
+    setAside,
+    sameMomentAs,
+    binary: m.binary,
+  };
 }
 
 /** A fit needs distinct times: files without a time of their own often share one mtime (a fresh checkout). */
 function checkDistinctTimes(list: readonly SnapshotEntry[]): void {
   for (let i = 1; i < list.length; i++) {
     if (list[i].timeMs === list[i - 1].timeMs && list[i].timeSource === 'profile' && list[i - 1].timeSource === 'profile') {
-      throw new UnsupportedError(list[i].path, 'series', `it is a different profile from ${list[i - 1].path} with the same time_nanos (${formatTime(list[i].timeMs)}); one process cannot be profiled twice at one moment, so the profiles' own times are wrong (rewritten by a tool?): give snapshots as the service wrote them`);
+      throw new UnsupportedError(
+        list[i].path,
+        'series',
+        `it is a different profile from ${list[i - 1].path} with the same time_nanos (${formatTime(list[i].timeMs)}); one process cannot be profiled twice at one moment, so the profiles' own times are wrong (rewritten by a tool?): give snapshots as the service wrote them`,
+      );
     }
     if (list[i].timeMs === list[i - 1].timeMs) {
-      throw new UnsupportedError(list[i].path, 'series', `it has the same capture time as ${list[i - 1].path} (${formatTime(list[i].timeMs)}, from ${list[i].timeSource}); name the files with their capture times or give --interval (e.g. --interval 30s) to space them by the round numbers in their names`);
+      throw new UnsupportedError(
+        list[i].path,
+        'series',
+        `it has the same capture time as ${list[i - 1].path} (${formatTime(list[i].timeMs)}, from ${list[i].timeSource}); name the files with their capture times or give --interval (e.g. --interval 30s) to space them by the round numbers in their names`,
+      );
     }
   }
 }

@@ -3,7 +3,18 @@
 // or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
 // a few MB and makes the fit loop a walk over typed arrays.
 
-import { mergeGroupFacts, type GoVersionRange, type GroupFacts, type Interner, type LineSite, type NormalizedSnapshot, type Ownership, type SiteFrame, type SiteStack, type NormalizationPolicy } from '../normalize/index.js';
+import {
+  mergeGroupFacts,
+  type GoVersionRange,
+  type GroupFacts,
+  type Interner,
+  type LineSite,
+  type NormalizedSnapshot,
+  type Ownership,
+  type SiteFrame,
+  type SiteStack,
+  type NormalizationPolicy,
+} from '../normalize/index.js';
 import { arrange } from './arrange.js';
 import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
@@ -113,7 +124,8 @@ export function buildSeries(entries: readonly SnapshotEntry[], interner: Interne
   // Whose code each frame is takes the whole series' evidence: decided here, once everything is interned.
   const ownership = interner.ownership ?? interner.settleOwnership();
   const rows = { frames: interner.frames.length, stacks: interner.stacks.length, lines: interner.lines.length };
-  const of = <K extends SeriesKind>(kind: K): KindSeries<K> | null => (arranged[kind].length === 0 ? null : kindSeries(kind, arranged[kind], interner.stacks, rows));
+  const of = <K extends SeriesKind>(kind: K): KindSeries<K> | null =>
+    arranged[kind].length === 0 ? null : kindSeries(kind, arranged[kind], interner.stacks, rows);
   return {
     policy: interner.policy,
     ownership,
@@ -259,7 +271,8 @@ function factsOverSeries(used: readonly SnapshotEntry[]): Map<number, GroupFacts
       const g = groups[i];
       if (g === null) return;
       const prev = out.get(stackId);
-      if (prev === undefined) out.set(stackId, { ...g, states: [...g.states], creatorGoroutines: new Map(g.creatorGoroutines), goroutineIds: [...g.goroutineIds] });
+      if (prev === undefined)
+        out.set(stackId, { ...g, states: [...g.states], creatorGoroutines: new Map(g.creatorGoroutines), goroutineIds: [...g.goroutineIds] });
       else mergeGroupFacts(prev, g);
     });
   }

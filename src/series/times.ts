@@ -38,7 +38,11 @@ const MTIME_SLACK_MS = 60_000;
 export function assignTimes(claims: readonly TimeClaim[], intervalSeconds: number | null): AssignedTime[] {
   const out = claims.map((c) => ownOrPaired(c, claims) ?? null);
   if (intervalSeconds !== null) spaceByRound(claims, out, intervalSeconds);
-  const assigned = claims.map((c, i): AssignedTime => out[i] ?? (c.nameTimeMs !== null ? { timeMs: c.nameTimeMs, source: 'file-name', pairedWith: null } : { timeMs: c.mtimeMs, source: 'mtime', pairedWith: null }));
+  const assigned = claims.map(
+    (c, i): AssignedTime =>
+      out[i] ??
+      (c.nameTimeMs !== null ? { timeMs: c.nameTimeMs, source: 'file-name', pairedWith: null } : { timeMs: c.mtimeMs, source: 'mtime', pairedWith: null }),
+  );
   checkModificationTimes(claims, assigned);
   return assigned;
 }
@@ -71,7 +75,7 @@ const FORM_EXTENSION = /\.(gz|pb|pprof|prof|proto|txt|text|out|debug=?[12])$/i;
 
 function stem(path: string): string {
   let name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-  for (let prev = ''; prev !== name; ) {
+  for (let prev = ''; prev !== name;) {
     prev = name;
     name = name.replace(FORM_EXTENSION, '');
   }
@@ -120,7 +124,11 @@ function checkModificationTimes(claims: readonly TimeClaim[], assigned: readonly
     const far = byMtime.find(({ t }) => t.timeMs < lo - slack || t.timeMs > hi + slack);
     if (far !== undefined) {
       const off = far.t.timeMs > hi ? `${formatDuration((far.t.timeMs - hi) / 1000)} after` : `${formatDuration((lo - far.t.timeMs) / 1000)} before`;
-      throw new UnsupportedError(far.c.path, 'series', `it carries no capture time, and its modification time (${formatTime(far.t.timeMs)}) is ${off} the window the other files' own times span (${formatTime(lo)} to ${formatTime(hi)}, e.g. ${own[0].c.path}): the file was copied or written later; name the files by round (heap-01.txt beside heap-01.pb.gz) or give --interval`);
+      throw new UnsupportedError(
+        far.c.path,
+        'series',
+        `it carries no capture time, and its modification time (${formatTime(far.t.timeMs)}) is ${off} the window the other files' own times span (${formatTime(lo)} to ${formatTime(hi)}, e.g. ${own[0].c.path}): the file was copied or written later; name the files by round (heap-01.txt beside heap-01.pb.gz) or give --interval`,
+      );
     }
   }
   const groups = new Map<string, { c: TimeClaim; t: AssignedTime }[]>();
@@ -130,14 +138,22 @@ function checkModificationTimes(claims: readonly TimeClaim[], assigned: readonly
     for (let k = 1; k < sorted.length; k++) {
       const gap = sorted[k].t.timeMs - sorted[k - 1].t.timeMs;
       if (gap < MIN_CAPTURE_GAP_MS) {
-        throw new UnsupportedError(sorted[k].c.path, 'series', `it carries no capture time, and its modification time is ${Math.round(gap)} ms from ${sorted[k - 1].c.path}'s: modification times say when files were written or copied, not when they were captured; give --interval (e.g. --interval 30s) to space them by the round numbers in their names`);
+        throw new UnsupportedError(
+          sorted[k].c.path,
+          'series',
+          `it carries no capture time, and its modification time is ${Math.round(gap)} ms from ${sorted[k - 1].c.path}'s: modification times say when files were written or copied, not when they were captured; give --interval (e.g. --interval 30s) to space them by the round numbers in their names`,
+        );
       }
     }
     const rounds = sorted.map((x) => x.c.round);
     if (rounds.every((r) => r !== null)) {
       const back = rounds.findIndex((r, k) => k > 0 && (r as number) < (rounds[k - 1] as number));
       if (back > 0) {
-        throw new UnsupportedError(sorted[back].c.path, 'series', `it carries no capture time, and its modification time puts it after ${sorted[back - 1].c.path}, while the round numbers in their names say the opposite: modification times are not capture times here; give --interval to space the files by their rounds`);
+        throw new UnsupportedError(
+          sorted[back].c.path,
+          'series',
+          `it carries no capture time, and its modification time puts it after ${sorted[back - 1].c.path}, while the round numbers in their names say the opposite: modification times are not capture times here; give --interval to space the files by their rounds`,
+        );
       }
     }
   }

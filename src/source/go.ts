@@ -18,7 +18,10 @@ const CLOSURE_TOKEN = /^(func|gowrap|deferwrap)\d*$|^\d+$/;
 export function goName(fn: string): GoName {
   const slash = fn.lastIndexOf('/');
   const dot = fn.indexOf('.', slash + 1);
-  const tokens = fn.slice(dot + 1).replace(/\[[^\]]*\]/g, '').split('.');
+  const tokens = fn
+    .slice(dot + 1)
+    .replace(/\[[^\]]*\]/g, '')
+    .split('.');
   let closure = false;
   while (tokens.length > 1 && CLOSURE_TOKEN.test(tokens[tokens.length - 1])) {
     tokens.pop();

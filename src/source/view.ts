@@ -76,7 +76,16 @@ export function sourceView(series: SeriesSet, f: Finding, found: SourceFile | nu
   const call = callOut(series, f);
   const marked = call.markedAs === null ? busiest(figures, f.culprit.stackKind) : call.line;
   const markedAs: SourceView['markedAs'] = call.markedAs ?? (marked > 0 ? 'growth' : null);
-  const base = { function: frame.rawFunction, profileFile: frame.file, file: found?.path ?? null, via: found?.via ?? null, metrics: figures.metrics, markedLine: marked, markedAs, callee: call.callee };
+  const base = {
+    function: frame.rawFunction,
+    profileFile: frame.file,
+    file: found?.path ?? null,
+    via: found?.via ?? null,
+    metrics: figures.metrics,
+    markedLine: marked,
+    markedAs,
+    callee: call.callee,
+  };
   const none = { startLine: 0, endLine: 0, lines: [] };
   if (found === null) return { ...base, ...none, stale: null, missing };
   if (found.text === null) return { ...base, ...none, stale: null, missing: found.error };
@@ -168,7 +177,13 @@ function busiest(figures: Figures, kind: 'goroutine' | 'heap'): number {
  * the file and inside the declaration, the declaration naming the culprit, and the call-out line calling
  * what the profile says it calls.
  */
-function placeFunction(text: readonly string[], profiled: readonly number[], frame: SiteFrame, callee: string | null, marked: number): { start: number; end: number } | { stale: string } {
+function placeFunction(
+  text: readonly string[],
+  profiled: readonly number[],
+  frame: SiteFrame,
+  callee: string | null,
+  marked: number,
+): { start: number; end: number } | { stale: string } {
   const name = goName(frame.rawFunction);
   const shown = name.receiver === null ? name.name : `(${name.receiver}).${name.name}`;
   if (profiled.length === 0) return { stale: `the profile has no line of ${frame.rawFunction}` };
@@ -181,7 +196,8 @@ function placeFunction(text: readonly string[], profiled: readonly number[], fra
   }
   if (last > decl.end) return { stale: `line ${last} is past the end of ${shown} (line ${decl.end}), but the profile has ${frame.rawFunction} there` };
   const idle = profiled.find((n) => /^\s*(\/\/.*)?$/.test(text[n - 1]));
-  if (idle !== undefined) return { stale: `line ${idle} is ${text[idle - 1].trim() === '' ? 'blank' : 'a comment'}, but the profile has ${frame.rawFunction} running there` };
+  if (idle !== undefined)
+    return { stale: `line ${idle} is ${text[idle - 1].trim() === '' ? 'blank' : 'a comment'}, but the profile has ${frame.rawFunction} running there` };
   if (callee !== null && !callsAt(text, marked, goName(callee).name)) return { stale: `line ${marked} does not call ${callee}, as the profile says it does` };
   return decl;
 }

@@ -6,7 +6,14 @@ import { UsageError } from '../../src/errors.js';
 import { fixture } from '../helpers/paths.js';
 
 t.test('distance: Levenshtein edits between two short strings', async (t) => {
-  const cases: readonly (readonly [string, string, number])[] = [['analyze', 'analyze', 0], ['inspct', 'inspect', 1], ['colect', 'collect', 1], ['kitten', 'sitting', 3], ['', 'abc', 3], ['max-heap-grwth', 'max-heap-growth', 1]];
+  const cases: readonly (readonly [string, string, number])[] = [
+    ['analyze', 'analyze', 0],
+    ['inspct', 'inspect', 1],
+    ['colect', 'collect', 1],
+    ['kitten', 'sitting', 3],
+    ['', 'abc', 3],
+    ['max-heap-grwth', 'max-heap-growth', 1],
+  ];
   for (const [a, b, d] of cases) t.equal(distance(a, b), d, `${a} → ${b}`);
 });
 

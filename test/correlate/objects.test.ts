@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { analyze,   } from '../../src/commands/analyze.js';
+import { analyze } from '../../src/commands/analyze.js';
 import type { Analysis } from '../../src/explain/index.js';
 import { fixedRatio } from '../../src/correlate/objects.js';
 import { culpritName } from '../../src/diagnose/index.js';
@@ -26,18 +26,48 @@ function capture(scenario: string, variant: string, goroutines: 'pb.gz' | 'debug
 t.test('fixedRatio: counts one object keeps, against independent leaks', async (t) => {
   const a = [19, 25, 32, 37, 43, 50, 55, 61, 68, 74];
   t.equal(fixedRatio(a, a), 1, 'six groups of one informer: the same count at every snapshot');
-  t.equal(fixedRatio(a, a.map((v) => 3 * v + 4)), 3, 'three goroutines per object, from another baseline');
-  t.equal(fixedRatio(a.map((v) => 3 * v), a), 1 / 3);
-  t.equal(fixedRatio(a, a.map((v, i) => v + (i % 2 === 0 ? 1 : -1))), 1, 'one object caught starting is within the slack');
+  t.equal(
+    fixedRatio(
+      a,
+      a.map((v) => 3 * v + 4),
+    ),
+    3,
+    'three goroutines per object, from another baseline',
+  );
+  t.equal(
+    fixedRatio(
+      a.map((v) => 3 * v),
+      a,
+    ),
+    1 / 3,
+  );
+  t.equal(
+    fixedRatio(
+      a,
+      a.map((v, i) => v + (i % 2 === 0 ? 1 : -1)),
+    ),
+    1,
+    'one object caught starting is within the slack',
+  );
   // Two leaks of the same average rate, each with its own arrivals, drift apart by far more than the slack.
   t.equal(fixedRatio(a, [19, 31, 34, 45, 47, 58, 60, 69, 70, 83]), null);
-  t.equal(fixedRatio(a, a.map((v) => 2.4 * v)), null, 'no small ratio');
+  t.equal(
+    fixedRatio(
+      a,
+      a.map((v) => 2.4 * v),
+    ),
+    null,
+    'no small ratio',
+  );
   t.equal(fixedRatio([3, 4, 5, 6], [3, 4, 5, 6]), null, 'counts that barely moved fit any ratio');
   t.equal(fixedRatio([1, 2], [1, 2]), null, 'two snapshots cannot show a ratio held');
 });
 
 t.test('an informer never stopped: six goroutine groups in three packages are one leaked object', async (t) => {
-  for (const [variant, form] of [['go1.26-mod', 'pb.gz'], ['go1.27-trimpath', 'debug2.txt.gz']] as const) {
+  for (const [variant, form] of [
+    ['go1.26-mod', 'pb.gz'],
+    ['go1.27-trimpath', 'debug2.txt.gz'],
+  ] as const) {
     const a = capture('k8s-informer', variant, form);
     t.equal(a.diagnosis.verdict, 'leak', variant);
     t.equal(a.diagnosis.findings.length, 1, `${variant}: one finding, not one per package`);
@@ -73,10 +103,13 @@ t.test('two leaks at once: a map and unclosed response bodies stay two findings'
   t.same(serious.map((f) => f.signature?.id).sort(), ['http-response-body-unclosed', 'unbounded-collection-growth']);
   const map = serious.find((f) => f.signature?.id === 'unbounded-collection-growth');
   t.equal(map === undefined ? null : culpritName(a.series, map), 'example.com/ingest/internal/dedup.(*Index).Accept');
-  t.notOk(serious.some((f) => f.steps.some((s) => s.kind === 'creator-heap')), 'no heap joined across the two');
+  t.notOk(
+    serious.some((f) => f.steps.some((s) => s.kind === 'creator-heap')),
+    'no heap joined across the two',
+  );
 });
 
-t.test("without a dump, heap made in the package whose goroutines leak, and following their count, is theirs", async (t) => {
+t.test('without a dump, heap made in the package whose goroutines leak, and following their count, is theirs', async (t) => {
   // session-flush: (*Store).Login makes a session with a 16 KiB page cache and starts `go sess.flushOnClose()`,
   // which waits forever and keeps it. Protobuf goroutine profiles do not say who started flushOnClose; it is
   // of Login's package and runs nothing else, and Login's heap follows its count.
@@ -88,8 +121,14 @@ t.test("without a dump, heap made in the package whose goroutines leak, and foll
     t.equal(f.signature?.id, 'goroutines-blocked-channel', variant);
     t.equal(f.kind, 'goroutine-and-heap', variant);
     const step = f.steps.find((s) => s.kind === 'creator-heap');
-    t.ok(step?.kind === 'creator-heap' && step.tie === 'package' && a.series.frames[step.frame].function === 'acme.dev/portal/internal/session.(*Store).Login', `${variant}: tied by package, and said so`);
-    t.ok(f.bytesPerGoroutine !== null && f.bytesPerGoroutine > 8 * 1024 && f.bytesPerGoroutine < 32 * 1024, `${variant}: about one 16 KiB page cache per goroutine (${f.bytesPerGoroutine})`);
+    t.ok(
+      step?.kind === 'creator-heap' && step.tie === 'package' && a.series.frames[step.frame].function === 'acme.dev/portal/internal/session.(*Store).Login',
+      `${variant}: tied by package, and said so`,
+    );
+    t.ok(
+      f.bytesPerGoroutine !== null && f.bytesPerGoroutine > 8 * 1024 && f.bytesPerGoroutine < 32 * 1024,
+      `${variant}: about one 16 KiB page cache per goroutine (${f.bytesPerGoroutine})`,
+    );
   }
   // With the dump, the tie is the creator itself.
   const d = capture('session-flush', 'go1.26-mod', 'debug2.txt.gz');

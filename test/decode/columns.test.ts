@@ -23,9 +23,19 @@ function copyOf(s: Snapshot): { stackStart: number[]; stackFrames: number[]; val
 
 const k8s = fixture('matrix/k8s-informer/go1.26-mod');
 const grpc = fixture('grpc-leak');
-const pb = (dir: string, prefix: string): string[] => readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.pb.gz')).sort().map((f) => `${dir}/${f}`);
+const pb = (dir: string, prefix: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.pb.gz'))
+    .sort()
+    .map((f) => `${dir}/${f}`);
 // Largest first, then smaller ones and the other kind, then large again: every reuse case (shrink, grow, kind).
-const files = [...pb(k8s, 'heap').slice(-2).reverse(), ...pb(grpc, 'goroutine').slice(0, 2), ...pb(grpc, 'heap').slice(0, 2), ...pb(k8s, 'goroutine').slice(-1), ...pb(k8s, 'heap').slice(-1)];
+const files = [
+  ...pb(k8s, 'heap').slice(-2).reverse(),
+  ...pb(grpc, 'goroutine').slice(0, 2),
+  ...pb(grpc, 'heap').slice(0, 2),
+  ...pb(k8s, 'goroutine').slice(-1),
+  ...pb(k8s, 'heap').slice(-1),
+];
 
 t.test('a profile decoded into reused columns is the profile a fresh decode gives', async (t) => {
   t.ok(files.length >= 8, 'the fixtures are there');

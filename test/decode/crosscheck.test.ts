@@ -24,12 +24,20 @@ function reflect(bytes: Uint8Array): Reflected {
 }
 
 const files = [
-  ...['grpc-leak', 'map-leak'].flatMap((s) => readdirSync(join(FIXTURES, s)).filter((f) => f.endsWith('.pb.gz')).slice(0, 4).map((f) => join(FIXTURES, s, f))),
+  ...['grpc-leak', 'map-leak'].flatMap((s) =>
+    readdirSync(join(FIXTURES, s))
+      .filter((f) => f.endsWith('.pb.gz'))
+      .slice(0, 4)
+      .map((f) => join(FIXTURES, s, f)),
+  ),
   ...(HAS_CORPUS ? [join(CORPUS, 'google-pprof-testdata/large.cpu')] : []),
 ];
 
 t.test('a CPU profile from the external corpus through both decoders', { skip: NEEDS_CORPUS }, async (t) => {
-  t.ok(files.some((f) => f.endsWith('large.cpu')), 'it is among the files below');
+  t.ok(
+    files.some((f) => f.endsWith('large.cpu')),
+    'it is among the files below',
+  );
 });
 
 for (const file of files) {

@@ -12,7 +12,9 @@ const SCENARIOS = ['grpc-leak', 'grpc-close', 'map-leak', 'cache-warm'];
 for (const scenario of SCENARIOS) {
   t.test(`${scenario}: inspect totals equal go tool pprof's`, async (t) => {
     const dir = join(FIXTURES, scenario);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.pb.gz')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.pb.gz'))
+      .sort();
     t.ok(files.length >= 16, 'heap and goroutine series are there');
     const { rows } = runInspect({ files: files.map((f) => join(dir, f)), json: true, limits: DEFAULT_LIMITS });
     rows.forEach((row, i) => {

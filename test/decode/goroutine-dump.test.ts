@@ -17,7 +17,12 @@ const parse = (text: string, limits = DEFAULT_LIMITS) => parseGoroutineDump('dum
 function info(s: Snapshot, i: number) {
   const g = s.goroutineInfo?.[i];
   if (g === undefined) throw new Error(`no goroutine info for sample ${i}`);
-  return { ...g, creator: g.creator === null ? null : frameText(g.creator), creatorGoroutines: Object.fromEntries(g.creatorGoroutines), exampleIds: [...g.exampleIds] };
+  return {
+    ...g,
+    creator: g.creator === null ? null : frameText(g.creator),
+    creatorGoroutines: Object.fromEntries(g.creatorGoroutines),
+    exampleIds: [...g.exampleIds],
+  };
 }
 
 t.test('the real debug=2 dump: kind, form, sample type, groups', async (t) => {
@@ -80,7 +85,12 @@ t.test('same stack, different creators: different groups (a group names one crea
   for (let i = 0; i < s.sampleCount; i++) {
     if (stackText(s, i).join() === 'main.recv main.go:53 inlined,main.blockRecv main.go:56') creators.push(info(s, i).creator ?? '');
   }
-  t.same(creators, ['main.spawnBlocked main.go:119', 'main.spawnBlocked.func2 main.go:144', 'main.spawnBlocked.func2 main.go:145', 'main.spawnBlocked.func3 main.go:149']);
+  t.same(creators, [
+    'main.spawnBlocked main.go:119',
+    'main.spawnBlocked.func2 main.go:144',
+    'main.spawnBlocked.func2 main.go:145',
+    'main.spawnBlocked.func3 main.go:149',
+  ]);
 });
 
 t.test('wait minutes (a capture 65 s after the goroutines blocked)', async (t) => {
@@ -103,16 +113,28 @@ t.test('a panic: the prelude and `exit status 2` are skipped', async (t) => {
   const s = parse(capture('crash.panic.txt'));
   t.equal(s.sampleCount, 1);
   t.same(stackText(s, 0), ['main.main.func1 main.go:211']);
-  t.same(info(s, 0), { state: 'running', waitMinutesMin: 0, waitMinutesMax: 0, lockedToThread: false, creator: 'main.main main.go:209', creatorGoroutine: -1, creatorGoroutines: {}, exampleIds: [5] });
+  t.same(info(s, 0), {
+    state: 'running',
+    waitMinutesMin: 0,
+    waitMinutesMax: 0,
+    lockedToThread: false,
+    creator: 'main.main main.go:209',
+    creatorGoroutine: -1,
+    creatorGoroutines: {},
+    exampleIds: [5],
+  });
   t.equal(s.truncation, null);
 });
 
 t.test('a deadlock (fatal error prelude)', async (t) => {
   const s = parse(capture('crash.deadlock.txt'));
-  t.same(Array.from({ length: s.sampleCount }, (_, i) => [info(s, i).state, stackText(s, i)]), [
-    ['chan receive', ['main.recv main.go:53 inlined', 'main.main main.go:218']],
-    ['chan receive (nil chan)', ['main.blockNilChan main.go:69']],
-  ]);
+  t.same(
+    Array.from({ length: s.sampleCount }, (_, i) => [info(s, i).state, stackText(s, i)]),
+    [
+      ['chan receive', ['main.recv main.go:53 inlined', 'main.main main.go:218']],
+      ['chan receive (nil chan)', ['main.blockNilChan main.go:69']],
+    ],
+  );
 });
 
 t.test('SIGQUIT with GOTRACEBACK=crash: fp/sp/pc suffixes, goroutine 0, repeats and registers', async (t) => {
@@ -120,10 +142,17 @@ t.test('SIGQUIT with GOTRACEBACK=crash: fp/sp/pc suffixes, goroutine 0, repeats 
   const s = parse(text);
   t.equal(total(s), 23, 'goroutine 0 (each thread’s system stack) is no goroutine; goroutine 29, printed twice, counts once');
   const syscall = sampleWithLeaf(s, 'syscall.Syscall');
-  t.same(stackText(s, syscall).slice(0, 2), ['syscall.Syscall syscall_linux.go:68', 'syscall.read zsyscall_linux_amd64.go:696'], 'file:line read past `+0x27 fp=.. sp=.. pc=..`');
+  t.same(
+    stackText(s, syscall).slice(0, 2),
+    ['syscall.Syscall syscall_linux.go:68', 'syscall.read zsyscall_linux_amd64.go:696'],
+    'file:line read past `+0x27 fp=.. sp=.. pc=..`',
+  );
   t.equal(stackText(s, syscall).at(-1), 'runtime.goexit asm_amd64.s:1594', 'runtime frames are shown under GOTRACEBACK=crash');
   t.match(s.warnings.join('\n'), /goroutines whose stacks the runtime cut short \(frames elided.*\): 1/, '...additional frames elided...');
-  t.ok(s.frames.every((f) => !/^r[a-z0-9]+$/.test(f.function)), 'no register line became a frame');
+  t.ok(
+    s.frames.every((f) => !/^r[a-z0-9]+$/.test(f.function)),
+    'no register line became a frame',
+  );
 });
 
 // A small real dump: goroutines 1 and 6 of goroutine.debug2.txt.
@@ -149,7 +178,12 @@ const ROWS: readonly Row[] = [
       G6.replace('goroutine 6 ', 'goroutine 7 ').replace('created by main.spawnBlocked\n', 'created by main.spawnBlocked in goroutine 9\n'),
       G6.replace('goroutine 6 ', 'goroutine 8 ').replace('created by main.spawnBlocked\n', 'created by main.spawnBlocked in goroutine 9\n'),
     ].join('\n'),
-    check: (t, s) => t.same([s.sampleCount, s.values[0], info(s, 0).creatorGoroutine, info(s, 0).creatorGoroutines, info(s, 0).exampleIds], [1, 3, 9, { 1: 1, 9: 2 }, [6, 7, 8]], 'one group; 9 started two of its three'),
+    check: (t, s) =>
+      t.same(
+        [s.sampleCount, s.values[0], info(s, 0).creatorGoroutine, info(s, 0).creatorGoroutines, info(s, 0).exampleIds],
+        [1, 3, 9, { 1: 1, 9: 2 }, [6, 7, 8]],
+        'one group; 9 started two of its three',
+      ),
   },
   {
     name: 'Go 1.21+: ...N frames elided... between the inner and outer frames',
@@ -215,7 +249,8 @@ const ROWS: readonly Row[] = [
   {
     name: 'CRLF line ends',
     text: G6.replace(/\n/g, '\r\n'),
-    check: (t, s) => t.same([stackText(s, 0), info(s, 0).creator], [['main.recv main.go:53 inlined', 'main.blockRecv main.go:56'], 'main.spawnBlocked main.go:119']),
+    check: (t, s) =>
+      t.same([stackText(s, 0), info(s, 0).creator], [['main.recv main.go:53 inlined', 'main.blockRecv main.go:56'], 'main.spawnBlocked main.go:119']),
   },
   {
     name: 'a Windows path',
@@ -228,10 +263,20 @@ for (const row of ROWS) t.test(row.name, async (t) => row.check(t, parse(row.tex
 
 const TRUNCATED: readonly { name: string; text: string; read: number; reason: RegExp }[] = [
   { name: 'cut mid-line', text: DUMP.slice(0, DUMP.indexOf('main.go:56', DUMP.indexOf('goroutine 7 ')) + 4), read: 2, reason: /ends mid-line/ },
-  { name: 'cut after a function line', text: DUMP.slice(0, DUMP.indexOf('\n', DUMP.indexOf('main.blockRecv', DUMP.indexOf('goroutine 7 '))) + 1), read: 2, reason: /ends in the middle of a goroutine/ },
+  {
+    name: 'cut after a function line',
+    text: DUMP.slice(0, DUMP.indexOf('\n', DUMP.indexOf('main.blockRecv', DUMP.indexOf('goroutine 7 '))) + 1),
+    read: 2,
+    reason: /ends in the middle of a goroutine/,
+  },
   { name: 'cut after a header', text: `${SMALL}goroutine 7 [chan receive]:\n`, read: 2, reason: /ends in the middle of a goroutine/ },
   { name: 'cut inside a header', text: `${SMALL}goroutine 7 [chan rec`, read: 2, reason: /ends mid-line/ },
-  { name: 'cut after a created-by line', text: DUMP.slice(0, DUMP.indexOf('\n', DUMP.indexOf('created by', DUMP.indexOf('goroutine 7 '))) + 1), read: 2, reason: /ends in the middle of a goroutine/ },
+  {
+    name: 'cut after a created-by line',
+    text: DUMP.slice(0, DUMP.indexOf('\n', DUMP.indexOf('created by', DUMP.indexOf('goroutine 7 '))) + 1),
+    read: 2,
+    reason: /ends in the middle of a goroutine/,
+  },
 ];
 
 for (const row of TRUNCATED) {
@@ -245,7 +290,8 @@ for (const row of TRUNCATED) {
 
 t.test('truncated: exactly 64 MiB is where the runtime stops, even on a line end', async (t) => {
   const CAP = 64 << 20;
-  const block = (id: number) => `goroutine ${id} [chan receive]:\nmain.recv(...)\n\t/src/app/main.go:53\nmain.blockRecv(0x0?)\n\t/src/app/main.go:56 +0x27\ncreated by main.spawnBlocked\n\t/src/app/main.go:119 +0x48\n\n`;
+  const block = (id: number) =>
+    `goroutine ${id} [chan receive]:\nmain.recv(...)\n\t/src/app/main.go:53\nmain.blockRecv(0x0?)\n\t/src/app/main.go:56 +0x27\ncreated by main.spawnBlocked\n\t/src/app/main.go:119 +0x48\n\n`;
   const blocks: string[] = [];
   let length = 0;
   for (let id = 1; length < CAP + 1000; id++) {
@@ -271,13 +317,33 @@ t.test('truncated: exactly 64 MiB is where the runtime stops, even on a line end
 
 const g7 = lineOf(DUMP, 'goroutine 7 ');
 const BROKEN: readonly { name: string; text: string; line: number; message: RegExp }[] = [
-  { name: 'a function line without its file line', text: withLine(DUMP, g7 + 2, 'main.blockRecv(0x0?)'), line: g7 + 2, message: /not a file line.*"main.blockRecv\(0x0\?\)"/ },
-  { name: 'a file line with a broken line number', text: withLine(DUMP, g7 + 4, '\t/work/main/fixtures/gen/text-forms/main.go:5x6 +0x27'), line: g7 + 4, message: /not a file line/ },
-  { name: 'a file line without the function line before it', text: withLine(DUMP, g7 + 1, '\t/work/main/fixtures/gen/text-forms/main.go:53'), line: g7 + 1, message: /without the function line before it/ },
+  {
+    name: 'a function line without its file line',
+    text: withLine(DUMP, g7 + 2, 'main.blockRecv(0x0?)'),
+    line: g7 + 2,
+    message: /not a file line.*"main.blockRecv\(0x0\?\)"/,
+  },
+  {
+    name: 'a file line with a broken line number',
+    text: withLine(DUMP, g7 + 4, '\t/work/main/fixtures/gen/text-forms/main.go:5x6 +0x27'),
+    line: g7 + 4,
+    message: /not a file line/,
+  },
+  {
+    name: 'a file line without the function line before it',
+    text: withLine(DUMP, g7 + 1, '\t/work/main/fixtures/gen/text-forms/main.go:53'),
+    line: g7 + 1,
+    message: /without the function line before it/,
+  },
   { name: 'a broken header', text: withLine(DUMP, g7, 'goroutine 7 [chan receive'), line: g7, message: /not a goroutine header/ },
   { name: 'a header without an id', text: withLine(DUMP, g7, 'goroutine x7 [chan receive]:'), line: g7, message: /not a goroutine header/ },
   { name: 'a broken created-by line', text: withLine(DUMP, g7 + 5, 'created by'), line: g7 + 5, message: /not a created-by line/ },
-  { name: 'no goroutine at all (only system stacks)', text: 'goroutine 0 [idle]:\nruntime.futex()\n\t/go/src/runtime/sys_linux_amd64.s:560 +0x23\n', line: 3, message: /no complete goroutine/ },
+  {
+    name: 'no goroutine at all (only system stacks)',
+    text: 'goroutine 0 [idle]:\nruntime.futex()\n\t/go/src/runtime/sys_linux_amd64.s:560 +0x23\n',
+    line: 3,
+    message: /no complete goroutine/,
+  },
 ];
 
 for (const row of BROKEN) {

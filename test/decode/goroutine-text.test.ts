@@ -31,7 +31,11 @@ t.test('records: counts, labels, stacks leaf first', async (t) => {
   t.same(s.labels?.[labelled], { handler: 'checkout', tenant: 'acme "eu"' }, 'Go-quoted values unquoted');
   t.equal(s.labels?.[plain], null);
   t.same(stackText(s, labelled), ['main.recv main.go:53 inlined', 'main.blockRecv main.go:56'], 'main.recv is inlined (same entry)');
-  t.same(stackText(s, sampleWithLeaf(s, 'main.(*pool[...]).wait')), ['main.(*pool[...]).wait main.go:105', 'main.spawnBlocked.func1 main.go:140'], 'generic method and closure');
+  t.same(
+    stackText(s, sampleWithLeaf(s, 'main.(*pool[...]).wait')),
+    ['main.(*pool[...]).wait main.go:105', 'main.spawnBlocked.func1 main.go:140'],
+    'generic method and closure',
+  );
   const deep = stackText(s, sampleWithLeaf(s, 'main.deep'));
   t.equal(deep.length, 29, 'the recursion as printed: 32 PCs per record, the 3 leading runtime frames hidden');
   t.same(deep.slice(0, 2), ['main.deep main.go:110', 'main.deep main.go:113'], 'recursion is not inlining');
@@ -107,14 +111,56 @@ t.test('a goroutine created but not yet run: one address (runtime.goexit, which 
 const labelsLine = lineOf(GOROUTINES, '# labels:');
 const deepLine = lineOf(GOROUTINES, '#\t0x4ea3a4');
 const BROKEN: readonly { name: string; text: string; error: typeof MalformedError | typeof UnsupportedError; line: number; message: RegExp }[] = [
-  { name: 'a broken record mid-way', text: withLine(GOROUTINES, labelsLine - 1, '2 @ 0x4389f6 zz'), error: MalformedError, line: labelsLine - 1, message: /not a record.*"2 @ 0x4389f6 zz"/ },
-  { name: 'labels not as Go writes them', text: withLine(GOROUTINES, labelsLine, '# labels: {"handler":checkout}'), error: MalformedError, line: labelsLine, message: /labels not written as Go writes them/ },
-  { name: 'an unterminated label string', text: withLine(GOROUTINES, labelsLine, '# labels: {"handler":"checkout}'), error: MalformedError, line: labelsLine, message: /labels not written/ },
-  { name: 'a labels line after the symbol lines', text: withLine(GOROUTINES, labelsLine + 2, '# labels: {"a":"b"}'), error: MalformedError, line: labelsLine + 2, message: /must directly follow its record line/ },
-  { name: 'a broken symbol line', text: withLine(GOROUTINES, deepLine, '#\t0x4ea3a4\tmain.deep+0x24'), error: MalformedError, line: deepLine, message: /not a symbol line/ },
-  { name: 'a broken header', text: withLine(GOROUTINES, 1, 'goroutine profile: total many'), error: MalformedError, line: 1, message: /not a count profile header/ },
+  {
+    name: 'a broken record mid-way',
+    text: withLine(GOROUTINES, labelsLine - 1, '2 @ 0x4389f6 zz'),
+    error: MalformedError,
+    line: labelsLine - 1,
+    message: /not a record.*"2 @ 0x4389f6 zz"/,
+  },
+  {
+    name: 'labels not as Go writes them',
+    text: withLine(GOROUTINES, labelsLine, '# labels: {"handler":checkout}'),
+    error: MalformedError,
+    line: labelsLine,
+    message: /labels not written as Go writes them/,
+  },
+  {
+    name: 'an unterminated label string',
+    text: withLine(GOROUTINES, labelsLine, '# labels: {"handler":"checkout}'),
+    error: MalformedError,
+    line: labelsLine,
+    message: /labels not written/,
+  },
+  {
+    name: 'a labels line after the symbol lines',
+    text: withLine(GOROUTINES, labelsLine + 2, '# labels: {"a":"b"}'),
+    error: MalformedError,
+    line: labelsLine + 2,
+    message: /must directly follow its record line/,
+  },
+  {
+    name: 'a broken symbol line',
+    text: withLine(GOROUTINES, deepLine, '#\t0x4ea3a4\tmain.deep+0x24'),
+    error: MalformedError,
+    line: deepLine,
+    message: /not a symbol line/,
+  },
+  {
+    name: 'a broken header',
+    text: withLine(GOROUTINES, 1, 'goroutine profile: total many'),
+    error: MalformedError,
+    line: 1,
+    message: /not a count profile header/,
+  },
   { name: 'a symbol line before any record', text: `goroutine profile: total 1\n${SYMBOL}\n`, error: MalformedError, line: 2, message: /outside a record/ },
-  { name: 'addresses only: not symbolized', text: 'goroutine profile: total 3\n3 @ 0x4389f6 0x4ea047\n\n', error: UnsupportedError, line: 2, message: /not symbolized/ },
+  {
+    name: 'addresses only: not symbolized',
+    text: 'goroutine profile: total 3\n3 @ 0x4389f6 0x4ea047\n\n',
+    error: UnsupportedError,
+    line: 2,
+    message: /not symbolized/,
+  },
 ];
 
 for (const row of BROKEN) {

@@ -79,7 +79,12 @@ t.test('frames: symbol lines leaf first, with function, file, line and inlining'
   t.same(stackText(s, sampleWithLeaf(s, 'main.allocBig')), ['main.allocBig main.go:30', 'main.main main.go:171', 'runtime.main proc.go:250']);
   // Go 1.19 gives inlined frames their own PC; the same entry (pc - off) gives them away.
   t.same(stackText(s, sampleWithLeaf(s, 'main.(*store).put')), ['main.(*store).put main.go:27 inlined', 'main.main main.go:176', 'runtime.main proc.go:250']);
-  t.same(stackText(s, sampleWithLeaf(s, 'main.small')), ['main.small main.go:40 inlined', 'main.allocInlined main.go:43', 'main.main main.go:173', 'runtime.main proc.go:250']);
+  t.same(stackText(s, sampleWithLeaf(s, 'main.small')), [
+    'main.small main.go:40 inlined',
+    'main.allocInlined main.go:43',
+    'main.main main.go:173',
+    'runtime.main proc.go:250',
+  ]);
   const frame = s.frames.find((f) => f.function === 'main.allocBig');
   t.equal(frame?.file, '/work/main/fixtures/gen/text-forms/main.go', 'the file as recorded at build time');
   t.same(stackText(s, sampleWithLeaf(s, 'runtime.malg')).length, 4, 'a stack of runtime frames only is printed whole');
@@ -160,8 +165,16 @@ const ROWS: readonly Row[] = [
 for (const row of ROWS) {
   t.test(row.name, async (t) => {
     const s = parse(row.text);
-    if (row.stacks) t.same(Array.from({ length: s.sampleCount }, (_, i) => stackText(s, i)), row.stacks);
-    if (row.values) t.same(Array.from({ length: s.sampleCount }, (_, i) => valuesOf(s, i)), row.values);
+    if (row.stacks)
+      t.same(
+        Array.from({ length: s.sampleCount }, (_, i) => stackText(s, i)),
+        row.stacks,
+      );
+    if (row.values)
+      t.same(
+        Array.from({ length: s.sampleCount }, (_, i) => valuesOf(s, i)),
+        row.values,
+      );
     if (row.warnings) t.match(s.warnings.join('\n'), row.warnings);
     else t.same(s.warnings, []);
   });
@@ -178,14 +191,62 @@ interface BrokenRow {
 const putLine = lineOf(HEAP, '8: 786432');
 const putSymbol = lineOf(HEAP, '#\t0x4eb590');
 const BROKEN: readonly BrokenRow[] = [
-  { name: 'a broken record mid-way', text: withLine(HEAP, putLine, '8: 786432 [8: x] @ 0x4eb591'), error: MalformedError, line: putLine, message: /not a heap record.*"8: 786432 \[8: x\]/ },
-  { name: 'a symbol line without +offset', text: withLine(HEAP, putSymbol, '#\t0x4eb590\tmain.(*store).put\t/src/main.go:27'), error: MalformedError, line: putSymbol, message: /not a symbol line/ },
-  { name: 'a symbol line without a line number', text: withLine(HEAP, putSymbol, '#\t0x4eb590\tmain.(*store).put+0x490\t/src/main.go'), error: MalformedError, line: putSymbol, message: /not a symbol line/ },
-  { name: 'a symbol line with a bad PC', text: withLine(HEAP, putSymbol, '#\tzz\tmain.f+0x1\t/src/main.go:1'), error: MalformedError, line: putSymbol, message: /not a symbol line/ },
-  { name: 'a symbol line before any record', text: `${HEADER}\n#\t0x1\tmain.a+0x1\t/a.go:1\n`, error: MalformedError, line: 2, message: /symbol line outside a record/ },
-  { name: 'a broken header', text: withLine(HEAP, 1, 'heap profile: 15: 2052592 [70 9261552] @ heap/131072'), error: MalformedError, line: 1, message: /not a heap profile header/ },
-  { name: 'a value beyond 2^53', text: withLine(HEAP, putLine, '8: 99999999999999999999 [8: 786432] @ 0x4eb591'), error: MalformedError, line: putLine, message: /not a count leakdiff can hold exactly/ },
-  { name: 'a second profile after the MemStats trailer', text: `${HEAP}${HEAP}`, error: MalformedError, line: lineOf(HEAP, '# MaxRSS') + 1, message: /only `# Name = value` lines/ },
+  {
+    name: 'a broken record mid-way',
+    text: withLine(HEAP, putLine, '8: 786432 [8: x] @ 0x4eb591'),
+    error: MalformedError,
+    line: putLine,
+    message: /not a heap record.*"8: 786432 \[8: x\]/,
+  },
+  {
+    name: 'a symbol line without +offset',
+    text: withLine(HEAP, putSymbol, '#\t0x4eb590\tmain.(*store).put\t/src/main.go:27'),
+    error: MalformedError,
+    line: putSymbol,
+    message: /not a symbol line/,
+  },
+  {
+    name: 'a symbol line without a line number',
+    text: withLine(HEAP, putSymbol, '#\t0x4eb590\tmain.(*store).put+0x490\t/src/main.go'),
+    error: MalformedError,
+    line: putSymbol,
+    message: /not a symbol line/,
+  },
+  {
+    name: 'a symbol line with a bad PC',
+    text: withLine(HEAP, putSymbol, '#\tzz\tmain.f+0x1\t/src/main.go:1'),
+    error: MalformedError,
+    line: putSymbol,
+    message: /not a symbol line/,
+  },
+  {
+    name: 'a symbol line before any record',
+    text: `${HEADER}\n#\t0x1\tmain.a+0x1\t/a.go:1\n`,
+    error: MalformedError,
+    line: 2,
+    message: /symbol line outside a record/,
+  },
+  {
+    name: 'a broken header',
+    text: withLine(HEAP, 1, 'heap profile: 15: 2052592 [70 9261552] @ heap/131072'),
+    error: MalformedError,
+    line: 1,
+    message: /not a heap profile header/,
+  },
+  {
+    name: 'a value beyond 2^53',
+    text: withLine(HEAP, putLine, '8: 99999999999999999999 [8: 786432] @ 0x4eb591'),
+    error: MalformedError,
+    line: putLine,
+    message: /not a count leakdiff can hold exactly/,
+  },
+  {
+    name: 'a second profile after the MemStats trailer',
+    text: `${HEAP}${HEAP}`,
+    error: MalformedError,
+    line: lineOf(HEAP, '# MaxRSS') + 1,
+    message: /only `# Name = value` lines/,
+  },
   {
     name: 'one record without symbol lines among symbolized ones',
     text: withLine(HEAP, putSymbol, ''),
@@ -200,7 +261,13 @@ const BROKEN: readonly BrokenRow[] = [
     line: putSymbol,
     message: /ends mid-line/,
   },
-  { name: 'gperftools heapz_v2 header: not a Go form', text: 'heap profile:    144:  8498176 [   144:  8498176] @ heapz_v2/524288\n', error: UnsupportedError, line: 1, message: /legacy.*not symbolized/ },
+  {
+    name: 'gperftools heapz_v2 header: not a Go form',
+    text: 'heap profile:    144:  8498176 [   144:  8498176] @ heapz_v2/524288\n',
+    error: UnsupportedError,
+    line: 1,
+    message: /legacy.*not symbolized/,
+  },
   { name: 'Java heapz', text: '--- heapz 1 ---\nformat = java\n', error: UnsupportedError, line: 1, message: /legacy Java heap profile/ },
 ];
 

@@ -13,7 +13,10 @@ import { capture, stackText, thrown, total } from '../helpers/text-forms.js';
 
 const read = (text: string): Decoded => decode('pasted.txt', Buffer.from(text, 'utf8'), DEFAULT_LIMITS);
 const lastOf = (scenario: string, suffix: string): string => {
-  const f = readdirSync(fixture(scenario)).filter((n) => n.startsWith('goroutine-') && n.endsWith(suffix)).sort().at(-1)!;
+  const f = readdirSync(fixture(scenario))
+    .filter((n) => n.startsWith('goroutine-') && n.endsWith(suffix))
+    .sort()
+    .at(-1)!;
   return readFileSync(fixture(scenario, f), 'utf8');
 };
 
@@ -27,7 +30,10 @@ function summary(s: Snapshot): { total: number; groups: string[] } {
 const lines = (text: string): string[] => text.replace(/\n$/, '').split('\n');
 const unlines = (ls: readonly string[]): string => `${ls.join('\n')}\n`;
 /** A web page or terminal turns each tab into spaces. */
-const spaces = (n: number) => (text: string): string => text.replace(/\t/g, ' '.repeat(n));
+const spaces =
+  (n: number) =>
+  (text: string): string =>
+    text.replace(/\t/g, ' '.repeat(n));
 const crlf = (text: string): string => text.replace(/\n/g, '\r\n');
 const crOnly = (text: string): string => text.replace(/\n/g, '\r');
 /** E-mail and Markdown quoting: `> ` on every line, `>` on blank ones. */
@@ -41,11 +47,13 @@ const LOG_BEFORE = ['2026/11/26 02:35:49 listening on :8080', '2026/11/26 02:35:
 const LOG_AFTER = ['', '2026/11/26 02:35:51 shutting down', 'exit status 2'];
 const withLogs = (text: string): string => unlines([...LOG_BEFORE, ...lines(text), ...LOG_AFTER]);
 /** A paste that stops `keep` characters into the last record's last symbol line. */
-const cutInLastLine = (keep: number) => (text: string): string => {
-  const body = text.replace(/\n+$/, '');
-  const start = body.lastIndexOf('\n') + 1;
-  return body.slice(0, start + keep);
-};
+const cutInLastLine =
+  (keep: number) =>
+  (text: string): string => {
+    const body = text.replace(/\n+$/, '');
+    const start = body.lastIndexOf('\n') + 1;
+    return body.slice(0, start + keep);
+  };
 /** A paste that stops after the last record's `N @ ...` line. */
 const cutAfterLastRecordLine = (text: string): string => {
   const ls = lines(text).slice(0, -1);
@@ -61,10 +69,16 @@ const badLastRecord = (text: string): string => {
   ls[i] = ls[i].replace(/^\d+/, 'x');
   return unlines(ls);
 };
-const compose = (...fs: ((s: string) => string)[]) => (text: string): string => fs.reduce((s, f) => f(s), text);
+const compose =
+  (...fs: ((s: string) => string)[]) =>
+  (text: string): string =>
+    fs.reduce((s, f) => f(s), text);
 
 /** Each line through a logger that prefixes it (the prefix alone on a blank line, its space trimmed). */
-const logged = (prefix: string) => (text: string): string => unlines(lines(text).map((l) => (l === '' ? prefix.trimEnd() : `${prefix}${l}`)));
+const logged =
+  (prefix: string) =>
+  (text: string): string =>
+    unlines(lines(text).map((l) => (l === '' ? prefix.trimEnd() : `${prefix}${l}`)));
 const TIMESTAMPED = '2026-11-26T02:35:49.123456789Z ';
 const CRI = '2026-11-26T02:35:49.123456789Z stderr F ';
 const JOURNAL = 'Nov 26 02:35:49 web-3 orders[4121]: ';
@@ -73,18 +87,27 @@ const JOURNAL_ISO = '2026-11-26T02:35:49+0000 web-3 orders[4121]: ';
 const GO_LOG = '2026/11/26 02:35:49 ';
 /** rsyslog writes a tab as #011. */
 const syslogTabs = (text: string): string => text.replace(/\t/g, '#011');
-const prefixNote = (name: string, prefix: string) => (x: string): string[] => [`log prefixes (${name}, the first "${prefix}") removed from ${lines(x).length} lines`];
+const prefixNote =
+  (name: string, prefix: string) =>
+  (x: string): string[] => [`log prefixes (${name}, the first "${prefix}") removed from ${lines(x).length} lines`];
 const LOGGED: readonly Row[] = [
   { name: 'kubectl logs --timestamps', paste: logged(TIMESTAMPED), notes: prefixNote('timestamps', TIMESTAMPED) },
   { name: 'a CRI container log file', paste: logged(CRI), notes: prefixNote('container log', CRI) },
   { name: 'journalctl', paste: logged(JOURNAL), notes: prefixNote('syslog', JOURNAL) },
-  { name: 'an rsyslog file, tabs as #011', paste: compose(syslogTabs, logged(JOURNAL)), notes: (x) => [...prefixNote('syslog', JOURNAL)(x), `syslog's #011 read as tabs (${tabbed(x)} lines)`] },
+  {
+    name: 'an rsyslog file, tabs as #011',
+    paste: compose(syslogTabs, logged(JOURNAL)),
+    notes: (x) => [...prefixNote('syslog', JOURNAL)(x), `syslog's #011 read as tabs (${tabbed(x)} lines)`],
+  },
   { name: 'journalctl -o short-iso', paste: logged(JOURNAL_ISO), notes: prefixNote('syslog ISO', JOURNAL_ISO) },
   { name: 'docker compose logs', paste: logged(COMPOSE), notes: prefixNote('docker compose', COMPOSE) },
   { name: "Go's log package", paste: logged(GO_LOG), notes: prefixNote('Go log', GO_LOG) },
-  { name: 'kubectl logs --timestamps, quoted in an issue', paste: compose(logged(TIMESTAMPED), quoted), notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`, ...prefixNote('timestamps', TIMESTAMPED)(x)] },
+  {
+    name: 'kubectl logs --timestamps, quoted in an issue',
+    paste: compose(logged(TIMESTAMPED), quoted),
+    notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`, ...prefixNote('timestamps', TIMESTAMPED)(x)],
+  },
 ];
-
 
 /** The count of the last record in a debug=1 text (what a cut there drops). */
 const lastCount = (text: string): number => Number([...text.matchAll(/^(\d+) @/gm)].at(-1)![1]);
@@ -106,17 +129,49 @@ const DEBUG1: readonly Row[] = [
   { name: 'tabs turned into 4 spaces', paste: spaces(4), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
   { name: 'tabs turned into one space', paste: spaces(1), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
   { name: 'header line missing', paste: noHeader, notes: (x) => [`header missing: counted ${summaryTotal(x)} goroutines from the records`] },
-  { name: 'header missing and tabs gone', paste: compose(noHeader, spaces(8)), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`, `header missing: counted ${summaryTotal(x)} goroutines from the records`] },
+  {
+    name: 'header missing and tabs gone',
+    paste: compose(noHeader, spaces(8)),
+    notes: (x) => [
+      `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`,
+      `header missing: counted ${summaryTotal(x)} goroutines from the records`,
+    ],
+  },
   { name: 'CRLF line endings', paste: crlf, notes: () => [] },
   { name: 'CR-only line endings', paste: crOnly, notes: (x) => [`line endings: CR only, read as line breaks (${lines(x).length} lines)`] },
   { name: 'quoted with > ', paste: quoted, notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`] },
   { name: 'in a code fence', paste: fenced, notes: () => ['code fence removed (2 lines)'] },
   { name: 'indented four spaces', paste: indented, notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`] },
-  { name: 'quoted, fenced and tabs gone', paste: compose(spaces(4), fenced, quoted), notes: (x) => [`quote markers ("> ") removed from ${lines(x).length + 2} lines`, 'code fence removed (2 lines)', `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
-  { name: 'log lines before and after', paste: withLogs, notes: (x) => ['3 lines before the profile skipped as not profile text (from line 1)', `2 lines after the profile skipped as not profile text (from line ${LOG_BEFORE.length + lines(x).length + 2})`] },
+  {
+    name: 'quoted, fenced and tabs gone',
+    paste: compose(spaces(4), fenced, quoted),
+    notes: (x) => [
+      `quote markers ("> ") removed from ${lines(x).length + 2} lines`,
+      'code fence removed (2 lines)',
+      `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`,
+    ],
+  },
+  {
+    name: 'log lines before and after',
+    paste: withLogs,
+    notes: (x) => [
+      '3 lines before the profile skipped as not profile text (from line 1)',
+      `2 lines after the profile skipped as not profile text (from line ${LOG_BEFORE.length + lines(x).length + 2})`,
+    ],
+  },
   { name: 'no newline after the last line', paste: noFinalNewline, notes: () => [] },
-  { name: 'last symbol line cut mid-path', paste: cutInLastLine(20), notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`], dropped: lastCount },
-  { name: 'cut after the last record line', paste: cutAfterLastRecordLine, notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`], dropped: lastCount },
+  {
+    name: 'last symbol line cut mid-path',
+    paste: cutInLastLine(20),
+    notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`],
+    dropped: lastCount,
+  },
+  {
+    name: 'cut after the last record line',
+    paste: cutAfterLastRecordLine,
+    notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`],
+    dropped: lastCount,
+  },
   { name: 'a bad last record', paste: badLastRecord, notes: () => [], dropped: lastCount },
   ...LOGGED,
 ];
@@ -146,11 +201,21 @@ for (const [where, original] of DEBUG1_CAPTURES) {
       }
       const notes = row.notes(original);
       const lost = row.dropped?.(original) ?? 0;
-      const warnings = row.name === 'a bad last record' ? got.warnings.filter((w) => w.startsWith('last record unreadable')) : got.warnings.filter((w) => !w.startsWith('the records add up'));
+      const warnings =
+        row.name === 'a bad last record'
+          ? got.warnings.filter((w) => w.startsWith('last record unreadable'))
+          : got.warnings.filter((w) => !w.startsWith('the records add up'));
       if (row.name === 'a bad last record') {
         t.equal(warnings.length, 1, `${row.name}: says it skipped the record`);
-        const at = lines(original).map((l) => /^\d+ @/.test(l)).lastIndexOf(true) + 1;
-        t.match(warnings[0] ?? '', new RegExp(`^last record unreadable, skipped: 1 record dropped \\(line ${at}: not a record \\(N @ 0x\\.\\.\\.\\) or a symbol line: "x @ 0x`), `${row.name}: which line, and why`);
+        const at =
+          lines(original)
+            .map((l) => /^\d+ @/.test(l))
+            .lastIndexOf(true) + 1;
+        t.match(
+          warnings[0] ?? '',
+          new RegExp(`^last record unreadable, skipped: 1 record dropped \\(line ${at}: not a record \\(N @ 0x\\.\\.\\.\\) or a symbol line: "x @ 0x`),
+          `${row.name}: which line, and why`,
+        );
       } else {
         t.same(warnings, notes, `${row.name}: exactly the repairs`);
       }
@@ -170,8 +235,16 @@ const DEBUG2: readonly Row[] = [
   { name: 'CR-only line endings', paste: crOnly, notes: (x) => [`line endings: CR only, read as line breaks (${lines(x).length} lines)`] },
   { name: 'quoted with > ', paste: quoted, notes: (x) => [`quote markers ("> ") removed from ${lines(x).length} lines`] },
   { name: 'in a code fence', paste: fenced, notes: () => [] },
-  { name: 'indented four spaces, tabs gone', paste: compose(spaces(8), indented), notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`, `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
-  { name: 'log lines before and after, tabs gone', paste: compose(spaces(8), withLogs), notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`] },
+  {
+    name: 'indented four spaces, tabs gone',
+    paste: compose(spaces(8), indented),
+    notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`, `tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`],
+  },
+  {
+    name: 'log lines before and after, tabs gone',
+    paste: compose(spaces(8), withLogs),
+    notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`],
+  },
   { name: 'no newline after the last line', paste: noFinalNewline, notes: () => [] },
   ...LOGGED,
 ];
@@ -203,7 +276,10 @@ for (const [where, original] of DEBUG2_CAPTURES) {
 t.test('a CR-only dump is read, never taken for an empty one', async (t) => {
   const s = read(crOnly(capture('goroutine.debug2.txt'))).snapshot;
   t.equal(total(s), 19);
-  t.same(s.repairs.map((r) => r.kind), ['line-endings']);
+  t.same(
+    s.repairs.map((r) => r.kind),
+    ['line-endings'],
+  );
   // The strict parser alone no longer reads a dump of no goroutines as a snapshot.
   const { parseGoroutineDump } = await import('../../src/decode/goroutine-dump.js');
   t.match(thrown(() => parseGoroutineDump('d.txt', crOnly(capture('goroutine.debug2.txt')), DEFAULT_LIMITS)).message, /no complete goroutine/);
@@ -238,7 +314,10 @@ t.test('the external corpus dumps people posted read (when ../shared is there)',
   }
   const realtime = decode('r.txt', readFileSync(`${dir}/realtimeforum-fatal-concurrent-map-writes.txt`), DEFAULT_LIMITS).snapshot;
   t.equal(total(realtime), 15, 'fatal error: concurrent map writes, 4-space file lines: all 15 goroutines');
-  t.same(realtime.repairs.map((r) => r.kind), ['tabs']);
+  t.same(
+    realtime.repairs.map((r) => r.kind),
+    ['tabs'],
+  );
   const nonl = decode('g.txt', readFileSync(`${dir}/gostackparse-go121_createdby.txt`), DEFAULT_LIMITS).snapshot;
   t.equal(total(nonl), 2, 'a last file line without newline is whole');
   t.equal(nonl.truncation, null);
@@ -252,33 +331,54 @@ const rounds = (scenario: string, suffix: string): string[] =>
     .sort()
     .map((n) => readFileSync(fixture(scenario, n), 'utf8'));
 /** The capture time in a fixture's name, as `date -u` prints it in a `date; curl ...` loop. */
-const dateLine = (i: number): string => new Date(Date.UTC(2026, 10, 26, 2, 35, 49 + 10 * i)).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) (\S+) GMT$/, (_m, d, day, mon, y, hms) => `${d} ${mon} ${String(Number(day)).padStart(2, ' ')} ${hms} UTC ${y}`);
+const dateLine = (i: number): string =>
+  new Date(Date.UTC(2026, 10, 26, 2, 35, 49 + 10 * i))
+    .toUTCString()
+    .replace(/^(\w+), (\d+) (\w+) (\d+) (\S+) GMT$/, (_m, d, day, mon, y, hms) => `${d} ${mon} ${String(Number(day)).padStart(2, ' ')} ${hms} UTC ${y}`);
 
 t.test('a capture loop appending debug=1 to one file: one program, a series', async (t) => {
   const texts = rounds('grpc-leak', '.debug1.txt').slice(0, 4);
   const plain = read(texts.join(''));
   t.equal(plain.parts.length, 4, 'split at each header');
-  t.same(plain.parts.map((p) => p.part), texts.map((_, i) => ({ index: i + 1, of: 4, line: 1 + texts.slice(0, i).reduce((n, x) => n + x.split('\n').length - 1, 0) })));
-  t.same(plain.parts.map((p) => total(p)), texts.map((x) => total(read(x).snapshot)), 'each profile its own goroutines');
+  t.same(
+    plain.parts.map((p) => p.part),
+    texts.map((_, i) => ({ index: i + 1, of: 4, line: 1 + texts.slice(0, i).reduce((n, x) => n + x.split('\n').length - 1, 0) })),
+  );
+  t.same(
+    plain.parts.map((p) => total(p)),
+    texts.map((x) => total(read(x).snapshot)),
+    'each profile its own goroutines',
+  );
   t.same(plain.concatenation, { parts: 4, sameProgram: true, programs: plain.concatenation!.programs, timed: false });
   const dated = read(texts.map((x, i) => `${dateLine(i)}\n${x}`).join(''));
-  t.same(dated.parts.map((p) => p.timeMs), [0, 1, 2, 3].map((i) => Date.UTC(2026, 10, 26, 2, 35, 49 + 10 * i)), 'times from `date` lines before each');
+  t.same(
+    dated.parts.map((p) => p.timeMs),
+    [0, 1, 2, 3].map((i) => Date.UTC(2026, 10, 26, 2, 35, 49 + 10 * i)),
+    'times from `date` lines before each',
+  );
   t.equal(dated.concatenation?.timed, true);
-  t.same(dated.parts.map((p) => p.warnings), [[], [], [], []], 'time lines are not reported as skipped');
+  t.same(
+    dated.parts.map((p) => p.warnings),
+    [[], [], [], []],
+    'time lines are not reported as skipped',
+  );
 });
 
 t.test('a capture loop appending debug=2 dumps: split where goroutine ids start over', async (t) => {
   const texts = rounds('worker-leak', '.debug2.txt').slice(0, 3);
   const got = read(texts.join(''));
   t.equal(got.parts.length, 3);
-  t.same(got.parts.map((p) => total(p)), texts.map((x) => total(read(x).snapshot)));
+  t.same(
+    got.parts.map((p) => total(p)),
+    texts.map((x) => total(read(x).snapshot)),
+  );
   t.equal(got.concatenation?.sameProgram, true);
   // A crash prints the crashing goroutine first and may print it again: one dump, not two.
   t.equal(read(capture('crash.panic.txt')).parts.length, 1);
   t.equal(read(capture('crash.sigquit.txt')).parts.length, 1);
 });
 
-t.test('two programs\' dumps in one file are said to be different, never merged', async (t) => {
+t.test("two programs' dumps in one file are said to be different, never merged", async (t) => {
   const a = capture('goroutine.debug1.txt');
   const b = rounds('grpc-leak', '.debug1.txt')[0];
   const got = read(a + b);

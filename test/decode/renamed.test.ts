@@ -12,7 +12,9 @@ const MISLEADING = ['goroutine.pb.gz', 'heap.txt', 'profile', 'debug2.txt.gz', '
 
 t.test('every form decodes the same under a misleading name', async (t) => {
   const dir = scratch(t);
-  const originals = readdirSync(fixture('grpc-leak')).filter((f) => /-02-/.test(f)).map((f) => fixture('grpc-leak', f));
+  const originals = readdirSync(fixture('grpc-leak'))
+    .filter((f) => /-02-/.test(f))
+    .map((f) => fixture('grpc-leak', f));
   t.equal(originals.length, 5, 'one round: five forms');
   const inspect = (files: string[]) => runInspect({ files, json: true, limits: DEFAULT_LIMITS }).rows;
   const expected = inspect(originals);

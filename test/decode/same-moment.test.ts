@@ -14,7 +14,9 @@ const STEADY = ['grpc-close', 'map-leak', 'cache-warm'];
 const LEAKING = ['grpc-leak', 'http-body-leak', 'worker-leak'];
 
 function moments(scenario: string): Map<string, InspectRow[]> {
-  const files = readdirSync(fixture(scenario)).filter((f) => /^(heap|goroutine)-\d\d-/.test(f)).map((f) => fixture(scenario, f));
+  const files = readdirSync(fixture(scenario))
+    .filter((f) => /^(heap|goroutine)-\d\d-/.test(f))
+    .map((f) => fixture(scenario, f));
   const { rows } = runInspect({ files, json: true, limits: DEFAULT_LIMITS });
   const out = new Map<string, InspectRow[]>();
   for (const r of rows) {
@@ -29,10 +31,15 @@ for (const scenario of [...STEADY, ...LEAKING]) {
     for (const [moment, rows] of moments(scenario)) {
       if (moment.startsWith('goroutine')) {
         t.same(rows.map((r) => r.form).sort(), ['goroutine-dump', 'goroutine-text', 'pprof'], `${moment}: three forms`);
-        for (const r of rows.filter((x) => x.form === 'goroutine-text')) t.equal(r.totals.goroutine, r.declaredTotal, `${moment}: debug=1 total equals its header`);
+        for (const r of rows.filter((x) => x.form === 'goroutine-text'))
+          t.equal(r.totals.goroutine, r.declaredTotal, `${moment}: debug=1 total equals its header`);
         const counts = rows.map((r) => r.totals.goroutine);
         if (STEADY.includes(scenario)) t.equal(new Set(counts).size, 1, `${moment}: ${counts.join(' = ')}`);
-        else t.ok(Math.max(...counts) - Math.min(...counts) <= Math.max(8, 0.02 * Math.max(...counts)), `${moment}: ${counts.join(', ')} within a few leaked goroutines`);
+        else
+          t.ok(
+            Math.max(...counts) - Math.min(...counts) <= Math.max(8, 0.02 * Math.max(...counts)),
+            `${moment}: ${counts.join(', ')} within a few leaked goroutines`,
+          );
       } else {
         t.same(rows.map((r) => r.form).sort(), ['heap-text', 'pprof'], `${moment}: two forms`);
         const [a, b] = rows.map((r) => r.totals.inuse_space);

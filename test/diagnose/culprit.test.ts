@@ -4,7 +4,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { analyze,  } from '../../src/commands/analyze.js';
+import { analyze } from '../../src/commands/analyze.js';
 import type { Analysis } from '../../src/explain/index.js';
 import { culpritName } from '../../src/diagnose/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
@@ -35,7 +35,11 @@ t.test('spawner-caller: the accept loop that starts the held connections names t
     t.equal(f.signature?.id, 'http-server-conns-held', `${variant}: the idle keep-alive wait is the server pattern`);
     t.equal(culpritName(a.series, f), 'example.com/gateway/internal/api.(*Server).Run', variant);
     t.equal(f.culprit?.strategy, 'spawner-caller', variant);
-    t.equal(f.culprit?.entry === null || f.culprit?.entry === undefined ? null : a.series.frames[f.culprit.entry].function, 'net/http.(*Server).Serve', variant);
+    t.equal(
+      f.culprit?.entry === null || f.culprit?.entry === undefined ? null : a.series.frames[f.culprit.entry].function,
+      'net/http.(*Server).Serve',
+      variant,
+    );
     t.match(a.explained.findings[0].evidence.join('\n'), /started by net\/http\.\(\*Server\)\.Serve/, `${variant}: said with the call it rests on`);
   }
 });
@@ -55,7 +59,10 @@ function goroutineSeries(t: Parameters<typeof scratch>[0], rounds: readonly (rea
   const files = rounds.map((groups, i) => {
     const p = join(dir, `goroutine-${i}.pb`);
     const samples = groups.map(([stack, n]) => ({ stack, values: [n] }));
-    writeFileSync(p, encodeProfile({ sampleTypes: [['goroutine', 'count']], samples, timeNanos: START + BigInt(i) * MINUTE, period: 1, periodType: ['goroutine', 'count'] }));
+    writeFileSync(
+      p,
+      encodeProfile({ sampleTypes: [['goroutine', 'count']], samples, timeNanos: START + BigInt(i) * MINUTE, period: 1, periodType: ['goroutine', 'count'] }),
+    );
     return p;
   });
   return analyze({ files, intervalSeconds: null, modules: [SVC], granularity: 'functions', limits: DEFAULT_LIMITS });
@@ -64,13 +71,40 @@ function goroutineSeries(t: Parameters<typeof scratch>[0], rounds: readonly (rea
 const START = 1_764_123_600_000_000_000n;
 const MINUTE = 60_000_000_000n;
 const SVC = 'example.com/svc';
-const HELD = ['runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'net/http.(*connReader).Read', 'bufio.(*Reader).Peek', 'net/http.(*conn).serve'];
-const accept = (...callers: string[]): string[] => ['runtime.gopark', 'runtime.netpollblock', 'internal/poll.runtime_pollWait', 'net.(*TCPListener).Accept', 'net/http.(*Server).Serve', ...callers];
+const HELD = [
+  'runtime.gopark',
+  'runtime.netpollblock',
+  'internal/poll.runtime_pollWait',
+  'net/http.(*connReader).Read',
+  'bufio.(*Reader).Peek',
+  'net/http.(*conn).serve',
+];
+const accept = (...callers: string[]): string[] => [
+  'runtime.gopark',
+  'runtime.netpollblock',
+  'internal/poll.runtime_pollWait',
+  'net.(*TCPListener).Accept',
+  'net/http.(*Server).Serve',
+  ...callers,
+];
 
 t.test('spawner-caller: two service functions running servers are not told apart by it', async (t) => {
-  const one = goroutineSeries(t, Array.from({ length: 6 }, (_, i) => [[HELD, 5 + 20 * i], [accept(`${SVC}/api.(*Server).Run`, 'main.main.func1'), 1]]));
+  const one = goroutineSeries(
+    t,
+    Array.from({ length: 6 }, (_, i) => [
+      [HELD, 5 + 20 * i],
+      [accept(`${SVC}/api.(*Server).Run`, 'main.main.func1'), 1],
+    ]),
+  );
   t.equal(culpritName(one.series, one.diagnosis.findings[0]), `${SVC}/api.(*Server).Run`, 'one server: its runner');
-  const two = goroutineSeries(t, Array.from({ length: 6 }, (_, i) => [[HELD, 5 + 20 * i], [accept(`${SVC}/api.(*Server).Run`, 'main.main.func1'), 1], [accept('net/http.(*Server).ListenAndServe', `${SVC}/metrics.Serve`, 'main.main.func2'), 1]]));
+  const two = goroutineSeries(
+    t,
+    Array.from({ length: 6 }, (_, i) => [
+      [HELD, 5 + 20 * i],
+      [accept(`${SVC}/api.(*Server).Run`, 'main.main.func1'), 1],
+      [accept('net/http.(*Server).ListenAndServe', `${SVC}/metrics.Serve`, 'main.main.func2'), 1],
+    ]),
+  );
   const f = two.diagnosis.findings[0];
   t.equal(f.signature?.id, 'http-server-conns-held');
   t.equal(f.culprit, null, 'two servers, no dump to say which started the held connections: no culprit');
@@ -86,7 +120,10 @@ t.test('creator-goroutine: `created by ... in goroutine N` leads to goroutine N,
   t.equal(f.signature?.id, 'grpc-clientconn-unclosed');
   t.equal(culpritName(dumps.series, f), 'example.com/mesh/internal/discovery.(*Directory).Run');
   t.equal(f.culprit?.strategy, 'creator-goroutine');
-  t.equal(f.culprit?.entry === null || f.culprit?.entry === undefined ? null : dumps.series.frames[f.culprit.entry].function, 'google.golang.org/grpc/internal/grpcsync.NewCallbackSerializer');
+  t.equal(
+    f.culprit?.entry === null || f.culprit?.entry === undefined ? null : dumps.series.frames[f.culprit.entry].function,
+    'google.golang.org/grpc/internal/grpcsync.NewCallbackSerializer',
+  );
   // The same capture as protobuf only: no creator, no id, and nothing else ties the service to the leak.
   const pb = capture('grpc-newclient-refresh', 'go1.26-cmd', PB);
   t.equal(pb.diagnosis.findings[0].culprit, null, 'without the dump, no culprit: Run is in the profile but nothing links it');
@@ -121,14 +158,23 @@ t.test('pool state: heap a pool made for whichever query needed a connection nam
     t.equal(f.culprit, null, `${variant}: no culprit named`);
     const names = f.candidates.map((c) => a.series.frames[c.frame].function);
     t.ok(names.includes('example.com/reports/internal/store.(*Store).Balances'), `${variant}: the busiest caller is a candidate, not the culprit`);
-    t.ok(f.steps.some((s) => s.kind === 'pooled-heap'), `${variant}: the report says the heap is the pool's`);
-    t.notOk(a.diagnosis.findings.some((x) => x.confidence !== 'low' && x.culprit !== null && culpritName(a.series, x)?.includes('Balances')), `${variant}: Balances named nowhere`);
+    t.ok(
+      f.steps.some((s) => s.kind === 'pooled-heap'),
+      `${variant}: the report says the heap is the pool's`,
+    );
+    t.notOk(
+      a.diagnosis.findings.some((x) => x.confidence !== 'low' && x.culprit !== null && culpritName(a.series, x)?.includes('Balances')),
+      `${variant}: Balances named nowhere`,
+    );
   }
   // go1.26-mod's heap profiles hold one sample FirstOverdue allocated through (*Rows).Next: a call on the
   // Rows it got from the entry point, so it is a candidate too.
   const a = capture('sql-rows-unclosed', 'go1.26-mod', PB);
   const f = a.diagnosis.findings[0];
-  t.same(f.candidates.map((c) => a.series.frames[c.frame].function), ['example.com/reports/internal/store.(*Store).Balances', 'example.com/reports/internal/store.(*Store).FirstOverdue']);
+  t.same(
+    f.candidates.map((c) => a.series.frames[c.frame].function),
+    ['example.com/reports/internal/store.(*Store).Balances', 'example.com/reports/internal/store.(*Store).FirstOverdue'],
+  );
   t.match(a.explained.findings[0].evidence.join('\n'), /allocated under database\/sql\.\(\*DB\)\.conn/);
   // lib/pq (Go 1.19): the sample that grew is the leaking query's own (its statement description, kept by
   // the Rows), not the pool's, and it names FirstOverdue.

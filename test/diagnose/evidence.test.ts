@@ -35,7 +35,10 @@ t.test('three snapshots of unstopped Tickers: the kept samples are the evidence'
   const f = a.diagnosis.findings[0];
   t.equal(f.confidence, 'medium', 'no trend test on three points: medium, not high');
   t.equal(culpritName(a.series, f), 'acme.dev/jobs/internal/status.(*Waiter).WaitDone');
-  t.ok(f.steps.some((s) => s.kind === 'staircase'), 'the staircase of kept samples is a step of the evidence');
+  t.ok(
+    f.steps.some((s) => s.kind === 'staircase'),
+    'the staircase of kept samples is a step of the evidence',
+  );
   t.match(a.explained.findings[0].evidence.join('\n'), /new samples?, \d+% of what the site allocated/);
 });
 
@@ -57,11 +60,18 @@ t.test('a slow leak under churn whose last samples paused is not a plateau', asy
   const a = run('slow-leak-churn', 'go1.19-gopath');
   t.equal(a.diagnosis.verdict, 'leak');
   t.same(culprits(a), ['example.com/storefront/internal/audit.(*Trail).Add']);
-  t.notOk(a.diagnosis.bounded.some((b) => b.site.includes('audit')), 'and is not listed as bounded');
+  t.notOk(
+    a.diagnosis.bounded.some((b) => b.site.includes('audit')),
+    'and is not listed as bounded',
+  );
 });
 
 t.test('controls cut to three or four snapshots are never a leak; full, they are no leak with the size that would have shown', async (t) => {
-  for (const [scenario, variant] of [['batch-sawtooth', 'go1.26-mod'], ['cache-warm', 'go1.26-mod'], ['conn-pool-warmup', 'go1.27-mod']]) {
+  for (const [scenario, variant] of [
+    ['batch-sawtooth', 'go1.26-mod'],
+    ['cache-warm', 'go1.26-mod'],
+    ['conn-pool-warmup', 'go1.27-mod'],
+  ]) {
     for (const cut of [4, 3]) t.not(run(scenario, variant, cut).diagnosis.verdict, 'leak', `${scenario} cut to ${cut}`);
   }
   const full = run('batch-sawtooth', 'go1.26-mod');

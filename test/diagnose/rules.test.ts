@@ -45,7 +45,16 @@ function run(t: Parameters<typeof scratch>[0], rounds: readonly Round[]): Analys
     }
     if (r.goroutines !== undefined) {
       const p = join(dir, `goroutine-${i}.pb`);
-      writeFileSync(p, encodeProfile({ sampleTypes: [['goroutine', 'count']], samples: [g(['runtime.gopark', 'main.main'], 1), ...r.goroutines], timeNanos, period: 1, periodType: ['goroutine', 'count'] }));
+      writeFileSync(
+        p,
+        encodeProfile({
+          sampleTypes: [['goroutine', 'count']],
+          samples: [g(['runtime.gopark', 'main.main'], 1), ...r.goroutines],
+          timeNanos,
+          period: 1,
+          periodType: ['goroutine', 'count'],
+        }),
+      );
       files.push(p);
     }
   });
@@ -61,17 +70,38 @@ const CLIENT = [
   ['runtime.gopark', 'runtime.selectgo', `${TRANSPORT}(*controlBuffer).get`, `${TRANSPORT}(*loopyWriter).run`, `${TRANSPORT}newHTTP2Client.func3`],
 ];
 const SERVER = [
-  ['runtime.gopark', 'runtime.netpollblock', `${TRANSPORT}(*http2Server).HandleStreams`, `${GRPC}(*Server).serveStreams`, `${GRPC}(*Server).handleRawConn.func1`],
+  [
+    'runtime.gopark',
+    'runtime.netpollblock',
+    `${TRANSPORT}(*http2Server).HandleStreams`,
+    `${GRPC}(*Server).serveStreams`,
+    `${GRPC}(*Server).handleRawConn.func1`,
+  ],
   ['runtime.gopark', 'runtime.selectgo', `${TRANSPORT}(*controlBuffer).get`, `${TRANSPORT}(*loopyWriter).run`, `${TRANSPORT}newHTTP2Server.func2`],
 ];
-const BUFFERS = [`${TRANSPORT}newBufWriter`, `${TRANSPORT}newFramer`, `${TRANSPORT}newHTTP2Client`, `${GRPC}(*addrConn).createTransport`, `${GRPC}(*addrConn).resetTransport`];
-const DIAL = [`${GRPC}(*ClientConn).newAddrConn`, `${GRPC}DialContext`, `${SVC}/internal/upstream.(*Pool).conn`, `${SVC}/internal/upstream.(*Pool).Get`, 'main.main'];
+const BUFFERS = [
+  `${TRANSPORT}newBufWriter`,
+  `${TRANSPORT}newFramer`,
+  `${TRANSPORT}newHTTP2Client`,
+  `${GRPC}(*addrConn).createTransport`,
+  `${GRPC}(*addrConn).resetTransport`,
+];
+const DIAL = [
+  `${GRPC}(*ClientConn).newAddrConn`,
+  `${GRPC}DialContext`,
+  `${SVC}/internal/upstream.(*Pool).conn`,
+  `${SVC}/internal/upstream.(*Pool).Get`,
+  'main.main',
+];
 
 t.test('goroutine groups of one leaked object are one finding, with what each object keeps', async (t) => {
-  const a = run(t, rounds(8, (i) => ({
-    goroutines: [...CLIENT.map((s) => g(s, 10 + 20 * i)), ...SERVER.map((s) => g(s, 10 + 20 * i))],
-    heap: [bytes(BUFFERS, (1 + 2 * i) * MiB), bytes(DIAL, 0.1 * MiB * (1 + i))],
-  })));
+  const a = run(
+    t,
+    rounds(8, (i) => ({
+      goroutines: [...CLIENT.map((s) => g(s, 10 + 20 * i)), ...SERVER.map((s) => g(s, 10 + 20 * i))],
+      heap: [bytes(BUFFERS, (1 + 2 * i) * MiB), bytes(DIAL, 0.1 * MiB * (1 + i))],
+    })),
+  );
   t.equal(a.diagnosis.verdict, 'leak');
   t.equal(a.diagnosis.findings.length, 1, 'one leak, one finding: client and server sides together');
   const f = a.diagnosis.findings[0];
@@ -85,7 +115,10 @@ t.test('goroutine groups of one leaked object are one finding, with what each ob
 });
 
 t.test('groups of one library that do not move in lockstep are two units', async (t) => {
-  t.same(lockstep([1, 2, 3], (id) => Float64Array.from(id === 3 ? [50, 10, 60, 5] : [1, 2, 3, 4].map((x) => x * id))), [[1, 2], [3]]);
+  t.same(
+    lockstep([1, 2, 3], (id) => Float64Array.from(id === 3 ? [50, 10, 60, 5] : [1, 2, 3, 4].map((x) => x * id))),
+    [[1, 2], [3]],
+  );
 });
 
 t.test('two leaks in one service are two findings, each with its own culprit and pattern', async (t) => {
@@ -93,7 +126,10 @@ t.test('two leaks in one service are two findings, each with its own culprit and
   // alone would link them (r ≈ 1); structure keeps them apart.
   const WORKER = ['runtime.gopark', 'runtime.chansend1', 'main.(*worker).run.func1'];
   const MAP = ['main.(*store).remember', 'main.(*server).handle', 'net/http.HandlerFunc.ServeHTTP', 'net/http.(*conn).serve'];
-  const a = run(t, rounds(9, (i) => ({ goroutines: [g(WORKER, 5 + 6 * i)], heap: [bytes(MAP, (2 + 4 * i) * MiB)] })));
+  const a = run(
+    t,
+    rounds(9, (i) => ({ goroutines: [g(WORKER, 5 + 6 * i)], heap: [bytes(MAP, (2 + 4 * i) * MiB)] })),
+  );
   t.equal(a.diagnosis.verdict, 'leak');
   const by = new Map(a.diagnosis.findings.map((f) => [culpritName(a.series, f), f]));
   t.same([...by.keys()].sort(), ['main.(*store).remember', 'main.(*worker).run.func1']);
@@ -109,7 +145,10 @@ t.test("two leaks in one package stay two when the goroutine's closure names ano
   const P = `${SVC}/internal/store.`;
   const WORKER = ['runtime.gopark', 'runtime.chansend1', `${P}(*worker).run.func1`];
   const MAP = [`${P}(*Store).remember`, `${P}(*Store).Handle`, 'net/http.HandlerFunc.ServeHTTP', 'net/http.(*conn).serve'];
-  const a = run(t, rounds(9, (i) => ({ goroutines: [g(WORKER, 5 + 6 * i)], heap: [bytes(MAP, (2 + 4 * i) * MiB)] })));
+  const a = run(
+    t,
+    rounds(9, (i) => ({ goroutines: [g(WORKER, 5 + 6 * i)], heap: [bytes(MAP, (2 + 4 * i) * MiB)] })),
+  );
   const by = new Map(a.diagnosis.findings.map((f) => [culpritName(a.series, f), f]));
   t.same([...by.keys()].sort(), [`${P}(*Store).remember`, `${P}(*worker).run.func1`]);
   t.equal(by.get(`${P}(*worker).run.func1`)?.heap, null, "the map's heap is not the worker's");
@@ -124,7 +163,10 @@ t.test('a never-falling staircase of samples is retention; churn goes up and dow
 
 t.test('identical consecutive heap snapshots mean no GC ran, not that growth stopped', async (t) => {
   const site = ['main.(*cache).put', 'main.main'];
-  const a = run(t, rounds(5, (i) => ({ heap: [bytes(site, (i === 0 ? 2 : 6) * MiB, 50 * MiB)] })));
+  const a = run(
+    t,
+    rounds(5, (i) => ({ heap: [bytes(site, (i === 0 ? 2 : 6) * MiB, 50 * MiB)] })),
+  );
   t.equal(a.diagnosis.reach.kind, 'no-gc');
   t.equal(a.diagnosis.verdict, 'inconclusive');
   t.match(a.explained.reach, /no GC ran between them/);
@@ -132,14 +174,23 @@ t.test('identical consecutive heap snapshots mean no GC ran, not that growth sto
 
 t.test('three or four snapshots conclude; two never say no leak', async (t) => {
   const WORKER = ['runtime.gopark', 'runtime.chansend1', 'main.(*worker).run.func1'];
-  const three = run(t, [149, 350, 585].map((n) => ({ goroutines: [g(WORKER, n)], heap: [] })));
+  const three = run(
+    t,
+    [149, 350, 585].map((n) => ({ goroutines: [g(WORKER, n)], heap: [] })),
+  );
   t.equal(three.diagnosis.verdict, 'leak');
   t.equal(three.diagnosis.findings[0].confidence, 'medium', 'the confidence three snapshots support');
   const churn = (i: number): TestSample[] => [bytes(['main.(*server).render', 'main.main'], (1 + (i % 2)) * MiB, (10 + i) * MiB)];
-  const flat = run(t, [20, 21, 20].map((n, i) => ({ goroutines: [g(WORKER, n)], heap: churn(i) })));
+  const flat = run(
+    t,
+    [20, 21, 20].map((n, i) => ({ goroutines: [g(WORKER, n)], heap: churn(i) })),
+  );
   t.equal(flat.diagnosis.verdict, 'no-leak');
   t.match(flat.explained.reach, /a goroutine leak over [\d.]+\/min would have shown over these 3 snapshots \(2 min\)/, 'and says what size would have shown');
-  const two = run(t, [149, 350].map((n) => ({ goroutines: [g(WORKER, n)], heap: [] })));
+  const two = run(
+    t,
+    [149, 350].map((n) => ({ goroutines: [g(WORKER, n)], heap: [] })),
+  );
   t.equal(two.diagnosis.verdict, 'inconclusive');
 });
 
@@ -148,20 +199,29 @@ t.test('when nothing kept is sampled, the callers of the entry point are ranked 
   const WRITE = ['runtime.gopark', 'runtime.selectgo', 'net/http.(*persistConn).writeLoop'];
   const call = ['net/http.(*Client).do', 'net/http.(*Client).Do', `${SVC}/api.(*Client).call`, 'main.main'];
   const ping = ['net/http.(*Client).do', 'net/http.(*Client).Do', `${SVC}/api.(*Client).ping`, 'main.main'];
-  const a = run(t, rounds(8, (i) => ({
-    goroutines: [g(READ, 4 + 3 * i), g(WRITE, 4 + 3 * i)],
-    heap: [bytes(call, 0, (10 + i) * MiB), bytes(ping, 0, 1 * MiB)],
-  })));
+  const a = run(
+    t,
+    rounds(8, (i) => ({
+      goroutines: [g(READ, 4 + 3 * i), g(WRITE, 4 + 3 * i)],
+      heap: [bytes(call, 0, (10 + i) * MiB), bytes(ping, 0, 1 * MiB)],
+    })),
+  );
   const f = a.diagnosis.findings[0];
   t.equal(f.signature?.id, 'http-response-body-unclosed');
   t.equal(f.culprit, null, 'two callers: the busier is not named for it');
-  t.same(f.candidates.map((c) => a.series.frames[c.frame].function), [`${SVC}/api.(*Client).call`, `${SVC}/api.(*Client).ping`]);
+  t.same(
+    f.candidates.map((c) => a.series.frames[c.frame].function),
+    [`${SVC}/api.(*Client).call`, `${SVC}/api.(*Client).ping`],
+  );
   const x = a.explained.findings[0];
   t.equal(x.culprit, null);
   t.match(x.candidateNote, /debug=2/, 'says what would settle it');
   t.match(x.evidence.join('\n'), /2 candidates, and none is named/);
   // One caller seen: the leading candidate, said to be one.
-  const one = run(t, rounds(8, (i) => ({ goroutines: [g(READ, 4 + 3 * i), g(WRITE, 4 + 3 * i)], heap: [bytes(call, 0, (10 + i) * MiB)] })));
+  const one = run(
+    t,
+    rounds(8, (i) => ({ goroutines: [g(READ, 4 + 3 * i), g(WRITE, 4 + 3 * i)], heap: [bytes(call, 0, (10 + i) * MiB)] })),
+  );
   const o = one.diagnosis.findings[0];
   t.equal(o.culprit?.strategy, 'alloc-candidate');
   t.equal(culpritName(one.series, o), `${SVC}/api.(*Client).call`);
@@ -170,7 +230,8 @@ t.test('when nothing kept is sampled, the callers of the entry point are ranked 
 });
 
 t.test('goroutine counts: churn and groups whose goroutines exit are not leaks', async (t) => {
-  const fit = (values: number[]) => ({ absoluteGrowth: values[values.length - 1] - values[0], first: values[0], last: values[values.length - 1] }) as Parameters<typeof beyondChurn>[0];
+  const fit = (values: number[]) =>
+    ({ absoluteGrowth: values[values.length - 1] - values[0], first: values[0], last: values[values.length - 1] }) as Parameters<typeof beyondChurn>[0];
   t.notOk(beyondChurn(fit([0, 0, 0, 1, 0, 2, 5])), 'a client loop 0 → 5: traffic');
   t.notOk(beyondChurn(fit([0, 1, 1, 1, 3, 3, 3, 2, 2, 4, 3, 4])), "a pool's handlers 0 → 4");
   t.ok(beyondChurn(fit([3, 10, 19, 28, 37, 46, 59])), '3 → 59');

@@ -14,7 +14,10 @@ import { leakdiff } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 
 const last = (scenario: string, kind: 'goroutine' | 'heap', suffix = '.pb.gz'): string => {
-  const f = readdirSync(fixture(scenario)).filter((n) => n.startsWith(`${kind}-`) && n.endsWith(suffix)).sort().at(-1)!;
+  const f = readdirSync(fixture(scenario))
+    .filter((n) => n.startsWith(`${kind}-`) && n.endsWith(suffix))
+    .sort()
+    .at(-1)!;
   return fixture(scenario, f);
 };
 const run = (files: string[]): Analysis => analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
@@ -42,7 +45,10 @@ t.test('grpc-leak, one goroutine profile: suspect, about 146 ClientConns, the se
   t.notMatch(report, /Checked and found bounded|Heap values are exact|Suspects/, 'no section that means nothing for one snapshot');
   const j = toJson(a, { limitBytes: null }) as { verdict: string; triage: { suspects: { signature: string; objects: number }[] } };
   t.equal(j.verdict, 'suspect');
-  t.same(j.triage.suspects.map((x) => [x.signature, x.objects]), [['grpc-clientconn-unclosed', 146]]);
+  t.same(
+    j.triage.suspects.map((x) => [x.signature, x.objects]),
+    [['grpc-clientconn-unclosed', 146]],
+  );
 });
 
 t.test('grpc-leak, one debug=2 dump: creators and wait times in the evidence', async (t) => {
@@ -52,7 +58,10 @@ t.test('grpc-leak, one debug=2 dump: creators and wait times in the evidence', a
   t.equal(s.objects, 146);
   t.equal(fnOf(a, s.creator), 'google.golang.org/grpc.newCCBalancerWrapper');
   t.equal(s.waitMinutes, 1);
-  t.ok(tri(a).groups.every((g) => g.creator >= 0), 'every gRPC group names its creator');
+  t.ok(
+    tri(a).groups.every((g) => g.creator >= 0),
+    'every gRPC group names its creator',
+  );
 });
 
 t.test('grpc-leak, one heap profile: what holds the memory, no verdict a heap profile alone cannot give', async (t) => {
@@ -90,7 +99,7 @@ t.test('worker-leak: a big blocked group is flagged, but no known pattern makes 
   t.equal(fnOf(a, g.userFrame), 'main.(*indexer).submit.func');
 });
 
-t.test('map-leak heap: the service\'s own frame holds the most', async (t) => {
+t.test("map-leak heap: the service's own frame holds the most", async (t) => {
   const a = run([last('map-leak', 'heap')]);
   t.equal(a.diagnosis.verdict, 'inconclusive');
   t.equal(fnOf(a, tri(a).heap[0].frame), 'example.com/sessions/store.(*Store).Remember');
@@ -102,14 +111,25 @@ t.test('controls: a closed ClientConn and a warming cache are no suspects', asyn
     for (const files of [[last(scenario, 'goroutine')], [last(scenario, 'heap')], [last(scenario, 'goroutine'), last(scenario, 'heap')]]) {
       const a = run(files);
       t.equal(a.diagnosis.verdict, 'inconclusive', `${scenario} ${files.length}: inconclusive`);
-      t.notOk(tri(a).suspects.some((s) => s.strong), `${scenario}: no strong suspect`);
+      t.notOk(
+        tri(a).suspects.some((s) => s.strong),
+        `${scenario}: no strong suspect`,
+      );
     }
   }
 });
 
 t.test('a pasted single representative stack still gives a report', async (t) => {
   // One goroutine of the real dump, as people paste "142 of 152 look like this".
-  const dump = readFileSync(fixture('grpc-leak', readdirSync(fixture('grpc-leak')).filter((n) => n.endsWith('.debug2.txt')).sort()[0]), 'utf8');
+  const dump = readFileSync(
+    fixture(
+      'grpc-leak',
+      readdirSync(fixture('grpc-leak'))
+        .filter((n) => n.endsWith('.debug2.txt'))
+        .sort()[0],
+    ),
+    'utf8',
+  );
   const blocks = dump.split('\n\n');
   const one = blocks.find((b) => b.includes('(*ccBalancerWrapper).watcher'))!;
   const dir = mkdtempSync(join(tmpdir(), 'leakdiff-triage-'));
@@ -135,7 +155,10 @@ t.test('exit code: suspect exits 1 at the default --fail-on, 0 at --fail-on high
 
 t.test('one dump whose flagged group only a generic pattern fits says so, not that no pattern does', async (t) => {
   const dir = fixture('matrix', 'pubsub-unsubscribe', 'go1.26-trimpath');
-  const dump = readdirSync(dir).filter((f) => f.endsWith('.debug2.txt.gz')).sort().at(-1)!;
+  const dump = readdirSync(dir)
+    .filter((f) => f.endsWith('.debug2.txt.gz'))
+    .sort()
+    .at(-1)!;
   const a = run([join(dir, dump)]);
   t.equal(a.diagnosis.verdict, 'inconclusive', 'a generic pattern in one snapshot is no suspect');
   const text = md(a);

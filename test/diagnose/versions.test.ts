@@ -13,7 +13,8 @@ import { loadMatrix } from '../eval/matrix.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 const range = (min: number | null, max: number | null, conflict = false): GoVersionRange => ({ min, max, conflict, clues: [] });
-const caveats = (r: GoVersionRange) => versionSteps(r, TIME_TICKER_UNSTOPPED).map((s) => (s.kind === 'go-version' ? `${s.caveat}:${s.certain ? 'certain' : 'possible'}` : s.kind));
+const caveats = (r: GoVersionRange) =>
+  versionSteps(r, TIME_TICKER_UNSTOPPED).map((s) => (s.kind === 'go-version' ? `${s.caveat}:${s.certain ? 'certain' : 'possible'}` : s.kind));
 
 t.test('a caveat applies for certain inside its range, possibly when the range overlaps, not at all outside', async (t) => {
   t.same(caveats(range(23, null)), ['timers-collectable:certain']);
@@ -37,7 +38,9 @@ t.test('a release beyond every one the pattern was checked on is said', async (t
 
 t.test('on a real Go 1.19 capture, the unstopped Ticker carries the pre-1.23 caveat', async (t) => {
   const dir = join(FIXTURES, 'matrix/ticker-unstopped/go1.19-gopath');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.pb.gz')).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.pb.gz'))
+    .map((f) => join(dir, f));
   t.ok(files.length > 0);
   const a = analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
   const f = a.diagnosis.findings.find((x) => x.signature?.id === 'time-ticker-unstopped');

@@ -52,7 +52,8 @@ export function judge(expected: Expected, form: Form, got: Got | { error: string
     if (!few && got.verdict !== 'no-leak') return { ok: false, falseAlarm, why: `control not cleared: ${got.verdict}` };
     return { ok: true, falseAlarm, why: '' };
   }
-  if (form.cut === 2) return got.verdict === 'no-leak' ? { ok: false, falseAlarm: false, why: 'a leak called no-leak' } : { ok: true, falseAlarm: false, why: '' };
+  if (form.cut === 2)
+    return got.verdict === 'no-leak' ? { ok: false, falseAlarm: false, why: 'a leak called no-leak' } : { ok: true, falseAlarm: false, why: '' };
   if (got.verdict !== 'leak') return { ok: false, falseAlarm: false, why: `a leak called ${got.verdict}` };
   const used = new Set<number>();
   const problems: string[] = [];
@@ -64,14 +65,21 @@ export function judge(expected: Expected, form: Form, got: Got | { error: string
     const right = leak.fromProfiles === 'candidates' ? (f: GotFinding) => named(f) || unnamed(f) : knowable ? named : unnamed;
     const i = got.findings.findIndex((f, k) => !used.has(k) && right(f));
     if (i < 0) {
-      const why = leak.fromProfiles === 'candidates' ? `${leak.culprit}, or ${leak.signature ?? 'its pattern'} with no culprit, not found` : knowable ? `culprit ${leak.culprit} not found` : `${leak.signature ?? 'finding'} with no culprit not found (${leak.culprit} is in no input file)`;
+      const why =
+        leak.fromProfiles === 'candidates'
+          ? `${leak.culprit}, or ${leak.signature ?? 'its pattern'} with no culprit, not found`
+          : knowable
+            ? `culprit ${leak.culprit} not found`
+            : `${leak.signature ?? 'finding'} with no culprit not found (${leak.culprit} is in no input file)`;
       problems.push(why);
       continue;
     }
     used.add(i);
-    if ((got.findings[i].signature ?? null) !== leak.signature) problems.push(`signature ${got.findings[i].signature ?? 'none'}, expected ${leak.signature ?? 'none'}`);
+    if ((got.findings[i].signature ?? null) !== leak.signature)
+      problems.push(`signature ${got.findings[i].signature ?? 'none'}, expected ${leak.signature ?? 'none'}`);
   }
   const extra = got.findings.filter((f, k) => !used.has(k) && serious(f));
-  if (extra.length > 0) problems.push(`${extra.length} extra finding${extra.length === 1 ? '' : 's'} (${extra.map((f) => f.culprit ?? 'no culprit').join(', ')})`);
+  if (extra.length > 0)
+    problems.push(`${extra.length} extra finding${extra.length === 1 ? '' : 's'} (${extra.map((f) => f.culprit ?? 'no culprit').join(', ')})`);
   return { ok: problems.length === 0, falseAlarm: false, why: problems.join('; ') };
 }

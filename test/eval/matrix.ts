@@ -71,7 +71,8 @@ function asExpected(raw: unknown, where: string): Expected {
   if (!Array.isArray(o.leaks)) throw new Error(`${where}: leaks must be a list`);
   const leaks = o.leaks.map((l: { kind?: unknown; signature?: unknown; culprit?: unknown; also?: unknown; fromProfiles?: unknown }, i: number) => {
     if (typeof l.culprit !== 'string') throw new Error(`${where}: leaks[${i}].culprit must be a function name`);
-    if (l.fromProfiles !== undefined && l.fromProfiles !== 'culprit' && l.fromProfiles !== 'candidates') throw new Error(`${where}: leaks[${i}].fromProfiles must be "culprit" or "candidates"`);
+    if (l.fromProfiles !== undefined && l.fromProfiles !== 'culprit' && l.fromProfiles !== 'candidates')
+      throw new Error(`${where}: leaks[${i}].fromProfiles must be "culprit" or "candidates"`);
     return {
       kind: l.kind as ExpectedKind,
       signature: typeof l.signature === 'string' ? l.signature : null,
@@ -92,7 +93,9 @@ function variantAt(scenario: string, variant: string, dir: string, base: unknown
   const capture = readJson(join(dir, 'capture.json')) as { go?: unknown; variant?: unknown };
   const goText = typeof capture.go === 'string' ? capture.go : '';
   const go = /go1\.\d+(\.\d+)?/.exec(goText)?.[0] ?? variant.split('-')[0];
-  const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort(byName);
+  const files = readdirSync(dir)
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort(byName);
   return { scenario, variant, dir, go, build: variant.split('-').slice(1).join('-'), expected, files };
 }
 

@@ -55,7 +55,10 @@ function runCli(files: readonly string[], scratch: string, n: number): Promise<G
         return;
       }
       try {
-        const j = JSON.parse(readFileSync(json, 'utf8')) as { verdict: string; findings: { culprit: string | null; signature: string | null; confidence: string; kind: string }[] };
+        const j = JSON.parse(readFileSync(json, 'utf8')) as {
+          verdict: string;
+          findings: { culprit: string | null; signature: string | null; confidence: string; kind: string }[];
+        };
         done({ verdict: j.verdict, findings: j.findings.map((f) => ({ culprit: f.culprit, signature: f.signature, confidence: f.confidence, kind: f.kind })) });
       } catch (e) {
         done({ error: `unreadable JSON: ${(e as Error).message}` });
@@ -97,7 +100,12 @@ export async function runEval(only: readonly string[] = []): Promise<Row[]> {
     let got = named.get(f);
     if (got === undefined) {
       const text = fileText(f);
-      got = new Set(v.expected.leaks.flatMap((l) => [l.culprit, ...l.also]).map(baseFunction).filter((n) => text.includes(n)));
+      got = new Set(
+        v.expected.leaks
+          .flatMap((l) => [l.culprit, ...l.also])
+          .map(baseFunction)
+          .filter((n) => text.includes(n)),
+      );
       named.set(f, got);
     }
     return got;
@@ -131,7 +139,11 @@ function expectedText(r: Row): string {
   const e = r.variant.expected;
   if (e.verdict === 'no-leak') return 'no-leak';
   const culprit = (l: (typeof e.leaks)[number]): string =>
-    l.fromProfiles === 'candidates' ? `${l.culprit} or no culprit (the profiles cannot single it out)` : r.absent.includes(l.culprit) ? `no culprit (${l.culprit} is in no input)` : l.culprit;
+    l.fromProfiles === 'candidates'
+      ? `${l.culprit} or no culprit (the profiles cannot single it out)`
+      : r.absent.includes(l.culprit)
+        ? `no culprit (${l.culprit} is in no input)`
+        : l.culprit;
   return `leak: ${e.leaks.map((l) => `${culprit(l)} (${l.signature ?? 'no pattern'})`).join(' + ')}`;
 }
 
@@ -155,8 +167,8 @@ export function evalMarkdown(rows: readonly Row[]): string {
     '# Evaluation over the fixture matrix',
     '',
     'Made by `npm run eval -- --write` (see `test/eval/`); `test/eval.test.ts` fails when this file is not what',
-    'the current leakdiff gives. Ground truth: each scenario\'s hand-written `fixtures/matrix/<scenario>/expected.json`.',
-    'Each variant is run in every form it was captured in; each scenario\'s main capture (the most rounds) is also cut',
+    "the current leakdiff gives. Ground truth: each scenario's hand-written `fixtures/matrix/<scenario>/expected.json`.",
+    "Each variant is run in every form it was captured in; each scenario's main capture (the most rounds) is also cut",
     'to 4, 3 and 2 snapshots spread over its window. A run is right when its verdict is right and every expected leak is its own finding with the expected culprit',
     'and pattern, with no other finding at medium confidence or above; controls must be `no-leak` (cut to a few',
     'snapshots: anything but `leak`); cut to 2 snapshots a leak must not be `no-leak`. Where no input file of a run names',
@@ -170,7 +182,9 @@ export function evalMarkdown(rows: readonly Row[]): string {
   ];
   for (const r of rows) {
     const v = r.variant;
-    lines.push(`| ${v.scenario} | ${v.variant} | ${r.form.name} | ${r.snapshots} | ${v.go} | ${v.build} | ${cell(expectedText(r))} | ${cell(gotText(r))} | ${r.judgement.ok ? 'yes' : '**no**'} |`);
+    lines.push(
+      `| ${v.scenario} | ${v.variant} | ${r.form.name} | ${r.snapshots} | ${v.go} | ${v.build} | ${cell(expectedText(r))} | ${cell(gotText(r))} | ${r.judgement.ok ? 'yes' : '**no**'} |`,
+    );
   }
   const wrong = rows.filter((r) => !r.judgement.ok);
   lines.push('', `## Wrong rows (${wrong.length})`, '');
@@ -232,7 +246,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   for (const r of rows) {
     const v = r.variant;
-    process.stdout.write(`${r.judgement.ok ? 'ok  ' : 'FAIL'} ${v.scenario} ${v.variant} ${r.form.name} (${r.snapshots} snapshots, ${v.go}, ${v.build}) expected ${expectedText(r)}; got ${gotText(r)}${r.judgement.ok ? '' : ` -- ${r.judgement.why}`}\n`);
+    process.stdout.write(
+      `${r.judgement.ok ? 'ok  ' : 'FAIL'} ${v.scenario} ${v.variant} ${r.form.name} (${r.snapshots} snapshots, ${v.go}, ${v.build}) expected ${expectedText(r)}; got ${gotText(r)}${r.judgement.ok ? '' : ` -- ${r.judgement.why}`}\n`,
+    );
   }
   process.stdout.write(summaryLine(rows) + '\n');
   if (only.length === 0) cacheEvalMarkdown(evalMarkdown(rows));

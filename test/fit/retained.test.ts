@@ -30,9 +30,17 @@ t.test('churn keeps a small share of what it allocates, however the few snapshot
 
 t.test('a staircase may fall by one sample (a freed backing array), not by more', async (t) => {
   // slow-leak-churn go1.19-gopath: audit.(*Trail).Add, the slice's old array freed when append grew it.
-  const add = retention(kib([514, 0, 512, 512, 1024, 1024, 1537, 2049, 2561]), vari([512, 0, 512, 512, 724, 724, 887, 1024, 1145]), kib([514, 514, 1026, 1026, 1538, 1538, 2051, 2563, 3075]));
+  const add = retention(
+    kib([514, 0, 512, 512, 1024, 1024, 1537, 2049, 2561]),
+    vari([512, 0, 512, 512, 724, 724, 887, 1024, 1145]),
+    kib([514, 514, 1026, 1026, 1538, 1538, 2051, 2563, 3075]),
+  );
   t.equal(add?.falls, 1);
-  t.equal(retention(kib([2048, 0, 2048, 3072, 4096]), vari([1024, 0, 1024, 1254, 1448]), kib([2048, 2048, 4096, 5120, 6144])), null, 'four samples lost at once is not a staircase');
+  t.equal(
+    retention(kib([2048, 0, 2048, 3072, 4096]), vari([1024, 0, 1024, 1254, 1448]), kib([2048, 2048, 4096, 5120, 6144])),
+    null,
+    'four samples lost at once is not a staircase',
+  );
 });
 
 t.test('one or two kept samples, or no way to tell kept from churned, are no evidence', async (t) => {
@@ -43,11 +51,21 @@ t.test('one or two kept samples, or no way to tell kept from churned, are no evi
 });
 
 t.test('the fit calls kept samples growth, with the evidence in its reason', async (t) => {
-  const f = fitSeries({ times: [0, 18, 35, 53], values: kib([512, 2089, 4238, 4189]).map((x, i) => (i === 3 ? kib([4238])[0] : x)), sigma: kib([512, 1019, 1456, 1456]), alloc: kib([512, 2089, 5357, 6474]) });
+  const f = fitSeries({
+    times: [0, 18, 35, 53],
+    values: kib([512, 2089, 4238, 4189]).map((x, i) => (i === 3 ? kib([4238])[0] : x)),
+    sigma: kib([512, 1019, 1456, 1456]),
+    alloc: kib([512, 2089, 5357, 6474]),
+  });
   t.equal(f.shape, 'growing');
   t.ok(f.retained !== null);
   t.match(f.reason, /Kept about \d+ new samples/);
-  const churn = fitSeries({ times: [0, 19, 37, 54], values: kib([5126, 7688, 8201, 14352]), sigma: kib([1621, 1985, 2050, 2712]), alloc: kib([5126, 24601, 56893, 80983]) });
+  const churn = fitSeries({
+    times: [0, 19, 37, 54],
+    values: kib([5126, 7688, 8201, 14352]),
+    sigma: kib([1621, 1985, 2050, 2712]),
+    alloc: kib([5126, 24601, 56893, 80983]),
+  });
   t.not(churn.shape, 'growing', 'the sawtooth control is not');
   t.equal(churn.retained, null);
 });
@@ -56,15 +74,23 @@ t.test('a flat tail is a plateau only when the rise would have shown in it', asy
   // slow-leak-churn go1.19-gopath, 12 rounds 15 s apart: four kept samples in 121 s, then none for 45 s, where
   // the same pace expects 1.5 (none with 22% chance): not a plateau.
   const times = [0, 16, 31, 45, 60, 75, 90, 106, 121, 135, 150, 165];
-  const slow = fitSeries({ times, values: kib([514, 0, 512, 512, 1024, 1024, 1537, 2049, 2561, 2561, 2561, 2561]), sigma: kib([512, 0, 512, 512, 724, 724, 887, 1024, 1145, 1145, 1145, 1145]) });
+  const slow = fitSeries({
+    times,
+    values: kib([514, 0, 512, 512, 1024, 1024, 1537, 2049, 2561, 2561, 2561, 2561]),
+    sigma: kib([512, 0, 512, 512, 724, 724, 887, 1024, 1145, 1145, 1145, 1145]),
+  });
   t.not(slow.shape, 'plateau');
   t.equal(slow.shape, 'growing');
   // A warming cache of 8 -> 23 MiB in hundreds of samples, then flat: the same pace would have added dozens.
-  const warm = fitSeries({ times, values: kib([8256, 15000, 21000, 23220, 23736, 23100, 23500, 23300, 23600, 23400, 23700, 23500]), sigma: kib([2064, 2800, 3300, 3462, 3500, 3450, 3480, 3470, 3490, 3475, 3495, 3480]) });
+  const warm = fitSeries({
+    times,
+    values: kib([8256, 15000, 21000, 23220, 23736, 23100, 23500, 23300, 23600, 23400, 23700, 23500]),
+    sigma: kib([2064, 2800, 3300, 3462, 3500, 3450, 3480, 3470, 3490, 3475, 3495, 3480]),
+  });
   t.equal(warm.shape, 'plateau');
 });
 
-t.test("sampling variance: an object larger than the rate is always sampled, so its bytes are exact", async (t) => {
+t.test('sampling variance: an object larger than the rate is always sampled, so its bytes are exact', async (t) => {
   const rate = 512 * KiB;
   const small = samplingVariance(512 * KiB, 2048, 512 * KiB, rate);
   t.ok(Math.abs(Math.sqrt(small) - 512 * KiB) / (512 * KiB) < 0.01, 'one sample of small objects: ± its whole value');

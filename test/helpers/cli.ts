@@ -18,7 +18,12 @@ export interface Run {
 export function leakdiff(args: readonly string[], env: Readonly<Record<string, string>> = {}, keep = false, inDir?: string): Run {
   const cwd = inDir ?? mkdtempSync(join(tmpdir(), 'leakdiff-run-'));
   keep ||= inDir !== undefined;
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', GITHUB_ACTIONS: '', ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', GITHUB_ACTIONS: '', ...env },
+    timeout: 120_000,
+  });
   if (!keep) rmSync(cwd, { recursive: true, force: true });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, cwd };
 }

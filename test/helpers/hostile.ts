@@ -9,8 +9,30 @@ import { Marked } from 'marked';
 
 /** Pieces that break a context each: shell quotes and substitutions, HTML, Markdown blocks and tables, terminal escapes. */
 export const PAYLOADS: readonly string[] = [
-  "'", '`', '$(', '"', '\\', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '|', '\n# Injected heading\n', '```', '~~~',
-  '\r', '\t', '\u001b[2J', '\u001b]0;title\u0007', '*', '_', '[x](javascript:alert(1))', '&lt;', '<!--', ']]>', '\u2028', '\u009b31m', '-',
+  "'",
+  '`',
+  '$(',
+  '"',
+  '\\',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '|',
+  '\n# Injected heading\n',
+  '```',
+  '~~~',
+  '\r',
+  '\t',
+  '\u001b[2J',
+  '\u001b]0;title\u0007',
+  '*',
+  '_',
+  '[x](javascript:alert(1))',
+  '&lt;',
+  '<!--',
+  ']]>',
+  '\u2028',
+  '\u009b31m',
+  '-',
 ];
 
 /** A name for a shell canary: a command that creates `canary` if any quoting fails. */
@@ -18,7 +40,32 @@ export function canaryPayload(canary: string): string {
   return `'$(touch ${canary})\`touch ${canary}\`;touch ${canary}'`;
 }
 
-const ALLOWED = new Set(['h1', 'h2', 'h3', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'pre', 'strong', 'em', 'ol', 'ul', 'li', 'blockquote', 'img', 'sub', 'br', 'hr', 'details', 'summary']);
+const ALLOWED = new Set([
+  'h1',
+  'h2',
+  'h3',
+  'p',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'code',
+  'pre',
+  'strong',
+  'em',
+  'ol',
+  'ul',
+  'li',
+  'blockquote',
+  'img',
+  'sub',
+  'br',
+  'hr',
+  'details',
+  'summary',
+]);
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** What is wrong with a Markdown report: each a sentence, none when it is safe. */
@@ -41,7 +88,9 @@ export function markdownProblems(md: string, expectedHeadings: number | null = n
 export function svgProblems(svg: string): string[] {
   const out: string[] = [];
   if (CONTROL.test(svg.replace(/[\n\r\t]/g, ''))) out.push('a control character in the SVG');
-  for (const m of svg.matchAll(/<(\/?)([^\s>/]*)/g)) if (!/^(\?xml|svg|title|desc|text|tspan|g|rect|line|path|polyline|polygon|circle|defs|style|clipPath|use)$/.test(m[2])) out.push(`an element the chart does not draw: <${m[1]}${m[2]}`);
+  for (const m of svg.matchAll(/<(\/?)([^\s>/]*)/g))
+    if (!/^(\?xml|svg|title|desc|text|tspan|g|rect|line|path|polyline|polygon|circle|defs|style|clipPath|use)$/.test(m[2]))
+      out.push(`an element the chart does not draw: <${m[1]}${m[2]}`);
   return out;
 }
 

@@ -28,7 +28,9 @@ export function seeds(): Seed[] {
   const out: Seed[] = [];
   for (const scenario of ['map-leak', 'worker-leak']) {
     const dir = join(FIXTURES, scenario);
-    const files = readdirSync(dir).filter((f) => /-0[12]-/.test(f) && !f.endsWith('.json')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /-0[12]-/.test(f) && !f.endsWith('.json'))
+      .sort();
     for (const f of files) {
       const bytes = readFileSync(join(dir, f));
       out.push({ name: `${scenario}/${f}`, bytes });
@@ -48,8 +50,20 @@ const MUTATIONS: readonly Mutation[] = ['flip', 'truncate', 'splice', 'duplicate
  * mid-line, two dumps pasted one after the other (the same form or another), lines lost from the middle,
  * a byte-order mark, trailing blanks. Applied to the uncompressed text seeds only.
  */
-export type TextMutation = 'crlf' | 'cr' | 'tabs-to-spaces' | 'spaces-to-tabs' | 'cut-line' | 'cut-mid-line' | 'concatenate' | 'drop-lines' | 'bom' | 'trailing-blanks';
-const TEXT_MUTATIONS: readonly TextMutation[] = ['crlf', 'cr', 'tabs-to-spaces', 'spaces-to-tabs', 'cut-line', 'cut-mid-line', 'concatenate', 'drop-lines', 'bom', 'trailing-blanks'];
+export type TextMutation =
+  'crlf' | 'cr' | 'tabs-to-spaces' | 'spaces-to-tabs' | 'cut-line' | 'cut-mid-line' | 'concatenate' | 'drop-lines' | 'bom' | 'trailing-blanks';
+const TEXT_MUTATIONS: readonly TextMutation[] = [
+  'crlf',
+  'cr',
+  'tabs-to-spaces',
+  'spaces-to-tabs',
+  'cut-line',
+  'cut-mid-line',
+  'concatenate',
+  'drop-lines',
+  'bom',
+  'trailing-blanks',
+];
 
 const isTextSeed = (s: Seed): boolean => s.name.endsWith('.txt');
 

@@ -122,7 +122,10 @@ export class PprofServer {
   private misbehave(fault: Fault, route: string, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     switch (fault.kind) {
       case 'status':
-        res.writeHead(fault.status, { 'content-type': fault.type ?? 'text/plain; charset=utf-8', ...(fault.location === undefined ? {} : { location: fault.location }) });
+        res.writeHead(fault.status, {
+          'content-type': fault.type ?? 'text/plain; charset=utf-8',
+          ...(fault.location === undefined ? {} : { location: fault.location }),
+        });
         return void res.end(fault.body);
       case 'login':
         return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(LOGIN_PAGE);

@@ -125,7 +125,10 @@ export function goroutineProfile(samples: readonly TestSample[], timeNanos = 1_7
 export function renameFunctions(bytes: Uint8Array, rename: (fn: string) => string, renameFile: (file: string, fn: string) => string = (f) => f): Uint8Array {
   const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
   const type = profileType();
-  const obj = type.toObject(type.decode(raw), { longs: String }) as { stringTable: string[]; function?: { name?: number | string; systemName?: number | string; filename?: number | string }[] };
+  const obj = type.toObject(type.decode(raw), { longs: String }) as {
+    stringTable: string[];
+    function?: { name?: number | string; systemName?: number | string; filename?: number | string }[];
+  };
   const names = new Set((obj.function ?? []).flatMap((f) => [Number(f.name ?? 0), Number(f.systemName ?? 0)]).filter((i) => i > 0));
   // A file name is renamed per function (a new string), so two functions of one file can be told apart.
   for (const f of obj.function ?? []) {

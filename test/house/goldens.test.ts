@@ -9,8 +9,7 @@ import t from 'tap';
 import { ROOT } from '../helpers/paths.js';
 
 const TEST = join(ROOT, 'test');
-const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-  .scripts;
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const golden = scripts.golden;
 
 function tests(dir: string): string[] {

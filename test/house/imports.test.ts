@@ -63,12 +63,15 @@ const graph = new Map(files.map((f) => [f, importsOf(f)]));
 
 t.test('every source file belongs to a pipeline stage', async (t) => {
   t.ok(files.length > 50, 'the sources are found');
-  t.same(files.filter((f) => stageOf(f) < 0), [], 'each src file has a stage (add a new one to STAGES in test/house/imports.test.ts)');
+  t.same(
+    files.filter((f) => stageOf(f) < 0),
+    [],
+    'each src file has a stage (add a new one to STAGES in test/house/imports.test.ts)',
+  );
 });
 
 t.test('every entry of STAGES names a file or folder that exists', async (t) => {
-  const stale = STAGES.flatMap((s) => s.files)
-    .filter((f) => (f.endsWith('/') ? !files.some((x) => x.startsWith(f)) : !files.includes(f)));
+  const stale = STAGES.flatMap((s) => s.files).filter((f) => (f.endsWith('/') ? !files.some((x) => x.startsWith(f)) : !files.includes(f)));
   t.same(stale, [], 'no STAGES entry outlives its file (delete a moved or removed one from STAGES)');
 });
 
@@ -128,7 +131,21 @@ t.test('no import circle', async (t) => {
 });
 
 t.test('the circle finder finds circles (a check of the check)', async (t) => {
-  const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']], ['e', ['e']]]);
+  const g = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+    ['c', ['a']],
+    ['d', ['a']],
+    ['e', ['e']],
+  ]);
   t.same(circles(g), [['a', 'b', 'c'], ['e']]);
-  t.same(circles(new Map([['a', ['b']], ['b', []]])), []);
+  t.same(
+    circles(
+      new Map([
+        ['a', ['b']],
+        ['b', []],
+      ]),
+    ),
+    [],
+  );
 });

@@ -8,7 +8,9 @@ import { creatorClue, frameClues, goBefore, VersionClues, type GoVersionRange } 
 import { fixture } from '../helpers/paths.js';
 
 function rangeOf(dir: string): GoVersionRange {
-  const files = readdirSync(fixture(dir)).filter((n) => /\.(pb\.gz|txt\.gz|txt)$/.test(n) && n !== 'check.txt').map((n) => fixture(dir, n));
+  const files = readdirSync(fixture(dir))
+    .filter((n) => /\.(pb\.gz|txt\.gz|txt)$/.test(n) && n !== 'check.txt')
+    .map((n) => fixture(dir, n));
   return analyze({ files, intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS }).series.goVersion;
 }
 
@@ -18,7 +20,7 @@ t.test('real captures: the range holds the Go that built them', async (t) => {
     ['ownership/go1.26-leakrounds', 26, null, 'the goroutineleak profile'],
     ['ownership/go1.26-mod', 21, null, 'creators "in goroutine N" (the goroutineleak profile says 26)'],
     ['matrix/steady-churn/go1.26-mod', 24, null, 'Swiss-table map frames'],
-    ['matrix/worker-pool-steady/go1.27-mod', 27, 27, 'the module-fetched toolchain\'s GOROOT'],
+    ['matrix/worker-pool-steady/go1.27-mod', 27, 27, "the module-fetched toolchain's GOROOT"],
     ['grpc-leak', 19, 19, 'the first fixtures: Go 1.19'],
   ];
   for (const [dir, min, max, why] of cases) {
@@ -34,7 +36,10 @@ t.test('real captures: the range holds the Go that built them', async (t) => {
 
 t.test('clue rules, one case each', async (t) => {
   const one = (fn: string, file = '') => frameClues(fn, file).map((c) => [c.kind, c.min, c.max]);
-  t.same(one('internal/runtime/maps.(*Map).putSlot'), [['swiss-maps', 24, null], ['internal-runtime', 23, null]]);
+  t.same(one('internal/runtime/maps.(*Map).putSlot'), [
+    ['swiss-maps', 24, null],
+    ['internal-runtime', 23, null],
+  ]);
   t.same(one('runtime/internal/atomic.(*Uint32).Load'), [['runtime-internal', null, 22]]);
   t.same(one('main.main.gowrap1'), [['gowrap-closure', 22, null]]);
   t.same(one('main.(*s).run.deferwrap2.1'), [['gowrap-closure', 22, null]]);

@@ -38,17 +38,21 @@ for (const [variant, want] of Object.entries(VARIANTS)) {
     const dir = `ownership/${variant}`;
     if (!existsSync(fixture(dir, 'goroutine.pb.gz'))) return t.fail(`${dir} is not captured`);
     const { interner, ownership } = settle(dir, ['goroutine.pb.gz', 'heap.pb.gz', 'goroutine.debug2.txt.gz']);
-    t.same(ownership.modules.map((m) => m.path), ['example.com/orders'], 'one module, the one go.mod names');
+    t.same(
+      ownership.modules.map((m) => m.path),
+      ['example.com/orders'],
+      'one module, the one go.mod names',
+    );
     const m = ownership.modules[0];
     t.equal(m.how, want.how);
     t.match(m.root, want.root, 'the checkout or import-path root both packages share');
     t.equal(m.witness, 'example.com/orders/internal/upstream', 'the internal/ package is the evidence beside main');
     t.match(m.mainFile, /main\.go$/);
-    t.equal(originOfFn(interner, 'example.com/orders/internal/upstream.'), 'user', 'internal/upstream is the service\'s');
+    t.equal(originOfFn(interner, 'example.com/orders/internal/upstream.'), 'user', "internal/upstream is the service's");
     t.equal(originOfFn(interner, 'main.'), 'user');
     const grpc = originOfFn(interner, 'google.golang.org/grpc.');
     if (variant === 'go1.19-gopath-trimpath') {
-      t.equal(grpc, 'unknown', 'GOPATH + -trimpath leaves gRPC as google.golang.org/grpc/clientconn.go: no mark says whose, so unknown, not the service\'s');
+      t.equal(grpc, 'unknown', "GOPATH + -trimpath leaves gRPC as google.golang.org/grpc/clientconn.go: no mark says whose, so unknown, not the service's");
       t.ok(ownership.unknownPackages.includes('google.golang.org/grpc'), 'and the report is told');
     } else {
       t.equal(grpc, 'library', 'module cache, @v, vendor/ or the system GOPATH say library');
@@ -56,14 +60,20 @@ for (const [variant, want] of Object.entries(VARIANTS)) {
     }
     t.equal(originOfFn(interner, 'net.'), 'std');
     t.equal(originOfFn(interner, 'runtime.'), 'std');
-    t.notOk(interner.frames.some((f) => f.origin === 'user' && f.function.startsWith('google.golang.org/')), 'no gRPC frame is user');
+    t.notOk(
+      interner.frames.some((f) => f.origin === 'user' && f.function.startsWith('google.golang.org/')),
+      'no gRPC frame is user',
+    );
   });
 }
 
 t.test('--module overrides the inference and says so', async (t) => {
   const { interner, ownership } = settle('ownership/go1.19-gopath-trimpath', ['goroutine.debug2.txt.gz'], ['example.com/orders']);
   t.ok(ownership.overridden);
-  t.same(ownership.modules.map((m) => [m.path, m.how]), [['example.com/orders', 'flag']]);
+  t.same(
+    ownership.modules.map((m) => [m.path, m.how]),
+    [['example.com/orders', 'flag']],
+  );
   t.equal(originOfFn(interner, 'google.golang.org/grpc.'), 'library', 'under --module, everything else outside std is a library');
   t.equal(originOfFn(interner, 'example.com/orders/internal/upstream.'), 'user');
 });
@@ -78,7 +88,11 @@ t.test('the scenario fixtures: each build style read right', async (t) => {
   ];
   for (const [scenario, module, how, library] of cases) {
     const { interner, ownership } = settle(scenario, [`goroutine-09-${stampOf(scenario)}.pb.gz`, `heap-09-${stampOf(scenario)}.pb.gz`]);
-    t.same(ownership.modules.map((m) => [m.path, m.how]), [[module, how]], scenario);
+    t.same(
+      ownership.modules.map((m) => [m.path, m.how]),
+      [[module, how]],
+      scenario,
+    );
     if (library !== '') t.equal(originOfFn(interner, library), 'library', `${scenario}: Debian's GOPATH gRPC is a library`);
   }
 });
@@ -88,8 +102,14 @@ function stampOf(scenario: string): string {
   return name.slice('heap-09-'.length, -'.pb.gz'.length);
 }
 
-t.test('no main.* frame: nothing is taken as the service\'s, and unknown is said', async (t) => {
-  const o = inferOwnership([{ rawFunction: 'example.com/orders/store.(*Store).Put', rawFile: '/src/orders/store/store.go' }, { rawFunction: 'net/http.(*conn).serve', rawFile: '/usr/local/go/src/net/http/server.go' }], []);
+t.test("no main.* frame: nothing is taken as the service's, and unknown is said", async (t) => {
+  const o = inferOwnership(
+    [
+      { rawFunction: 'example.com/orders/store.(*Store).Put', rawFile: '/src/orders/store/store.go' },
+      { rawFunction: 'net/http.(*conn).serve', rawFile: '/usr/local/go/src/net/http/server.go' },
+    ],
+    [],
+  );
   t.same(o.modules, []);
   t.same(o.unknownPackages, ['example.com/orders/store']);
   t.equal(originIn(o, { rawFunction: 'example.com/orders/store.(*Store).Put', rawFile: '/src/orders/store/store.go' }), 'unknown');
@@ -97,37 +117,98 @@ t.test('no main.* frame: nothing is taken as the service\'s, and unknown is said
 
 t.test('path rules, one case each', async (t) => {
   const table: [string, string, Origin | null, string][] = [
-    ['main.main', '/home/dev/orders/main.go', 'user', 'main is always the service\'s'],
+    ['main.main', '/home/dev/orders/main.go', 'user', "main is always the service's"],
     ['net/http.(*Transport).dialConn', 'net/http/transport.go', 'std', 'std by package, -trimpath or not'],
-    ['vendor/golang.org/x/net/http2/hpack.(*Decoder).Write', '/usr/local/go/src/vendor/golang.org/x/net/http2/hpack/hpack.go', 'std', "the standard library's own vendored copy"],
+    [
+      'vendor/golang.org/x/net/http2/hpack.(*Decoder).Write',
+      '/usr/local/go/src/vendor/golang.org/x/net/http2/hpack/hpack.go',
+      'std',
+      "the standard library's own vendored copy",
+    ],
     ['google.golang.org/grpc.(*ClientConn).Close', '/root/go/pkg/mod/google.golang.org/grpc@v1.85.0/clientconn.go', 'library', 'module cache'],
     ['google.golang.org/grpc.(*ClientConn).Close', 'google.golang.org/grpc@v1.85.0/clientconn.go', 'library', '-trimpath module path with its version'],
     ['google.golang.org/grpc.(*ClientConn).Close', '/src/orders/vendor/google.golang.org/grpc/clientconn.go', 'library', 'module-mode vendor/'],
-    ['example.com/orders/vendor/google.golang.org/grpc.(*ClientConn).Close', '/gopath/src/example.com/orders/vendor/google.golang.org/grpc/clientconn.go', 'library', 'GOPATH-mode vendor/, in the name too'],
+    [
+      'example.com/orders/vendor/google.golang.org/grpc.(*ClientConn).Close',
+      '/gopath/src/example.com/orders/vendor/google.golang.org/grpc/clientconn.go',
+      'library',
+      'GOPATH-mode vendor/, in the name too',
+    ],
     ['google.golang.org/grpc.(*ClientConn).Close', '/usr/share/gocode/src/google.golang.org/grpc/clientconn.go', 'library', "Debian's system GOPATH"],
     ['google.golang.org/grpc.(*ClientConn).Close', 'external/org_golang_google_grpc/clientconn.go', 'library', 'Bazel external repository'],
-    ['google.golang.org/grpc.(*ClientConn).Close', 'bazel-out/k8-fastbuild/bin/external/org_golang_google_grpc/clientconn.go', 'library', 'Bazel external, under bazel-out'],
+    [
+      'google.golang.org/grpc.(*ClientConn).Close',
+      'bazel-out/k8-fastbuild/bin/external/org_golang_google_grpc/clientconn.go',
+      'library',
+      'Bazel external, under bazel-out',
+    ],
     ['google.golang.org/grpc.(*ClientConn).Close', 'google.golang.org/grpc/clientconn.go', null, 'no mark: the series decides'],
     ['example.com/orders/internal/upstream.dial', '/home/dev/orders/internal/upstream/upstream.go', null, 'no mark: the series decides'],
   ];
   for (const [fn, file, want, why] of table) t.equal(fixedOrigin({ rawFunction: fn, rawFile: file }), want, `${fn} at ${file}: ${why}`);
   t.equal(libraryMark('external/org_golang_google_grpc/clientconn.go'), 'bazel-external');
-  t.equal(normalizeFunction('example.com/orders/vendor/google.golang.org/grpc.(*ClientConn).Close'), 'google.golang.org/grpc.(*ClientConn).Close', 'vendor/ folded out of function names');
-  t.equal(normalizeFunction('vendor/golang.org/x/net/http2/hpack.(*Decoder).Write'), 'vendor/golang.org/x/net/http2/hpack.(*Decoder).Write', "std's vendored package keeps its name");
+  t.equal(
+    normalizeFunction('example.com/orders/vendor/google.golang.org/grpc.(*ClientConn).Close'),
+    'google.golang.org/grpc.(*ClientConn).Close',
+    'vendor/ folded out of function names',
+  );
+  t.equal(
+    normalizeFunction('vendor/golang.org/x/net/http2/hpack.(*Decoder).Write'),
+    'vendor/golang.org/x/net/http2/hpack.(*Decoder).Write',
+    "std's vendored package keeps its name",
+  );
 });
 
 t.test('inference rules beyond the captures: hosting floor, sibling checkouts, Bazel workspace paths', async (t) => {
-  const own = (frames: [string, string][]) => inferOwnership(frames.map(([rawFunction, rawFile]) => ({ rawFunction, rawFile })), []);
-  const sibling = own([['main.main', 'github.com/acme/orders/main.go'], ['github.com/acme/orders/db.Open', 'github.com/acme/orders/db/db.go'], ['github.com/acme/kit/log.Print', 'github.com/acme/kit/log/log.go']]);
-  t.same(sibling.modules.map((m) => m.path), ['github.com/acme/orders'], 'github.com/acme/kit shares only the owner: not taken in');
+  const own = (frames: [string, string][]) =>
+    inferOwnership(
+      frames.map(([rawFunction, rawFile]) => ({ rawFunction, rawFile })),
+      [],
+    );
+  const sibling = own([
+    ['main.main', 'github.com/acme/orders/main.go'],
+    ['github.com/acme/orders/db.Open', 'github.com/acme/orders/db/db.go'],
+    ['github.com/acme/kit/log.Print', 'github.com/acme/kit/log/log.go'],
+  ]);
+  t.same(
+    sibling.modules.map((m) => m.path),
+    ['github.com/acme/orders'],
+    'github.com/acme/kit shares only the owner: not taken in',
+  );
   t.same(sibling.unknownPackages, ['github.com/acme/kit/log']);
-  const server = own([['main.main', '/home/dev/orders/server/main.go'], ['example.com/orders/internal/db.Open', '/home/dev/orders/internal/db/db.go']]);
-  t.same(server.modules.map((m) => [m.path, m.root]), [['example.com/orders', '/home/dev/orders']], 'main one directory below the checkout root');
-  const far = own([['main.main', '/home/dev/orders/cmd/api/main.go'], ['example.com/lib.Do', '/home/dev/lib/lib.go']]);
-  t.same(far.modules.map((m) => [m.path, m.how]), [['main', 'main-dir']], 'a replace-directed sibling checkout is not the service');
+  const server = own([
+    ['main.main', '/home/dev/orders/server/main.go'],
+    ['example.com/orders/internal/db.Open', '/home/dev/orders/internal/db/db.go'],
+  ]);
+  t.same(
+    server.modules.map((m) => [m.path, m.root]),
+    [['example.com/orders', '/home/dev/orders']],
+    'main one directory below the checkout root',
+  );
+  const far = own([
+    ['main.main', '/home/dev/orders/cmd/api/main.go'],
+    ['example.com/lib.Do', '/home/dev/lib/lib.go'],
+  ]);
+  t.same(
+    far.modules.map((m) => [m.path, m.how]),
+    [['main', 'main-dir']],
+    'a replace-directed sibling checkout is not the service',
+  );
   t.same(far.unknownPackages, ['example.com/lib']);
-  const bazel = own([['main.main', 'services/orders/cmd/api/main.go'], ['example.com/orders/store.Put', 'services/orders/store/store.go'], ['google.golang.org/grpc.Dial', 'external/org_golang_google_grpc/dialoptions.go']]);
+  const bazel = own([
+    ['main.main', 'services/orders/cmd/api/main.go'],
+    ['example.com/orders/store.Put', 'services/orders/store/store.go'],
+    ['google.golang.org/grpc.Dial', 'external/org_golang_google_grpc/dialoptions.go'],
+  ]);
   t.equal(originIn(bazel, { rawFunction: 'google.golang.org/grpc.Dial', rawFile: 'external/org_golang_google_grpc/dialoptions.go' }), 'library');
-  t.same(bazel.modules.map((m) => [m.path, m.how]), [['services/orders', 'main-path']], 'a workspace path, not an import path: the tree is what main shares');
-  t.equal(originIn(bazel, { rawFunction: 'example.com/orders/store.Put', rawFile: 'services/orders/store/store.go' }), 'user', 'a package whose files sit in main\'s tree');
+  t.same(
+    bazel.modules.map((m) => [m.path, m.how]),
+    [['services/orders', 'main-path']],
+    'a workspace path, not an import path: the tree is what main shares',
+  );
+  t.equal(
+    originIn(bazel, { rawFunction: 'example.com/orders/store.Put', rawFile: 'services/orders/store/store.go' }),
+    'user',
+    "a package whose files sit in main's tree",
+  );
 });

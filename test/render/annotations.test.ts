@@ -7,7 +7,10 @@ import t from 'tap';
 import { leakdiff, scratch } from '../helpers/cli.js';
 import { ROOT, fixture } from '../helpers/paths.js';
 
-const pb = (scenario: string): string[] => readdirSync(fixture(scenario)).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture(scenario, f));
+const pb = (scenario: string): string[] =>
+  readdirSync(fixture(scenario))
+    .filter((f) => f.endsWith('.pb.gz'))
+    .map((f) => fixture(scenario, f));
 
 t.test('an inconclusive window: said in the job summary, and --fail-on-inconclusive demands a verdict', async (t) => {
   const dir = scratch(t);
@@ -24,18 +27,28 @@ t.test('an inconclusive window: said in the job summary, and --fail-on-inconclus
   t.match(demand.stderr, /^::error title=leakdiff%3A inconclusive::/m, 'an annotation says the job failed for want of a verdict');
 });
 
-t.test('GITHUB_ACTIONS=true: workflow annotations at the culprit\'s file and line', async (t) => {
+t.test("GITHUB_ACTIONS=true: workflow annotations at the culprit's file and line", async (t) => {
   const dir = scratch(t);
   // The checkout: the fixture's Go source at the path a repository would hold it.
-  const r = leakdiff([...pb('grpc-leak'), '--out', join(dir, 'r.md'), '--json', '-', '-q', '--max-heap-growth', '1MiB/h'], { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: ROOT });
+  const r = leakdiff([...pb('grpc-leak'), '--out', join(dir, 'r.md'), '--json', '-', '-q', '--max-heap-growth', '1MiB/h'], {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: ROOT,
+  });
   t.equal(r.code, 1);
   JSON.parse(r.stdout);
   t.pass('stdout stays JSON');
   const lines = r.stderr.trim().split('\n');
-  t.match(lines[0], /^::error file=fixtures\/gen\/grpc-leak\/main\.go,line=59,title=leakdiff%3A gRPC ClientConn never closed::gRPC ClientConn never closed in main\.\(\*clusterClient\)\.getConn: goroutines \+[\d,]+\/min, heap in use \+[\d.]+ MiB\/min, high confidence\. Call Close/);
+  t.match(
+    lines[0],
+    /^::error file=fixtures\/gen\/grpc-leak\/main\.go,line=59,title=leakdiff%3A gRPC ClientConn never closed::gRPC ClientConn never closed in main\.\(\*clusterClient\)\.getConn: goroutines \+[\d,]+\/min, heap in use \+[\d.]+ MiB\/min, high confidence\. Call Close/,
+  );
   t.match(lines[1], /^::error title=leakdiff gate max-heap-growth::max-heap-growth: .* against a limit of 1MiB\/h/);
   const elsewhere = leakdiff([...pb('grpc-leak'), '--out', join(dir, 'r2.md'), '-q'], { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir });
-  t.match(elsewhere.stderr, /^::error title=leakdiff%3A gRPC ClientConn never closed::.*\(\/work\/main\/fixtures\/gen\/grpc-leak\/main\.go:59, not found in this checkout\)/, 'no file that is not in the checkout');
+  t.match(
+    elsewhere.stderr,
+    /^::error title=leakdiff%3A gRPC ClientConn never closed::.*\(\/work\/main\/fixtures\/gen\/grpc-leak\/main\.go:59, not found in this checkout\)/,
+    'no file that is not in the checkout',
+  );
   const off = leakdiff([...pb('grpc-leak'), '--out', join(dir, 'r3.md'), '-q']);
   t.equal(off.stderr, '', 'outside GitHub Actions: none');
 });

@@ -49,7 +49,10 @@ function hostileSeries(dir: string, payload: string): string {
   const out = join(dir, 'snaps');
   mkdirSync(out);
   for (const f of readdirSync(fixture('map-leak')).filter((n) => n.endsWith('.pb.gz'))) {
-    writeFileSync(join(out, f.replace(/\.gz$/, '')), renameFunctions(readFileSync(fixture('map-leak', f)), (fn) => (fn.includes('Remember') ? `${fn}${payload}` : fn)));
+    writeFileSync(
+      join(out, f.replace(/\.gz$/, '')),
+      renameFunctions(readFileSync(fixture('map-leak', f)), (fn) => (fn.includes('Remember') ? `${fn}${payload}` : fn)),
+    );
   }
   return out;
 }
@@ -69,7 +72,10 @@ t.test('hostile function names from a real capture: shown in every output, obeye
     t.equal(r.code, 1, `payload ${i}: a leak, as with plain names (${r.stderr.trim()})`);
     const md = readFileSync(join(d, 'r.md'), 'utf8');
     const json = JSON.parse(readFileSync(join(d, 'r.json'), 'utf8')) as { findings: { culprit: string }[] };
-    t.ok(json.findings[0].culprit.endsWith(payload.replace(/\[[^\]]*\]/g, '[...]')) || json.findings[0].culprit.includes('Remember'), `payload ${i}: the JSON names the culprit as the profile does`);
+    t.ok(
+      json.findings[0].culprit.endsWith(payload.replace(/\[[^\]]*\]/g, '[...]')) || json.findings[0].culprit.includes('Remember'),
+      `payload ${i}: the JSON names the culprit as the profile does`,
+    );
     t.same(markdownProblems(md, Number(headings)), [], `payload ${i}: the Markdown renders to the report's own elements and headings only`);
     t.same(svgProblems(readFileSync(join(d, 'r.svg'), 'utf8')), [], `payload ${i}: the SVG draws only its own elements`);
     t.notMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, `payload ${i}: no control character on stdout`);
@@ -92,11 +98,21 @@ t.test('--source never shows a file outside the directory: not through ../, not 
   const secret = 'package store\n\n// OUTSIDE THE CHECKOUT\nfunc (s *Store) Remember(k string) {\n\ts.m[k] = make([]byte, 1024)\n}\n';
   writeFileSync(join(dir, 'secret.go'), secret);
   symlinkSync(join(dir, 'secret.go'), join(checkout, 'linked.go'));
-  for (const [name, file] of [['dotdot', '/build/checkout/../secret.go'], ['symlink', '/build/checkout/linked.go']] as const) {
+  for (const [name, file] of [
+    ['dotdot', '/build/checkout/../secret.go'],
+    ['symlink', '/build/checkout/linked.go'],
+  ] as const) {
     const snaps = join(dir, name);
     mkdirSync(snaps);
     for (const f of readdirSync(fixture('map-leak')).filter((n) => n.endsWith('.pb.gz'))) {
-      writeFileSync(join(snaps, f.replace(/\.gz$/, '')), renameFunctions(readFileSync(fixture('map-leak', f)), (fn) => fn, (old, fn) => (fn.includes('Remember') ? file : old)));
+      writeFileSync(
+        join(snaps, f.replace(/\.gz$/, '')),
+        renameFunctions(
+          readFileSync(fixture('map-leak', f)),
+          (fn) => fn,
+          (old, fn) => (fn.includes('Remember') ? file : old),
+        ),
+      );
     }
     const r = leakdiff([snaps, '--source', checkout, '--out', join(dir, `${name}.md`), '--quiet']);
     t.equal(r.code, 1, r.stderr);

@@ -6,14 +6,7 @@ import { analyze } from '../../src/commands/analyze.js';
 import { HIGH_MAX_P, HIGH_MIN_R2, HIGH_MIN_SNAPSHOTS } from '../../src/diagnose/confidence.js';
 import { CULPRIT_STRATEGIES } from '../../src/diagnose/culprit.js';
 import { MIN_LINK_CORRELATION } from '../../src/correlate.js';
-import {
-  EXACT_MAX_N,
-  NOISE_Z,
-  STAIRCASE_MAX_N,
-  STAIRCASE_MIN_Z,
-  STAIRCASE_MIN_Z_EXACT,
-  TREND_ALPHA,
-} from '../../src/fit/index.js';
+import { EXACT_MAX_N, NOISE_Z, STAIRCASE_MAX_N, STAIRCASE_MIN_Z, STAIRCASE_MIN_Z_EXACT, TREND_ALPHA } from '../../src/fit/index.js';
 import { RETAINED_MAX_FALL_SAMPLES, RETAINED_MIN_NEW_SAMPLES, RETAINED_MIN_SHARE } from '../../src/fit/retained.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -45,14 +38,8 @@ t.test('each threshold quoted in the Method is its constant, as the report forma
     ['STAIRCASE_MIN_Z_EXACT', `by over ${STAIRCASE_MIN_Z_EXACT} standard error of the churn of goroutines`],
     ['RETAINED_MIN_NEW_SAMPLES', `at least ${RETAINED_MIN_NEW_SAMPLES} new samples still in use`],
     ['RETAINED_MIN_SHARE', `${RETAINED_MIN_SHARE * 100}% or more of what the site allocated`],
-    [
-      'RETAINED_MAX_FALL_SAMPLES',
-      `never falling by more than ${spelled(Math.floor(RETAINED_MAX_FALL_SAMPLES))} sample`,
-    ],
-    [
-      'RATE_MIN_COVER',
-      `Rates are stated per the longest span the window covers, at least ${spelledShare(RATE_MIN_COVER)} of it`,
-    ],
+    ['RETAINED_MAX_FALL_SAMPLES', `never falling by more than ${spelled(Math.floor(RETAINED_MAX_FALL_SAMPLES))} sample`],
+    ['RATE_MIN_COVER', `Rates are stated per the longest span the window covers, at least ${spelledShare(RATE_MIN_COVER)} of it`],
     ['RATE_MIN_COVER (minute)', `per minute from a window of ${seconds('min')} s or more`],
     ['RATE_MIN_COVER (hour)', `per hour from ${seconds('h') / 60} minutes`],
     ['RATE_MIN_COVER (day)', `per day from ${seconds('day') / 3600} hours`],

@@ -63,11 +63,7 @@ t.test('fitFigures: the cells behind the words, on the gRPC leak (9 snapshots ov
 });
 
 t.test('table and details: GFM cells escaped, folded blocks with room for Markdown', async (t) => {
-  t.equal(
-    table(['a', 'b'], [['1', 'x|y']]),
-    '| a | b |\n| --- | --- |\n| 1 | x\\|y |',
-    'a pipe in a cell is escaped',
-  );
+  t.equal(table(['a', 'b'], [['1', 'x|y']]), '| a | b |\n| --- | --- |\n| 1 | x\\|y |', 'a pipe in a cell is escaped');
   t.same(details('Why', ['body']), ['<details>', '<summary>Why</summary>', '', 'body', '', '</details>', '']);
 });
 
@@ -85,15 +81,12 @@ t.test('firstAndLast: the first and last snapshot of a kind the series used, by 
   t.equal(firstAndLast(a.series.inputs, 'goroutineleak'), null, 'no goroutineleak profile in the series');
 });
 
-t.test(
-  'limitProjection: from the last heap in use at the robust rate, no further ahead than the window',
-  async (t) => {
-    const limit = 512 * 1024 ** 2;
-    const p = limitProjection(a.series, heap, limit)!;
-    t.equal(p.seconds, Math.round((limit - lastHeapInUse(a.series)) / heap.robustSlope), 'time to the limit');
-    t.equal(p.horizonSeconds, Math.round(heap.duration), 'the horizon is the window (80 s)');
-    t.ok(p.seconds > p.horizonSeconds, 'so 512 MiB is further ahead than the window supports');
-    t.equal(limitProjection(a.series, heap, 1024)!.seconds, 0, 'a limit already passed: 0');
-    t.equal(limitProjection(a.series, { ...heap, shape: 'plateau' }, limit), null, 'no projection from a plateau');
-  },
-);
+t.test('limitProjection: from the last heap in use at the robust rate, no further ahead than the window', async (t) => {
+  const limit = 512 * 1024 ** 2;
+  const p = limitProjection(a.series, heap, limit)!;
+  t.equal(p.seconds, Math.round((limit - lastHeapInUse(a.series)) / heap.robustSlope), 'time to the limit');
+  t.equal(p.horizonSeconds, Math.round(heap.duration), 'the horizon is the window (80 s)');
+  t.ok(p.seconds > p.horizonSeconds, 'so 512 MiB is further ahead than the window supports');
+  t.equal(limitProjection(a.series, heap, 1024)!.seconds, 0, 'a limit already passed: 0');
+  t.equal(limitProjection(a.series, { ...heap, shape: 'plateau' }, limit), null, 'no projection from a plateau');
+});

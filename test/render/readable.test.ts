@@ -62,7 +62,11 @@ t.test('the demo report: one leak in a screen or two, the figures folded', async
   t.notMatch(md.slice(0, md.indexOf('## Suspects')), /set aside/, 'no set-aside note above the chart');
   t.match(open, /\| goroutines \| 119 \| 1,022 \| \+677\/min \| \S+ grows steadily \|/, 'the trend in plain words');
   t.notMatch(open, /R²|Mann–Kendall p =/, 'no statistic in the open tables');
-  t.match(md, /<summary>Fit figures<\/summary>[\s\S]*\| goroutines \| 9 \| 1 min 20 s \| \+677\/min \| \+\d+\/min \| 1\.00 \| < 0\.0001 \|/, 'the figures in a details block');
+  t.match(
+    md,
+    /<summary>Fit figures<\/summary>[\s\S]*\| goroutines \| 9 \| 1 min 20 s \| \+677\/min \| \+\d+\/min \| 1\.00 \| < 0\.0001 \|/,
+    'the figures in a details block',
+  );
 });
 
 t.test('Inputs rounds: the n-th snapshot of each kind is round n, even when the kinds were taken seconds apart', async (t) => {
@@ -71,12 +75,17 @@ t.test('Inputs rounds: the n-th snapshot of each kind is round n, even when the 
   const inputs = md.slice(md.indexOf('## Inputs'), md.indexOf('<details>', md.indexOf('## Inputs')));
   const rows = inputs.split('\n').filter((l) => /^\| \d+ \|/.test(l));
   t.equal(rows.length, 10, '10 rounds of heap and goroutine snapshots');
-  t.ok(rows.every((r) => !r.includes('—')), 'each round has both kinds');
+  t.ok(
+    rows.every((r) => !r.includes('—')),
+    'each round has both kinds',
+  );
 });
 
 t.test('human units everywhere a reader looks', async (t) => {
   for (const scenario of ['grpc-leak', 'cache-warm', 'map-leak', 'worker-leak', 'http-body-leak']) {
-    const text = prose(reportOf(scenario, 2 * 1024 ** 3)).replace(/`[^`\n]*`/g, '').replace(/\d{4}-\d\d-\d\d(T[\d:]+Z)?/g, 'DATE');
+    const text = prose(reportOf(scenario, 2 * 1024 ** 3))
+      .replace(/`[^`\n]*`/g, '')
+      .replace(/\d{4}-\d\d-\d\d(T[\d:]+Z)?/g, 'DATE');
     t.notMatch(text, /\d(\.\d+)?e[+-]\d/, `${scenario}: no exponent notation`);
     t.notMatch(text, /(?<![\d.,])\d{4,}/, `${scenario}: every count of 1,000 or more is grouped`);
     t.notMatch(text, /\/day\b|per day/, `${scenario}: nothing per day from a window of minutes`);
@@ -106,34 +115,56 @@ t.test('the chart: lines named by their culprits, no panel for a kind no finding
 });
 
 t.test('the terminal view: tables as records when their words do not fit, folded blocks left out', async (t) => {
-  const md = '| # | finding | culprit | confidence | goroutines | heap in use |\n| --- | --- | --- | --- | --- | --- |\n| 1 | gRPC ClientConn never closed | `main.(*clusterClient).getConn` | high | +677/min | +24.5 MiB/min |\n';
+  const md =
+    '| # | finding | culprit | confidence | goroutines | heap in use |\n| --- | --- | --- | --- | --- | --- |\n| 1 | gRPC ClientConn never closed | `main.(*clusterClient).getConn` | high | +677/min | +24.5 MiB/min |\n';
   const wide = await renderTerminal(md, { color: false, width: 120 });
   t.match(wide, /│ 1 │ gRPC ClientConn never closed │/, 'a table that fits is a table');
   const narrow = await renderTerminal(md, { color: false, width: 60 });
-  t.ok(narrow.split('\n').every((l) => Array.from(l).length <= 60), 'nothing wider than 60 columns');
+  t.ok(
+    narrow.split('\n').every((l) => Array.from(l).length <= 60),
+    'nothing wider than 60 columns',
+  );
   t.match(narrow, /culprit {6}main\.\(\*clusterClient\)\.getConn/, 'the culprit whole, beside its column name');
   const list = await renderTerminal(`1. ${'word '.repeat(40)}(google.golang.org/grpc.(\\*ccBalancerWrapper).watcher)\n`, { color: false, width: 80 });
-  t.ok(list.split('\n').every((l) => Array.from(l).length <= 80), 'a list item is wrapped');
+  t.ok(
+    list.split('\n').every((l) => Array.from(l).length <= 80),
+    'a list item is wrapped',
+  );
   t.notMatch(list, /\\\*/, 'no Markdown escape shown');
 });
 
-t.test('through a real terminal at 80 columns: tables fit, no image link, no details tags, the progress line erased', { skip: hasScript ? false : 'util-linux script is not installed' }, async (t) => {
-  const dir = scratch(t);
-  const cmd = `stty cols 80 rows 40; '${process.execPath}' '${CLI}' '${fixture('grpc-leak')}' --out '${join(dir, 'r.md')}'`;
-  const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' }, timeout: 120_000 });
-  const out = r.stdout.replace(/\r\n/g, '\n');
-  // The progress line: redrawn with \r and erased with ESC[K; each draw fits one row, so none is left behind.
-  const draws = out.split('\r\u001b[K');
-  const progress = draws.filter((d) => d.startsWith('reading '));
-  t.ok(progress.length >= 45, `${progress.length} progress draws`);
-  t.ok(progress.every((d) => Array.from(d).length < 80), 'every progress draw fits the 80-column row');
-  t.notOk(draws[draws.length - 1].startsWith('reading '), 'the last draw is erased before the report');
-  const screen = draws[draws.length - 1];
-  const tables = screen.split('\n').filter((l) => /[│┌└├]/.test(l));
-  t.ok(tables.length > 10, `${tables.length} table lines`);
-  t.same(tables.filter((l) => Array.from(l).length > 80), [], 'every table line within 80 columns');
-  t.notMatch(screen, /!\[|\.svg\)/, 'no literal image link');
-  t.notMatch(screen, /<\/?details>|<\/?summary>/, 'no details tags');
-  t.match(screen, /are\s+in\s+\S+r\.md, the chart in\s+\S+r\.svg\./, 'names the file with the folded parts and the chart');
-  t.match(readFileSync(join(dir, 'r.md'), 'utf8'), /<details>/, 'the file keeps them');
-});
+t.test(
+  'through a real terminal at 80 columns: tables fit, no image link, no details tags, the progress line erased',
+  { skip: hasScript ? false : 'util-linux script is not installed' },
+  async (t) => {
+    const dir = scratch(t);
+    const cmd = `stty cols 80 rows 40; '${process.execPath}' '${CLI}' '${fixture('grpc-leak')}' --out '${join(dir, 'r.md')}'`;
+    const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
+      timeout: 120_000,
+    });
+    const out = r.stdout.replace(/\r\n/g, '\n');
+    // The progress line: redrawn with \r and erased with ESC[K; each draw fits one row, so none is left behind.
+    const draws = out.split('\r\u001b[K');
+    const progress = draws.filter((d) => d.startsWith('reading '));
+    t.ok(progress.length >= 45, `${progress.length} progress draws`);
+    t.ok(
+      progress.every((d) => Array.from(d).length < 80),
+      'every progress draw fits the 80-column row',
+    );
+    t.notOk(draws[draws.length - 1].startsWith('reading '), 'the last draw is erased before the report');
+    const screen = draws[draws.length - 1];
+    const tables = screen.split('\n').filter((l) => /[│┌└├]/.test(l));
+    t.ok(tables.length > 10, `${tables.length} table lines`);
+    t.same(
+      tables.filter((l) => Array.from(l).length > 80),
+      [],
+      'every table line within 80 columns',
+    );
+    t.notMatch(screen, /!\[|\.svg\)/, 'no literal image link');
+    t.notMatch(screen, /<\/?details>|<\/?summary>/, 'no details tags');
+    t.match(screen, /are\s+in\s+\S+r\.md, the chart in\s+\S+r\.svg\./, 'names the file with the folded parts and the chart');
+    t.match(readFileSync(join(dir, 'r.md'), 'utf8'), /<details>/, 'the file keeps them');
+  },
+);

@@ -26,10 +26,7 @@ function seriesOf(dir: string, files: readonly string[] | null, modules: readonl
 
 t.test('ownership from a module build: main and a package of its checkout share the checkout', async (t) => {
   const s = ownershipSentence(seriesOf('ownership/go1.26-mod', ['goroutine.pb.gz', 'heap.pb.gz']).ownership, q);
-  t.match(
-    s,
-    /^The service's own code is «example\.com\/orders»: the main package \(«\/tmp\/src\.\w+\/orders\/main\.go»\)/,
-  );
+  t.match(s, /^The service's own code is «example\.com\/orders»: the main package \(«\/tmp\/src\.\w+\/orders\/main\.go»\)/);
   t.match(s, /and «example\.com\/orders\/internal\/upstream» share the checkout «\/tmp\/src\.\w+\/orders»\.$/);
 });
 
@@ -53,15 +50,10 @@ t.test('ownership of GOPATH with -trimpath: packages no evidence placed are name
 });
 
 t.test('ownership under --module: the flag decided, and the sentence says so', async (t) => {
-  const o = seriesOf(
-    'ownership/go1.19-gopath-trimpath',
-    ['goroutine.debug2.txt.gz'],
-    ['example.com/orders'],
-  ).ownership;
+  const o = seriesOf('ownership/go1.19-gopath-trimpath', ['goroutine.debug2.txt.gz'], ['example.com/orders']).ownership;
   t.equal(
     ownershipSentence(o, q),
-    "«--module» named the service's own code: «example.com/orders»; every other package outside the standard " +
-      'library is taken as a library.',
+    "«--module» named the service's own code: «example.com/orders»; every other package outside the standard " + 'library is taken as a library.',
   );
 });
 
@@ -71,39 +63,31 @@ t.test('ownership of a main package alone (the gRPC fixture, Debian GOPATH)', as
   t.match(s, / \(from «[^»]+\/grpc-leak\/main\.go»\); no other package shares its checkout\.$/);
 });
 
-t.test(
-  'ownership branches no capture here shows: no main frame, the main package path, many unknown packages',
-  async (t) => {
-    const none: Ownership = { modules: [], overridden: false, unknownPackages: [] };
-    t.equal(
-      ownershipSentence(none, q),
-      "No main.* frame in the profiles names the service's checkout, so no code was taken as the service's own; " +
-        'give «--module PATH» to name it.',
-    );
-    const mainPath: Ownership = {
-      modules: [
-        {
-          path: 'example.com/api/cmd/api',
-          how: 'main-path',
-          mainFile: 'example.com/api/cmd/api/main.go',
-          root: null,
-          witness: null,
-        },
-      ],
-      overridden: false,
-      unknownPackages: ['a.io/1', 'a.io/2', 'a.io/3', 'a.io/4', 'a.io/5', 'a.io/6', 'a.io/7'],
-    };
-    const s = ownershipSentence(mainPath, q);
-    t.match(s, /^The service's own code is «example\.com\/api\/cmd\/api»: the import path of the main package, /);
-    t.match(s, /the main package, from its file «example\.com\/api\/cmd\/api\/main\.go»\./);
-    t.match(
-      s,
-      /No evidence placed «a\.io\/1», «a\.io\/2», «a\.io\/3», «a\.io\/4», «a\.io\/5» and 2 more \(/,
-      'five named, the rest counted',
-    );
-    t.match(ownershipSentence(none), /give `--module PATH` to name it/, 'the default quote is a Markdown code span');
-  },
-);
+t.test('ownership branches no capture here shows: no main frame, the main package path, many unknown packages', async (t) => {
+  const none: Ownership = { modules: [], overridden: false, unknownPackages: [] };
+  t.equal(
+    ownershipSentence(none, q),
+    "No main.* frame in the profiles names the service's checkout, so no code was taken as the service's own; " + 'give «--module PATH» to name it.',
+  );
+  const mainPath: Ownership = {
+    modules: [
+      {
+        path: 'example.com/api/cmd/api',
+        how: 'main-path',
+        mainFile: 'example.com/api/cmd/api/main.go',
+        root: null,
+        witness: null,
+      },
+    ],
+    overridden: false,
+    unknownPackages: ['a.io/1', 'a.io/2', 'a.io/3', 'a.io/4', 'a.io/5', 'a.io/6', 'a.io/7'],
+  };
+  const s = ownershipSentence(mainPath, q);
+  t.match(s, /^The service's own code is «example\.com\/api\/cmd\/api»: the import path of the main package, /);
+  t.match(s, /the main package, from its file «example\.com\/api\/cmd\/api\/main\.go»\./);
+  t.match(s, /No evidence placed «a\.io\/1», «a\.io\/2», «a\.io\/3», «a\.io\/4», «a\.io\/5» and 2 more \(/, 'five named, the rest counted');
+  t.match(ownershipSentence(none), /give `--module PATH` to name it/, 'the default quote is a Markdown code span');
+});
 
 const clue = (kind: VersionClue['kind'], min: number | null, max: number | null): VersionClue => ({
   kind,
@@ -111,12 +95,7 @@ const clue = (kind: VersionClue['kind'], min: number | null, max: number | null)
   max,
   example: '',
 });
-const range = (
-  min: number | null,
-  max: number | null,
-  clues: readonly VersionClue[],
-  conflict = false,
-): GoVersionRange => ({ min, max, conflict, clues });
+const range = (min: number | null, max: number | null, clues: readonly VersionClue[], conflict = false): GoVersionRange => ({ min, max, conflict, clues });
 
 t.test('Go version: the range, in words, with the clues that set it', async (t) => {
   t.equal(
@@ -129,10 +108,7 @@ t.test('Go version: the range, in words, with the clues that set it', async (t) 
     goVersionSentence(range(24, null, [clue('swiss-maps', 24, null)])),
     'Go version: Go 1.24 or later, from Swiss-table map frames (internal/runtime/maps).',
   );
-  t.equal(
-    goVersionSentence(range(null, 22, [clue('timers-before-1.23', null, 22)])),
-    'Go version: Go 1.22 or earlier, from timer frames from before Go 1.23.',
-  );
+  t.equal(goVersionSentence(range(null, 22, [clue('timers-before-1.23', null, 22)])), 'Go version: Go 1.22 or earlier, from timer frames from before Go 1.23.');
   t.equal(
     goVersionSentence(range(21, 22, [clue('created-in-goroutine', 21, null), clue('timers-before-1.23', null, 22)])),
     'Go version: Go 1.21 to 1.22, from "created by … in goroutine N" in dumps; timer frames from before Go 1.23.',

@@ -135,13 +135,41 @@ const RAMP = [0, 0.07, 0.16, 0.24, 0.31, 0.4, 0.47, 0.56, 0.63, 0.71, 0.8, 0.87,
 const GOLDEN_INPUT: ChartInput = {
   title: 'payments-api: heap and goroutines, top findings',
   lines: [
-    line('#1 gRPC ClientConn never closed — goroutines (main.(*Poller).dial)', 'goroutines', RAMP.map((r) => Math.round(12 + r * 1358)), '#1'),
-    line('#1 gRPC ClientConn never closed — heap (main.(*Poller).dial)', 'bytes', RAMP.map((r) => Math.round(1 * MiB + r * 61 * MiB)), '#1'),
-    line('#2 map grows without bound — heap (main.(*Registry[go.shape.string]).Add)', 'bytes', RAMP.map((r, i) => Math.round(4 * MiB + r * 18 * MiB + (i % 3) * 300 * KiB)), '#2'),
-    line('#3 time.Ticker not stopped — goroutines (main.watch<"orders">.func1 & retry)', 'goroutines', RAMP.map((r) => Math.round(3 + r * 210)), '#3'),
+    line(
+      '#1 gRPC ClientConn never closed — goroutines (main.(*Poller).dial)',
+      'goroutines',
+      RAMP.map((r) => Math.round(12 + r * 1358)),
+      '#1',
+    ),
+    line(
+      '#1 gRPC ClientConn never closed — heap (main.(*Poller).dial)',
+      'bytes',
+      RAMP.map((r) => Math.round(1 * MiB + r * 61 * MiB)),
+      '#1',
+    ),
+    line(
+      '#2 map grows without bound — heap (main.(*Registry[go.shape.string]).Add)',
+      'bytes',
+      RAMP.map((r, i) => Math.round(4 * MiB + r * 18 * MiB + (i % 3) * 300 * KiB)),
+      '#2',
+    ),
+    line(
+      '#3 time.Ticker not stopped — goroutines (main.watch<"orders">.func1 & retry)',
+      'goroutines',
+      RAMP.map((r) => Math.round(3 + r * 210)),
+      '#3',
+    ),
   ],
-  totalHeap: line('total heap in use', 'bytes', RAMP.map((r, i) => Math.round(38 * MiB + r * 82 * MiB + (i % 4) * 700 * KiB))),
-  totalGoroutines: line('all goroutines', 'goroutines', RAMP.map((r, i) => Math.round(140 + r * 1580 + (i % 2) * 9))),
+  totalHeap: line(
+    'total heap in use',
+    'bytes',
+    RAMP.map((r, i) => Math.round(38 * MiB + r * 82 * MiB + (i % 4) * 700 * KiB)),
+  ),
+  totalGoroutines: line(
+    'all goroutines',
+    'goroutines',
+    RAMP.map((r, i) => Math.round(140 + r * 1580 + (i % 2) * 9)),
+  ),
 };
 
 t.test('the XML checker rejects what is not well-formed', async (t) => {
@@ -184,7 +212,10 @@ function checkTicks(t: Test, ticks: Ticks, lo: number, hi: number, isRound: (ste
   t.ok(isRound(ticks.step), `step ${ticks.step} is round`);
   t.ok(v[0] <= lo && v[v.length - 1] >= hi, `[${v[0]}, ${v[v.length - 1]}] covers [${lo}, ${hi}]`);
   t.ok(v.length >= 2 && v.length - 1 <= maxIntervals, `${v.length - 1} intervals`);
-  t.ok(v.every((x, i) => x === v[0] + i * ticks.step), 'evenly spaced by the step');
+  t.ok(
+    v.every((x, i) => x === v[0] + i * ticks.step),
+    'evenly spaced by the step',
+  );
   t.ok(v[0] >= lo - ticks.step && v[v.length - 1] <= hi + ticks.step, 'no more than one step beyond the data');
   t.equal(ticks.labels.length, v.length);
 }
@@ -199,10 +230,21 @@ const isCountStep = (s: number): boolean => {
   while (s >= 10 && s % 10 === 0) s /= 10;
   return s === 1 || s === 2 || s === 5;
 };
-const isTimeStep = (s: number): boolean => [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2419200].includes(s);
+const isTimeStep = (s: number): boolean =>
+  [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2419200].includes(s);
 
 t.test('byte ticks are round binary values covering the data', async (t) => {
-  const ranges: [number, number][] = [[0, 0], [0, 1], [0, 700], [0, 62 * MiB], [0, 1e12], [0, 3.5 * GiB], [0, 1e15], [-5 * MiB, 40 * MiB], [0, 1023 * KiB]];
+  const ranges: [number, number][] = [
+    [0, 0],
+    [0, 1],
+    [0, 700],
+    [0, 62 * MiB],
+    [0, 1e12],
+    [0, 3.5 * GiB],
+    [0, 1e15],
+    [-5 * MiB, 40 * MiB],
+    [0, 1023 * KiB],
+  ];
   for (const [lo, hi] of ranges) checkTicks(t, byteTicks(lo, hi), lo, hi, isByteStep, 5);
   t.same(byteTicks(0, 62 * MiB).labels, ['0', '20 MiB', '40 MiB', '60 MiB', '80 MiB']);
   t.same(byteTicks(0, 1e12).labels, ['0', '200 GiB', '400 GiB', '600 GiB', '800 GiB', '1000 GiB']);
@@ -210,7 +252,14 @@ t.test('byte ticks are round binary values covering the data', async (t) => {
 });
 
 t.test('goroutine ticks are round counts covering the data', async (t) => {
-  for (const [lo, hi] of [[0, 0], [0, 1], [0, 7], [0, 1370], [0, 123456789]] as [number, number][]) checkTicks(t, countTicks(lo, hi), lo, hi, isCountStep, 5);
+  for (const [lo, hi] of [
+    [0, 0],
+    [0, 1],
+    [0, 7],
+    [0, 1370],
+    [0, 123456789],
+  ] as [number, number][])
+    checkTicks(t, countTicks(lo, hi), lo, hi, isCountStep, 5);
   t.same(countTicks(0, 1370).labels, ['0', '500', '1,000', '1,500']);
   t.same(countTicks(0, 3).labels, ['0', '1', '2', '3'], 'never finer than one goroutine');
   t.notOk(isCountStep(20 * 1024), 'the checker refuses a binary step for counts');
@@ -233,7 +282,7 @@ function plotAreas(svg: Element): { left: number; top: number; bottom: number; r
     });
 }
 
-t.test('every drawn point lies inside its panel\'s axes', async (t) => {
+t.test("every drawn point lies inside its panel's axes", async (t) => {
   const svg = parseXml(renderChart(GOLDEN_INPUT));
   const panels = all(svg, 'g');
   const areas = plotAreas(svg);
@@ -242,8 +291,14 @@ t.test('every drawn point lies inside its panel\'s axes', async (t) => {
     const a = areas[i];
     const points = all(g, 'polyline').flatMap((p) => p.attrs.points.split(' ').map((xy) => xy.split(',').map(Number)));
     t.ok(points.length > 0);
-    t.ok(points.every(([x, y]) => x >= a.left && x <= a.right && y >= a.top && y <= a.bottom), `panel ${i + 1}: ${points.length} points inside`);
-    t.ok(points.some(([, y]) => y - a.top < 60), `panel ${i + 1}: the largest value reaches the upper part of the plot`);
+    t.ok(
+      points.every(([x, y]) => x >= a.left && x <= a.right && y >= a.top && y <= a.bottom),
+      `panel ${i + 1}: ${points.length} points inside`,
+    );
+    t.ok(
+      points.some(([, y]) => y - a.top < 60),
+      `panel ${i + 1}: the largest value reaches the upper part of the plot`,
+    );
   });
 });
 

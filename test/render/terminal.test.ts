@@ -9,7 +9,10 @@ import { leakdiff, scratch } from '../helpers/cli.js';
 import { CLI, fixture } from '../helpers/paths.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;
-const files = (): string[] => readdirSync(fixture('map-leak')).filter((f) => f.endsWith('.pb.gz')).map((f) => fixture('map-leak', f));
+const files = (): string[] =>
+  readdirSync(fixture('map-leak'))
+    .filter((f) => f.endsWith('.pb.gz'))
+    .map((f) => fixture('map-leak', f));
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
 function inPty(args: readonly string[], env: Readonly<Record<string, string>>): string {
@@ -40,17 +43,21 @@ t.test('marked-terminal output: styled with colour, free of escape codes without
   t.match(plain, /│|\|/, 'the table is drawn');
 });
 
-t.test('through a real terminal: rendered with colour; NO_COLOR and --no-color turn it off', { skip: hasScript ? false : 'util-linux script is not installed' }, async (t) => {
-  const coloured = inPty([...files(), '--out', '-', '--quiet'], { NO_COLOR: '', FORCE_COLOR: '' });
-  t.match(coloured, ANSI, 'colour in a terminal');
-  t.notMatch(coloured, /^# Leak/m, 'rendered, not raw Markdown');
-  t.match(coloured, /Remember/);
-  t.notMatch(inPty([...files(), '--out', '-', '--quiet'], { NO_COLOR: '1' }), ANSI, 'NO_COLOR=1');
-  t.notMatch(inPty([...files(), '--out', '-', '--quiet', '--no-color'], { NO_COLOR: '' }), ANSI, '--no-color');
-  const dumb = inPty([...files(), '--out', '-', '-q'], { NO_COLOR: '', FORCE_COLOR: '', TERM: 'dumb' });
-  t.notMatch(dumb, ANSI, 'TERM=dumb: no colour');
-  t.match(dumb, /Remember/, 'TERM=dumb: still the report');
-});
+t.test(
+  'through a real terminal: rendered with colour; NO_COLOR and --no-color turn it off',
+  { skip: hasScript ? false : 'util-linux script is not installed' },
+  async (t) => {
+    const coloured = inPty([...files(), '--out', '-', '--quiet'], { NO_COLOR: '', FORCE_COLOR: '' });
+    t.match(coloured, ANSI, 'colour in a terminal');
+    t.notMatch(coloured, /^# Leak/m, 'rendered, not raw Markdown');
+    t.match(coloured, /Remember/);
+    t.notMatch(inPty([...files(), '--out', '-', '--quiet'], { NO_COLOR: '1' }), ANSI, 'NO_COLOR=1');
+    t.notMatch(inPty([...files(), '--out', '-', '--quiet', '--no-color'], { NO_COLOR: '' }), ANSI, '--no-color');
+    const dumb = inPty([...files(), '--out', '-', '-q'], { NO_COLOR: '', FORCE_COLOR: '', TERM: 'dumb' });
+    t.notMatch(dumb, ANSI, 'TERM=dumb: no colour');
+    t.match(dumb, /Remember/, 'TERM=dumb: still the report');
+  },
+);
 
 t.test('FORCE_COLOR=1 into a pipe (leakdiff | cat): the coloured terminal view', async (t) => {
   const r = leakdiff([...files(), '--out', '-', '-q'], { NO_COLOR: '', FORCE_COLOR: '1' });
