@@ -2,18 +2,12 @@
 // named once; every file with its form, time source and use folded below. A series captured in five forms a
 // round used to spend 45 rows here, 40% of the page, on what a reader checks once.
 
+import { FORMS } from '../forms.js';
 import type { TimeSource } from '../model.js';
 import type { SnapshotInfo } from '../series/index.js';
 import { formatSpan, formatTime } from '../units.js';
 import { mdText } from './escape.js';
 import { code, details, table } from './parts.js';
-
-const FORM: Readonly<Record<string, string>> = {
-  pprof: 'pprof protobuf',
-  'heap-text': 'heap debug=1',
-  'goroutine-text': 'goroutine debug=1',
-  'goroutine-dump': 'goroutine debug=2',
-};
 
 const TIME_FROM: Readonly<Record<TimeSource, string>> = {
   profile: "the profile's own capture time",
@@ -102,12 +96,12 @@ function timeSources(used: readonly SnapshotInfo[]): string {
 
 function allFiles(inputs: readonly SnapshotInfo[]): string[] {
   if (inputs.length === 1 && inputs[0].setAside === null && inputs[0].truncated === null)
-    return [`Form: ${FORM[inputs[0].form]}${inputs[0].compressed ? ', gzipped' : ''}.`, ''];
+    return [`Form: ${FORMS[inputs[0].form].short}${inputs[0].compressed ? ', gzipped' : ''}.`, ''];
   const rows = [...inputs]
     .sort((x, y) => x.timeMs - y.timeMs || x.path.localeCompare(y.path))
     .map((i) => [
       code(i.path),
-      `${FORM[i.form]}${i.compressed ? ', gzipped' : ''}`,
+      `${FORMS[i.form].short}${i.compressed ? ', gzipped' : ''}`,
       i.kind,
       formatTime(i.timeMs),
       i.timeSource,
