@@ -259,7 +259,7 @@ function methodSection(a: Analysis, opts: MarkdownOptions): string[] {
       ? `Heap profiles are sampled (one allocation per ${formatBytes(rate)} on average): changes within ${spelled(NOISE_Z)} standard errors of the sampling are treated as noise.`
       : 'Heap values are exact (every allocation sampled).',
     `Goroutine groups that grow are gathered into one leak unit per leaked object: same start (library module, or the service's goroutine function) and in lockstep (Pearson r ≥ ${MIN_LINK_CORRELATION}); the in-process server side of a loopback connection is evidence of the client's leak. Heap call sites are tied to a unit by structure (its library's frames, its pattern's allocation frames, the goroutines' start function or creator, the runtime's goroutine memory) and must then follow its count; timing alone never links. The culprit strategies, in order: ${CULPRIT_STRATEGIES.map((s) => s.name).join(', ')}; a candidate is said to be one.`,
-    `Confidence: high needs ${HIGH_MIN_SNAPSHOTS} or more snapshots, p < ${HIGH_MAX_P} and R² ≥ ${HIGH_MIN_R2}; medium, a significant trend (p < ${TREND_ALPHA}); low, anything less.${opts.limitBytes === null ? '' : ` Projections use the memory limit of ${formatBytes(opts.limitBytes)}.`}`,
+    `Confidence: high needs ${HIGH_MIN_SNAPSHOTS} or more snapshots, p < ${HIGH_MAX_P} and R² ≥ ${HIGH_MIN_R2}; medium, any other growth the fits call growing (a trend with p < ${TREND_ALPHA}, or the few-snapshot and retained-sample rules above); low, anything less.${opts.limitBytes === null ? '' : ` Projections use the memory limit of ${formatBytes(opts.limitBytes)}.`}`,
   ];
   return [
     '## Method',

@@ -49,7 +49,7 @@ t.test('each threshold quoted in the Method is its constant, as the report forma
     ['HIGH_MIN_SNAPSHOTS', `high needs ${HIGH_MIN_SNAPSHOTS} or more snapshots`],
     ['HIGH_MAX_P', `p < ${HIGH_MAX_P} and`],
     ['HIGH_MIN_R2', `R² ≥ ${HIGH_MIN_R2};`],
-    ['TREND_ALPHA', `medium, a significant trend (p < ${TREND_ALPHA})`],
+    ['TREND_ALPHA', `medium, any other growth the fits call growing (a trend with p < ${TREND_ALPHA}`],
     ['--limit', 'Projections use the memory limit of 512 MiB.'],
   ];
   for (const [name, text] of quoted) t.ok(method.includes(text), `${name}: "${text}"`);
