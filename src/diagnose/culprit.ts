@@ -56,8 +56,8 @@ const poolFrames = new WeakMap<SeriesSet, Int32Array>();
 export function poolStateIn(series: SeriesSet, stackId: number): number {
   let at = poolFrames.get(series);
   if (at === undefined) {
-    const isOpener = series.frames.map((f) => POOL_STATE.some((re) => re.test(f.function)));
-    at = Int32Array.from(series.stacks, (s) => s.frames.find((f) => isOpener[f]) ?? -1);
+    const isPoolState = series.frames.map((f) => POOL_STATE.some((re) => re.test(f.function)));
+    at = Int32Array.from(series.stacks, (s) => s.frames.find((f) => isPoolState[f]) ?? -1);
     poolFrames.set(series, at);
   }
   return at[stackId] ?? -1;

@@ -183,13 +183,17 @@ function creatorHeapPass(series: SeriesSet, findings: readonly Finding[]): Findi
       continue;
     const creator = g.culprit.frame;
     const heapValues = g.heap.values;
-    const at = out.findIndex(
-      (f) => f !== g && f.culprit !== null && f.culprit.frame !== creator && tieOf(series, f, creator) !== null && follows(heapValues, pairedValues(series, f)),
-    );
-    if (at < 0) continue;
+    // The first other finding tied to `creator` by structure whose count or heap g's heap follows.
+    let at = -1;
+    let tie: ReturnType<typeof tieOf> = null;
+    for (let k = 0; k < out.length && at < 0; k++) {
+      const f = out[k];
+      if (f === g || f.culprit === null || f.culprit.frame === creator) continue;
+      tie = tieOf(series, f, creator);
+      if (tie !== null && follows(heapValues, pairedValues(series, f))) at = k;
+    }
+    if (at < 0 || tie === null) continue;
     const f = out[at];
-    const tie = tieOf(series, f, creator);
-    if (tie === null) continue;
     const heap = sumStacks(series, [...(f.heap?.stacks ?? []), ...g.heap.stacks]);
     const step: Step = { kind: 'creator-heap', frame: creator, tie, firstBytes: g.heap.fit.first, lastBytes: g.heap.fit.last };
     const through = tie === 'caller' ? null : keptThrough(series, creator);
