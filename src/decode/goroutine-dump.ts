@@ -14,17 +14,22 @@
 // sample whose value is their number; argument words, ids and +0x offsets carry no identity. Crash output
 // around the goroutines (`panic: ...`, `SIGQUIT: quit`, `runtime stack:` sections, register dumps,
 // `exit status 2`) is skipped: only a goroutine header starts reading, and a line that cannot continue a
-// goroutine ends it. The state machine is line-oriented, as in panicparse; frame and file lines (nearly all
-// of a dump) are recognised with character tests, the rarer lines with the regexes below.
+// goroutine ends it. The state machine is line-oriented, as in panicparse, and reads the file's bytes: frame
+// and file lines (nearly all of a dump), headers and `created by` lines are recognised byte by byte
+// (dump-frames.ts, dump-lines.ts), the rarer lines and any the byte tests do not know with the regexes below,
+// on the line decoded.
 
+import { isUtf8 } from 'node:buffer';
 import { LimitError } from '../errors.js';
 import { LIMIT_FLAGS, type Limits } from '../limits.js';
 import { FORMS } from '../forms.js';
 import type { Snapshot } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
+import { ByteText, SpanTable } from './byte-spans.js';
 import { DumpFrames, argsOpen } from './dump-frames.js';
-import { GoroutineGroups } from './goroutine-groups.js';
-import { LineCursor, type Sniff, malformedLine } from './text-lines.js';
+import { DumpLineFields } from './dump-lines.js';
+import { GoroutineGroups, type HeaderFacts, headerFacts } from './goroutine-groups.js';
+import { ByteLineCursor, type Sniff, asciiCodes, malformedLine } from './text-lines.js';
 
 // goroutine 21 [chan receive, 5 minutes, locked to thread]:
 // goroutine 1 gp=0xc000002380 m=0 mp=0x5a1b40 [running]:        (Go 1.23+, GOTRACEBACK=system and crashes)
@@ -59,6 +64,13 @@ export const DUMP_CAP_BYTES = 64 << 20;
 
 const TAB = 9;
 const CLOSE_PAREN = 41;
+const GOROUTINE = asciiCodes('goroutine ');
+const CREATED_BY_WORDS = asciiCodes('created by');
+const DOTS = asciiCodes('...');
+const ORIGINATING = asciiCodes('[originating from goroutine ');
+
+/** Every full dump prints goroutine 1 (main); a second `goroutine 1 [` is the signal worth a closer look. */
+const MAIN_GOROUTINE = 'goroutine 1 [';
 
 /** Is this line a goroutine's header (`goroutine 21 [chan receive]:`)? For the lenient reader and splitter. */
 export function goroutineHeaderId(line: string): number | null {
@@ -80,7 +92,19 @@ const enum State {
 /** Why reading stopped before the text did, or null when the dump is complete. */
 type Cut = null | 'mid-line' | 'mid-goroutine';
 
-export function parseGoroutineDump(source: string, text: string, limits: Limits): Snapshot {
+/** A dump read, and whether the file may hold several dumps one after another (see concat.ts). */
+export interface DumpRead {
+  readonly snapshot: Snapshot;
+  readonly severalDumps: boolean;
+}
+
+/** Text (a pasted dump, cleaned up) or the bytes of a file, read as the same dump. */
+export function parseGoroutineDump(source: string, text: string | Uint8Array, limits: Limits): Snapshot {
+  return readGoroutineDump(source, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, limits).snapshot;
+}
+
+export function readGoroutineDump(source: string, content: Uint8Array, limits: Limits): DumpRead {
+  const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   const builder = new SnapshotBuilder(
     {
       source,
@@ -91,10 +115,10 @@ export function parseGoroutineDump(source: string, text: string, limits: Limits)
     },
     limits,
   );
-  const reader = new DumpReader(source, text, limits, builder);
+  const reader = new DumpReader(source, bytes, limits, builder);
   const cut = reader.read();
   reader.warnings();
-  const atCap = isAtCap(text);
+  const atCap = isAtCap(bytes);
   // A goroutine is kept only when its end was seen: a blank line after it, or the end of a dump that was not
   // cut. When the dump was cut, the goroutine being read is dropped, even if its lines so far were whole:
   // its remaining frames (and its creator) are unknown, and a partial stack would form a group of its own.
@@ -106,15 +130,28 @@ export function parseGoroutineDump(source: string, text: string, limits: Limits)
   }
   if (cut !== null || atCap) builder.truncated(truncationReason(cut, atCap, groups.goroutines), groups.goroutines);
   groups.addSamples(builder);
-  return builder.build();
+  return { snapshot: builder.build(), severalDumps: severalDumps(bytes, reader.cursor) };
+}
+
+/**
+ * concat.ts's mayHoldSeveralDumps, answered from the lines the cursor passed (every line, when the dump read):
+ * some `goroutine 1 [` anywhere, and a line after it that starts with one.
+ */
+function severalDumps(bytes: Buffer, cursor: ByteLineCursor): boolean {
+  if (cursor.watched >= 2) return true;
+  return cursor.watched === 1 && bytes.indexOf(MAIN_GOROUTINE) < cursor.firstWatched;
 }
 
 /**
  * A file of exactly 64 MiB is a dump the runtime stopped writing, even when the cut fell on a line end. The
- * size is the text's UTF-8 length: a dump with invalid bytes (decoded to U+FFFD) measures longer than it was,
- * which only matters when its cut also fell on a line end.
+ * size is that of the text as decoded, in UTF-8: a dump with invalid bytes (each become U+FFFD) measures
+ * longer than it was, which only matters when its cut also fell on a line end. Valid UTF-8 measures what it is.
  */
-function isAtCap(text: string): boolean {
+function isAtCap(bytes: Buffer): boolean {
+  // The decoded text has at most one UTF-16 unit per byte, and at least one per three bytes.
+  if (bytes.length * 3 < DUMP_CAP_BYTES) return false;
+  if (isUtf8(bytes)) return bytes.length === DUMP_CAP_BYTES;
+  const text = bytes.toString('utf8');
   if (text.length > DUMP_CAP_BYTES || text.length * 3 < DUMP_CAP_BYTES) return false;
   return Buffer.byteLength(text, 'utf8') === DUMP_CAP_BYTES;
 }
@@ -133,13 +170,16 @@ function truncationReason(cut: Cut, atCap: boolean, read: number): string {
 }
 
 class DumpReader {
-  readonly cursor: LineCursor;
+  readonly cursor: ByteLineCursor;
   readonly groups: GoroutineGroups;
   private readonly frames: DumpFrames;
+  private readonly fields: DumpLineFields;
+  /** What each distinct header state says, by the bytes between its brackets. */
+  private readonly facts: SpanTable<HeaderFacts>;
   private state = State.Outside;
   /** The goroutine being read, -1 when none (or one being skipped: goroutine 0, a repeat). */
   private id = -1;
-  private header = '';
+  private header: HeaderFacts | null = null;
   private inAncestors = false;
   /** Lines read after the current goroutine's header. */
   private bodyLines = 0;
@@ -149,13 +189,17 @@ class DumpReader {
 
   constructor(
     private readonly source: string,
-    text: string,
+    bytes: Buffer,
     private readonly limits: Limits,
     private readonly builder: SnapshotBuilder,
   ) {
-    this.cursor = new LineCursor(text, source, limits.maxLineLength);
+    const text = new ByteText(bytes);
+    this.cursor = new ByteLineCursor(bytes, source, limits.maxLineLength);
+    this.cursor.watch(MAIN_GOROUTINE);
     this.groups = new GoroutineGroups(limits.maxStackDepth, source);
-    this.frames = new DumpFrames(builder);
+    this.frames = new DumpFrames(text, builder);
+    this.fields = new DumpLineFields(bytes);
+    this.facts = new SpanTable(text, headerFacts);
   }
 
   /** Read every line; says whether (and how) the text was cut before the current goroutine ended. */
@@ -165,14 +209,14 @@ class DumpReader {
       if (this.state === State.Outside) {
         // A last line without its newline outside a goroutine is a trailer (`exit status 2` pasted without
         // one) unless it is the start of the next goroutine.
-        if (cursor.unterminated) return cursor.line.startsWith('goroutine ') ? 'mid-line' : null;
-        this.outside(cursor.line);
+        if (cursor.unterminated) return cursor.startsWith(GOROUTINE) ? 'mid-line' : null;
+        if (cursor.startsWith(GOROUTINE)) this.startGoroutine();
       } else if (cursor.unterminated) {
         // A cut, unless it is the trailer `go run` prints after a crash, pasted without its newline.
         if (!EXIT_STATUS.test(cursor.line)) return 'mid-line';
         this.endGoroutine();
         return null;
-      } else if (!this.stackLine(cursor.line)) {
+      } else if (!this.stackLine()) {
         return cursor.unterminated ? 'mid-line' : 'mid-goroutine';
       }
     }
@@ -180,30 +224,28 @@ class DumpReader {
     return this.state === State.Stack && this.bodyLines === 0 ? 'mid-goroutine' : null;
   }
 
-  private outside(line: string): void {
-    if (line.startsWith('goroutine ')) this.startGoroutine(line);
-  }
-
-  /** One line inside a goroutine; false when the text ended where a file line had to follow. */
-  private stackLine(line: string): boolean {
+  /** The cursor's line inside a goroutine; false when the text ended where a file line had to follow. */
+  private stackLine(): boolean {
+    const { cursor } = this;
+    const { bytes, start, end } = cursor;
     let paren: number;
     this.bodyLines++;
-    if (line.length === 0) {
+    if (end === start) {
       this.endGoroutine();
-    } else if (line.charCodeAt(line.length - 1) === CLOSE_PAREN && (paren = argsOpen(line)) > 0) {
-      return this.frame(line, paren);
-    } else if (line.charCodeAt(0) === TAB) {
-      this.tabLine(line);
-    } else if (line.startsWith('created by')) {
-      return this.createdBy(line);
-    } else if (line.startsWith('...') && ELIDED.test(line)) {
+    } else if (bytes[end - 1] === CLOSE_PAREN && (paren = argsOpen(bytes, start, end)) > start) {
+      return this.frame(start, paren, end);
+    } else if (bytes[start] === TAB) {
+      this.tabLine();
+    } else if (cursor.startsWith(CREATED_BY_WORDS)) {
+      return this.createdBy();
+    } else if (cursor.startsWith(DOTS) && ELIDED.test(cursor.line)) {
       if (!this.inAncestors && this.id > 0) this.elidedGoroutines++;
-    } else if (line.startsWith('[originating from goroutine ') && ANCESTOR.test(line)) {
+    } else if (cursor.startsWith(ORIGINATING) && ANCESTOR.test(cursor.line)) {
       // Ancestor tracebacks say where the goroutine's creators were; they are not its own stack.
       this.inAncestors = true;
-    } else if (line.startsWith('goroutine ')) {
+    } else if (cursor.startsWith(GOROUTINE)) {
       this.endGoroutine();
-      this.startGoroutine(line);
+      this.startGoroutine();
     } else {
       // Not a line a goroutine continues with: crash output after it (`exit status 2`, registers).
       this.endGoroutine();
@@ -211,15 +253,19 @@ class DumpReader {
     return true;
   }
 
-  private startGoroutine(line: string): void {
-    const m = GOROUTINE_HEADER.exec(line);
-    if (m === null) {
+  /** The cursor's line, which starts with `goroutine `. */
+  private startGoroutine(): void {
+    const { cursor, fields } = this;
+    const read = fields.header(cursor.start, cursor.end);
+    const m = read ? null : GOROUTINE_HEADER.exec(cursor.line);
+    if (!read && m === null) {
       // `goroutine 7 ...` or `... [state]:` can only be a header; other prose may mention a goroutine.
+      const line = cursor.line;
       const digit = line.charCodeAt(10);
-      if (line.endsWith(']:') || (digit >= 48 && digit <= 57)) throw malformedLine(this.source, this.cursor, 'not a goroutine header (goroutine N [state]:)');
+      if (line.endsWith(']:') || (digit >= 48 && digit <= 57)) throw malformedLine(this.source, cursor, 'not a goroutine header (goroutine N [state]:)');
       return;
     }
-    const id = Number(m[1]);
+    const id = m === null ? fields.id : Number(m[1]);
     this.state = State.Stack;
     this.inAncestors = false;
     this.bodyLines = 0;
@@ -228,44 +274,49 @@ class DumpReader {
     this.id = id === 0 || this.seen.has(id) ? -1 : id;
     if (this.id < 0) return;
     this.seen.add(id);
-    this.header = m[2];
+    this.header = m === null ? this.facts.get(fields.start, fields.end) : headerFacts(m[2]);
     this.groups.begin();
   }
 
-  /** `pkg.fn(args)` and, on the next line, `\tfile:line +0xoff`; false when the text ends between them. */
-  private frame(line: string, paren: number): boolean {
-    const fileLine = this.nextFileLine();
-    if (fileLine === null) return false;
-    if (this.id > 0 && !this.inAncestors) this.groups.frame(this.frames.frame(line, paren, fileLine));
+  /** `pkg.fn(args)`, [start, end), and on the next line `\tfile:line +0xoff`; false when the text ends between them. */
+  private frame(start: number, paren: number, end: number): boolean {
+    if (!this.nextFileLine()) return false;
+    if (this.id > 0 && !this.inAncestors) this.groups.frame(this.frames.frame(start, paren, end, this.cursor.start));
     return true;
   }
 
-  private createdBy(line: string): boolean {
-    const m = CREATED_BY.exec(line);
-    if (m === null) throw malformedLine(this.source, this.cursor, 'not a created-by line (created by pkg.fn [in goroutine N])');
-    const fileLine = this.nextFileLine();
-    if (fileLine === null) return false;
-    if (this.id > 0 && !this.inAncestors) this.groups.creator(this.frames.creator(m[1], fileLine), m[2] === undefined ? -1 : Number(m[2]));
+  private createdBy(): boolean {
+    const { cursor, fields } = this;
+    const read = fields.createdBy(cursor.start, cursor.end);
+    const m = read ? null : CREATED_BY.exec(cursor.line);
+    if (!read && m === null) throw malformedLine(this.source, cursor, 'not a created-by line (created by pkg.fn [in goroutine N])');
+    const { start, end } = fields;
+    const creatorGoroutine = m === null ? fields.id : m[2] === undefined ? -1 : Number(m[2]);
+    if (!this.nextFileLine()) return false;
+    if (this.id > 0 && !this.inAncestors) {
+      const frame = m === null ? this.frames.creator(start, end, cursor.start) : this.frames.namedCreator(m[1], cursor.start);
+      this.groups.creator(frame, creatorGoroutine);
+    }
     return true;
   }
 
   /** A tab line where a frame was expected: crash output's "stack unavailable", or damage. */
-  private tabLine(line: string): void {
-    if (!line.includes(STACK_UNAVAILABLE)) throw malformedLine(this.source, this.cursor, 'a file line without the function line before it');
+  private tabLine(): void {
+    if (!this.cursor.line.includes(STACK_UNAVAILABLE)) throw malformedLine(this.source, this.cursor, 'a file line without the function line before it');
     if (this.id > 0) this.unavailableStacks++;
   }
 
-  /** The line after a function or created-by line, which must be its file line; null at a cut. */
-  private nextFileLine(): string | null {
+  /** Move to the line after a function or created-by line, which must be its file line; false at a cut. */
+  private nextFileLine(): boolean {
     const cursor = this.cursor;
-    if (!cursor.next()) return null;
+    if (!cursor.next()) return false;
     // The last line without its newline (a file saved by an editor, a paste) is whole when its `+0x` offset
     // is there: only the offset, which carries no identity, could have been cut.
-    if (cursor.unterminated && !(FILE_LINE_WITH_OFFSET.test(cursor.line) && this.frames.isFileLine(cursor.line))) return null;
-    if (!this.frames.isFileLine(cursor.line)) {
+    if (cursor.unterminated && !(FILE_LINE_WITH_OFFSET.test(cursor.line) && this.frames.isFileLine(cursor.start, cursor.end))) return false;
+    if (!this.frames.isFileLine(cursor.start, cursor.end)) {
       throw malformedLine(this.source, cursor, 'not a file line (\\tpath/file.go:N +0xoff) after a function line');
     }
-    return cursor.line;
+    return true;
   }
 
   /** Close the goroutine being read (if any) into its group. */
@@ -276,7 +327,7 @@ class DumpReader {
           line: this.cursor.lineNo,
         });
       }
-      this.groups.end(this.id, this.header);
+      this.groups.end(this.id, this.header!);
     }
     this.state = State.Outside;
     this.id = -1;

@@ -36,14 +36,14 @@ interface Group {
 }
 
 /** What the brackets of `goroutine 21 [chan receive, 5 minutes, locked to thread]:` say. */
-interface HeaderFacts {
+export interface HeaderFacts {
   readonly state: string;
   readonly minutes: number;
   readonly locked: boolean;
 }
 
 /** Parts the runtime may add that are not listed here (Go 1.24's synctest bubble) are ignored. */
-function headerFacts(bracketed: string): HeaderFacts {
+export function headerFacts(bracketed: string): HeaderFacts {
   const parts = bracketed.split(', ');
   let minutes = 0;
   let locked = false;
@@ -96,9 +96,8 @@ export class GoroutineGroups {
     this.creatorGoroutine = creatorGoroutine;
   }
 
-  /** File the collected goroutine into its group. `bracketed` is what its header says between [ and ]. */
-  end(id: number, bracketed: string): void {
-    const facts = headerFacts(bracketed);
+  /** File the collected goroutine into its group. `facts`: what its header says between [ and ] (headerFacts). */
+  end(id: number, facts: HeaderFacts): void {
     const group = this.groupOf(facts);
     group.count++;
     if (this.creatorGoroutine >= 0) group.creatorGoroutines.set(this.creatorGoroutine, (group.creatorGoroutines.get(this.creatorGoroutine) ?? 0) + 1);

@@ -12,7 +12,7 @@ import { inflate, isGzip } from './inflate.js';
 import { decodePprof, looksLikePprof } from './pprof.js';
 import { type Concatenation, mayHoldSeveralDumps } from './concat.js';
 import { type PastedRead, readPasted } from './lenient.js';
-import { TEXT_FORMS } from './text-forms.js';
+import { TEXT_FORMS, type TextForm, type TextInput, type TextRead } from './text-forms.js';
 
 /** The text forms by the requests that write them: `heap?debug=1, goroutine?debug=1 or goroutine?debug=2`. */
 const TEXT_NAMES = `${TEXT_FORMS.slice(0, -1)
@@ -59,16 +59,7 @@ export function decode(source: string, bytes: Uint8Array, limits: Limits, column
 function decodeContent(source: string, content: Uint8Array, limits: Limits, columns: Columns | null): PastedRead {
   const head = headText(content);
   for (const form of TEXT_FORMS) {
-    if (!form.sniff(head)) continue;
-    const text = decodeText(content);
-    if (form.form === 'goroutine-dump' && mayHoldSeveralDumps(text))
-      return readPasted(source, text, limits) ?? { parts: [form.parse(source, text, limits)], concatenation: null };
-    try {
-      return { parts: [form.parse(source, text, limits)], concatenation: null };
-    } catch (strict) {
-      if (!(strict instanceof MalformedError || strict instanceof UnsupportedError)) throw strict;
-      return lenientOr(source, text, limits, strict);
-    }
+    if (form.sniff(head)) return readText(source, form, textInput(content), limits);
   }
   // Protobuf is binary: lengths and small varints put control bytes in the first KiB, which text never has.
   if (!isText(content) && looksLikePprof(content)) return { parts: [decodePprof(source, content, limits, columns)], concatenation: null };
@@ -80,6 +71,37 @@ function decodeContent(source: string, content: Uint8Array, limits: Limits, colu
     limits,
     known ?? new UnrecognizedFormatError(source, 'decode', `not a profile leakdiff reads: expected gzipped or raw pprof protobuf, or Go's ${TEXT_NAMES} text`),
   );
+}
+
+/**
+ * A text form that sniffed the file as its own. A dump that may hold several (goroutine 1 printed twice) is
+ * the lenient reader's first, which splits it; the strict read stands when the lenient one finds no Go form.
+ */
+function readText(source: string, form: TextForm, input: TextInput, limits: Limits): PastedRead {
+  let read: TextRead;
+  try {
+    read = form.parse(source, input, limits);
+  } catch (strict) {
+    // The strict reader stopped before seeing every line, so whether there are several dumps is asked of the text.
+    if (form.form === 'goroutine-dump' && mayHoldSeveralDumps(input.text())) return readPastedOr(source, input.text(), limits, strict);
+    if (!(strict instanceof MalformedError || strict instanceof UnsupportedError)) throw strict;
+    return lenientOr(source, input.text(), limits, strict);
+  }
+  if (read.severalProfiles) return readPasted(source, input.text(), limits) ?? { parts: [read.snapshot], concatenation: null };
+  return { parts: [read.snapshot], concatenation: null };
+}
+
+/** The lenient reader's answer for a file of several dumps; when it finds no Go form, the strict reader's error. */
+function readPastedOr(source: string, text: string, limits: Limits, strict: unknown): PastedRead {
+  const read = readPasted(source, text, limits);
+  if (read === null) throw strict;
+  return read;
+}
+
+/** The content as TextInput, decoded at most once. */
+function textInput(bytes: Uint8Array): TextInput {
+  let text: string | null = null;
+  return { bytes, text: () => (text ??= decodeText(bytes)) };
 }
 
 /** The lenient reader's answer, or `fallback` when the text holds no Go form even cleaned up, or did not read. */
