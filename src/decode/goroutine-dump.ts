@@ -183,7 +183,7 @@ class DumpReader {
   private inAncestors = false;
   /** Lines read after the current goroutine's header. */
   private bodyLines = 0;
-  private readonly seen = new Set<number>();
+  private readonly seen = new IdSet();
   private elidedGoroutines = 0;
   private unavailableStacks = 0;
 
@@ -340,5 +340,39 @@ class DumpReader {
     if (this.unavailableStacks > 0) {
       this.builder.warn(`goroutines running on another thread, with no stack in the dump: ${this.unavailableStacks}`);
     }
+  }
+}
+
+/** Ids from here on are kept in IdSet's Set: a bit set to 2^27 is 16 MiB at most. */
+const ID_BITS_MAX = 1 << 27;
+
+/**
+ * The goroutine ids a dump has printed. Ids count up from 1 as goroutines are created, so most fit a bit set
+ * (a dump of 60k goroutines spent a twentieth of its reading in a Set of numbers); any others go to a Set.
+ */
+class IdSet {
+  private bits = new Uint8Array(1 << 13);
+  private readonly others = new Set<number>();
+
+  has(id: number): boolean {
+    if (id >= ID_BITS_MAX) return this.others.has(id);
+    const byte = id >>> 3;
+    return byte < this.bits.length && (this.bits[byte] & (1 << (id & 7))) !== 0;
+  }
+
+  add(id: number): void {
+    if (id >= ID_BITS_MAX) {
+      this.others.add(id);
+      return;
+    }
+    const byte = id >>> 3;
+    if (byte >= this.bits.length) {
+      let size = this.bits.length * 2;
+      while (size <= byte) size *= 2;
+      const bits = new Uint8Array(size);
+      bits.set(this.bits);
+      this.bits = bits;
+    }
+    this.bits[byte] |= 1 << (id & 7);
   }
 }
