@@ -257,9 +257,34 @@ const ROWS: readonly Row[] = [
     text: G6.replace(/\/work\/main\/fixtures\/gen\/text-forms\/main.go/g, 'C:/Users/Jane Doe/app/main.go'),
     check: (t, s) => t.equal(s.frames[0].file, 'C:/Users/Jane Doe/app/main.go'),
   },
+  {
+    name: 'UTF-8 in names and paths: a generic method, a non-ASCII identifier and directory',
+    text: G6.replace('main.blockRecv(0x0?)', 'main.(*Käse[...]).blockRecv(0x0?)')
+      .replace('created by main.spawnBlocked\n', 'created by main.spawnBlöcked in goroutine 1\n')
+      .replace(/\/work\/main\/fixtures\/gen\/text-forms\/main.go/g, '/home/jürgen/app/käse.go'),
+    check: (t, s) => {
+      t.same(stackText(s, 0), ['main.recv käse.go:53 inlined', 'main.(*Käse[...]).blockRecv käse.go:56']);
+      t.equal(s.frames[0].file, '/home/jürgen/app/käse.go');
+      t.same([info(s, 0).creator, info(s, 0).creatorGoroutine], ['main.spawnBlöcked käse.go:119', 1], 'a created-by line the byte reader leaves to the regex');
+    },
+  },
+  {
+    name: 'a header with a part outside ASCII (read by the regex, as every header once was)',
+    text: G6.replace('[chan receive]:', '[chan receive, 2 minutes, bubble ∞]:'),
+    check: (t, s) => t.same([info(s, 0).state, info(s, 0).waitMinutesMax, info(s, 0).exampleIds], ['chan receive', 2, [6]]),
+  },
 ];
 
 for (const row of ROWS) t.test(row.name, async (t) => row.check(t, parse(row.text)));
+
+t.test('bytes that are not UTF-8 read as U+FFFD, as in the text decoded whole', async (t) => {
+  const bytes = Buffer.from(G6.replace('blockRecv', 'blockR#cv').replaceAll('/text-forms/', '/text-f#rms/'));
+  for (let i = bytes.indexOf('#'); i >= 0; i = bytes.indexOf('#', i + 1)) bytes[i] = 0xff;
+  const s = parseGoroutineDump('dump.txt', bytes, DEFAULT_LIMITS);
+  t.same(stackText(s, 0), ['main.recv main.go:53 inlined', 'main.blockR\uFFFDcv main.go:56']);
+  t.equal(s.frames[1].file, '/work/main/fixtures/gen/text-f\uFFFDrms/main.go');
+  t.same(s, parse(bytes.toString('utf8')), 'the same snapshot as from the text');
+});
 
 const TRUNCATED: readonly { name: string; text: string; read: number; reason: RegExp }[] = [
   { name: 'cut mid-line', text: DUMP.slice(0, DUMP.indexOf('main.go:56', DUMP.indexOf('goroutine 7 ')) + 4), read: 2, reason: /ends mid-line/ },
