@@ -40,6 +40,8 @@ export interface HeaderFacts {
   readonly state: string;
   readonly minutes: number;
   readonly locked: boolean;
+  /** A hash of `state` (and `locked`), part of the group's: computed once per distinct header. */
+  readonly hash: number;
 }
 
 /** Parts the runtime may add that are not listed here (Go 1.24's synctest bubble) are ignored. */
@@ -53,7 +55,9 @@ export function headerFacts(bracketed: string): HeaderFacts {
     else if (parts[i] === LOCKED) locked = true;
   }
   const state = parts[0].endsWith(SCAN_SUFFIX) ? parts[0].slice(0, -SCAN_SUFFIX.length) : parts[0];
-  return { state, minutes, locked };
+  let hash = locked ? 1 : 0;
+  for (let i = 0; i < state.length; i++) hash = (Math.imul(hash, 31) + state.charCodeAt(i)) | 0;
+  return { state, minutes, locked, hash };
 }
 
 export class GoroutineGroups {
@@ -112,8 +116,7 @@ export class GoroutineGroups {
     const frames = this.frames;
     // Every part of the key is hashed: with the state left out, a dump of goroutines that differ only in their
     // state put them all in one bucket, and each new one was compared with every group before it (quadratic).
-    let hash = (Math.imul(this.creatorFrame, 31) + (facts.locked ? 1 : 0)) | 0;
-    for (let i = 0; i < facts.state.length; i++) hash = (Math.imul(hash, 31) + facts.state.charCodeAt(i)) | 0;
+    let hash = (Math.imul(this.creatorFrame, 0x9e3779b1) ^ facts.hash) | 0;
     for (let i = 0; i < frames.length; i++) hash = (Math.imul(hash, 31) + frames[i]) | 0;
     let bucket = this.buckets.get(hash);
     if (bucket === undefined) this.buckets.set(hash, (bucket = []));
