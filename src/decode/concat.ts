@@ -68,7 +68,11 @@ function dumpStarts(lines: readonly string[]): number[] {
   return out;
 }
 
-/** A cheap test on the whole text, for the strict path: could this debug=2 text hold more than one dump? */
+/**
+ * A cheap test on the whole text, for the strict path: could this debug=2 text hold more than one dump? The
+ * byte reader answers the same from the lines it passes (goroutine-dump.ts severalDumps); this is asked only
+ * when it stopped before the end.
+ */
 export function mayHoldSeveralDumps(text: string): boolean {
   // Every full dump prints goroutine 1 (main); a second `goroutine 1 [` is the signal worth a closer look.
   const first = text.indexOf('goroutine 1 [');

@@ -3,7 +3,8 @@
 // Rows marked "Go 1.21+" or "Go 1.23+" come from the format in the Go source (runtime/traceback.go), since
 // Go 1.19 cannot write them.
 import t, { type Test } from 'tap';
-import { parseGoroutineDump, sniffGoroutineDump } from '../../src/decode/goroutine-dump.js';
+import { mayHoldSeveralDumps } from '../../src/decode/concat.js';
+import { parseGoroutineDump, readGoroutineDump, sniffGoroutineDump } from '../../src/decode/goroutine-dump.js';
 import { parseGoroutineText } from '../../src/decode/goroutine-text.js';
 import { LimitError, MalformedError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
@@ -391,6 +392,22 @@ t.test('limits: line length, goroutines, stack depth', async (t) => {
   const deep = thrown(() => parse(DUMP, { ...DEFAULT_LIMITS, maxStackDepth: 50 }));
   t.type(deep, LimitError);
   t.match(deep.message, /exceeds 50 frames.*--max-stack-depth/);
+});
+
+t.test('several dumps: the byte reader answers as mayHoldSeveralDumps does on the text', async (t) => {
+  const G1 = SMALL.slice(0, SMALL.indexOf('goroutine 6 '));
+  const texts: [string, string, boolean][] = [
+    ['one dump', DUMP, false],
+    ['two dumps one after another', `${SMALL}${SMALL}`, true],
+    ['goroutine 1 only on the first line', `${G1}${G6}`, false],
+    ['goroutine 1 first mentioned inside a line, then as a header', `prelude: goroutine 1 [x]\n${G1}`, true],
+    ['after a byte order mark', `\uFEFF${SMALL}${SMALL}`, true],
+    ['goroutine 1 as a header after the first line only', `${G6}\n${G1}`, false],
+  ];
+  for (const [name, text, several] of texts) {
+    t.equal(mayHoldSeveralDumps(text), several, `${name}: the text`);
+    t.equal(readGoroutineDump('dump.txt', Buffer.from(text), DEFAULT_LIMITS).severalDumps, several, `${name}: the bytes`);
+  }
 });
 
 t.test('sniff: my format or not my format', async (t) => {
