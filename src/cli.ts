@@ -131,7 +131,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     // `--help` at full width in English, and an analysis of files with plain flags, need no yargs.
-    const help = quickHelp(argv, io.env, io.columns);
+    const help = await quickHelp(argv, io.env, io.columns);
     if (help !== null) {
       io.stdout(help);
       return 0;

@@ -1,7 +1,7 @@
 // From checked analyze settings to outputs and an exit code: the report (Markdown file with its chart, or
-// stdout), the JSON, the terminal view, the gates. Kept beside the CLI so cli.ts stays the argv table;
+// stdout), the JSON, the terminal view, the gates. Kept beside the CLI so cli.ts stays process and argv;
 // nothing here touches process: the environment arrives in `io`. Every option was checked before this runs
-// (analyze-options.ts).
+// (analyze-options.ts). What only some runs write (the chart, the JSON, CI annotations) is loaded when they do.
 
 import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
@@ -11,13 +11,9 @@ import { printable } from '../errors.js';
 import { noControls } from '../render/escape.js';
 import { evaluateGates, failingFindings, ignoredFindings, type Gate, type GateOptions } from '../gates.js';
 import { findInputs } from '../read.js';
-import { renderAnnotations } from '../render/annotations.js';
 import { makeRedactor } from '../redact.js';
 import { moduleCacheDir, type SourceRoots } from '../source/index.js';
-import { chartInput } from '../render/chart.js';
-import { toJson } from '../render/json.js';
 import { renderMarkdown, renderSummary, type Collection } from '../render/markdown.js';
-import { renderChart } from '../render/svg.js';
 import { renderTerminal, wantsColor } from '../render/terminal.js';
 import { appendSummary, checkOutputs, isSpecial, writeOutputs, type InputPath, type Output, type OutputPath } from '../write.js';
 import type { Analysis } from '../explain/index.js';
@@ -87,11 +83,14 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
   if (reportPath !== '-') {
     if (s.out === null) ensureReportsDir(reportPath);
     outputs.push({ path: reportPath, text: markdown, what: s.out === null ? 'the report' : '--out' });
-    if (chartPath !== null && analysis.diagnosis.findings.length > 0)
+    if (chartPath !== null && analysis.diagnosis.findings.length > 0) {
+      const [{ chartInput }, { renderChart }] = await Promise.all([import('../render/chart.js'), import('../render/svg.js')]);
       outputs.push({ path: chartPath, text: redact(renderChart(chartInput(analysis))), what: 'the chart beside the report' });
+    }
   }
+  const { toJson } = s.json === null ? { toJson: null } : await import('../render/json.js');
   const json =
-    s.json === null
+    toJson === null
       ? null
       : redact(
           `${JSON.stringify({ ...toJson(analysis, { limitBytes: s.limitBytes, ignored }), gates, ...(comparison === null ? {} : { comparison }), ...(collection === null ? {} : { collection }) }, null, 2)}\n`,
@@ -104,6 +103,7 @@ export async function analyzeCommand(s: AnalyzeSettings, io: Io, collection: Col
   if (io.env.GITHUB_STEP_SUMMARY) appendSummary(io.env.GITHUB_STEP_SUMMARY, redact(renderSummary(analysis, gates, ignored)));
   // On stderr, so that `--json -` stays JSON; not quieted by -q: in CI they are how a failure is shown.
   if (io.env.GITHUB_ACTIONS === 'true') {
+    const { renderAnnotations } = await import('../render/annotations.js');
     const failing = new Set(failingFindings(analysis, gateOptions));
     for (const line of renderAnnotations(analysis, { gates, failing, ignored, locate: locator(io.env.GITHUB_WORKSPACE ?? '.') }))
       io.stderr(`${redact(line)}\n`);

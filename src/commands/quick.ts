@@ -7,7 +7,7 @@
 import { LIMIT_OPTIONS } from '../options.js';
 import { COLLECT_FLAGS } from '../collect/options.js';
 import { ANALYZE_FLAGS } from './analyze-options.js';
-import { HELP, HELP_COLUMNS, type HelpPage } from './help-text.js';
+import type { HelpPage } from './help-text.js';
 import type { Parsed } from './parser.js';
 
 const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h']);
@@ -20,12 +20,14 @@ const PAGES: ReadonlySet<string> = new Set(['analyze', 'collect', 'inspect']);
  * order (yargs-factory.js, guessLocale), without the encoding, and has no file for C or POSIX (English as
  * written) and only en.json for English. Null for anything else.
  */
-export function quickHelp(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, columns: number): string | null {
+export async function quickHelp(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, columns: number): Promise<string | null> {
   const page = argv.length === 1 && HELP_FLAGS.has(argv[0]) ? '' : argv.length === 2 && PAGES.has(argv[0]) && HELP_FLAGS.has(argv[1]) ? argv[0] : null;
-  if (page === null || Math.min(100, columns) !== HELP_COLUMNS) return null;
+  if (page === null) return null;
   const locale = (env.LC_ALL || env.LC_MESSAGES || env.LANG || env.LANGUAGE || 'en_US').replace(/[.:].*/, '');
   if (!/^(en(_|$)|C$|POSIX$)/.test(locale)) return null;
-  return HELP[page as HelpPage];
+  // Loaded only for a help request: 20 kB of text an analysis does not read.
+  const { HELP, HELP_COLUMNS } = await import('./help-text.js');
+  return Math.min(100, columns) === HELP_COLUMNS ? HELP[page as HelpPage] : null;
 }
 
 /** Every flag `analyze` takes by its long name, and whether it takes a value. */

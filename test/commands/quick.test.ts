@@ -68,21 +68,21 @@ t.test('quickHelp prints what yargs prints, for every help page and both spellin
       const { printed, parsed } = viaYargs(argv);
       t.equal(parsed, null, `yargs answers ${argv.join(' ')} itself`);
       t.ok(printed.length > 500, `yargs prints a help text for ${argv.join(' ')}`);
-      t.equal(quickHelp(argv, ENGLISH, 100), printed, argv.join(' '));
-      t.equal(quickHelp(argv, ENGLISH, 200), printed, `${argv.join(' ')}, a wide terminal`);
+      t.equal(await quickHelp(argv, ENGLISH, 100), printed, argv.join(' '));
+      t.equal(await quickHelp(argv, ENGLISH, 200), printed, `${argv.join(' ')}, a wide terminal`);
     }
   }
 });
 
 t.test('quickHelp leaves to yargs what it would print otherwise', async (t) => {
-  t.equal(quickHelp(['--help'], ENGLISH, 99), null, 'a narrower terminal: wrapped narrower');
+  t.equal(await quickHelp(['--help'], ENGLISH, 99), null, 'a narrower terminal: wrapped narrower');
   t.not(viaYargs(['--help'], 80).printed, viaYargs(['--help']).printed, '(yargs does wrap narrower)');
   for (const env of [{ LANG: 'de_DE.UTF-8' }, { LC_ALL: 'fr_FR', LANG: 'en_US' }, { LC_MESSAGES: 'ja' }, { LANGUAGE: 'pt_BR' }, { LANG: 'eng' }])
-    t.equal(quickHelp(['--help'], env, 100), null, JSON.stringify(env));
+    t.equal(await quickHelp(['--help'], env, 100), null, JSON.stringify(env));
   for (const env of [{}, { LANG: 'C.UTF-8' }, { LANG: 'POSIX' }, { LANG: 'en' }, { LC_ALL: 'en_GB.UTF-8', LANG: 'de_DE' }, { LC_ALL: '', LANG: 'C' }])
-    t.type(quickHelp(['--help'], env, 100), 'string', `English: ${JSON.stringify(env)}`);
+    t.type(await quickHelp(['--help'], env, 100), 'string', `English: ${JSON.stringify(env)}`);
   for (const argv of [['--help', '--debug'], ['help'], ['analyze', 'x', '--help'], ['--Help'], ['collect', 'x', '-h'], ['inspect', '--help', '--help'], []])
-    t.equal(quickHelp(argv, ENGLISH, 100), null, argv.join(' '));
+    t.equal(await quickHelp(argv, ENGLISH, 100), null, argv.join(' '));
 });
 
 /** Every key a command reads from yargs' arguments (cli.ts: the flag tables, the snapshots). */
