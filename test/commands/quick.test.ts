@@ -108,6 +108,8 @@ const TAKEN: readonly string[][] = [
   ['a', 'analyse', 'colect'],
   ['analyse', 'x'],
   ['a', '--count', '10', '--max-samples', '0x10', '--max-stack-depth', '1e3', '--every', '30'],
+  ['a', '--out', 'a=b.md', '--json', ' x y.json', '--dir', '-', '--kinds', 'heap,goroutine'],
+  ['a', '--out', 'r1.md', '--out', 'r2.md', '--out', 'r3.md', '--limit', '1'],
 ];
 
 /** argv the quick parse leaves to yargs (which may accept them, differently, or refuse them). */
