@@ -162,6 +162,17 @@ export class SnapshotBuilder {
   }
 
   /**
+   * For a decoder's hot loop: the frame column with room for `more` frames past its length, to store at
+   * `length` and advance it; null when `more` could pass the frames limit, and the decoder pushes piece by
+   * piece instead (pushFrameRun checks the limit).
+   */
+  frameRoom(more: number): GrowableU32 | null {
+    if (this.stackFrames.length + more > this.limits.maxFrames) return null;
+    this.stackFrames.ensure(more);
+    return this.stackFrames;
+  }
+
+  /**
    * Frames over all stacks: one inlined location of a thousand lines, named ten times by each of a million
    * samples, is a few bytes a sample and 10^10 frames; the stack-depth limit alone does not stop it.
    */

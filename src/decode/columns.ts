@@ -25,6 +25,11 @@ export class GrowableU32 {
     for (let i = from; i < to; i++) d[k++] = src[i];
     this.length = k;
   }
+  /** Makes room for `more` values past `length` (for a writer that then stores at `length` and advances it). */
+  ensure(more: number): Uint32Array {
+    while (this.length + more > this.data.length) this.grow();
+    return this.data;
+  }
   private grow(): void {
     const next = new Uint32Array(this.data.length * 2);
     next.set(this.data);

@@ -9,6 +9,7 @@ import type { Kind, Snapshot, ValueType } from '../model.js';
 import { SnapshotBuilder } from './builder.js';
 import type { Columns } from './columns.js';
 import { readLabel, skipNested, type RawFunction, type RawLabel, type RawLocation, type RawMapping, type RawProfile, type RawValueType } from './pprof-raw.js';
+import type { GrowableU32 } from './columns.js';
 import { LEN, VARINT, type Wire } from './wire.js';
 
 class Resolver {
@@ -118,6 +119,8 @@ export class LocationTable {
   private start: Uint32Array;
   private frames: Uint32Array;
   private count = 0;
+  /** The most frames one location has (inlining): how far a list of n ids can grow a stack. */
+  deepest = 1;
   constructor(denseLimit: number, locations: number, lines: number) {
     this.slotOf = new Int32Array(denseLimit).fill(-1);
     this.start = new Uint32Array(locations + 1);
@@ -131,6 +134,7 @@ export class LocationTable {
     if (from + frames.length > this.frames.length) this.frames = grownU32(this.frames, Math.max(from + frames.length, 2 * this.frames.length));
     for (let i = 0; i < frames.length; i++) this.frames[from + i] = frames[i];
     this.start[k + 1] = from + frames.length;
+    this.deepest = Math.max(this.deepest, frames.length);
     if (id < this.slotOf.length) this.slotOf[id] = k;
     else this.sparse.set(id, k);
   }
@@ -141,6 +145,35 @@ export class LocationTable {
   /** Appends the frames of the location in `slot` to the sample being built. */
   pushInto(b: SnapshotBuilder, slot: number): void {
     b.pushFrameRun(this.frames, this.start[slot], this.start[slot + 1]);
+  }
+
+  /**
+   * Reads a packed list of location ids up to `end` and appends their frames to `to` (which has room for
+   * deepest frames per byte): the loop that visits every frame reference of a profile, so one-byte and
+   * two-byte varints are read inline and nothing is checked per id but the id. Returns true when every id
+   * was read so; false, with nothing appended, at a longer varint or an id not in the dense table.
+   */
+  readPackedInto(buf: Uint8Array, pos: number, end: number, to: GrowableU32): boolean {
+    const { slotOf, start, frames } = this;
+    const out = to.data;
+    let k = to.length;
+    while (pos < end) {
+      let id = buf[pos++];
+      if (id >= 0x80) {
+        const b1 = buf[pos++];
+        id = (id & 0x7f) | ((b1 & 0x7f) << 7);
+        if (b1 >= 0x80) return false;
+      }
+      const slot = id < slotOf.length ? slotOf[id] : -1;
+      if (slot < 0) return false;
+      const from = start[slot];
+      const until = start[slot + 1];
+      for (let f = from; f < until; f++) out[k++] = frames[f];
+    }
+    // A two-byte varint that began on the list's last byte ran past it.
+    if (pos !== end) return false;
+    to.length = k;
+    return true;
   }
 }
 
@@ -280,6 +313,13 @@ function readLocationIds(rs: Resolver, b: SnapshotBuilder, w: Wire, wire: number
   if (wire === VARINT) return pushLocation(rs, b, w, locations, sample, offset);
   if (wire !== LEN) w.fail(`field 1 has wire type ${wire}; expected a varint or a packed list`);
   const end = w.len();
+  // The fast path: ids of one or two bytes in the dense table, with room for the frames they can add;
+  // anything else (a longer varint, a sparse or unknown id) is read again below, one id at a time.
+  const room = b.frameRoom((end - r.pos) * locations.deepest);
+  if (room !== null && locations.readPackedInto(r.buf, r.pos, end, room)) {
+    r.pos = end;
+    return;
+  }
   while (r.pos < end) pushLocation(rs, b, w, locations, sample, offset);
   if (r.pos !== end) w.fail('packed field 1 overruns its length');
 }

@@ -4,10 +4,10 @@
 
 import { FORMS } from '../forms.js';
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
-import { IdListTable } from './id-lists.js';
+import { hashEnd, HASH_SEED, hashStep, IdListTable } from '../id-lists.js';
 import { creatorClue, frameClues, GOROUTINELEAK_CLUE, LEAKED_STATE_CLUE, VersionClues, type GoVersionRange } from './go-version.js';
 import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
-import { fixedOrigin, inferOwnership, originIn, programNames, type Origin, type Ownership } from './ownership.js';
+import { fixedOrigin, inferOwnership, originIn, ProgramNames, type Origin, type Ownership } from './ownership.js';
 
 export type { Origin, Ownership } from './ownership.js';
 export type { GoVersionRange, VersionClue } from './go-version.js';
@@ -112,7 +112,7 @@ export type SnapshotMeta = Omit<Snapshot, 'frames' | 'stackStart' | 'stackFrames
 
 export interface NormalizedSnapshot {
   readonly meta: SnapshotMeta;
-  /** The programs its main.* files name (ownership.ts `programNames`); empty when no main frame is in it. */
+  /** The programs its main.* files name (ownership.ts `ProgramNames`); empty when no main frame is in it. */
   readonly programs: readonly string[];
   /** Distinct call sites present in this snapshot. */
   readonly stackIds: Uint32Array;
@@ -145,6 +145,9 @@ export class Interner {
   readonly stacks: SiteStack[] = [];
   readonly lines: LineSite[] = [];
   private readonly frameIds = new Map<string, number>();
+  /** normalizeFunction of each raw name seen: every snapshot of a series names the same functions again. */
+  private readonly normalizedNames = new Map<string, string>();
+  private readonly programNames = new ProgramNames();
   /** LineSite ids by frame id × LINE_KEY + line. */
   private readonly lineSiteIds = new Map<number, number>();
   /** Call sites by their frame ids: entry k of the table is SiteStack k. */
@@ -168,7 +171,8 @@ export class Interner {
   ) {}
 
   private frameId(fn: string, file: string, line: number): number {
-    const name = normalizeFunction(fn);
+    let name = this.normalizedNames.get(fn);
+    if (name === undefined) this.normalizedNames.set(fn, (name = normalizeFunction(fn)));
     const key = this.policy.granularity === 'lines' ? `${name}:${line}` : name;
     let id = this.frameIds.get(key);
     if (id === undefined) {
@@ -186,8 +190,8 @@ export class Interner {
    * The id of a call site, interning it on first sight. Keys are integers, not joined strings: measured on
    * the bench series, `join` plus a string-keyed map was a fifth of the whole run.
    */
-  private stackId(callSite: Scratch, runtimeTop: Scratch): number {
-    const known = this.stackTable.find(callSite);
+  private stackId(callSite: Scratch, runtimeTop: Scratch, hash: number): number {
+    const known = this.stackTable.find(callSite, hash);
     if (known >= 0) return known;
     const id = this.stackTable.add(callSite);
     this.stacks.push({
@@ -210,40 +214,51 @@ export class Interner {
     const skip = new Uint8Array(local.length);
     for (let f = 0; f < local.length; f++) skip[f] = local[f] < 0 || this.frames[local[f]].runtime ? 1 : 0;
     const width = s.sampleTypes.length;
-    // Entry of each stack id in this snapshot; stack ids can only grow by one per sample while we go.
-    const entryOf = new Int32Array(this.stacks.length + s.sampleCount).fill(-1);
-    const ids = new Uint32Array(s.sampleCount);
-    const sums = new Float64Array(s.sampleCount * width);
-    let entries = 0;
-    const groups: (GroupFacts | null)[] | null = s.goroutineInfo === null ? null : [];
-    let deepest = 0;
-    for (let i = 0; i < s.sampleCount; i++) deepest = Math.max(deepest, s.stackStart[i + 1] - s.stackStart[i]);
-    const site = scratch(deepest);
-    const top = scratch(deepest);
-    for (let i = 0; i < s.sampleCount; i++) {
-      splitStack(siteOf, skip, s.stackFrames, s.stackStart[i], s.stackStart[i + 1], site, top);
-      const known = this.stacks.length;
-      const stack = this.stackId(site, top);
-      // Set once, right after the call site is made and before anything reads it.
-      if (stack === known && this.keepLines) this.ownLineCandidates[stack] = this.mayBeOwnLines(s, local, s.stackStart[i], s.stackStart[i + 1]);
-      let entry = entryOf[stack];
-      if (entry < 0) {
-        entry = entries++;
-        entryOf[stack] = entry;
-        ids[entry] = stack;
-        groups?.push(null);
-      }
-      for (let t = 0; t < width; t++) sums[entry * width + t] += s.values[i * width + t];
-      if (groups !== null && s.goroutineInfo !== null) groups[entry] = mergeFacts(groups[entry], s.goroutineInfo[i], this);
-    }
+    // Three walks, each a loop of its own so that V8 optimizes each for what it sees (one loop with the
+    // dump and line branches in it was deoptimized and recompiled whenever a snapshot took a branch the
+    // earlier ones had not): each sample's call site, then the per-site sums, then the dump facts.
+    const callSite = this.callSites(s, siteOf, skip, local);
+    const { ids, sums, entries } = sumBySite(callSite, s.values, width, this.stacks.length);
+    const groups = s.goroutineInfo === null ? null : this.groupFacts(s.goroutineInfo, callSite, ids, entries);
     return {
       meta: metaOf(s),
-      programs: programNames(s.frames.map((f) => ({ rawFunction: f.function, rawFile: f.file }))),
-      stackIds: ids.slice(0, entries),
-      values: sums.slice(0, entries * width),
+      programs: this.programNames.of(s.frames.map((f) => ({ rawFunction: f.function, rawFile: f.file }))),
+      stackIds: ids,
+      values: sums,
       groups,
       ...(this.keepLines ? this.lineTable(s, local) : { lineIds: new Uint32Array(0), lineTypes: [], lineValues: new Float64Array(0) }),
     };
+  }
+
+  /** Each sample's call site (a stack id), interning the new ones. */
+  private callSites(s: Snapshot, siteOf: Int32Array, skip: Uint8Array, local: readonly number[]): Uint32Array {
+    const { stackStart, stackFrames, sampleCount } = s;
+    let deepest = 0;
+    for (let i = 0; i < sampleCount; i++) deepest = Math.max(deepest, stackStart[i + 1] - stackStart[i]);
+    const site = scratch(deepest);
+    const top = scratch(deepest);
+    const out = new Uint32Array(sampleCount);
+    for (let i = 0; i < sampleCount; i++) {
+      const hash = splitStack(siteOf, skip, stackFrames, stackStart[i], stackStart[i + 1], site, top);
+      const known = this.stacks.length;
+      const stack = this.stackId(site, top, hash);
+      // Set once, right after the call site is made and before anything reads it.
+      if (stack === known && this.keepLines) this.ownLineCandidates[stack] = this.mayBeOwnLines(s, local, stackStart[i], stackStart[i + 1]);
+      out[i] = stack;
+    }
+    return out;
+  }
+
+  /** Dump facts per entry of the snapshot's sums, merged over the samples that share its call site. */
+  private groupFacts(info: readonly GoroutineGroupInfo[], callSite: Uint32Array, ids: Uint32Array, entries: number): (GroupFacts | null)[] {
+    const entryOf = new Map<number, number>();
+    for (let e = 0; e < entries; e++) entryOf.set(ids[e], e);
+    const groups = new Array<GroupFacts | null>(entries).fill(null);
+    for (let i = 0; i < callSite.length; i++) {
+      const e = entryOf.get(callSite[i]) as number;
+      groups[e] = mergeFacts(groups[e], info[i], this);
+    }
+    return groups;
   }
 
   /**
@@ -399,10 +414,33 @@ function compactLines(sums: Float64Array, types: readonly string[]): Pick<Normal
 }
 
 /**
- * Splits stack[start, end) into its leading runtime frames and the call site (everything from the first
- * non-runtime frame). Indices rather than a subarray: a view object per sample was measurable GC.
+ * The snapshot's values summed per call site, sites in the order of their first sample: `ids[e]` is entry
+ * e's stack id and `sums[e * width + t]` its value of type t. Stack ids are below `stacks` plus the samples.
  */
-function splitStack(siteOf: Int32Array, skip: Uint8Array, stack: Uint32Array, start: number, end: number, site: Scratch, top: Scratch): void {
+function sumBySite(callSite: Uint32Array, values: Float64Array, width: number, stacks: number): { ids: Uint32Array; sums: Float64Array; entries: number } {
+  const entryOf = new Int32Array(stacks + callSite.length).fill(-1);
+  const ids = new Uint32Array(callSite.length);
+  const sums = new Float64Array(callSite.length * width);
+  let entries = 0;
+  for (let i = 0; i < callSite.length; i++) {
+    const stack = callSite[i];
+    let entry = entryOf[stack];
+    if (entry < 0) {
+      entry = entries++;
+      entryOf[stack] = entry;
+      ids[entry] = stack;
+    }
+    for (let t = 0; t < width; t++) sums[entry * width + t] += values[i * width + t];
+  }
+  return { ids: ids.slice(0, entries), sums: sums.slice(0, entries * width), entries };
+}
+
+/**
+ * Splits stack[start, end) into its leading runtime frames and the call site (everything from the first
+ * non-runtime frame), and returns the call site's hashIds, taken as it is written. Indices rather than a
+ * subarray: a view object per sample was measurable GC.
+ */
+function splitStack(siteOf: Int32Array, skip: Uint8Array, stack: Uint32Array, start: number, end: number, site: Scratch, top: Scratch): number {
   let k = start;
   while (k < end && skip[stack[k]] === 1) k++;
   // A stack of runtime frames only (GC workers, the scavenger) is its own call site, as Go prints it.
@@ -413,12 +451,17 @@ function splitStack(siteOf: Int32Array, skip: Uint8Array, stack: Uint32Array, st
     if (id >= 0) top.ids[t++] = id;
   }
   let n = 0;
+  let h = HASH_SEED;
   for (let j = k; j < end; j++) {
     const id = siteOf[stack[j]];
-    if (id >= 0) site.ids[n++] = id;
+    if (id >= 0) {
+      site.ids[n++] = id;
+      h = hashStep(h, id);
+    }
   }
   top.length = t;
   site.length = n;
+  return hashEnd(h, n);
 }
 
 function mergeFacts(prev: GroupFacts | null, info: GoroutineGroupInfo, interner: Interner): GroupFacts {

@@ -219,15 +219,28 @@ function fromCheckout(mainDir: string, mainFile: string, candidates: readonly Ca
  * `example.com/orders/main.go` are both `orders`). Two snapshots naming no common program are two services;
  * rebuilds and versioned binaries (`app-v1`, `app-v2`) of one service keep it.
  */
-export function programNames(frames: readonly FrameFacts[]): string[] {
-  const out = new Set<string>();
-  for (const f of frames) {
-    if (f.rawFile === '' || packageOfRaw(f.rawFunction) !== 'main') continue;
-    const top = beforeCmd(dirOf(f.rawFile));
-    const name = top.slice(top.lastIndexOf('/') + 1);
-    if (name !== '') out.add(name);
+export class ProgramNames {
+  // Over a series each snapshot repeats the same functions and files: whether a function is in `main` and
+  // which program a file names are worked out once each.
+  private readonly inMain = new Map<string, boolean>();
+  private readonly nameOfFile = new Map<string, string>();
+
+  of(frames: readonly FrameFacts[]): string[] {
+    const out = new Set<string>();
+    for (const f of frames) {
+      if (f.rawFile === '') continue;
+      let main = this.inMain.get(f.rawFunction);
+      if (main === undefined) this.inMain.set(f.rawFunction, (main = packageOfRaw(f.rawFunction) === 'main'));
+      if (!main) continue;
+      let name = this.nameOfFile.get(f.rawFile);
+      if (name === undefined) {
+        const top = beforeCmd(dirOf(f.rawFile));
+        this.nameOfFile.set(f.rawFile, (name = top.slice(top.lastIndexOf('/') + 1)));
+      }
+      if (name !== '') out.add(name);
+    }
+    return [...out].sort();
   }
-  return [...out].sort();
 }
 
 /** Whose code a frame is under a decided ownership. */

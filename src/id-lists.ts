@@ -33,9 +33,8 @@ export class IdListTable {
     return this.count;
   }
 
-  /** The entry holding this list, or -1; after -1, add() the same list to insert it. */
-  find(run: IdRun): number {
-    const h = hashIds(run);
+  /** The entry holding this list, or -1; after -1, add() the same list to insert it. `h`: its hashIds. */
+  find(run: IdRun, h = hashIds(run)): number {
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const e = this.slots[slot] - 1;
@@ -93,16 +92,31 @@ export class IdListTable {
   }
 }
 
-/** A multiplicative hash over the ids with a final avalanche (murmur3's fmix32), so low bits index slots well. */
-function hashIds(run: IdRun): number {
-  let h = 0x811c9dc5 ^ run.length;
-  for (let i = 0; i < run.length; i++) h = Math.imul(h ^ run.ids[i], 0x9e3779b1) ^ (h >>> 15);
+/**
+ * A multiplicative hash over the ids with a final avalanche (murmur3's fmix32), so low bits index slots well.
+ * In steps, for a caller that hashes a list while it writes it: start from HASH_SEED, `hashStep` each id in
+ * order, then `hashEnd` with the length.
+ */
+export const HASH_SEED = 0x811c9dc5;
+
+export function hashStep(h: number, id: number): number {
+  return Math.imul(h ^ id, 0x9e3779b1) ^ (h >>> 15);
+}
+
+export function hashEnd(h: number, length: number): number {
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+export function hashIds(run: IdRun): number {
+  let h = HASH_SEED;
+  for (let i = 0; i < run.length; i++) h = hashStep(h, run.ids[i]);
+  return hashEnd(h, run.length);
 }
 
 function grown(a: Uint32Array, size: number): Uint32Array {
