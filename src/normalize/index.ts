@@ -4,7 +4,7 @@
 
 import { FORMS } from '../forms.js';
 import type { GoroutineGroupInfo, Snapshot } from '../model.js';
-import { hashEnd, HASH_SEED, hashStep, IdListTable } from '../id-lists.js';
+import { hashEnd, HASH_SEED, hashStep, IdListTable } from './id-lists.js';
 import { creatorClue, frameClues, GOROUTINELEAK_CLUE, LEAKED_STATE_CLUE, VersionClues, type GoVersionRange } from './go-version.js';
 import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js';
 import { fixedOrigin, inferOwnership, originIn, ProgramNames, type Origin, type Ownership } from './ownership.js';
