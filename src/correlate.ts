@@ -12,7 +12,7 @@ import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.j
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns/index.js';
-import { metricOf, row, rowVariance, type SeriesSet } from './series/index.js';
+import { isSampled, metricOf, row, rowVariance, type SeriesSet } from './series/index.js';
 
 /** A goroutine group must grow by at least this many goroutines over the window to count. */
 export const MIN_GOROUTINE_GROWTH = 3;
@@ -342,7 +342,7 @@ export function sumStacks(series: SeriesSet, stacks: readonly number[]): HeapEvi
   if (h === null) throw new Error('sumStacks needs a heap series');
   const m = (metricOf(h, 'inuse_space') ?? h.metrics[0]).byStack;
   const values = new Float64Array(m.n);
-  const variance = m.variance === null ? null : new Float64Array(m.n);
+  const variance = isSampled(m) ? new Float64Array(m.n) : null;
   for (const id of stacks) {
     row(m, id).forEach((v, j) => (values[j] += v));
     const rv = rowVariance(m, id);

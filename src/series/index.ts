@@ -24,7 +24,14 @@ export type { SnapshotEntry, SnapshotInfo } from './entries.js';
 export interface Matrix {
   readonly n: number;
   readonly data: Float64Array;
+  /** The variance of each value, stored; null for exact metrics, and where it is derived (below). */
   readonly variance: Float64Array | null;
+  /**
+   * A call-site matrix of a sampled metric derives its variance from the site's own in-use values when read
+   * (samplingVariance of the same numbers the build would have stored): a third of a sampled heap series'
+   * memory not kept. Read either through rowVariance.
+   */
+  readonly derivedVariance?: (id: number) => Float64Array;
 }
 
 export function row(m: Matrix, id: number): Float64Array {
@@ -32,7 +39,13 @@ export function row(m: Matrix, id: number): Float64Array {
 }
 
 export function rowVariance(m: Matrix, id: number): Float64Array | null {
+  if (m.derivedVariance !== undefined) return m.derivedVariance(id);
   return m.variance === null ? null : m.variance.subarray(id * m.n, id * m.n + m.n);
+}
+
+/** Whether the matrix's values carry sampling error (rowVariance gives it). */
+export function isSampled(m: Matrix): boolean {
+  return m.variance !== null || m.derivedVariance !== undefined;
 }
 
 export interface MetricSeries {
@@ -173,20 +186,22 @@ function heapRate(used: readonly SnapshotEntry[]): number {
  */
 function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[], stacks: readonly SiteStack[], rows: Rows, rate: number): MetricSeries[] {
   const n = used.length;
+  // Call-site values, one matrix per metric, filled by the snapshot walk; the in-use ones derive their
+  // variance from these when read (see Matrix).
+  const sites = new Map(names.map((metric) => [metric, new Float64Array(rows.stacks * n)]));
   const ms = names.map((metric) => {
     // Sampling variance only where it is read: the in-use metrics, whose growth is tested against sampling
-    // error. Allocation totals are read for their values alone (retention, candidates), so they carry none:
-    // two of a sampled heap's eight site matrices, a quarter of its series memory.
+    // error. Allocation totals are read for their values alone (retention, candidates), so they carry none.
     const sampled = metric.startsWith('inuse_') && rate > 1;
     const make = (rows: number): Matrix => ({ n, data: new Float64Array(rows * n), variance: sampled ? new Float64Array(rows * n) : null });
-    return { metric, unit: '', sampled, byStack: make(rows.stacks), flat: make(rows.frames), cum: make(rows.frames), total: make(1), byLine: make(rows.lines) };
+    const data = sites.get(metric) as Float64Array;
+    const byStack: Matrix = sampled ? { n, data, variance: null, derivedVariance: siteVariance(data, sites, n, rate) } : { n, data, variance: null };
+    return { metric, unit: '', byStack, flat: make(rows.frames), cum: make(rows.frames), total: make(1), byLine: make(rows.lines) };
   });
   used.forEach((e, j) => {
     const s = e.normalized;
     const types = s.meta.sampleTypes;
     const width = types.length;
-    const objects = types.findIndex((t) => t.type === 'inuse_objects');
-    const space = types.findIndex((t) => t.type === 'inuse_space');
     for (const m of ms) {
       const col = types.findIndex((t) => t.type === m.metric);
       if (col < 0) continue;
@@ -194,15 +209,31 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
       for (let i = 0; i < s.stackIds.length; i++) {
         const v = s.values[i * width + col];
         if (v === 0) continue;
-        const at = s.stackIds[i] * n + j;
-        m.byStack.data[at] += v;
-        if (m.byStack.variance !== null) m.byStack.variance[at] += samplingVariance(v, s.values[i * width + objects], s.values[i * width + space], rate);
+        m.byStack.data[s.stackIds[i] * n + j] += v;
       }
       addLines(m.byLine, s, j, m.metric, rate);
     }
   });
   for (const m of ms) rollUp(m, stacks, rows.frames);
-  return ms.map(({ sampled: _s, ...m }) => m);
+  return ms;
+}
+
+/**
+ * The sampling variance of a call site's row of one in-use metric (`data`), from the site's in-use bytes
+ * and objects in the same snapshot: what the snapshot walk used to store, computed when read.
+ */
+function siteVariance(data: Float64Array, sites: ReadonlyMap<string, Float64Array>, n: number, rate: number): (id: number) => Float64Array {
+  const zeros = new Float64Array(0);
+  const objects = sites.get('inuse_objects') ?? zeros;
+  const space = sites.get('inuse_space') ?? zeros;
+  return (id) => {
+    const out = new Float64Array(n);
+    for (let j = 0, at = id * n; j < n; j++, at++) {
+      const v = data[at];
+      if (v !== 0) out[j] = samplingVariance(v, objects[at] ?? 0, space[at] ?? 0, rate);
+    }
+    return out;
+  };
 }
 
 /** The snapshot's per-line values of one metric into column j of the line rows. */
@@ -225,27 +256,30 @@ function addLines(to: Matrix, s: NormalizedSnapshot, j: number, metric: string, 
 function rollUp(m: Omit<MetricSeries, 'unit' | 'metric' | 'byLine'>, stacks: readonly SiteStack[], frameCount: number): void {
   const n = m.byStack.n;
   const seen = new Int32Array(frameCount).fill(-1);
+  const sampled = isSampled(m.byStack);
   for (const stack of stacks) {
     const base = stack.id * n;
     let any = false;
     for (let j = 0; j < n; j++) any ||= m.byStack.data[base + j] !== 0;
     if (!any) continue;
-    addRow(m.total, 0, m.byStack, base);
+    const variance = sampled ? rowVariance(m.byStack, stack.id) : null;
+    addRow(m.total, 0, m.byStack.data, base, variance);
     if (stack.frames.length === 0) continue;
-    addRow(m.flat, stack.frames[0], m.byStack, base);
+    addRow(m.flat, stack.frames[0], m.byStack.data, base, variance);
     for (const f of stack.frames) {
       if (seen[f] === stack.id) continue;
       seen[f] = stack.id;
-      addRow(m.cum, f, m.byStack, base);
+      addRow(m.cum, f, m.byStack.data, base, variance);
     }
   }
 }
 
-function addRow(to: Matrix, id: number, from: Matrix, base: number): void {
+/** Adds a site's row (data[base, base + n), and its variance row) to row `id` of `to`. */
+function addRow(to: Matrix, id: number, data: Float64Array, base: number, variance: Float64Array | null): void {
   const n = to.n;
   const at = id * n;
-  for (let j = 0; j < n; j++) to.data[at + j] += from.data[base + j];
-  if (to.variance !== null && from.variance !== null) for (let j = 0; j < n; j++) to.variance[at + j] += from.variance[base + j];
+  for (let j = 0; j < n; j++) to.data[at + j] += data[base + j];
+  if (to.variance !== null && variance !== null) for (let j = 0; j < n; j++) to.variance[at + j] += variance[j];
 }
 
 /**
