@@ -134,7 +134,30 @@ export function fitSeries(series: SeriesData, options: Partial<FitOptions> = {})
           Array.from(series.alloc),
         );
   const verdict = n === 2 ? twoPoints(base, level, opts) : classify(base, rel, values, sigma, level, opts, retained);
-  return { ...base, ...verdict, retained };
+  // Spelled out, in the order a spread of base and verdict gives (JSON keeps it): a spread of twenty
+  // properties was half of fitSeries' own time.
+  return {
+    n: base.n,
+    first: base.first,
+    last: base.last,
+    min: base.min,
+    max: base.max,
+    duration: base.duration,
+    slope: base.slope,
+    intercept: base.intercept,
+    r2: base.r2,
+    robustSlope: base.robustSlope,
+    robustIntercept: base.robustIntercept,
+    trend: base.trend,
+    absoluteGrowth: base.absoluteGrowth,
+    relativeGrowth: base.relativeGrowth,
+    growthStdErr: base.growthStdErr,
+    withinNoise: base.withinNoise,
+    shape: verdict.shape,
+    plateauFrom: verdict.plateauFrom,
+    reason: verdict.reason,
+    retained,
+  };
 }
 
 /**
@@ -173,13 +196,21 @@ function fitQuality(times: readonly number[], values: readonly number[], line: {
   return Math.min(1, Math.max(0, r2));
 }
 
+function copied(from: ArrayLike<number>, map: (x: number) => number = (x) => x): number[] {
+  const out = new Array<number>(from.length);
+  for (let i = 0; i < from.length; i++) out[i] = map(from[i]);
+  return out;
+}
+
 function validate(series: SeriesData): { times: number[]; values: number[]; sigma: number[] } {
-  const times = Array.from(series.times);
-  const values = Array.from(series.values);
+  // Copied by index: Array.from over a typed-array row (the series' rows are) goes through the iterator,
+  // measured as a tenth of fitting the bench series' eleven thousand rows.
+  const times = copied(series.times);
+  const values = copied(series.values);
   if (series.sigma != null && series.variance != null) throw new RangeError('fit: give sigma or variance, not both');
   let sigma = values.map(() => 0);
-  if (series.sigma != null) sigma = Array.from(series.sigma);
-  else if (series.variance != null) sigma = Array.from(series.variance, Math.sqrt);
+  if (series.sigma != null) sigma = copied(series.sigma);
+  else if (series.variance != null) sigma = copied(series.variance, Math.sqrt);
   if (values.length < 2) throw new RangeError(`fit: a series needs at least 2 points, got ${values.length}`);
   if (times.length !== values.length || sigma.length !== values.length) {
     throw new RangeError(`fit: ${times.length} times, ${values.length} values and ${sigma.length} sigmas differ in length`);
