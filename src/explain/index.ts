@@ -1,7 +1,7 @@
 // The explain step (pprof's TextItems idea): the typed diagnosis turned into rows and sentences once, shared
 // by the Markdown report, the terminal view and the JSON result. Render only lays these out.
 
-import type { Diagnosis, Finding } from '../diagnose/model.js';
+import type { Culprit, Diagnosis, Finding } from '../diagnose/model.js';
 import type { FitSet } from '../fit/all.js';
 import type { SeriesSet } from '../series/index.js';
 import type { SourceView } from '../source/index.js';
@@ -14,6 +14,11 @@ export interface ExplainedFinding {
   readonly culprit: string | null;
   /** True when the culprit is only the leading candidate (see candidates). */
   readonly culpritIsCandidate: boolean;
+  /**
+   * Where the culprit is: its file (normalized, and as the profile spells it) and its line in the call site
+   * that shows it, where it calls on towards the leak; a function's own line is only where it was first seen.
+   */
+  readonly culpritAt: { readonly file: string; readonly rawFile: string; readonly line: number } | null;
   readonly fix: string;
   /** Where to look when no function of the service's own is named; null when one is. */
   readonly whereToLook: string | null;
@@ -81,6 +86,7 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
     title: titleOf(f),
     culprit,
     culpritIsCandidate: candidate,
+    culpritAt: culpritAt(series, f.culprit),
     fix: f.signature?.fix ?? generic,
     whereToLook: f.culprit === null || candidate ? (f.signature?.whereToLook ?? null) : null,
     evidence: f.steps.map((s) => stepSentence(series, s)),
@@ -88,6 +94,15 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
     candidates: f.candidates.map((c) => candidateRow(series, c)),
     candidateNote: f.candidates.length > 0 ? SETTLE_CANDIDATES : null,
   };
+}
+
+function culpritAt(series: SeriesSet, c: Culprit | null): ExplainedFinding['culpritAt'] {
+  if (c === null) return null;
+  const frame = series.frames[c.frame];
+  const stack = series.stacks[c.stack];
+  // Not in the stack when the culprit is a goroutine's creator: its own line is then the `go` statement's.
+  const k = stack === undefined ? -1 : stack.frames.indexOf(c.frame);
+  return { file: frame.file, rawFile: frame.rawFile, line: k >= 0 ? stack.lines[k] : frame.line };
 }
 
 function verdictSentence(d: Diagnosis, findings: readonly ExplainedFinding[]): string {

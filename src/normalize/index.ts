@@ -66,6 +66,13 @@ export interface SiteStack {
   /** Leading runtime frames of the first occurrence (what a goroutine waits in), evidence only. */
   readonly runtimeTop: readonly number[];
   /**
+   * The line of each call-site frame at the first occurrence (parallel to `frames`): where that function
+   * is in this stack, which a frame's own `line` (its first occurrence anywhere) is not.
+   */
+  readonly lines: readonly number[];
+  /** The same for `runtimeTop`. */
+  readonly topLines: readonly number[];
+  /**
    * Line of the leaf-most frame of the service's own code at the first occurrence (where it calls out), or 0;
    * 0 unless the Interner keeps lines. Set by `Interner.settleOwnership`, once it is known which code is own.
    */
@@ -198,6 +205,8 @@ export class Interner {
       id,
       frames: Array.from(callSite.ids.subarray(0, callSite.length)),
       runtimeTop: Array.from(runtimeTop.ids.subarray(0, runtimeTop.length)),
+      lines: [],
+      topLines: [],
       userLine: 0,
     });
     return id;
@@ -243,7 +252,10 @@ export class Interner {
       const known = this.stacks.length;
       const stack = this.stackId(site, top, hash);
       // Set once, right after the call site is made and before anything reads it.
-      if (stack === known && this.keepLines) this.ownLineCandidates[stack] = this.mayBeOwnLines(s, local, stackStart[i], stackStart[i + 1]);
+      if (stack === known) {
+        linesOf(this.stacks[stack], s, siteOf, skip, stackStart[i], stackStart[i + 1]);
+        if (this.keepLines) this.ownLineCandidates[stack] = this.mayBeOwnLines(s, local, stackStart[i], stackStart[i + 1]);
+      }
       out[i] = stack;
     }
     return out;
@@ -357,6 +369,24 @@ export class Interner {
   creatorId(fn: string, file: string, line: number): number {
     return this.frameId(fn, file, line);
   }
+}
+
+/**
+ * Sets a new call site's `lines` and `topLines` from the snapshot stack it was first seen in: the same split
+ * as splitStack's (which runs for every sample, so it leaves lines out), once per call site.
+ */
+function linesOf(stack: SiteStack, s: Snapshot, siteOf: Int32Array, skip: Uint8Array, start: number, end: number): void {
+  let k = start;
+  while (k < end && skip[s.stackFrames[k]] === 1) k++;
+  if (k === end) k = start;
+  const top: number[] = [];
+  const lines: number[] = [];
+  for (let j = start; j < end; j++) {
+    const f = s.stackFrames[j];
+    if (siteOf[f] >= 0) (j < k ? top : lines).push(s.frames[f].line);
+  }
+  (stack as { lines: readonly number[] }).lines = lines;
+  (stack as { topLines: readonly number[] }).topLines = top;
 }
 
 /** A reusable run of frame ids: a typed buffer and how much of it is in use (no array per sample). */

@@ -40,10 +40,10 @@ function rates(f: Finding): string {
 
 export function renderAnnotations(a: Analysis, opts: AnnotationOptions): string[] {
   const out: string[] = [];
-  for (const f of a.diagnosis.findings) {
+  a.diagnosis.findings.forEach((f, i) => {
     const rule = opts.ignored.get(f);
     const level = opts.failing.has(f) ? 'error' : rule !== undefined ? 'notice' : 'warning';
-    const frame = f.culprit === null ? null : a.series.frames[f.culprit.frame];
+    const frame = a.explained.findings[i].culpritAt;
     const path = frame === null ? null : opts.locate(frame.rawFile);
     const where: Record<string, string | number> = path === null || frame === null ? {} : { file: path, line: frame.line };
     const culprit = culpritName(a.series, f);
@@ -58,7 +58,7 @@ export function renderAnnotations(a: Analysis, opts: AnnotationOptions): string[
         `${titleOf(f)}${at}${unplaced}: ${rates(f)}, ${f.confidence} confidence. ${fix}${accepted}`,
       ),
     );
-  }
+  });
   for (const g of opts.gates) {
     if (g.passed || g.name.startsWith('fail-on (') || g.name === 'fail-on') continue;
     out.push(command('error', { title: `leakdiff gate ${g.name}` }, `${g.name}: ${g.actual} against a limit of ${g.limit} (${g.measures}; ${g.why})`));

@@ -44,7 +44,7 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   const { series } = a;
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame];
   const out = [`## ${e.rank}. ${mdText(e.title)}`, ''];
-  const at = culprit === null || culprit.file === '' ? '' : ` at ${code(`${culprit.file}:${culprit.line}`)}`;
+  const at = e.culpritAt === null || e.culpritAt.file === '' ? '' : ` at ${code(`${e.culpritAt.file}:${e.culpritAt.line}`)}`;
   if (culprit !== null && !e.culpritIsCandidate) out.push(`**Fix here:** ${code(culprit.rawFunction)}${at}`, '');
   else if (culprit !== null)
     out.push(
@@ -196,13 +196,14 @@ function heapHeading(series: SeriesSet, id: number): string {
 
 function stackBlock(series: SeriesSet, id: number, culprit: number, heading: string): string[] {
   const s = series.stacks[id];
-  const loc = (fr: number): string => (series.frames[fr].file === '' ? '' : `  ${series.frames[fr].file}:${series.frames[fr].line}`);
-  const lines = s.runtimeTop.map((fr) => `  ${series.frames[fr].function}${loc(fr)}`);
-  for (const fr of s.frames.slice(0, MAX_FRAMES)) {
+  // Each frame at its line in this stack (a frame's own line is where it was first seen, in any stack).
+  const loc = (fr: number, line: number): string => (series.frames[fr].file === '' ? '' : `  ${series.frames[fr].file}:${line}`);
+  const lines = s.runtimeTop.map((fr, k) => `  ${series.frames[fr].function}${loc(fr, s.topLines[k])}`);
+  s.frames.slice(0, MAX_FRAMES).forEach((fr, k) => {
     const frame = series.frames[fr];
     const mark = frame.origin === 'user' ? '▶ ' : '  ';
-    lines.push(`${mark}${frame.function}${loc(fr)}${fr === culprit ? '  ◀ fix here' : ''}`);
-  }
+    lines.push(`${mark}${frame.function}${loc(fr, s.lines[k])}${fr === culprit ? '  ◀ fix here' : ''}`);
+  });
   if (s.frames.length > MAX_FRAMES) lines.push(`  … ${s.frames.length - MAX_FRAMES} more frames`);
   return [`${mdText(heading)}:`, '', ...mdFence('text', lines), ''];
 }

@@ -126,7 +126,6 @@ function limitJson(series: SeriesSet, f: Finding, opts: JsonOptions): { secondsT
 }
 
 function findingJson(series: SeriesSet, f: Finding, e: ExplainedFinding, opts: JsonOptions, source: SourceView | null | undefined): Record<string, unknown> {
-  const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
   return {
     rank: e.rank,
     kind: f.kind,
@@ -134,7 +133,7 @@ function findingJson(series: SeriesSet, f: Finding, e: ExplainedFinding, opts: J
     title: e.title,
     culprit: e.culprit,
     culpritStrategy: f.culprit?.strategy ?? null,
-    culpritLocation: frame === null ? null : { file: frame.file, line: frame.line },
+    culpritLocation: e.culpritAt === null ? null : { file: e.culpritAt.file, line: e.culpritAt.line },
     candidates: e.candidates,
     confidence: f.confidence,
     goroutines: f.goroutines === null ? null : fitJson(f.goroutines.fit),
