@@ -102,7 +102,7 @@ function culpritAt(series: SeriesSet, c: Culprit | null): ExplainedFinding['culp
   const stack = series.stacks[c.stack];
   // Not in the stack when the culprit is a goroutine's creator: its own line is then the `go` statement's.
   const k = stack === undefined ? -1 : stack.frames.indexOf(c.frame);
-  return { file: frame.file, rawFile: frame.rawFile, line: k >= 0 ? stack.lines[k] : frame.line };
+  return { file: frame.file, rawFile: frame.rawFile, line: k >= 0 ? series.stackLines.of(stack).site[k] : frame.line };
 }
 
 function verdictSentence(d: Diagnosis, findings: readonly ExplainedFinding[]): string {

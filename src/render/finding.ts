@@ -198,11 +198,12 @@ function stackBlock(series: SeriesSet, id: number, culprit: number, heading: str
   const s = series.stacks[id];
   // Each frame at its line in this stack (a frame's own line is where it was first seen, in any stack).
   const loc = (fr: number, line: number): string => (series.frames[fr].file === '' ? '' : `  ${series.frames[fr].file}:${line}`);
-  const lines = s.runtimeTop.map((fr, k) => `  ${series.frames[fr].function}${loc(fr, s.topLines[k])}`);
+  const at = series.stackLines.of(s);
+  const lines = s.runtimeTop.map((fr, k) => `  ${series.frames[fr].function}${loc(fr, at.top[k])}`);
   s.frames.slice(0, MAX_FRAMES).forEach((fr, k) => {
     const frame = series.frames[fr];
     const mark = frame.origin === 'user' ? '▶ ' : '  ';
-    lines.push(`${mark}${frame.function}${loc(fr, s.lines[k])}${fr === culprit ? '  ◀ fix here' : ''}`);
+    lines.push(`${mark}${frame.function}${loc(fr, at.site[k])}${fr === culprit ? '  ◀ fix here' : ''}`);
   });
   if (s.frames.length > MAX_FRAMES) lines.push(`  … ${s.frames.length - MAX_FRAMES} more frames`);
   return [`${mdText(heading)}:`, '', ...mdFence('text', lines), ''];

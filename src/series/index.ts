@@ -13,6 +13,7 @@ import {
   type Ownership,
   type SiteFrame,
   type SiteStack,
+  type StackLines,
   type NormalizationPolicy,
 } from '../normalize/index.js';
 import { arrange } from './arrange.js';
@@ -108,6 +109,8 @@ export interface SeriesSet {
   readonly goVersion: GoVersionRange;
   readonly frames: readonly SiteFrame[];
   readonly stacks: readonly SiteStack[];
+  /** Each call site's lines where it was first seen (its frames' own lines are their first anywhere). */
+  readonly stackLines: StackLines;
   /** Lines of the service's own code, the rows of each metric's `byLine`. */
   readonly lines: readonly LineSite[];
   readonly heap: KindSeries<'heap'> | null;
@@ -145,6 +148,7 @@ export function buildSeries(entries: readonly SnapshotEntry[], interner: Interne
     goVersion: interner.goVersion(),
     frames: interner.frames,
     stacks: interner.stacks,
+    stackLines: interner.stackLines,
     lines: interner.lines,
     heap: of('heap'),
     goroutine: of('goroutine'),
