@@ -4,10 +4,10 @@
 
 import type { FitSet } from '../fit/all.js';
 import { sumStacks, type Correlation, type Link } from '../correlate.js';
-import { matchSignatures, type Match } from '../patterns/index.js';
+import { matchSignatures, type Match, type Signature } from '../patterns/index.js';
 import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
-import type { SeriesSet } from '../series/index.js';
+import { metricOf, row, type SeriesSet } from '../series/index.js';
 import { findCulprit, pooledHeap, userFrame, type PooledHeap } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from './confidence.js';
 import { boundedSites } from './bounded.js';
@@ -16,7 +16,7 @@ import { leakUnit } from './unit.js';
 import { reachOf } from './reach.js';
 import { joinSameCulprit } from './join.js';
 import { versionSteps } from './versions.js';
-import type { Diagnosis, Finding, Step, Verdict } from './model.js';
+import type { Diagnosis, Finding, LongLivedGoroutine, Step, Verdict } from './model.js';
 
 export type { Candidate, Confidence, Culprit, CulpritStrategy, Diagnosis, Finding, FindingKind, LeakUnit, Reach, Step, Verdict } from './model.js';
 
@@ -98,7 +98,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   if (heap !== null)
     steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
   if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
-  steps.push(...culpritSteps(series, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null));
+  steps.push(...culpritSteps(series, signature, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null));
   return {
     kind: heap === null ? 'goroutine-leak' : 'goroutine-and-heap',
     signature,
@@ -116,6 +116,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
 
 function culpritSteps(
   series: SeriesSet,
+  signature: Signature | null,
   culprit: Finding['culprit'],
   candidates: Finding['candidates'],
   groups: readonly number[],
@@ -126,11 +127,38 @@ function culpritSteps(
     return [...pool, { kind: 'candidates', count: candidates.length, entry: candidates[0].entry, pooled: pooled !== null }];
   if (culprit === null) {
     const root = groups.length === 0 ? null : (series.stacks[groups[0]].frames.at(-1) ?? null);
-    return [...pool, { kind: 'no-user-frame', rootFrame: root }];
+    // Only where the service makes the leaked objects through a library call (an entry point): a loop of its
+    // own may be what calls it. Objects the library makes for others (a server's transports) come from no loop.
+    const longLived = groups.length === 0 || (signature?.entryPoints.length ?? 0) === 0 ? [] : longLivedOwn(series, groups);
+    return [...pool, { kind: 'no-user-frame', rootFrame: root, longLived: longLived.slice(0, MAX_LONG_LIVED), longLivedCount: longLived.length }];
   }
   if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null)
     return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry, pooled: false }];
   return [{ kind: 'culprit', strategy: culprit.strategy, frame: culprit.frame, entry: culprit.entry }];
+}
+
+/** Long-lived goroutines named in a no-culprit step; the rest are counted. */
+const MAX_LONG_LIVED = 3;
+
+/**
+ * The service's own goroutine groups (outside `leaking`) present in every goroutine snapshot and no larger at
+ * the end than at the start, fewest goroutines first: a loop that makes the leaked objects runs on one of
+ * these when no leaking stack reaches the service's code (the objects' own goroutines start inside the
+ * library). A group whose only frame of the service's own is main.main is the program itself, and left out.
+ */
+function longLivedOwn(series: SeriesSet, leaking: readonly number[]): LongLivedGoroutine[] {
+  const m = metricOf(series.goroutine, 'goroutine');
+  if (m === null) return [];
+  const n = m.byStack.n;
+  const out: LongLivedGoroutine[] = [];
+  for (let id = 0; id < m.byStack.data.length / n; id++) {
+    if (leaking.includes(id)) continue;
+    const v = row(m.byStack, id);
+    if (!v.every((x) => x > 0) || v[n - 1] > v[0]) continue;
+    const frame = series.stacks[id].frames.find((f) => series.frames[f].origin === 'user' && series.frames[f].function !== 'main.main');
+    if (frame !== undefined) out.push({ frame, stack: id, count: v[n - 1] });
+  }
+  return out.sort((a, b) => a.count - b.count || a.stack - b.stack);
 }
 
 /** Heap growth no goroutine unit explains: one finding per service function under which it is allocated. */
@@ -165,7 +193,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
       });
     if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
-    steps.push(...culpritSteps(series, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null));
+    steps.push(...culpritSteps(series, signature, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null));
     out.push({
       kind: 'heap-growth',
       signature,

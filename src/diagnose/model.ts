@@ -82,6 +82,18 @@ export interface LeakUnit {
 /** How a heap call site was tied to a goroutine unit: by structure, never by timing alone. */
 export type LinkReason = 'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'same-culprit';
 
+/**
+ * A goroutine group of the service's own code present in every goroutine snapshot and no larger at the end
+ * than at the start: a long-lived loop (a refresh, a reconnect, a consumer), not the program's main.
+ */
+export interface LongLivedGoroutine {
+  /** SiteFrame id of its leaf-most frame of the service's own code. */
+  readonly frame: number;
+  readonly stack: number;
+  /** Goroutines in the group at the last snapshot. */
+  readonly count: number;
+}
+
 /** One step in a finding's chain of evidence, with its numbers; explain words them. */
 export type Step =
   | {
@@ -141,7 +153,17 @@ export type Step =
   | { readonly kind: 'candidates'; readonly count: number; readonly entry: number; readonly pooled: boolean }
   /** The leak's heap sits under a pool state call (`poolFrame`), reached from the service's `caller` (-1: none). */
   | { readonly kind: 'pooled-heap'; readonly poolFrame: number; readonly caller: number }
-  | { readonly kind: 'no-user-frame'; readonly rootFrame: number | null }
+  /**
+   * No frame of the service's own code is in the leaking stacks (`rootFrame`: where they start); the
+   * service's own goroutines that live through the window without growing (`longLived`, the first few, of
+   * `longLivedCount`) are where a loop that makes the leaked objects would run.
+   */
+  | {
+      readonly kind: 'no-user-frame';
+      readonly rootFrame: number | null;
+      readonly longLived: readonly LongLivedGoroutine[];
+      readonly longLivedCount: number;
+    }
   /** A caveat of the pattern for the Go releases the frames allow (min/max: the series' range, Go 1.min..1.max). */
   | {
       readonly kind: 'go-version';

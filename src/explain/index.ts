@@ -22,6 +22,11 @@ export interface ExplainedFinding {
   readonly fix: string;
   /** Where to look when no function of the service's own is named; null when one is. */
   readonly whereToLook: string | null;
+  /**
+   * Without a culprit or candidates: the service's own long-lived goroutines (functions as the profile spells
+   * them), where a loop making the leaked objects would run; empty otherwise.
+   */
+  readonly longLived: readonly string[];
   readonly evidence: readonly string[];
   /** What one leaked object keeps, or null. */
   readonly unit: string | null;
@@ -89,6 +94,7 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
     culpritAt: culpritAt(series, f.culprit),
     fix: f.signature?.fix ?? generic,
     whereToLook: f.culprit === null || candidate ? (f.signature?.whereToLook ?? null) : null,
+    longLived: f.steps.flatMap((s) => (s.kind === 'no-user-frame' ? s.longLived.map((g) => series.frames[g.frame].rawFunction) : [])),
     evidence: f.steps.map((s) => stepSentence(series, s)),
     unit: f.unit === null ? null : unitSentence(f.unit, OBJECT[f.signature?.id ?? ''] ?? 'object'),
     candidates: f.candidates.map((c) => candidateRow(series, c)),

@@ -96,8 +96,17 @@ export function stepSentence(series: SeriesSet, step: Step): string {
         ? `${lead}: one caller is seen, the leading candidate, not a certainty (a caller that allocates too little through it to be sampled would not show)`
         : `${lead}: ${plural(step.count, 'candidate')}, and none is named: the caller that allocates most through it is the busiest, not necessarily the one that leaks`;
     }
-    case 'no-user-frame':
-      return `no function of the service's own code is in any leaking stack${step.rootFrame === null ? '' : `; they start in ${series.frames[step.rootFrame].function}`}`;
+    case 'no-user-frame': {
+      const none = `no function of the service's own code is in any leaking stack${step.rootFrame === null ? '' : `; they start in ${series.frames[step.rootFrame].function}`}`;
+      if (step.longLived.length === 0) return none;
+      const named = step.longLived.map((g) => `${series.frames[g.frame].function} (${plural(g.count, 'goroutine')})`).join(', ');
+      const more = step.longLivedCount > step.longLived.length ? `, and ${step.longLivedCount - step.longLived.length} more` : '';
+      return (
+        `${none}; the service's own goroutines that live through the window without growing are ${named}${more}: a loop among them ` +
+        '(a refresh, a reconnect) may be what makes the leaked objects, and a goroutine?debug=2 dump settles it, since its ' +
+        '"created by … in goroutine N" lines name the goroutine that started each leaked one'
+      );
+    }
     case 'go-version':
       return goVersionStep(step);
   }

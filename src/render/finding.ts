@@ -56,7 +56,16 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
       `**Fix here:** not named: ${e.candidates.length} candidates (below), none singled out by the profiles${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`,
       '',
     );
-  else out.push(`**Fix here:** no function of the service's own code is in any profile${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`, '');
+  else if (e.longLived.length > 0)
+    out.push(
+      `**Fix here:** not named: no function of the service's own code is in the stacks that grow${e.whereToLook === null ? '.' : `; look at ${e.whereToLook}.`} The service's own long-lived goroutines, where a loop that makes them would run: ${e.longLived.map(code).join(', ')} (below).`,
+      '',
+    );
+  else
+    out.push(
+      `**Fix here:** no function of the service's own code is in the stacks that grow${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`,
+      '',
+    );
   out.push(`**Confidence:** ${f.confidence} · **grows:** ${KIND[f.kind]}${f.signature === null ? '' : ` · **pattern:** ${code(f.signature.id)}`}`, '');
   out.push(...growthTable(f), '');
   if (e.unit !== null) out.push(`${capitalize(e.unit)}.`, '');

@@ -85,7 +85,12 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
     case 'allocated-in-user-code':
       return { kind: s.kind, signature: s.signature, function: name(s.frame) };
     case 'no-user-frame':
-      return { kind: s.kind, root: name(s.rootFrame) };
+      return {
+        kind: s.kind,
+        root: name(s.rootFrame),
+        longLived: s.longLived.map((g) => ({ function: name(g.frame), goroutines: g.count })),
+        longLivedCount: s.longLivedCount,
+      };
     case 'go-version':
       return {
         kind: s.kind,
