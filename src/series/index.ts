@@ -218,7 +218,7 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
       addLines(m.byLine, s, j, m.metric, rate);
     }
   });
-  for (const m of ms) rollUp(m, stacks, rows.frames);
+  rollUp(ms, stacks, rows.frames);
   return ms;
 }
 
@@ -256,24 +256,41 @@ function addLines(to: Matrix, s: NormalizedSnapshot, j: number, metric: string, 
   }
 }
 
-/** Flat (leaf frame), cumulative (every frame once per site, recursion counted once, as pprof) and total. */
-function rollUp(m: Omit<MetricSeries, 'unit' | 'metric' | 'byLine'>, stacks: readonly SiteStack[], frameCount: number): void {
-  const n = m.byStack.n;
+/**
+ * Flat (leaf frame), cumulative (every frame once per site, recursion counted once, as pprof) and total,
+ * for every metric of a kind in one walk over the sites: each site's distinct frames are found once, not
+ * once per metric.
+ */
+function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'metric' | 'byLine'>[], stacks: readonly SiteStack[], frameCount: number): void {
+  if (ms.length === 0) return;
+  const n = ms[0].byStack.n;
   const seen = new Int32Array(frameCount).fill(-1);
-  const sampled = isSampled(m.byStack);
+  const sampled = ms.map((m) => isSampled(m.byStack));
+  const distinct: number[] = [];
+  const live: number[] = [];
   for (const stack of stacks) {
     const base = stack.id * n;
-    let any = false;
-    for (let j = 0; j < n; j++) any ||= m.byStack.data[base + j] !== 0;
-    if (!any) continue;
-    const variance = sampled ? rowVariance(m.byStack, stack.id) : null;
-    addRow(m.total, 0, m.byStack.data, base, variance);
-    if (stack.frames.length === 0) continue;
-    addRow(m.flat, stack.frames[0], m.byStack.data, base, variance);
+    live.length = 0;
+    for (let k = 0; k < ms.length; k++) {
+      const data = ms[k].byStack.data;
+      let any = false;
+      for (let j = 0; j < n; j++) any ||= data[base + j] !== 0;
+      if (any) live.push(k);
+    }
+    if (live.length === 0) continue;
+    distinct.length = 0;
     for (const f of stack.frames) {
       if (seen[f] === stack.id) continue;
       seen[f] = stack.id;
-      addRow(m.cum, f, m.byStack.data, base, variance);
+      distinct.push(f);
+    }
+    for (const k of live) {
+      const m = ms[k];
+      const variance = sampled[k] ? rowVariance(m.byStack, stack.id) : null;
+      addRow(m.total, 0, m.byStack.data, base, variance);
+      if (stack.frames.length === 0) continue;
+      addRow(m.flat, stack.frames[0], m.byStack.data, base, variance);
+      for (const f of distinct) addRow(m.cum, f, m.byStack.data, base, variance);
     }
   }
 }
