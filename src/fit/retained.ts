@@ -32,15 +32,16 @@ export interface Retention {
 }
 
 /**
- * The retention evidence of one heap series (in-use bytes, their sampling variance, bytes allocated since
- * start, all per snapshot), or null when it does not hold or cannot be told (no sampling variance: nothing
+ * The retention evidence of one heap series (in-use bytes and their sampling variance per snapshot, bytes
+ * allocated since start at least at the first and the last), or null when it does not hold or cannot be told (no sampling variance: nothing
  * to count samples with; no alloc_space: no way to tell kept from churned).
  */
 export function retention(inuse: ArrayLike<number>, variance: ArrayLike<number> | null, alloc: ArrayLike<number> | null): Retention | null {
   const n = inuse.length;
   if (n < 3 || variance === null || alloc === null) return null;
   const growth = inuse[n - 1] - inuse[0];
-  const allocated = alloc[n - 1] - alloc[0];
+  // The series keeps allocation totals for the first and last snapshot only (series MetricSeries).
+  const allocated = alloc[alloc.length - 1] - alloc[0];
   if (!(growth > 0) || !(allocated > 0) || !(variance[n - 1] > 0)) return null;
   let rises = 0;
   let falls = 0;

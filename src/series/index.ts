@@ -49,6 +49,12 @@ export function isSampled(m: Matrix): boolean {
   return m.variance !== null || m.derivedVariance !== undefined;
 }
 
+/**
+ * One metric's rows. Allocation totals since start (alloc_space, alloc_objects) only ever grow, and what is
+ * read of them is what a site allocated between the first and the last snapshot (retention, candidates,
+ * kept-through): their site, flat and cumulative rows keep those two snapshots only (n = 2, or 1 for a single
+ * snapshot), a tenth of their memory at ten snapshots; their total row keeps every snapshot.
+ */
 export interface MetricSeries {
   readonly metric: string;
   readonly unit: string;
@@ -190,18 +196,28 @@ function heapRate(used: readonly SnapshotEntry[]): number {
  */
 function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[], stacks: readonly SiteStack[], rows: Rows, rate: number): MetricSeries[] {
   const n = used.length;
+  // Columns per metric, and where snapshot j goes (-1: not kept); see MetricSeries.
+  const columnsOf = (metric: string): number => (ENDS_ONLY(metric) ? Math.min(n, 2) : n);
+  const columnOf = (metric: string, j: number): number => (!ENDS_ONLY(metric) ? j : j === 0 ? 0 : j === n - 1 ? columnsOf(metric) - 1 : -1);
   // Call-site values, one matrix per metric, filled by the snapshot walk; the in-use ones derive their
   // variance from these when read (see Matrix).
-  const sites = new Map(names.map((metric) => [metric, new Float64Array(rows.stacks * n)]));
+  const sites = new Map(names.map((metric) => [metric, new Float64Array(rows.stacks * columnsOf(metric))]));
   const ms = names.map((metric) => {
     // Sampling variance only where it is read: the in-use metrics, whose growth is tested against sampling
     // error. Allocation totals are read for their values alone (retention, candidates), so they carry none.
     const sampled = metric.startsWith('inuse_') && rate > 1;
-    const make = (rows: number): Matrix => ({ n, data: new Float64Array(rows * n), variance: sampled ? new Float64Array(rows * n) : null });
+    const k = columnsOf(metric);
+    const make = (rows: number, cols = k): Matrix => ({
+      n: cols,
+      data: new Float64Array(rows * cols),
+      variance: sampled ? new Float64Array(rows * cols) : null,
+    });
     const data = sites.get(metric) as Float64Array;
-    const byStack: Matrix = sampled ? { n, data, variance: null, derivedVariance: siteVariance(data, sites, n, rate) } : { n, data, variance: null };
-    return { metric, unit: '', byStack, flat: make(rows.frames), cum: make(rows.frames), total: make(1), byLine: make(rows.lines) };
+    const byStack: Matrix = sampled ? { n: k, data, variance: null, derivedVariance: siteVariance(data, sites, k, rate) } : { n: k, data, variance: null };
+    return { metric, unit: '', byStack, flat: make(rows.frames), cum: make(rows.frames), total: make(1, n), byLine: make(rows.lines, n) };
   });
+  // An ends-only metric's total of each snapshot, summed in stack id order (as rollUp sums the others').
+  const scratch = new Float64Array(names.some(ENDS_ONLY) ? rows.stacks : 0);
   used.forEach((e, j) => {
     const s = e.normalized;
     const types = s.meta.sampleTypes;
@@ -210,16 +226,34 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
       const col = types.findIndex((t) => t.type === m.metric);
       if (col < 0) continue;
       m.unit = types[col].unit;
+      const c = columnOf(m.metric, j);
+      const k = m.byStack.n;
       for (let i = 0; i < s.stackIds.length; i++) {
         const v = s.values[i * width + col];
         if (v === 0) continue;
-        m.byStack.data[s.stackIds[i] * n + j] += v;
+        if (c >= 0) m.byStack.data[s.stackIds[i] * k + c] += v;
+        if (ENDS_ONLY(m.metric)) scratch[s.stackIds[i]] += v;
       }
+      if (ENDS_ONLY(m.metric)) m.total.data[j] = sumAndClear(scratch);
       addLines(m.byLine, s, j, m.metric, rate);
     }
   });
   rollUp(ms, stacks, rows.frames);
   return ms;
+}
+
+/** Allocation totals since start: kept for the first and last snapshot only (see MetricSeries). */
+const ENDS_ONLY = (metric: string): boolean => metric.startsWith('alloc_');
+
+/** The sum of `a`'s nonzero values in index order; leaves `a` all zeros. */
+function sumAndClear(a: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === 0) continue;
+    sum += a[i];
+    a[i] = 0;
+  }
+  return sum;
 }
 
 /**
@@ -261,18 +295,18 @@ function addLines(to: Matrix, s: NormalizedSnapshot, j: number, metric: string, 
  * for every metric of a kind in one walk over the sites: each site's distinct frames are found once, not
  * once per metric.
  */
-function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'metric' | 'byLine'>[], stacks: readonly SiteStack[], frameCount: number): void {
-  if (ms.length === 0) return;
-  const n = ms[0].byStack.n;
+function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: readonly SiteStack[], frameCount: number): void {
   const seen = new Int32Array(frameCount).fill(-1);
   const sampled = ms.map((m) => isSampled(m.byStack));
+  // An ends-only metric's total has every snapshot, summed in the snapshot walk.
+  const withTotal = ms.map((m) => !ENDS_ONLY(m.metric));
   const distinct: number[] = [];
   const live: number[] = [];
   for (const stack of stacks) {
-    const base = stack.id * n;
     live.length = 0;
     for (let k = 0; k < ms.length; k++) {
-      const data = ms[k].byStack.data;
+      const { data, n } = ms[k].byStack;
+      const base = stack.id * n;
       let any = false;
       for (let j = 0; j < n; j++) any ||= data[base + j] !== 0;
       if (any) live.push(k);
@@ -286,8 +320,9 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'metric' | 'byLine'>[],
     }
     for (const k of live) {
       const m = ms[k];
+      const base = stack.id * m.byStack.n;
       const variance = sampled[k] ? rowVariance(m.byStack, stack.id) : null;
-      addRow(m.total, 0, m.byStack.data, base, variance);
+      if (withTotal[k]) addRow(m.total, 0, m.byStack.data, base, variance);
       if (stack.frames.length === 0) continue;
       addRow(m.flat, stack.frames[0], m.byStack.data, base, variance);
       for (const f of distinct) addRow(m.cum, f, m.byStack.data, base, variance);
