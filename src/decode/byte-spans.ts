@@ -44,6 +44,32 @@ export function tableSize(n: number): number {
   return size;
 }
 
+/**
+ * The slots of an open-addressing table whose entries are numbered from 0 and whose hashes the table keeps:
+ * entry + 1 per slot, 0 for an empty one, a power of two at most half full. The table probes `slots` itself
+ * (linear, from hash & (length - 1)) and compares its own keys.
+ */
+export class OpenSlots {
+  slots: Int32Array;
+  constructor(initial: number) {
+    this.slots = new Int32Array(tableSize(initial));
+  }
+
+  /** Places the newest entry, `entry`, of hash hashes[entry]; past half full, doubles and places all again. */
+  add(entry: number, hashes: readonly number[]): void {
+    if ((entry + 1) * 2 <= this.slots.length) return this.place(entry, hashes[entry]);
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let e = 0; e <= entry; e++) this.place(e, hashes[e]);
+  }
+
+  private place(entry: number, hash: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = entry + 1;
+  }
+}
+
 /** Where a hash of spans starts (FNV-1a's offset basis). */
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 
@@ -52,7 +78,7 @@ export const FNV_OFFSET = 0x811c9dc5 | 0;
  * the span's text on first sight: an open-addressing table of the first occurrence of each span.
  */
 export class SpanTable<T> {
-  private slots = new Int32Array(tableSize(64));
+  private readonly index = new OpenSlots(64);
   private readonly starts: number[] = [];
   private readonly lengths: number[] = [];
   private readonly hashes: number[] = [];
@@ -65,10 +91,11 @@ export class SpanTable<T> {
 
   get(start: number, end: number): T {
     const hash = this.text.hash(start, end, FNV_OFFSET);
-    const mask = this.slots.length - 1;
+    const slots = this.index.slots;
+    const mask = slots.length - 1;
     const length = end - start;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
+      const entry = slots[slot] - 1;
       if (entry < 0) break;
       if (this.hashes[entry] === hash && this.lengths[entry] === length && this.text.same(this.starts[entry], start, length)) return this.values[entry];
     }
@@ -77,20 +104,7 @@ export class SpanTable<T> {
     this.lengths.push(length);
     this.hashes.push(hash);
     this.values.push(value);
-    if (this.values.length * 2 > this.slots.length) this.rehash();
-    else this.place(this.values.length - 1);
+    this.index.add(this.values.length - 1, this.hashes);
     return value;
-  }
-
-  private place(entry: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[entry] & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry + 1;
-  }
-
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let e = 0; e < this.values.length; e++) this.place(e);
   }
 }

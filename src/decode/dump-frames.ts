@@ -9,7 +9,7 @@
 // frame, when the builder first hears of it.
 
 import type { SnapshotBuilder } from './builder.js';
-import { type ByteText, FNV_OFFSET, tableSize } from './byte-spans.js';
+import { type ByteText, FNV_OFFSET, OpenSlots } from './byte-spans.js';
 import { detach } from './text-lines.js';
 
 const TAB = 9;
@@ -22,7 +22,7 @@ const DOT = 46;
 
 export class DumpFrames {
   /** Open addressing over the entries below: entry + 1, 0 for an empty slot. */
-  private slots = new Int32Array(tableSize(8192));
+  private readonly index = new OpenSlots(8192);
   /** One entry per distinct frame spelling: where its name and `path:line` first appeared, its hash, its index. */
   private readonly funcStarts: number[] = [];
   private readonly funcLengths: number[] = [];
@@ -87,9 +87,10 @@ export class DumpFrames {
     const funcLength = funcEnd - funcStart;
     const placeLength = placeEnd - placeStart;
     const hash = text.hash(placeStart, placeEnd, text.hash(funcStart, funcEnd, inlined ? ~FNV_OFFSET : FNV_OFFSET));
-    const mask = this.slots.length - 1;
+    const slots = this.index.slots;
+    const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
+      const entry = slots[slot] - 1;
       if (entry < 0) break;
       if (
         this.hashes[entry] === hash &&
@@ -110,21 +111,8 @@ export class DumpFrames {
     this.inlinedFlags.push(inlined);
     this.hashes.push(hash);
     this.indices.push(index);
-    if (this.indices.length * 2 > this.slots.length) this.rehash();
-    else this.place(this.indices.length - 1);
+    this.index.add(this.indices.length - 1, this.hashes);
     return index;
-  }
-
-  private place(entry: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[entry] & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry + 1;
-  }
-
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let e = 0; e < this.indices.length; e++) this.place(e);
   }
 
   private lineNumber(): number {
