@@ -20,15 +20,29 @@ export interface Span {
   readonly header: number;
   /** A capture time the file wrote beside this profile (a `date` line), or null. */
   readonly timeMs: number | null;
+  /** When a logger wrote its header line (or its first line that says), from the lines' log prefix; or null. */
+  readonly loggedMs: number | null;
 }
 
 /** Where each profile of the file begins (its header line), one entry when the file holds one. */
 export function splitProfiles(paste: PasteLines, form: PasteForm): Span[] {
   const starts = form === 'goroutine-dump' ? dumpStarts(paste.lines) : headerStarts(paste.lines, form);
-  if (starts.length <= 1) return [{ start: 0, end: paste.lines.length, header: starts[0] ?? 0, timeMs: null }];
+  if (starts.length <= 1) {
+    const header = starts[0] ?? 0;
+    return [{ start: 0, end: paste.lines.length, header, timeMs: null, loggedMs: loggedAt(paste, header, 0, paste.lines.length) }];
+  }
   const bounds = starts.map((s, i) => ({ start: i === 0 ? 0 : s, end: i + 1 < starts.length ? starts[i + 1] : paste.lines.length, header: s }));
   const times = captureTimes(paste.lines, starts);
-  return bounds.map((b, i) => ({ ...b, timeMs: times[i] }));
+  return bounds.map((b, i) => ({ ...b, timeMs: times[i], loggedMs: loggedAt(paste, b.header, b.start, b.end) }));
+}
+
+/** The log time of the header line, else of the span's first line that has one. */
+function loggedAt(paste: PasteLines, header: number, start: number, end: number): number | null {
+  const logged = paste.loggedMs;
+  if (logged === undefined) return null;
+  if (logged[header] !== null && logged[header] !== undefined) return logged[header];
+  for (let i = start; i < end; i++) if (logged[i] !== null) return logged[i];
+  return null;
 }
 
 function headerStarts(lines: readonly string[], form: PasteForm): number[] {

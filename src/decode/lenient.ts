@@ -103,7 +103,8 @@ function readSpan(
   return {
     ...snapshot,
     declaredTotal: built.headerMissing ? null : snapshot.declaredTotal,
-    timeMs: snapshot.timeMs ?? span.timeMs,
+    // The loop's own `date` lines first; else when the logger wrote the dump (its lines' prefix).
+    timeMs: snapshot.timeMs ?? span.timeMs ?? span.loggedMs,
     warnings: [...repairs.map(repairText), ...snapshot.warnings],
     repairs,
     part,

@@ -16,6 +16,11 @@ export interface PasteLines {
   readonly origin: number[];
   /** False when the last line had no line break after it. */
   terminated: boolean;
+  /**
+   * loggedMs[i]: when the logger wrote lines[i], from a prefix that carries a date, a time and a time zone
+   * (set by stripLogPrefixes; absent for other prefixes, or none).
+   */
+  readonly loggedMs?: readonly (number | null)[];
 }
 
 // > goroutine 1 [running]:          (Markdown or e-mail quoting; `>` alone on a blank quoted line)
@@ -60,6 +65,22 @@ const LOG_PREFIXES: readonly { readonly name: string; readonly re: RegExp }[] = 
   // [pod/web-3/orders] goroutine 1 [running]:     (kubectl logs --prefix)
   { name: 'kubectl --prefix', re: /^\[pod\/[^\]\s]+\](?: |$)/ },
 ];
+
+/**
+ * The time a log prefix starts with, when it says the date, the time and the zone (a container log, an RFC
+ * 3339 syslog, `--timestamps`): `2026-11-26T02:35:49.123456789Z`, `2026-11-26T02:35:49+0000`. Null for a
+ * prefix without a zone (Go's log package writes the server's local time) or a year (classic syslog).
+ */
+const ZONED_TIME = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d)(?: |$)/;
+
+export function zonedTime(prefix: string): number | null {
+  const m = ZONED_TIME.exec(prefix);
+  if (m === null) return null;
+  const millis = (m[3] ?? '').padEnd(3, '0').slice(0, 3);
+  const zone = m[4] === 'Z' ? 'Z' : `${m[4].slice(0, 3)}:${m[4].slice(-2)}`;
+  const t = Date.parse(`${m[1]}T${m[2]}.${millis}${zone}`);
+  return Number.isFinite(t) ? t : null;
+}
 
 /** syslog's escape for a tab (rsyslog writes control characters as #ooo). */
 const ESCAPED_TAB = /#011/g;
@@ -132,6 +153,7 @@ function stripLogPrefixes(paste: PasteLines, repairs: Repair[]): PasteLines {
   let count = 0;
   let first = 0;
   let quoted = '';
+  const loggedMs: (number | null)[] = paste.lines.map(() => null);
   const lines = paste.lines.map((l, i) => {
     const m = kind.re.exec(l);
     if (m === null) return l;
@@ -139,9 +161,12 @@ function stripLogPrefixes(paste: PasteLines, repairs: Repair[]): PasteLines {
       first = paste.origin[i];
       quoted = m[0];
     }
+    loggedMs[i] = zonedTime(m[0]);
     return l.slice(m[0].length);
   });
-  repairs.push({ kind: 'log-prefix', lines: count, firstLine: first, detail: `${kind.name}, the first "${quoted}"` });
+  const timed = loggedMs.some((t) => t !== null);
+  const detail = `${kind.name}, the first "${quoted}"${timed ? ', whose time is taken as the capture time' : ''}`;
+  repairs.push({ kind: 'log-prefix', lines: count, firstLine: first, detail });
   let escaped = 0;
   let firstEscaped = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -150,7 +175,7 @@ function stripLogPrefixes(paste: PasteLines, repairs: Repair[]): PasteLines {
     if (escaped++ === 0) firstEscaped = paste.origin[i];
   }
   if (escaped > 0) repairs.push({ kind: 'escaped-tabs', lines: escaped, firstLine: firstEscaped });
-  return { lines, origin: paste.origin, terminated: paste.terminated };
+  return { lines, origin: paste.origin, terminated: paste.terminated, ...(timed ? { loggedMs } : {}) };
 }
 
 /** A prefix of spaces or tabs every non-blank line shares (a block indented in Markdown or a log). */

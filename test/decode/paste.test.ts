@@ -87,9 +87,13 @@ const JOURNAL_ISO = '2026-11-26T02:35:49+0000 web-3 orders[4121]: ';
 const GO_LOG = '2026/11/26 02:35:49 ';
 /** rsyslog writes a tab as #011. */
 const syslogTabs = (text: string): string => text.replace(/\t/g, '#011');
+/** A prefix that says the date, the time and the zone gives the dump's time, and the note says so. */
+const ZONED: ReadonlySet<string> = new Set(['timestamps', 'container log', 'syslog ISO']);
 const prefixNote =
   (name: string, prefix: string) =>
-  (x: string): string[] => [`log prefixes (${name}, the first "${prefix}") removed from ${lines(x).length} lines`];
+  (x: string): string[] => [
+    `log prefixes (${name}, the first "${prefix}"${ZONED.has(name) ? ', whose time is taken as the capture time' : ''}) removed from ${lines(x).length} lines`,
+  ];
 const LOGGED: readonly Row[] = [
   { name: 'kubectl logs --timestamps', paste: logged(TIMESTAMPED), notes: prefixNote('timestamps', TIMESTAMPED) },
   { name: 'a CRI container log file', paste: logged(CRI), notes: prefixNote('container log', CRI) },
@@ -388,4 +392,49 @@ t.test("two programs' dumps in one file are said to be different, never merged",
   const d2 = read(capture('goroutine.debug2.txt') + rounds('grpc-leak', '.debug2.txt')[0]);
   t.equal(d2.parts.length, 2);
   t.equal(d2.concatenation?.sameProgram, false);
+});
+
+t.test("a log prefix's time, when it says the zone, is the dump's capture time", async (t) => {
+  const original = capture('goroutine.debug2.txt');
+  const at = (prefix: string): number | null => read(logged(prefix)(original)).snapshot.timeMs;
+  // Written down from the prefixes, not from leakdiff: 02:35:49.123 UTC on 2026-11-26.
+  const utc = Date.UTC(2026, 10, 26, 2, 35, 49, 123);
+  t.equal(at(CRI), utc, 'a container log, nanoseconds cut to milliseconds');
+  t.equal(at(TIMESTAMPED), utc, 'kubectl --timestamps');
+  t.equal(at(JOURNAL_ISO), utc - 123, 'RFC 3339 syslog, +0000');
+  t.equal(at('2026-11-26T08:05:49.123+05:30 stdout F '), utc, 'a zone ahead of UTC');
+  t.equal(at(GO_LOG), null, "Go's log package writes local time: no zone, no time");
+  t.equal(at(JOURNAL), null, 'classic syslog has no year');
+  t.equal(at('2026-11-26T02:35:49.123 '), null, 'a timestamp without a zone');
+});
+
+t.test('dumps pasted from a log, saved in the same second: ordered and spaced by their log times', async (t) => {
+  const { mkdtempSync, writeFileSync, utimesSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { analyze } = await import('../../src/commands/analyze.js');
+  const dir = mkdtempSync(join(tmpdir(), 'leakdiff-paste-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dumps = readdirSync(fixture('grpc-leak'))
+    .filter((n) => n.startsWith('goroutine-') && n.endsWith('.debug2.txt'))
+    .sort()
+    .slice(0, 2);
+  t.equal(dumps.length, 2, 'two real dumps');
+  // Saved in reverse order, with one modification time: only the prefixes say when and in what order.
+  const names = ['b.txt', 'a.txt'];
+  const times = ['2026-11-26T02:40:00.000Z', '2026-11-26T02:41:00.000Z'];
+  dumps.forEach((d, i) => {
+    const path = join(dir, names[i]);
+    writeFileSync(path, logged(`${times[i]} stderr F `)(readFileSync(fixture('grpc-leak', d), 'utf8')));
+    utimesSync(path, 1_800_000_000, 1_800_000_000);
+  });
+  const a = analyze({ files: [dir], intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
+  const used = a.series.inputs.filter((i) => i.setAside === null);
+  t.same(
+    used.map((i) => [i.path.endsWith('b.txt') ? 'b' : 'a', i.timeMs]).sort((x, y) => (x[1] as number) - (y[1] as number)),
+    [
+      ['b', Date.parse(times[0])],
+      ['a', Date.parse(times[1])],
+    ],
+  );
+  t.same(a.series.goroutine?.times, [0, 60], 'a minute apart');
 });
