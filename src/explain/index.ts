@@ -106,7 +106,8 @@ function culpritAt(series: SeriesSet, c: Culprit | null): ExplainedFinding['culp
   if (c === null) return null;
   const frame = series.frames[c.frame];
   const stack = series.stacks[c.stack];
-  // Not in the stack when the culprit is a goroutine's creator: its own line is then the `go` statement's.
+  // Not in the stack when the culprit is a goroutine's creator: then its first line seen, the `go` statement's
+  // when a dump's `created by` line named the function before any stack did.
   const k = stack === undefined ? -1 : stack.frames.indexOf(c.frame);
   return { file: frame.file, rawFile: frame.rawFile, line: k >= 0 ? series.stackLines.of(stack).site[k] : frame.line };
 }
