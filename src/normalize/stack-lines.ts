@@ -2,7 +2,13 @@
 // function): the lines of the evidence stacks and of the culprit's call, read by explain and render.
 
 import type { Snapshot } from '../model.js';
-import type { SiteStack } from './index.js';
+
+/** What of a call site (normalize's SiteStack) its lines are read by. */
+interface CallSite {
+  readonly id: number;
+  readonly runtimeTop: readonly number[];
+  readonly frames: readonly number[];
+}
 
 /**
  * Each call site's lines at its first occurrence: where each function is in that stack, which a frame's own
@@ -36,7 +42,7 @@ export class StackLines {
   }
 
   /** A call site's lines: `top` parallel to its runtimeTop, `site` to its frames. */
-  of(stack: Pick<SiteStack, 'id' | 'runtimeTop' | 'frames'>): { readonly top: number[]; readonly site: number[] } {
+  of(stack: CallSite): { readonly top: number[]; readonly site: number[] } {
     const from = this.start[stack.id] ?? 0;
     const mid = from + stack.runtimeTop.length;
     const line = (k: number): number => (this.pool[k] === LONG_LINE ? (this.long.get(k) ?? LONG_LINE) : this.pool[k]);
