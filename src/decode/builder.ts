@@ -116,20 +116,8 @@ export class SnapshotBuilder {
     values: ArrayLike<number>,
     extra: { labels?: Readonly<Record<string, string>> | null; info?: GoroutineGroupInfo } = {},
   ): void {
-    if (this.count >= this.limits.maxSamples) {
-      throw new LimitError(
-        this.header.source,
-        'decode',
-        `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`,
-      );
-    }
-    if (stack.length > this.limits.maxStackDepth) {
-      throw new LimitError(
-        this.header.source,
-        'decode',
-        `a stack of ${stack.length} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`,
-      );
-    }
+    this.checkSamples();
+    this.checkDepth(stack.length);
     this.checkFrames(stack.length);
     for (let i = 0; i < stack.length; i++) this.stackFrames.push(stack[i]);
     this.stackStart.push(this.stackFrames.length);
@@ -186,8 +174,7 @@ export class SnapshotBuilder {
     }
   }
 
-  /** Ends the sample whose frames were pushed since the last sample ended. */
-  endSample(values: ArrayLike<number>, labels: Readonly<Record<string, string>> | null): void {
+  private checkSamples(): void {
     if (this.count >= this.limits.maxSamples) {
       throw new LimitError(
         this.header.source,
@@ -195,7 +182,9 @@ export class SnapshotBuilder {
         `more than ${this.limits.maxSamples} samples; raise ${LIMIT_FLAGS.maxSamples} if this profile is genuine`,
       );
     }
-    const depth = this.stackFrames.length - this.stackStart.data[this.stackStart.length - 1];
+  }
+
+  private checkDepth(depth: number): void {
     if (depth > this.limits.maxStackDepth) {
       throw new LimitError(
         this.header.source,
@@ -203,6 +192,13 @@ export class SnapshotBuilder {
         `a stack of ${depth} frames exceeds the limit of ${this.limits.maxStackDepth}; raise ${LIMIT_FLAGS.maxStackDepth} if this profile is genuine`,
       );
     }
+  }
+
+  /** Ends the sample whose frames were pushed since the last sample ended. */
+  endSample(values: ArrayLike<number>, labels: Readonly<Record<string, string>> | null): void {
+    this.checkSamples();
+    const depth = this.stackFrames.length - this.stackStart.data[this.stackStart.length - 1];
+    this.checkDepth(depth);
     this.stackStart.push(this.stackFrames.length);
     for (let i = 0; i < values.length; i++) this.values.push(values[i]);
     if (labels !== null) {

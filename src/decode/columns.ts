@@ -19,8 +19,7 @@ export class GrowableU32 {
   }
   /** Appends src[from, to): one capacity check for the run, not one per element. */
   pushRun(src: Uint32Array, from: number, to: number): void {
-    while (this.length + (to - from) > this.data.length) this.grow();
-    const d = this.data;
+    const d = this.ensure(to - from);
     let k = this.length;
     for (let i = from; i < to; i++) d[k++] = src[i];
     this.length = k;
