@@ -179,7 +179,7 @@ function growingHeapStacks(series: SeriesSet): number[] {
   const alloc = metricOf(series.heap, 'alloc_space');
   if (m === null || m.byStack.n < 2) return [];
   const out: { id: number; growth: number }[] = [];
-  const rows = m.byStack.data.length / m.byStack.n;
+  const rows = m.byStack.rows;
   for (let id = 0; id < rows; id++) {
     const v = row(m.byStack, id);
     const growth = v[v.length - 1] - v[0];

@@ -140,7 +140,7 @@ function startTotals(series: SeriesSet): Map<number, { values: Float64Array; sta
   const m = metricOf(series.goroutine, 'goroutine');
   const out = new Map<number, { values: Float64Array; stacks: number }>();
   if (m === null) return out;
-  const rows = m.byStack.data.length / m.byStack.n;
+  const rows = m.byStack.rows;
   for (let id = 0; id < rows; id++) {
     const root = rootOf(series, id);
     if (root < 0) continue;

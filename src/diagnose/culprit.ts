@@ -178,7 +178,7 @@ export function callerOfEntry(series: SeriesSet, stackId: number, entryPoints: r
 function heapScope(ctx: CulpritContext): readonly number[] {
   const m = metricOf(ctx.series.heap, 'inuse_space');
   if (ctx.entryScope === 'own' || m === null) return ctx.heapStacks;
-  return Array.from({ length: m.byStack.data.length / m.byStack.n }, (_, id) => id);
+  return Array.from({ length: m.byStack.rows }, (_, id) => id);
 }
 
 /**
@@ -255,7 +255,7 @@ function liveGoroutineStacks(series: SeriesSet): number[] {
   const m = metricOf(series.goroutine, 'goroutine');
   if (m === null) return [];
   const out: number[] = [];
-  for (let id = 0; id < m.byStack.data.length / m.byStack.n; id++) if (row(m.byStack, id).some((v) => v > 0)) out.push(id);
+  for (let id = 0; id < m.byStack.rows; id++) if (row(m.byStack, id).some((v) => v > 0)) out.push(id);
   return out;
 }
 

@@ -151,7 +151,7 @@ function longLivedOwn(series: SeriesSet, leaking: readonly number[]): LongLivedG
   if (m === null) return [];
   const n = m.byStack.n;
   const out: LongLivedGoroutine[] = [];
-  for (let id = 0; id < m.byStack.data.length / n; id++) {
+  for (let id = 0; id < m.byStack.rows; id++) {
     if (leaking.includes(id)) continue;
     const v = row(m.byStack, id);
     if (!v.every((x) => x > 0) || v[n - 1] > v[0]) continue;

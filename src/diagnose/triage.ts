@@ -112,7 +112,7 @@ function goroutineGroups(series: SeriesSet): TriageGroup[] {
   if (g === null) return [];
   const m = g.metric.goroutine.byStack;
   const ids: number[] = [];
-  for (let id = 0; id < m.data.length / m.n; id++) if (row(m, id)[0] > 0) ids.push(id);
+  for (let id = 0; id < m.rows; id++) if (row(m, id)[0] > 0) ids.push(id);
   const counts = ids.map((id) => row(m, id)[0]).sort((a, b) => a - b);
   const median = counts.length === 0 ? 0 : counts[Math.floor(counts.length / 2)];
   const out = ids.map((id): TriageGroup => {
@@ -215,7 +215,7 @@ function heapUnder(series: SeriesSet, signature: Signature): number | null {
   if (h === null || signature.heapFrames.length === 0) return null;
   const m = h.metric.inuse_space.byStack;
   let sum = 0;
-  for (let id = 0; id < m.data.length / m.n; id++) {
+  for (let id = 0; id < m.rows; id++) {
     const v = row(m, id)[m.n - 1];
     if (v <= 0) continue;
     const names = series.stacks[id].frames.map((f) => series.frames[f].function);
@@ -233,7 +233,7 @@ function heapHolders(series: SeriesSet): HeapHolder[] {
   const m = h.metric.inuse_space.byStack;
   const total = h.metric.inuse_space.total.data[m.n - 1];
   const byOwner = new Map<number, { how: HeapHolder['how']; entry: number; bytes: number; signature: string | null }>();
-  for (let id = 0; id < m.data.length / m.n; id++) {
+  for (let id = 0; id < m.rows; id++) {
     const bytes = row(m, id)[m.n - 1];
     if (bytes <= 0) continue;
     const owner = ownerOf(series, id);

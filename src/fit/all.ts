@@ -53,7 +53,7 @@ export function fitsOf(set: FitSet, kind: 'heap' | 'goroutine', metric: string, 
 
 function fitMatrix(k: KindSeries<'heap' | 'goroutine'>, metric: string, scope: Scope, m: Matrix, options: Partial<FitOptions>): ScopeFits {
   const fits = new Map<number, Fit>();
-  const rows = m.data.length / m.n;
+  const rows = m.rows;
   for (let id = 0; id < rows; id++) {
     const values = row(m, id);
     if (values.every((v) => v === 0)) continue;

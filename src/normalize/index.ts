@@ -110,6 +110,9 @@ export interface GroupFacts {
  */
 const MAX_GROUP_IDS = 64;
 
+/** One column of per-site values: the same numbers either way (see NormalizedSnapshot.values). */
+export type SiteValues = Float64Array | Uint32Array;
+
 export type SnapshotMeta = Omit<Snapshot, 'frames' | 'stackStart' | 'stackFrames' | 'values' | 'labels' | 'goroutineInfo'>;
 
 export interface NormalizedSnapshot {
@@ -118,8 +121,12 @@ export interface NormalizedSnapshot {
   readonly programs: readonly string[];
   /** Distinct call sites present in this snapshot. */
   readonly stackIds: Uint32Array;
-  /** values[i * width + t]: sum over the snapshot's samples whose call site is stackIds[i]. */
-  readonly values: Float64Array;
+  /**
+   * values[t][i]: sum of sample type t over the snapshot's samples whose call site is stackIds[i]. A column of
+   * whole numbers below 2^32 (every count, and bytes in use at a site under 4 GiB) is kept as a Uint32Array,
+   * half the memory and the same numbers; any other column as a Float64Array.
+   */
+  readonly values: readonly SiteValues[];
   /** Goroutine-dump facts per entry, or null for forms without them. */
   readonly groups: readonly (GroupFacts | null)[] | null;
   /** Lines of the service's own code present in this snapshot (LineSite ids); none unless the Interner keeps lines. */
@@ -228,7 +235,7 @@ export class Interner {
       meta: metaOf(s),
       programs: this.programNames.of(s.frames.map((f) => ({ rawFunction: f.function, rawFile: f.file }))),
       stackIds: ids,
-      values: sums,
+      values: Array.from({ length: width }, (_, t) => siteColumn(sums, width, t, entries)),
       groups,
       ...(this.keepLines ? this.lineTable(s, local) : { lineIds: new Uint32Array(0), lineTypes: [], lineValues: new Float64Array(0) }),
     };
@@ -439,7 +446,19 @@ function sumBySite(callSite: Uint32Array, values: Float64Array, width: number, s
     }
     for (let t = 0; t < width; t++) sums[entry * width + t] += values[i * width + t];
   }
-  return { ids: ids.slice(0, entries), sums: sums.slice(0, entries * width), entries };
+  return { ids: ids.slice(0, entries), sums, entries };
+}
+
+/** Column t of `entries` interleaved sums, as a Uint32Array when every value is a whole number below 2^32. */
+function siteColumn(sums: Float64Array, width: number, t: number, entries: number): SiteValues {
+  let whole = true;
+  for (let e = 0, at = t; e < entries && whole; e++, at += width) {
+    const v = sums[at];
+    whole = v >= 0 && v <= 0xffffffff && Math.floor(v) === v;
+  }
+  const out = whole ? new Uint32Array(entries) : new Float64Array(entries);
+  for (let e = 0, at = t; e < entries; e++, at += width) out[e] = sums[at];
+  return out;
 }
 
 /**

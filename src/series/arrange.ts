@@ -205,10 +205,10 @@ function noteBinaries(used: readonly SnapshotEntry[], warnings: string[]): void 
 function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | null): SnapshotInfo {
   const m = e.normalized.meta;
   const totals: Record<string, number> = {};
-  const width = m.sampleTypes.length;
   m.sampleTypes.forEach((t, k) => {
     let sum = 0;
-    for (let i = 0; i < e.normalized.stackIds.length; i++) sum += e.normalized.values[i * width + k];
+    const column = e.normalized.values[k];
+    for (let i = 0; i < column.length; i++) sum += column[i];
     totals[t.type] = sum;
   });
   return {

@@ -13,6 +13,7 @@ import {
   type Ownership,
   type SiteFrame,
   type SiteStack,
+  type SiteValues,
   type StackLines,
   type NormalizationPolicy,
 } from '../normalize/index.js';
@@ -21,10 +22,23 @@ import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
 export type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
-/** Rows of `n` values, one row per id; variance (sampling error squared) alongside for sampled metrics. */
+/**
+ * Rows of `n` values, one row per id (ids 0 to `rows` − 1); variance (sampling error squared) alongside for
+ * sampled metrics. Read rows through `row` and `rowVariance`: a call-site matrix stores only the sites its
+ * kind has (a goroutine series' sites are a tenth of a heap series'), through `slot`.
+ */
 export interface Matrix {
   readonly n: number;
-  readonly data: Float64Array;
+  /** How many ids the matrix has rows for. */
+  readonly rows: number;
+  /**
+   * The stored values, `n` per stored row. A call-site matrix whose every value came from a whole-number
+   * column (NormalizedSnapshot.values) is a Uint32Array: each of its cells is one snapshot's value, so the
+   * numbers are the same; every other matrix is a Float64Array.
+   */
+  readonly data: SiteValues;
+  /** Where id's row is stored in `data` (its index), or −1 for an id whose row is all zeros; null: id itself. */
+  readonly slot: Int32Array | null;
   /** The variance of each value, stored; null for exact metrics, and where it is derived (below). */
   readonly variance: Float64Array | null;
   /**
@@ -35,13 +49,33 @@ export interface Matrix {
   readonly derivedVariance?: (id: number) => Float64Array;
 }
 
+/**
+ * Id's row, to read, never to write: a view of a Float64 matrix, a Float64 copy of a Uint32 one (so no caller
+ * ever does arithmetic in whole numbers), and one shared row of zeros for an id the matrix stores no row for.
+ */
 export function row(m: Matrix, id: number): Float64Array {
-  return m.data.subarray(id * m.n, id * m.n + m.n);
+  const at = stored(m, id);
+  if (at < 0) return zeros(m.n);
+  const values = m.data.subarray(at * m.n, at * m.n + m.n);
+  return values instanceof Float64Array ? values : Float64Array.from(values);
 }
 
 export function rowVariance(m: Matrix, id: number): Float64Array | null {
   if (m.derivedVariance !== undefined) return m.derivedVariance(id);
-  return m.variance === null ? null : m.variance.subarray(id * m.n, id * m.n + m.n);
+  if (m.variance === null) return null;
+  const at = stored(m, id);
+  return at < 0 ? zeros(m.n) : m.variance.subarray(at * m.n, at * m.n + m.n);
+}
+
+/** Where id's row is in `data`, in rows; −1 when it has none. */
+function stored(m: Matrix, id: number): number {
+  return m.slot === null ? id : (m.slot[id] ?? -1);
+}
+
+/** One shared all-zeros row per length, for the rows a matrix does not store. */
+const ZEROS: Float64Array[] = [];
+function zeros(n: number): Float64Array {
+  return (ZEROS[n] ??= new Float64Array(n));
 }
 
 /** Whether the matrix's values carry sampling error (rowVariance gives it). */
@@ -199,9 +233,11 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
   // Columns per metric, and where snapshot j goes (-1: not kept); see MetricSeries.
   const columnsOf = (metric: string): number => (ENDS_ONLY(metric) ? Math.min(n, 2) : n);
   const columnOf = (metric: string, j: number): number => (!ENDS_ONLY(metric) ? j : j === 0 ? 0 : j === n - 1 ? columnsOf(metric) - 1 : -1);
+  // Rows for the call sites this kind's snapshots have, only (see Matrix).
+  const { slot, count } = slotsOf(used, rows.stacks);
   // Call-site values, one matrix per metric, filled by the snapshot walk; the in-use ones derive their
   // variance from these when read (see Matrix).
-  const sites = new Map(names.map((metric) => [metric, new Float64Array(rows.stacks * columnsOf(metric))]));
+  const sites = new Map(names.map((metric) => [metric, siteMatrix(used, metric, count * columnsOf(metric))]));
   const ms = names.map((metric) => {
     // Sampling variance only where it is read: the in-use metrics, whose growth is tested against sampling
     // error. Allocation totals are read for their values alone (retention, candidates), so they carry none.
@@ -209,11 +245,14 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
     const k = columnsOf(metric);
     const make = (rows: number, cols = k): Matrix => ({
       n: cols,
+      rows,
       data: new Float64Array(rows * cols),
+      slot: null,
       variance: sampled ? new Float64Array(rows * cols) : null,
     });
-    const data = sites.get(metric) as Float64Array;
-    const byStack: Matrix = sampled ? { n: k, data, variance: null, derivedVariance: siteVariance(data, sites, k, rate) } : { n: k, data, variance: null };
+    const data = sites.get(metric) as SiteValues;
+    const siteRows = { n: k, rows: rows.stacks, data, slot, variance: null };
+    const byStack: Matrix = sampled ? { ...siteRows, derivedVariance: siteVariance(data, slot, sites, k, rate) } : siteRows;
     return { metric, unit: '', byStack, flat: make(rows.frames), cum: make(rows.frames), total: make(1, n), byLine: make(rows.lines, n) };
   });
   // An ends-only metric's total of each snapshot, summed in stack id order (as rollUp sums the others').
@@ -221,17 +260,17 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
   used.forEach((e, j) => {
     const s = e.normalized;
     const types = s.meta.sampleTypes;
-    const width = types.length;
     for (const m of ms) {
       const col = types.findIndex((t) => t.type === m.metric);
       if (col < 0) continue;
       m.unit = types[col].unit;
       const c = columnOf(m.metric, j);
       const k = m.byStack.n;
+      const values = s.values[col];
       for (let i = 0; i < s.stackIds.length; i++) {
-        const v = s.values[i * width + col];
+        const v = values[i];
         if (v === 0) continue;
-        if (c >= 0) m.byStack.data[s.stackIds[i] * k + c] += v;
+        if (c >= 0) m.byStack.data[slot[s.stackIds[i]] * k + c] += v;
         if (ENDS_ONLY(m.metric)) scratch[s.stackIds[i]] += v;
       }
       if (ENDS_ONLY(m.metric)) m.total.data[j] = sumAndClear(scratch);
@@ -240,6 +279,28 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
   });
   rollUp(ms, stacks, rows.frames);
   return ms;
+}
+
+/**
+ * A call-site matrix of `size` cells for one metric: Uint32 when every snapshot's column of it is (each cell
+ * takes one snapshot's value of one site: stack ids are distinct within a snapshot, snapshots have their own
+ * columns), Float64 otherwise.
+ */
+function siteMatrix(used: readonly SnapshotEntry[], metric: string, size: number): SiteValues {
+  const whole = used.every((e) => {
+    const col = e.normalized.meta.sampleTypes.findIndex((t) => t.type === metric);
+    return col < 0 || e.normalized.values[col] instanceof Uint32Array;
+  });
+  return whole ? new Uint32Array(size) : new Float64Array(size);
+}
+
+/** Each call site of the snapshots' its row in their kind's site matrices, in id order; −1 for the others. */
+function slotsOf(used: readonly SnapshotEntry[], stacks: number): { slot: Int32Array; count: number } {
+  const slot = new Int32Array(stacks).fill(-1);
+  for (const e of used) for (const id of e.normalized.stackIds) slot[id] = 0;
+  let count = 0;
+  for (let id = 0; id < stacks; id++) if (slot[id] === 0) slot[id] = count++;
+  return { slot, count };
 }
 
 /** Allocation totals since start: kept for the first and last snapshot only (see MetricSeries). */
@@ -260,13 +321,15 @@ function sumAndClear(a: Float64Array): number {
  * The sampling variance of a call site's row of one in-use metric (`data`), from the site's in-use bytes
  * and objects in the same snapshot: what the snapshot walk used to store, computed when read.
  */
-function siteVariance(data: Float64Array, sites: ReadonlyMap<string, Float64Array>, n: number, rate: number): (id: number) => Float64Array {
-  const zeros = new Float64Array(0);
-  const objects = sites.get('inuse_objects') ?? zeros;
-  const space = sites.get('inuse_space') ?? zeros;
+function siteVariance(data: SiteValues, slot: Int32Array, sites: ReadonlyMap<string, SiteValues>, n: number, rate: number): (id: number) => Float64Array {
+  const none = new Float64Array(0);
+  const objects = sites.get('inuse_objects') ?? none;
+  const space = sites.get('inuse_space') ?? none;
   return (id) => {
     const out = new Float64Array(n);
-    for (let j = 0, at = id * n; j < n; j++, at++) {
+    const s = slot[id] ?? -1;
+    if (s < 0) return out;
+    for (let j = 0, at = s * n; j < n; j++, at++) {
       const v = data[at];
       if (v !== 0) out[j] = samplingVariance(v, objects[at] ?? 0, space[at] ?? 0, rate);
     }
@@ -304,9 +367,11 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
   const live: number[] = [];
   for (const stack of stacks) {
     live.length = 0;
+    const at = ms.length === 0 ? -1 : (ms[0].byStack.slot?.[stack.id] ?? stack.id);
+    if (at < 0) continue;
     for (let k = 0; k < ms.length; k++) {
       const { data, n } = ms[k].byStack;
-      const base = stack.id * n;
+      const base = at * n;
       let any = false;
       for (let j = 0; j < n; j++) any ||= data[base + j] !== 0;
       if (any) live.push(k);
@@ -320,7 +385,7 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
     }
     for (const k of live) {
       const m = ms[k];
-      const base = stack.id * m.byStack.n;
+      const base = at * m.byStack.n;
       const variance = sampled[k] ? rowVariance(m.byStack, stack.id) : null;
       if (withTotal[k]) addRow(m.total, 0, m.byStack.data, base, variance);
       if (stack.frames.length === 0) continue;
@@ -331,7 +396,7 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
 }
 
 /** Adds a site's row (data[base, base + n), and its variance row) to row `id` of `to`. */
-function addRow(to: Matrix, id: number, data: Float64Array, base: number, variance: Float64Array | null): void {
+function addRow(to: Matrix, id: number, data: SiteValues, base: number, variance: SiteValues | null): void {
   const n = to.n;
   const at = id * n;
   for (let j = 0; j < n; j++) to.data[at + j] += data[base + j];
