@@ -249,6 +249,25 @@ const GRPC_SERIALIZER = stack(
   'google.golang.org/grpc/internal/grpcsync.NewCallbackSerializer.gowrap1',
 );
 const PROPAGATE_121 = stack('runtime.gopark', 'runtime.selectgo', 'context.(*cancelCtx).propagateCancel.func2');
+// A gRPC client stream left open (fixtures/matrix/grpc-stream-uncancelled, gRPC-Go v1.85.0, go tool pprof -traces):
+// gRPC's watcher of the stream's context, the in-process server's handler of the same stream, and the
+// server-side stream state under the connection's reader.
+const GRPC_STREAM_WATCHER = stack('runtime.gopark', 'runtime.selectgo', 'google.golang.org/grpc.newClientStreamWithParams.func4');
+const GRPC_STREAM_HANDLER = stack(
+  'runtime.gopark',
+  'runtime.selectgo',
+  'google.golang.org/grpc/health.(*Server).Watch',
+  'google.golang.org/grpc/health/grpc_health_v1._Health_Watch_Handler',
+  'google.golang.org/grpc.(*Server).processRPC',
+  'google.golang.org/grpc.(*Server).handleStream',
+  'google.golang.org/grpc.(*Server).serveStreams.func2.1',
+);
+const GRPC_STREAM_SERVER_HEAP = stack(
+  'google.golang.org/grpc/internal/transport.(*http2Server).operateHeaders',
+  'google.golang.org/grpc/internal/transport.(*http2Server).HandleStreams',
+  'google.golang.org/grpc.(*Server).serveStreams',
+  'google.golang.org/grpc.(*Server).handleRawConn.func1',
+);
 const K8S_REFLECTOR = stack(
   'runtime.gopark',
   'runtime.selectgo',
@@ -364,6 +383,12 @@ const ROWS: readonly Row[] = [
     e: evidence({ goroutineStacks: [PROPAGATE_121] }),
     first: ['context-cancel-uncalled'],
     absent: ['goroutines-blocked-channel'],
+  },
+  {
+    name: "gRPC client stream never canceled: gRPC's stream-context watcher and the server's handler of the stream",
+    e: evidence({ goroutineStacks: [GRPC_STREAM_WATCHER, GRPC_STREAM_HANDLER], heapStacks: [GRPC_STREAM_SERVER_HEAP] }),
+    first: ['context-cancel-uncalled'],
+    absent: ['grpc-clientconn-unclosed'],
   },
   {
     name: 'database/sql Rows not closed',

@@ -48,7 +48,11 @@ export const CONTEXT_CANCEL_UNCALLED: Signature = {
   id: 'context-cancel-uncalled',
   title: 'context cancel function never called',
   kind: 'both',
-  goroutineFrames: [fns('context.propagateCancel.func', 'context.(*cancelCtx).propagateCancel.func')],
+  goroutineFrames: [
+    fns('context.propagateCancel.func', 'context.(*cancelCtx).propagateCancel.func'),
+    // gRPC-Go's watcher of a client stream's context: one goroutine per streaming RPC until the stream ends.
+    within('google.golang.org/grpc.', 'newClientStreamWithParams.func', 'newClientStream.func'),
+  ],
   waitStates: ['select'],
   heapFrames: [
     fns('context.WithCancel', 'context.withCancel', 'context.newCancelCtx', 'context.WithCancelCause'),
@@ -74,16 +78,18 @@ export const CONTEXT_CANCEL_UNCALLED: Signature = {
   ],
   userFrameVisible: true,
   versions:
-    "Go 1.19 context/context.go: WithCancel → newCancelCtx + propagateCancel, which adds the child to the parent's children map, or, when the parent is not a *cancelCtx the package can find (a custom Context type), starts a goroutine context.propagateCancel.func1 that waits in select on both Done channels (checked with a Go 1.19 program; heap stacks show context.WithCancel, context.propagateCancel, context.(*cancelCtx).Done, and time.AfterFunc ← context.WithDeadline ← context.WithTimeout). Go 1.21 moved this to the method (*cancelCtx).propagateCancel, allocates in context.withCancel, and uses the parent's AfterFunc method instead of a goroutine when it has one; the goroutine remains only for custom parents without it.",
+    "Go 1.19 context/context.go: WithCancel → newCancelCtx + propagateCancel, which adds the child to the parent's children map, or, when the parent is not a *cancelCtx the package can find (a custom Context type), starts a goroutine context.propagateCancel.func1 that waits in select on both Done channels (checked with a Go 1.19 program; heap stacks show context.WithCancel, context.propagateCancel, context.(*cancelCtx).Done, and time.AfterFunc ← context.WithDeadline ← context.WithTimeout). Go 1.21 moved this to the method (*cancelCtx).propagateCancel, allocates in context.withCancel, and uses the parent's AfterFunc method instead of a goroutine when it has one; the goroutine remains only for custom parents without it. gRPC-Go starts a goroutine for every streaming RPC (not unary ones) that waits in select for the ClientConn's or the stream's context to be done (stream.go: `go func() { select { case <-cc.ctx.Done(): ... case <-ctx.Done(): ... } }()`), in newClientStream in 1.33.3 (Debian golang-google-grpc-dev) and in newClientStreamWithParams in v1.85.0 (its closure func4, captured in fixtures/matrix/grpc-stream-uncancelled); it ends when the stream finishes (read to its error or io.EOF) or its context is canceled, so a stream opened with a context nobody cancels and left unread keeps it, and on an in-process server the stream's handler, for the parent context's lifetime.",
   capturedOn: [
     { go: '1.19.8', library: null },
     { go: '1.26.8', library: null },
     { go: '1.27.3', library: null },
+    { go: '1.26.8', library: 'google.golang.org/grpc v1.85.0' },
+    { go: '1.27.3', library: 'google.golang.org/grpc v1.85.0' },
   ],
   caveats: [],
   explanation:
-    "A context derived from a long-lived cancelable parent is registered in the parent's children map (or, for a custom parent type, watched by a goroutine) until its cancel function runs or the parent is canceled. Dropping the cancel function keeps every child, its Done channel, its timer and everything reachable from it alive for the parent's lifetime.",
-  fix: 'Call the cancel function on every path: ctx, cancel := context.WithTimeout(parent, d); defer cancel().',
+    "A context derived from a long-lived cancelable parent is registered in the parent's children map (or, for a custom parent type, watched by a goroutine) until its cancel function runs or the parent is canceled. Dropping the cancel function keeps every child, its Done channel, its timer and everything reachable from it alive for the parent's lifetime. A gRPC client stream is one of those things: gRPC watches the stream's context on a goroutine of its own until the stream ends, so a stream that is neither canceled nor read to its end keeps that goroutine, the stream's buffers and the server's handler for it.",
+  fix: 'Call the cancel function on every path: ctx, cancel := context.WithTimeout(parent, d); defer cancel() (for a gRPC stream, also when it is done with before its end).',
   example: ['ctx, cancel := context.WithTimeout(parent, 5*time.Second)', 'defer cancel()', 'return fetch(ctx, key)'].join('\n'),
 };
 

@@ -97,6 +97,19 @@ t.test("a feeder's requests kept by its workers' uncanceled contexts are the con
   t.ok(step !== undefined && step.kind === 'creator-heap' && a.series.frames[step.frame].function === 'main.main', 'the step names where that heap was made');
 });
 
+t.test("a gRPC stream left open is its context's finding, not the server's: the handler is the stream's other end", async (t) => {
+  // grpc-stream-uncancelled: (*Poller).probe opens a health Watch per request with a context it never cancels.
+  // Per stream gRPC keeps a watcher goroutine and the in-process server its Watch handler; the server's stream
+  // state (under handleRawConn) grows with them, but no server transport does.
+  const a = capture('grpc-stream-uncancelled', 'go1.26-trimpath', 'pb.gz');
+  const serious = a.diagnosis.findings.filter((f) => f.confidence !== 'low');
+  t.equal(serious.length, 1, 'one leak, one finding');
+  const f = serious[0];
+  t.equal(f.signature?.id, 'context-cancel-uncalled');
+  t.equal(culpritName(a.series, f), 'example.com/feeds/internal/status.(*Poller).probe');
+  t.equal(f.unit?.goroutinesPerObject, 2, "gRPC's watcher and the server's handler");
+});
+
 t.test('two leaks at once: a map and unclosed response bodies stay two findings', async (t) => {
   const a = capture('two-leaks', 'go1.26-mod', 'pb.gz');
   const serious = a.diagnosis.findings.filter((f) => f.confidence !== 'low');
