@@ -83,8 +83,6 @@ export const CONTEXT_CANCEL_UNCALLED: Signature = {
     { go: '1.19.8', library: null },
     { go: '1.26.8', library: null },
     { go: '1.27.3', library: null },
-    { go: '1.26.8', library: 'google.golang.org/grpc v1.85.0' },
-    { go: '1.27.3', library: 'google.golang.org/grpc v1.85.0' },
   ],
   caveats: [],
   explanation:
