@@ -197,7 +197,7 @@ function growingHeapStacks(series: SeriesSet): number[] {
  * (writeGoroutineStacks' 1 MiB+ text buffer, the gzip writer of every protobuf profile) are live at the
  * moment the heap profile of the same round is taken, and come and go with the capture, not with the service.
  */
-function isProfilerOwn(series: SeriesSet, stack: SiteStack): boolean {
+export function isProfilerOwn(series: SeriesSet, stack: SiteStack): boolean {
   return stack.frames.some((f) => series.frames[f].function.startsWith('runtime/pprof.'));
 }
 

@@ -207,6 +207,8 @@ export type Reach =
   | { readonly kind: 'no-gc'; readonly identicalPairs: number; readonly distinct: number }
   /** Few snapshots where goroutine groups rose and never fell, beyond churn, but by too little per step to conclude. */
   | { readonly kind: 'undecided'; readonly snapshots: number; readonly groups: number; readonly first: number; readonly last: number }
+  /** Few snapshots where heap call sites rose at every step, beyond sampling error and the growth floor, but not enough per step to conclude (bytes in use). */
+  | { readonly kind: 'undecided-heap'; readonly snapshots: number; readonly sites: number; readonly first: number; readonly last: number }
   | {
       readonly kind: 'could-see';
       readonly snapshots: number;

@@ -1,10 +1,10 @@
 // What the window could have seen. "No leak" is only said when a leak of a size that matters would have
 // shown, and the report says which size; otherwise the verdict is inconclusive with what to capture next.
 
-import { beyondChurn, CHURN_Z, churnSd, MIN_GOROUTINE_GROWTH, neverFalls } from '../correlate.js';
+import { beyondChurn, CHURN_Z, churnSd, heapGrew, isProfilerOwn, MIN_GOROUTINE_GROWTH, neverFalls } from '../correlate.js';
 import { fitsOf, type FitSet } from '../fit/all.js';
 import { STAIRCASE_MAX_N } from '../fit/index.js';
-import { metricOf, row, type SeriesSet } from '../series/index.js';
+import { metricOf, row, rowVariance, type SeriesSet } from '../series/index.js';
 import { heapGrowthFloor } from './confidence.js';
 import { RETAINED_MIN_NEW_SAMPLES } from '../fit/retained.js';
 import type { Reach } from './model.js';
@@ -20,7 +20,7 @@ export function reachOf(series: SeriesSet, fits: FitSet): Reach {
   if (n < MIN_SNAPSHOTS) return { kind: 'too-few', snapshots: n };
   const identical = identicalHeapPairs(series);
   if (identical > 0 && heapN - identical < MIN_SNAPSHOTS) return { kind: 'no-gc', identicalPairs: identical, distinct: heapN - identical };
-  const undecided = undecidedGroups(series, fits);
+  const undecided = undecidedGroups(series, fits) ?? undecidedHeap(series, fits);
   if (undecided !== null) return undecided;
   const duration = Math.max(series.heap?.times.at(-1) ?? 0, series.goroutine?.times.at(-1) ?? 0);
   const goroutinesPerHour = goroutineN >= MIN_SNAPSHOTS && duration > 0 ? (goroutinesToShow() / duration) * 3600 : null;
@@ -58,6 +58,44 @@ function undecidedGroups(series: SeriesSet, fits: FitSet): Reach | null {
     last += fit.last;
   }
   return groups === 0 ? null : { kind: 'undecided', snapshots: n, groups, first, last };
+}
+
+/**
+ * The heap's counterpart: three or four snapshots where a call site's bytes in use rose at every step, by more
+ * than sampling error over the window and past the growth floor, yet its fit did not conclude (each step within
+ * a couple of standard errors, and no retained-sample evidence). subslice-retained cut to 4: io.ReadAll's
+ * buffers 4.9, 11.6, 22.0, 30.9 MB, the last step 1.7 standard errors, was "no leak" while the window's own
+ * reach claimed that 3.5 MiB/min would have shown. A cache filling up looks the same on so few points. Null
+ * when there are none, or when the window has enough snapshots for a trend test to speak. Sites are call
+ * stacks (the profiler's own buffers left out), judged by their leaf function's fit: one already growing or
+ * bounded is a finding's or the bounded list's, not undecided.
+ */
+function undecidedHeap(series: SeriesSet, fits: FitSet): Reach | null {
+  const m = metricOf(series.heap, 'inuse_space');
+  const n = series.heap?.times.length ?? 0;
+  if (m === null || n < MIN_SNAPSHOTS || n > STAIRCASE_MAX_N) return null;
+  const flat = fitsOf(fits, 'heap', 'inuse_space', 'flat');
+  const floor = heapGrowthFloor(series);
+  let sites = 0;
+  let first = 0;
+  let last = 0;
+  for (let id = 0; id < m.byStack.data.length / m.byStack.n; id++) {
+    const values = row(m.byStack, id);
+    if (!risesEveryStep(values) || values[n - 1] - values[0] < floor || !heapGrew(values, rowVariance(m.byStack, id))) continue;
+    const stack = series.stacks[id];
+    const leaf = stack.frames[0];
+    const shape = leaf === undefined ? undefined : flat.get(leaf)?.shape;
+    if (shape === 'growing' || shape === 'plateau' || isProfilerOwn(series, stack)) continue;
+    sites++;
+    first += values[0];
+    last += values[n - 1];
+  }
+  return sites === 0 ? null : { kind: 'undecided-heap', snapshots: n, sites, first, last };
+}
+
+function risesEveryStep(values: ArrayLike<number>): boolean {
+  for (let i = 1; i < values.length; i++) if (!(values[i] > values[i - 1])) return false;
+  return true;
 }
 
 /** How likely a leak of the stated size is to have shown: the size is the one that shows 95 times in 100. */

@@ -165,6 +165,8 @@ export function reachSentence(reach: Reach): string {
       return `${plural(reach.identicalPairs, 'pair')} of consecutive heap snapshots are identical: no GC ran between them (Go publishes the heap profile at the end of a GC cycle), so only ${reach.distinct} show anything; capture with /debug/pprof/heap?gc=1, or farther apart`;
     case 'undecided':
       return `with ${reach.snapshots} snapshots, ${plural(reach.groups, 'goroutine group')} rose from ${formatCount(reach.first)} to ${formatCount(reach.last)} and never fell, beyond churn, but not at every step by enough to tell a pool filling up from a slow leak: capture ${Math.max(6, 2 * reach.snapshots)} or more snapshots over a longer window (a leak keeps rising, a pool levels off)`;
+    case 'undecided-heap':
+      return `with ${reach.snapshots} snapshots, ${plural(reach.sites, 'heap call site')} rose from ${formatBytes(reach.first)} to ${formatBytes(reach.last)} in use at every step, beyond sampling error, but not by enough at each step to tell a cache filling up from a leak: capture ${Math.max(6, 2 * reach.snapshots)} or more snapshots over a longer window (a leak keeps rising, a cache levels off)`;
     case 'could-see': {
       const parts: string[] = [];
       // Stated per the span the window supports: a floor of "485 MiB/h" read off 80 s claims an hour not seen.

@@ -100,3 +100,17 @@ t.test('few snapshots of goroutines that rose beyond churn but not at every step
   t.match(a.explained.reach, /capture \d+ or more snapshots/);
   t.equal(run('conn-pool-warmup', 'go1.27-mod').diagnosis.reach.kind, 'could-see', 'the full series has a trend test to speak');
 });
+
+t.test('few heap snapshots that rose at every step beyond sampling error, but not enough per step: inconclusive, not no-leak', async (t) => {
+  // subslice-retained go1.26-mod cut to 4: io.ReadAll's buffers kept through a 16-byte subslice, 4.7 -> 29.5 MiB
+  // in use; the last step is 1.7 standard errors of sampling, and io.ReadAll keeps 40% of what it allocates.
+  const a = run('subslice-retained', 'go1.26-mod', 4);
+  t.equal(a.diagnosis.verdict, 'inconclusive');
+  const reach = a.diagnosis.reach;
+  t.equal(reach.kind, 'undecided-heap');
+  t.ok(reach.kind === 'undecided-heap' && reach.sites === 1 && reach.last > 25 * 1024 * 1024, 'the io.ReadAll site, near 30 MB at the end');
+  t.match(a.explained.reach, /capture \d+ or more snapshots/);
+  t.equal(run('subslice-retained', 'go1.26-mod').diagnosis.verdict, 'leak', 'the full series concludes');
+  // A control cut the same way still clears when nothing rose at every step (steady-churn: allocation churn).
+  t.not(run('steady-churn', 'go1.26-mod', 4).diagnosis.reach.kind, 'undecided-heap');
+});
