@@ -14,6 +14,7 @@ import type { Limits } from '../limits.js';
 import type { Snapshot } from '../model.js';
 import { Interner, policyFor, type Granularity } from '../normalize/index.js';
 import { findInputs, load, type FoundFile } from '../read.js';
+import { SiteColumns } from '../series/columns.js';
 import { buildSeries, type SnapshotEntry } from '../series/index.js';
 import { assignTimes, type TimeClaim } from '../series/times.js';
 import { sourceViews, type SourceRoots } from '../source/index.js';
@@ -51,6 +52,8 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const interner = new Interner(policyFor(opts.granularity), opts.modules, source !== null);
   const decoded: Omit<SnapshotEntry, 'timeMs' | 'timeSource'>[] = [];
   const claims: TimeClaim[] = [];
+  // Each snapshot's per-site values go to the series' columns as it is read; the entry keeps the rest.
+  const taken = new SiteColumns();
   const skipped: string[] = [];
   // One set of column buffers for every file: each snapshot is normalized before the next file is decoded.
   let columns: Columns | null = new Columns();
@@ -76,14 +79,14 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
           mtimeMs: file.mtimeMs,
           round: file.round,
         });
-        decoded.push({ path: file.path, compressed, normalized: interner.add(snapshot), contentHash: hash });
+        decoded.push({ path: file.path, compressed, ...taken.take(interner.add(snapshot), snapshot.timeMs), contentHash: hash });
         continue;
       }
       // One of several profiles in one file is named by its place (`dump.txt#3`); the file's name stamp and
       // round are the file's, not this profile's, so its time is its own (a `date` line) or --interval's.
       const path = `${file.path}#${snapshot.part.index}`;
       claims.push({ path, kind: snapshot.kind, form: snapshot.form, profileMs: snapshot.timeMs, nameTimeMs: null, mtimeMs: file.mtimeMs, round: null });
-      decoded.push({ path, compressed, normalized: interner.add(snapshot), contentHash: `${hash}#${snapshot.part.index}` });
+      decoded.push({ path, compressed, ...taken.take(interner.add(snapshot), snapshot.timeMs), contentHash: `${hash}#${snapshot.part.index}` });
     }
     opts.progress?.(i + 1, files.length, file.path);
     yield;
@@ -93,7 +96,7 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const times = assignTimes(claims, opts.intervalSeconds);
   const entries: SnapshotEntry[] = decoded.map((d, i) => ({ ...d, timeMs: times[i].timeMs, timeSource: times[i].source }));
   if (entries.length === 0) throw new UsageError(`no profile among the files given: ${namedFew(skipped)} (none is a form leakdiff reads)`);
-  const built = buildSeries(entries, interner);
+  const built = buildSeries(entries, interner, taken);
   // Each snapshot's per-site values are in the series' rows now: let them go before the fits (at a hundred
   // snapshots they are a third of the memory).
   decoded.length = 0;

@@ -127,6 +127,11 @@ export interface NormalizedSnapshot {
    * half the memory and the same numbers; any other column as a Float64Array.
    */
   readonly values: readonly SiteValues[];
+  /**
+   * totals[t]: sample type t over the whole snapshot (the sum of values[t], in entry order). Kept when the
+   * per-site values are handed to the series (series/columns.ts).
+   */
+  readonly totals: readonly number[];
   /** Goroutine-dump facts per entry, or null for forms without them. */
   readonly groups: readonly (GroupFacts | null)[] | null;
   /** Lines of the service's own code present in this snapshot (LineSite ids); none unless the Interner keeps lines. */
@@ -231,11 +236,13 @@ export class Interner {
     const callSite = this.callSites(s, siteOf, skip, local);
     const { ids, sums, entries } = sumBySite(callSite, s.values, width, this.stacks.length);
     const groups = s.goroutineInfo === null ? null : this.groupFacts(s.goroutineInfo, callSite, ids, entries);
+    const values = Array.from({ length: width }, (_, t) => siteColumn(sums, width, t, entries));
     return {
       meta: metaOf(s),
       programs: this.programNames.of(s.frames.map((f) => ({ rawFunction: f.function, rawFile: f.file }))),
       stackIds: ids,
-      values: Array.from({ length: width }, (_, t) => siteColumn(sums, width, t, entries)),
+      values,
+      totals: values.map(total),
       groups,
       ...(this.keepLines ? this.lineTable(s, local) : { lineIds: new Uint32Array(0), lineTypes: [], lineValues: new Float64Array(0) }),
     };
@@ -447,6 +454,13 @@ function sumBySite(callSite: Uint32Array, values: Float64Array, width: number, s
     for (let t = 0; t < width; t++) sums[entry * width + t] += values[i * width + t];
   }
   return { ids: ids.slice(0, entries), sums, entries };
+}
+
+/** The sum of a column, in index order. */
+function total(column: SiteValues): number {
+  let sum = 0;
+  for (let i = 0; i < column.length; i++) sum += column[i];
+  return sum;
 }
 
 /** Column t of `entries` interleaved sums, as a Uint32Array when every value is a whole number below 2^32. */

@@ -206,10 +206,7 @@ function info(e: SnapshotEntry, setAside: string | null, sameMomentAs: string | 
   const m = e.normalized.meta;
   const totals: Record<string, number> = {};
   m.sampleTypes.forEach((t, k) => {
-    let sum = 0;
-    const column = e.normalized.values[k];
-    for (let i = 0; i < column.length; i++) sum += column[i];
-    totals[t.type] = sum;
+    totals[t.type] = e.normalized.totals[k];
   });
   return {
     path: e.path,

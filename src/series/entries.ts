@@ -11,7 +11,10 @@ export interface SnapshotEntry {
   readonly compressed: boolean;
   readonly timeMs: number;
   readonly timeSource: TimeSource;
+  /** The snapshot, its per-site values handed to the series' columns (series/columns.ts). */
   readonly normalized: NormalizedSnapshot;
+  /** Its index among its kind's columns. */
+  readonly column: number;
   /** Hash of the profile's bytes (inflated when gzipped), to notice the same snapshot given twice. */
   readonly contentHash: string;
 }

@@ -18,27 +18,24 @@ import {
   type NormalizationPolicy,
 } from '../normalize/index.js';
 import { arrange } from './arrange.js';
+import { ENDS_ONLY, type KindColumns, type SiteColumns } from './columns.js';
 import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
 export type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
 /**
  * Rows of `n` values, one row per id (ids 0 to `rows` − 1); variance (sampling error squared) alongside for
- * sampled metrics. Read rows through `row` and `rowVariance`: a call-site matrix stores only the sites its
- * kind has (a goroutine series' sites are a tenth of a heap series'), through `slot`.
+ * sampled metrics. Read rows through `row` and `rowVariance`: a call-site matrix is stored by column (`sites`),
+ * every other one row by row (`data`).
  */
 export interface Matrix {
   readonly n: number;
   /** How many ids the matrix has rows for. */
   readonly rows: number;
-  /**
-   * The stored values, `n` per stored row. A call-site matrix whose every value came from a whole-number
-   * column (NormalizedSnapshot.values) is a Uint32Array: each of its cells is one snapshot's value, so the
-   * numbers are the same; every other matrix is a Float64Array.
-   */
-  readonly data: SiteValues;
-  /** Where id's row is stored in `data` (its index), or −1 for an id whose row is all zeros; null: id itself. */
-  readonly slot: Int32Array | null;
+  /** Row-major values, `n` per id; empty for a call-site matrix. */
+  readonly data: Float64Array;
+  /** A call-site matrix's columns (series/columns.ts); absent for the others. */
+  readonly sites?: SiteRows;
   /** The variance of each value, stored; null for exact metrics, and where it is derived (below). */
   readonly variance: Float64Array | null;
   /**
@@ -50,26 +47,38 @@ export interface Matrix {
 }
 
 /**
- * Id's row, to read, never to write: a view of a Float64 matrix, a Float64 copy of a Uint32 one (so no caller
- * ever does arithmetic in whole numbers), and one shared row of zeros for an id the matrix stores no row for.
+ * A call-site matrix by column: column j is snapshot j's values (the snapshots' own columns, series/columns.ts),
+ * indexed by the site's row in its kind (`slot[stack id]`, −1 for a site the kind has none of); a column
+ * shorter than a row index has zero there (the site first appeared later).
+ */
+export interface SiteRows {
+  readonly slot: Int32Array;
+  readonly columns: readonly SiteValues[];
+}
+
+/**
+ * Id's row, to read, never to write: a view of a row-major matrix, a Float64 row gathered from a call-site
+ * matrix's columns (so no caller ever does arithmetic in whole numbers), one shared row of zeros for a call
+ * site the matrix's kind does not have.
  */
 export function row(m: Matrix, id: number): Float64Array {
-  const at = stored(m, id);
-  if (at < 0) return zeros(m.n);
-  const values = m.data.subarray(at * m.n, at * m.n + m.n);
-  return values instanceof Float64Array ? values : Float64Array.from(values);
+  if (m.sites === undefined) return m.data.subarray(id * m.n, id * m.n + m.n);
+  const at = m.sites.slot[id] ?? -1;
+  return at < 0 ? zeros(m.n) : gather(m.sites.columns, at, new Float64Array(m.n));
 }
 
 export function rowVariance(m: Matrix, id: number): Float64Array | null {
   if (m.derivedVariance !== undefined) return m.derivedVariance(id);
-  if (m.variance === null) return null;
-  const at = stored(m, id);
-  return at < 0 ? zeros(m.n) : m.variance.subarray(at * m.n, at * m.n + m.n);
+  return m.variance === null ? null : m.variance.subarray(id * m.n, id * m.n + m.n);
 }
 
-/** Where id's row is in `data`, in rows; −1 when it has none. */
-function stored(m: Matrix, id: number): number {
-  return m.slot === null ? id : (m.slot[id] ?? -1);
+/** Row `at` of the columns into `out`. */
+function gather(columns: readonly SiteValues[], at: number, out: Float64Array): Float64Array {
+  for (let j = 0; j < columns.length; j++) {
+    const c = columns[j];
+    out[j] = at < c.length ? c[at] : 0;
+  }
+  return out;
 }
 
 /** One shared all-zeros row per length, for the rows a matrix does not store. */
@@ -175,13 +184,14 @@ export function metricOf(k: KindSeries | null | undefined, name: string): Metric
   return k === null || k === undefined ? null : ((k.metric as Readonly<Record<string, MetricSeries>>)[name] ?? null);
 }
 
-export function buildSeries(entries: readonly SnapshotEntry[], interner: Interner): SeriesSet {
+/** The series of the entries, whose per-site values `columns` took as each was read (series/columns.ts). */
+export function buildSeries(entries: readonly SnapshotEntry[], interner: Interner, columns: SiteColumns): SeriesSet {
   const arranged = arrange(entries);
   // Whose code each frame is takes the whole series' evidence: decided here, once everything is interned.
   const ownership = interner.ownership ?? interner.settleOwnership();
   const rows = { frames: interner.frames.length, stacks: interner.stacks.length, lines: interner.lines.length };
   const of = <K extends SeriesKind>(kind: K): KindSeries<K> | null =>
-    arranged[kind].length === 0 ? null : kindSeries(kind, arranged[kind], interner.stacks, rows);
+    arranged[kind].length === 0 ? null : kindSeries(kind, arranged[kind], columns.of(kind), interner.stacks, rows);
   return {
     policy: interner.policy,
     ownership,
@@ -200,11 +210,17 @@ export function buildSeries(entries: readonly SnapshotEntry[], interner: Interne
 
 type Rows = { readonly frames: number; readonly stacks: number; readonly lines: number };
 
-function kindSeries<K extends SeriesKind>(kind: K, used: readonly SnapshotEntry[], stacks: readonly SiteStack[], rows: Rows): KindSeries<K> {
+function kindSeries<K extends SeriesKind>(
+  kind: K,
+  used: readonly SnapshotEntry[],
+  taken: KindColumns,
+  stacks: readonly SiteStack[],
+  rows: Rows,
+): KindSeries<K> {
   const timesMs = used.map((e) => e.timeMs);
   const names = METRICS[kind] as readonly KindMetrics[K][];
   const samplingRate = kind === 'heap' ? heapRate(used) : 0;
-  const all = metricsSeries(names, used, stacks, rows, samplingRate);
+  const all = metricsSeries(names, used, taken, stacks, rows, samplingRate);
   const metric = Object.fromEntries(all.map((m) => [m.metric, m])) as MetricTable<K>;
   return {
     kind,
@@ -224,39 +240,43 @@ function heapRate(used: readonly SnapshotEntry[]): number {
 }
 
 /**
- * All metrics of one kind. The snapshot walk fills only the per-site rows; flat, cumulative and total rows
- * are then sums of site rows, each site's frames visited once for the whole series rather than once per
- * snapshot and metric (the cumulative pass dominated the stage on production-scale series).
+ * All metrics of one kind. The call-site rows are the snapshots' own columns, in time order; flat,
+ * cumulative and total rows are sums of site rows, each site's frames visited once for the whole series
+ * rather than once per snapshot and metric (the cumulative pass dominated the stage on production-scale series).
  */
-function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[], stacks: readonly SiteStack[], rows: Rows, rate: number): MetricSeries[] {
+function metricsSeries(
+  names: readonly string[],
+  used: readonly SnapshotEntry[],
+  taken: KindColumns,
+  stacks: readonly SiteStack[],
+  rows: Rows,
+  rate: number,
+): MetricSeries[] {
   const n = used.length;
-  // Columns per metric, and where snapshot j goes (-1: not kept); see MetricSeries.
-  const columnsOf = (metric: string): number => (ENDS_ONLY(metric) ? Math.min(n, 2) : n);
-  const columnOf = (metric: string, j: number): number => (!ENDS_ONLY(metric) ? j : j === 0 ? 0 : j === n - 1 ? columnsOf(metric) - 1 : -1);
-  // Rows for the call sites this kind's snapshots have, only (see Matrix).
-  const { slot, count } = slotsOf(used, rows.stacks);
-  // Call-site values, one matrix per metric, filled by the snapshot walk; the in-use ones derive their
-  // variance from these when read (see Matrix).
-  const sites = new Map(names.map((metric) => [metric, siteMatrix(used, metric, count * columnsOf(metric))]));
+  const slot = taken.slots(rows.stacks);
+  // Each metric's site columns in time order; an ends-only metric's first and last only (see MetricSeries).
+  const sites = new Map(
+    names.map((metric) => {
+      const picked = ENDS_ONLY(metric) && n > 2 ? [used[0], used[n - 1]] : used;
+      return [metric, { slot, columns: picked.map((e) => siteColumn(taken, e, metric)) }];
+    }),
+  );
   const ms = names.map((metric) => {
     // Sampling variance only where it is read: the in-use metrics, whose growth is tested against sampling
     // error. Allocation totals are read for their values alone (retention, candidates), so they carry none.
     const sampled = metric.startsWith('inuse_') && rate > 1;
-    const k = columnsOf(metric);
-    const make = (rows: number, cols = k): Matrix => ({
+    const make = (rows: number, cols = n): Matrix => ({
       n: cols,
       rows,
       data: new Float64Array(rows * cols),
-      slot: null,
       variance: sampled ? new Float64Array(rows * cols) : null,
     });
-    const data = sites.get(metric) as SiteValues;
-    const siteRows = { n: k, rows: rows.stacks, data, slot, variance: null };
-    const byStack: Matrix = sampled ? { ...siteRows, derivedVariance: siteVariance(data, slot, sites, k, rate) } : siteRows;
-    return { metric, unit: '', byStack, flat: make(rows.frames), cum: make(rows.frames), total: make(1, n), byLine: make(rows.lines, n) };
+    const site = sites.get(metric) as SiteRows;
+    const bySite: Matrix = { n: site.columns.length, rows: rows.stacks, data: NO_DATA, sites: site, variance: null };
+    const byStack: Matrix = sampled ? { ...bySite, derivedVariance: siteVariance(site, sites, rate) } : bySite;
+    const k = site.columns.length;
+    return { metric, unit: '', byStack, flat: make(rows.frames, k), cum: make(rows.frames, k), total: make(1), byLine: make(rows.lines) };
   });
-  // An ends-only metric's total of each snapshot, summed in stack id order (as rollUp sums the others').
-  const scratch = new Float64Array(names.some(ENDS_ONLY) ? rows.stacks : 0);
   used.forEach((e, j) => {
     const s = e.normalized;
     const types = s.meta.sampleTypes;
@@ -264,16 +284,8 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
       const col = types.findIndex((t) => t.type === m.metric);
       if (col < 0) continue;
       m.unit = types[col].unit;
-      const c = columnOf(m.metric, j);
-      const k = m.byStack.n;
-      const values = s.values[col];
-      for (let i = 0; i < s.stackIds.length; i++) {
-        const v = values[i];
-        if (v === 0) continue;
-        if (c >= 0) m.byStack.data[slot[s.stackIds[i]] * k + c] += v;
-        if (ENDS_ONLY(m.metric)) scratch[s.stackIds[i]] += v;
-      }
-      if (ENDS_ONLY(m.metric)) m.total.data[j] = sumAndClear(scratch);
+      // An ends-only metric's total has every snapshot (the roll-up sums the others' from their site rows).
+      if (ENDS_ONLY(m.metric)) m.total.data[j] = s.totals[col];
       addLines(m.byLine, s, j, m.metric, rate);
     }
   });
@@ -281,57 +293,37 @@ function metricsSeries(names: readonly string[], used: readonly SnapshotEntry[],
   return ms;
 }
 
-/**
- * A call-site matrix of `size` cells for one metric: Uint32 when every snapshot's column of it is (each cell
- * takes one snapshot's value of one site: stack ids are distinct within a snapshot, snapshots have their own
- * columns), Float64 otherwise.
- */
-function siteMatrix(used: readonly SnapshotEntry[], metric: string, size: number): SiteValues {
-  const whole = used.every((e) => {
-    const col = e.normalized.meta.sampleTypes.findIndex((t) => t.type === metric);
-    return col < 0 || e.normalized.values[col] instanceof Uint32Array;
-  });
-  return whole ? new Uint32Array(size) : new Float64Array(size);
-}
+const NO_DATA = new Float64Array(0);
+const NO_COLUMN = new Uint32Array(0);
 
-/** Each call site of the snapshots' its row in their kind's site matrices, in id order; −1 for the others. */
-function slotsOf(used: readonly SnapshotEntry[], stacks: number): { slot: Int32Array; count: number } {
-  const slot = new Int32Array(stacks).fill(-1);
-  for (const e of used) for (const id of e.normalized.stackIds) slot[id] = 0;
-  let count = 0;
-  for (let id = 0; id < stacks; id++) if (slot[id] === 0) slot[id] = count++;
-  return { slot, count };
-}
-
-/** Allocation totals since start: kept for the first and last snapshot only (see MetricSeries). */
-const ENDS_ONLY = (metric: string): boolean => metric.startsWith('alloc_');
-
-/** The sum of `a`'s nonzero values in index order; leaves `a` all zeros. */
-function sumAndClear(a: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === 0) continue;
-    sum += a[i];
-    a[i] = 0;
-  }
-  return sum;
+/** The snapshot's column of `metric`: zeros (empty) when its profile has no such sample type. */
+function siteColumn(taken: KindColumns, e: SnapshotEntry, metric: string): SiteValues {
+  const column = taken.column(e.column, metric);
+  if (column !== null) return column;
+  // columns.ts keeps the allocation columns of every snapshot that could be first or last.
+  if (taken.hasType(e.column, metric)) throw new Error(`leakdiff bug: the ${metric} values of ${e.path} were dropped, and it is an end of the series`);
+  return NO_COLUMN;
 }
 
 /**
- * The sampling variance of a call site's row of one in-use metric (`data`), from the site's in-use bytes
- * and objects in the same snapshot: what the snapshot walk used to store, computed when read.
+ * The sampling variance of a call site's row of one in-use metric, from the site's in-use bytes and objects
+ * in the same snapshot: what the series used to store, computed when read.
  */
-function siteVariance(data: SiteValues, slot: Int32Array, sites: ReadonlyMap<string, SiteValues>, n: number, rate: number): (id: number) => Float64Array {
-  const none = new Float64Array(0);
-  const objects = sites.get('inuse_objects') ?? none;
-  const space = sites.get('inuse_space') ?? none;
+function siteVariance(site: SiteRows, sites: ReadonlyMap<string, SiteRows>, rate: number): (id: number) => Float64Array {
+  const n = site.columns.length;
+  const objects = sites.get('inuse_objects')?.columns ?? [];
+  const space = sites.get('inuse_space')?.columns ?? [];
+  const at = (columns: readonly SiteValues[], j: number, s: number): number => {
+    const c = columns[j];
+    return c !== undefined && s < c.length ? c[s] : 0;
+  };
   return (id) => {
     const out = new Float64Array(n);
-    const s = slot[id] ?? -1;
+    const s = site.slot[id] ?? -1;
     if (s < 0) return out;
-    for (let j = 0, at = s * n; j < n; j++, at++) {
-      const v = data[at];
-      if (v !== 0) out[j] = samplingVariance(v, objects[at] ?? 0, space[at] ?? 0, rate);
+    for (let j = 0; j < n; j++) {
+      const v = at(site.columns, j, s);
+      if (v !== 0) out[j] = samplingVariance(v, at(objects, j, s), at(space, j, s), rate);
     }
     return out;
   };
@@ -361,19 +353,20 @@ function addLines(to: Matrix, s: NormalizedSnapshot, j: number, metric: string, 
 function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: readonly SiteStack[], frameCount: number): void {
   const seen = new Int32Array(frameCount).fill(-1);
   const sampled = ms.map((m) => isSampled(m.byStack));
-  // An ends-only metric's total has every snapshot, summed in the snapshot walk.
+  // An ends-only metric's total has every snapshot, taken from the snapshots' own totals.
   const withTotal = ms.map((m) => !ENDS_ONLY(m.metric));
+  const site = ms.map((m) => m.byStack.sites as SiteRows);
+  const values = ms.map((m) => new Float64Array(m.byStack.n));
   const distinct: number[] = [];
   const live: number[] = [];
   for (const stack of stacks) {
     live.length = 0;
-    const at = ms.length === 0 ? -1 : (ms[0].byStack.slot?.[stack.id] ?? stack.id);
+    const at = ms.length === 0 ? -1 : (site[0].slot[stack.id] ?? -1);
     if (at < 0) continue;
     for (let k = 0; k < ms.length; k++) {
-      const { data, n } = ms[k].byStack;
-      const base = at * n;
+      const v = gather(site[k].columns, at, values[k]);
       let any = false;
-      for (let j = 0; j < n; j++) any ||= data[base + j] !== 0;
+      for (let j = 0; j < v.length; j++) any ||= v[j] !== 0;
       if (any) live.push(k);
     }
     if (live.length === 0) continue;
@@ -385,21 +378,20 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
     }
     for (const k of live) {
       const m = ms[k];
-      const base = at * m.byStack.n;
       const variance = sampled[k] ? rowVariance(m.byStack, stack.id) : null;
-      if (withTotal[k]) addRow(m.total, 0, m.byStack.data, base, variance);
+      if (withTotal[k]) addRow(m.total, 0, values[k], variance);
       if (stack.frames.length === 0) continue;
-      addRow(m.flat, stack.frames[0], m.byStack.data, base, variance);
-      for (const f of distinct) addRow(m.cum, f, m.byStack.data, base, variance);
+      addRow(m.flat, stack.frames[0], values[k], variance);
+      for (const f of distinct) addRow(m.cum, f, values[k], variance);
     }
   }
 }
 
-/** Adds a site's row (data[base, base + n), and its variance row) to row `id` of `to`. */
-function addRow(to: Matrix, id: number, data: SiteValues, base: number, variance: SiteValues | null): void {
+/** Adds a site's row (and its variance row) to row `id` of `to`. */
+function addRow(to: Matrix, id: number, values: Float64Array, variance: Float64Array | null): void {
   const n = to.n;
   const at = id * n;
-  for (let j = 0; j < n; j++) to.data[at + j] += data[base + j];
+  for (let j = 0; j < n; j++) to.data[at + j] += values[j];
   if (to.variance !== null && variance !== null) for (let j = 0; j < n; j++) to.variance[at + j] += variance[j];
 }
 

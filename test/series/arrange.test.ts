@@ -9,6 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import t from 'tap';
 import { decode } from '../../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { SiteColumns } from '../../src/series/columns.js';
 import { Interner } from '../../src/normalize/index.js';
 import { timeFromName } from '../../src/read.js';
 import type { SnapshotEntry } from '../../src/series/index.js';
@@ -24,6 +25,7 @@ const PROFILES = readdirSync(DIR)
   .sort();
 
 function entries(names: readonly string[], interner = new Interner(), at?: (name: string) => number): SnapshotEntry[] {
+  const taken = new SiteColumns();
   return names.map((name) => {
     const bytes = readFileSync(fixture('grpc-leak', name));
     const { snapshot, compressed } = decode(name, bytes, DEFAULT_LIMITS);
@@ -35,7 +37,7 @@ function entries(names: readonly string[], interner = new Interner(), at?: (name
       compressed,
       timeMs,
       timeSource: at !== undefined ? 'mtime' : own !== null ? 'profile' : 'file-name',
-      normalized: interner.add(snapshot),
+      ...taken.take(interner.add(snapshot), own),
       contentHash: createHash('sha1').update(bytes).digest('hex'),
     };
   });
