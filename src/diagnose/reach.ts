@@ -79,7 +79,7 @@ function undecidedHeap(series: SeriesSet, fits: FitSet): Reach | null {
   let sites = 0;
   let first = 0;
   let last = 0;
-  for (let id = 0; id < m.byStack.data.length / m.byStack.n; id++) {
+  for (let id = 0; id < m.byStack.rows; id++) {
     const values = row(m.byStack, id);
     if (!risesEveryStep(values) || values[n - 1] - values[0] < floor || !heapGrew(values, rowVariance(m.byStack, id))) continue;
     const stack = series.stacks[id];

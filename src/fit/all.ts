@@ -5,7 +5,7 @@
 
 import { fitSeries } from './index.js';
 import type { Fit, FitOptions } from './model.js';
-import { row, rowVariance, type KindSeries, type Matrix, type SeriesSet } from '../series/index.js';
+import { row, rowVariance, type KindSeries, type Matrix, type SeriesSet, type SiteMatrix } from '../series/index.js';
 
 /** In-use metrics only: what is allocated since start grows in every live program and says nothing of leaks. */
 const FITTED_HEAP: ReadonlySet<string> = new Set(['inuse_space', 'inuse_objects']);
@@ -51,7 +51,7 @@ export function fitsOf(set: FitSet, kind: 'heap' | 'goroutine', metric: string, 
   return set.all.find((f) => f.kind === kind && f.metric === metric && f.scope === scope)?.fits ?? new Map();
 }
 
-function fitMatrix(k: KindSeries<'heap' | 'goroutine'>, metric: string, scope: Scope, m: Matrix, options: Partial<FitOptions>): ScopeFits {
+function fitMatrix(k: KindSeries<'heap' | 'goroutine'>, metric: string, scope: Scope, m: Matrix | SiteMatrix, options: Partial<FitOptions>): ScopeFits {
   const fits = new Map<number, Fit>();
   const rows = m.rows;
   for (let id = 0; id < rows; id++) {

@@ -24,36 +24,36 @@ import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 export type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
 /**
- * Rows of `n` values, one row per id (ids 0 to `rows` − 1); variance (sampling error squared) alongside for
- * sampled metrics. Read rows through `row` and `rowVariance`: a call-site matrix is stored by column (`sites`),
- * every other one row by row (`data`).
+ * Rows of `n` values, one row per id (ids 0 to `rows` − 1), stored row by row; variance (sampling error
+ * squared) alongside for sampled metrics. Flat, cumulative, total and line rows are these; call-site rows are a
+ * SiteMatrix. Read either through `row` and `rowVariance`.
  */
 export interface Matrix {
   readonly n: number;
   /** How many ids the matrix has rows for. */
   readonly rows: number;
-  /** Row-major values, `n` per id; empty for a call-site matrix. */
+  /** `n` values per id. */
   readonly data: Float64Array;
-  /** A call-site matrix's columns (series/columns.ts); absent for the others. */
-  readonly sites?: SiteRows;
-  /** The variance of each value, stored; null for exact metrics, and where it is derived (below). */
+  /** The variance of each value; null for exact metrics. */
   readonly variance: Float64Array | null;
-  /**
-   * A call-site matrix of a sampled metric derives its variance from the site's own in-use values when read
-   * (samplingVariance of the same numbers the build would have stored): a third of a sampled heap series'
-   * memory not kept. Read either through rowVariance.
-   */
-  readonly derivedVariance?: (id: number) => Float64Array;
 }
 
 /**
- * A call-site matrix by column: column j is snapshot j's values (the snapshots' own columns, series/columns.ts),
- * indexed by the site's row in its kind (`slot[stack id]`, −1 for a site the kind has none of); a column
- * shorter than a row index has zero there (the site first appeared later).
+ * Call-site rows, stored by column: column j is snapshot j's values (the snapshots' own columns,
+ * series/columns.ts), indexed by the site's row in its kind (`slot[stack id]`, −1 for a site the kind has none
+ * of); a column shorter than a row index has zero there (the site first appeared later).
  */
-export interface SiteRows {
+export interface SiteMatrix {
+  readonly n: number;
+  /** How many ids (stack ids) the matrix answers for. */
+  readonly rows: number;
   readonly slot: Int32Array;
   readonly columns: readonly SiteValues[];
+  /**
+   * A sampled metric's variance, derived from the site's own in-use values when read (samplingVariance of the
+   * same numbers a stored variance would hold); absent for exact metrics.
+   */
+  readonly derivedVariance?: (id: number) => Float64Array;
 }
 
 /**
@@ -61,14 +61,14 @@ export interface SiteRows {
  * matrix's columns (so no caller ever does arithmetic in whole numbers), one shared row of zeros for a call
  * site the matrix's kind does not have.
  */
-export function row(m: Matrix, id: number): Float64Array {
-  if (m.sites === undefined) return m.data.subarray(id * m.n, id * m.n + m.n);
-  const at = m.sites.slot[id] ?? -1;
-  return at < 0 ? zeros(m.n) : gather(m.sites.columns, at, new Float64Array(m.n));
+export function row(m: Matrix | SiteMatrix, id: number): Float64Array {
+  if ('data' in m) return m.data.subarray(id * m.n, id * m.n + m.n);
+  const at = m.slot[id] ?? -1;
+  return at < 0 ? zeros(m.n) : gather(m.columns, at, new Float64Array(m.n));
 }
 
-export function rowVariance(m: Matrix, id: number): Float64Array | null {
-  if (m.derivedVariance !== undefined) return m.derivedVariance(id);
+export function rowVariance(m: Matrix | SiteMatrix, id: number): Float64Array | null {
+  if (!('data' in m)) return m.derivedVariance?.(id) ?? null;
   return m.variance === null ? null : m.variance.subarray(id * m.n, id * m.n + m.n);
 }
 
@@ -88,8 +88,8 @@ function zeros(n: number): Float64Array {
 }
 
 /** Whether the matrix's values carry sampling error (rowVariance gives it). */
-export function isSampled(m: Matrix): boolean {
-  return m.variance !== null || m.derivedVariance !== undefined;
+export function isSampled(m: Matrix | SiteMatrix): boolean {
+  return 'data' in m ? m.variance !== null : m.derivedVariance !== undefined;
 }
 
 /**
@@ -102,7 +102,7 @@ export interface MetricSeries {
   readonly metric: string;
   readonly unit: string;
   /** Row per stack id: the call site's value. */
-  readonly byStack: Matrix;
+  readonly byStack: SiteMatrix;
   /** Row per frame id: value of the stacks whose call site starts (leaf) at that frame, as pprof's flat. */
   readonly flat: Matrix;
   /** Row per frame id: value of the stacks that contain the frame anywhere, once per stack, as pprof's cum. */
@@ -271,9 +271,9 @@ function metricsSeries(
       data: new Float64Array(rows * cols),
       variance: sampled ? new Float64Array(rows * cols) : null,
     });
-    const site = sites.get(metric) as SiteRows;
-    const bySite: Matrix = { n: site.columns.length, rows: rows.stacks, data: NO_DATA, sites: site, variance: null };
-    const byStack: Matrix = sampled ? { ...bySite, derivedVariance: siteVariance(site, sites, rate) } : bySite;
+    const site = sites.get(metric) as Pick<SiteMatrix, 'slot' | 'columns'>;
+    const bySite: SiteMatrix = { n: site.columns.length, rows: rows.stacks, ...site };
+    const byStack: SiteMatrix = sampled ? { ...bySite, derivedVariance: siteVariance(site, sites, rate) } : bySite;
     const k = site.columns.length;
     return { metric, unit: '', byStack, flat: make(rows.frames, k), cum: make(rows.frames, k), total: make(1), byLine: make(rows.lines) };
   });
@@ -293,7 +293,6 @@ function metricsSeries(
   return ms;
 }
 
-const NO_DATA = new Float64Array(0);
 const NO_COLUMN = new Uint32Array(0);
 
 /** The snapshot's column of `metric`: zeros (empty) when its profile has no such sample type. */
@@ -309,7 +308,11 @@ function siteColumn(taken: KindColumns, e: SnapshotEntry, metric: string): SiteV
  * The sampling variance of a call site's row of one in-use metric, from the site's in-use bytes and objects
  * in the same snapshot: what the series used to store, computed when read.
  */
-function siteVariance(site: SiteRows, sites: ReadonlyMap<string, SiteRows>, rate: number): (id: number) => Float64Array {
+function siteVariance(
+  site: Pick<SiteMatrix, 'slot' | 'columns'>,
+  sites: ReadonlyMap<string, Pick<SiteMatrix, 'columns'>>,
+  rate: number,
+): (id: number) => Float64Array {
   const n = site.columns.length;
   const objects = sites.get('inuse_objects')?.columns ?? [];
   const space = sites.get('inuse_space')?.columns ?? [];
@@ -355,16 +358,15 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
   const sampled = ms.map((m) => isSampled(m.byStack));
   // An ends-only metric's total has every snapshot, taken from the snapshots' own totals.
   const withTotal = ms.map((m) => !ENDS_ONLY(m.metric));
-  const site = ms.map((m) => m.byStack.sites as SiteRows);
   const values = ms.map((m) => new Float64Array(m.byStack.n));
   const distinct: number[] = [];
   const live: number[] = [];
   for (const stack of stacks) {
     live.length = 0;
-    const at = ms.length === 0 ? -1 : (site[0].slot[stack.id] ?? -1);
+    const at = ms.length === 0 ? -1 : (ms[0].byStack.slot[stack.id] ?? -1);
     if (at < 0) continue;
     for (let k = 0; k < ms.length; k++) {
-      const v = gather(site[k].columns, at, values[k]);
+      const v = gather(ms[k].byStack.columns, at, values[k]);
       let any = false;
       for (let j = 0; j < v.length; j++) any ||= v[j] !== 0;
       if (any) live.push(k);
