@@ -1,5 +1,5 @@
 // `leakdiff analyze SNAPSHOT...`: the whole pipeline. Each file is read, decoded and normalized in turn and
-// then dropped, so memory holds one decoded snapshot plus the interned tables and per-site values.
+// then dropped, so memory holds one decoded snapshot plus the interned tables and the series' per-site columns.
 
 import { createHash } from 'node:crypto';
 import { correlate } from '../correlate.js';
@@ -97,8 +97,7 @@ export function* analyzeSteps(opts: AnalyzeOptions): Generator<void, Analysis, v
   const entries: SnapshotEntry[] = decoded.map((d, i) => ({ ...d, timeMs: times[i].timeMs, timeSource: times[i].source }));
   if (entries.length === 0) throw new UsageError(`no profile among the files given: ${namedFew(skipped)} (none is a form leakdiff reads)`);
   const built = buildSeries(entries, interner, taken);
-  // Each snapshot's per-site values are in the series' rows now: let them go before the fits (at a hundred
-  // snapshots they are a third of the memory).
+  // What the entries still hold (dump facts, line tables) is in the series now: let it go before the fits.
   decoded.length = 0;
   entries.length = 0;
   const notes = [...(skipped.length === 0 ? [] : [skippedNote(skipped)]), ...(passedOver.length === 0 ? [] : [passedOverNote(passedOver)])];

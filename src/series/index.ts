@@ -1,7 +1,8 @@
 // The series stage: normalized snapshots in, one value per snapshot time out, per call site, per function
-// (flat and cumulative) and per goroutine group, for each metric. Values sit in dense matrices (row = stack
-// or frame id, column = snapshot), which keeps a production series (60k call sites × 10 snapshots) in
-// a few MB and makes the fit loop a walk over typed arrays.
+// (flat and cumulative) and per goroutine group, for each metric. Call-site values are the snapshots' own
+// dense columns (series/columns.ts: one per snapshot, written as it was read); flat, cumulative, total and
+// line values sit in dense row-major matrices (row = frame or line id, column = snapshot). A production
+// series (60k call sites × 100 snapshots) is a few tens of MB, and the fit loop a walk over typed arrays.
 
 import {
   mergeGroupFacts,
