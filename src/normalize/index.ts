@@ -162,6 +162,7 @@ export class Interner {
   /** normalizeFunction of each raw name seen: every snapshot of a series names the same functions again. */
   private readonly normalizedNames = new Map<string, string>();
   private readonly programNames = new ProgramNames();
+  private readonly sumScratch = new SumScratch();
   /** LineSite ids by frame id × LINE_KEY + line. */
   private readonly lineSiteIds = new Map<number, number>();
   /** Each call site's lines at its first occurrence. */
@@ -234,7 +235,7 @@ export class Interner {
     // dump and line branches in it was deoptimized and recompiled whenever a snapshot took a branch the
     // earlier ones had not): each sample's call site, then the per-site sums, then the dump facts.
     const callSite = this.callSites(s, siteOf, skip, local);
-    const { ids, sums, entries } = sumBySite(callSite, s.values, width, this.stacks.length);
+    const { ids, sums, entries } = sumBySite(callSite, s.values, width, this.stacks.length, this.sumScratch);
     const groups = s.goroutineInfo === null ? null : this.groupFacts(s.goroutineInfo, callSite, ids, entries);
     const values = Array.from({ length: width }, (_, t) => siteColumn(sums, width, t, entries));
     return {
@@ -435,13 +436,38 @@ function compactLines(sums: Float64Array, types: readonly string[]): Pick<Normal
 }
 
 /**
- * The snapshot's values summed per call site, sites in the order of their first sample: `ids[e]` is entry
- * e's stack id and `sums[e * width + t]` its value of type t. Stack ids are below `stacks` plus the samples.
+ * Buffers for sumBySite, kept from one snapshot to the next (a heap snapshot's sums are megabytes; allocated
+ * afresh for every file they were a good part of the garbage collector's work).
  */
-function sumBySite(callSite: Uint32Array, values: Float64Array, width: number, stacks: number): { ids: Uint32Array; sums: Float64Array; entries: number } {
-  const entryOf = new Int32Array(stacks + callSite.length).fill(-1);
-  const ids = new Uint32Array(callSite.length);
-  const sums = new Float64Array(callSite.length * width);
+class SumScratch {
+  /** Stack id → entry, −1 for none; back to all −1 after each use. */
+  entryOf = new Int32Array(0);
+  sums = new Float64Array(0);
+  ids = new Uint32Array(0);
+
+  /** Room for `stacks` stack ids and `samples` × `width` sums, the sums zeroed. */
+  ready(stacks: number, samples: number, width: number): void {
+    if (this.entryOf.length < stacks) this.entryOf = new Int32Array(Math.max(stacks, this.entryOf.length * 2)).fill(-1);
+    if (this.ids.length < samples) this.ids = new Uint32Array(Math.max(samples, this.ids.length * 2));
+    if (this.sums.length < samples * width) this.sums = new Float64Array(Math.max(samples * width, this.sums.length * 2));
+    else this.sums.fill(0, 0, samples * width);
+  }
+}
+
+/**
+ * The snapshot's values summed per call site, sites in the order of their first sample: `ids[e]` is entry
+ * e's stack id and `sums[e * width + t]` its value of type t (a view of the scratch, valid until the next
+ * call). Stack ids are below `stacks`.
+ */
+function sumBySite(
+  callSite: Uint32Array,
+  values: Float64Array,
+  width: number,
+  stacks: number,
+  scratch: SumScratch,
+): { ids: Uint32Array; sums: Float64Array; entries: number } {
+  scratch.ready(stacks, callSite.length, width);
+  const { entryOf, ids, sums } = scratch;
   let entries = 0;
   for (let i = 0; i < callSite.length; i++) {
     const stack = callSite[i];
@@ -453,6 +479,7 @@ function sumBySite(callSite: Uint32Array, values: Float64Array, width: number, s
     }
     for (let t = 0; t < width; t++) sums[entry * width + t] += values[i * width + t];
   }
+  for (let e = 0; e < entries; e++) entryOf[ids[e]] = -1;
   return { ids: ids.slice(0, entries), sums, entries };
 }
 
