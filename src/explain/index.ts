@@ -85,7 +85,9 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
   const generic =
     frame === null
       ? 'find what keeps these objects or goroutines alive and release them'
-      : `find what in ${frame.function} keeps these objects or goroutines alive and release them`;
+      : f.culprit?.strategy === 'heap-frame' && f.goroutines === null
+        ? heapFix(series, f.culprit)
+        : `find what in ${frame.function} keeps these objects or goroutines alive and release them`;
   return {
     rank,
     title: titleOf(f),
@@ -100,6 +102,21 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
     candidates: f.candidates.map((c) => candidateRow(series, c)),
     candidateNote: f.candidates.length > 0 ? SETTLE_CANDIDATES : null,
   };
+}
+
+/**
+ * A heap profile says where the growing memory was allocated, not what keeps it reachable: without a pattern,
+ * the fix is wherever the culprit's allocations are kept past their use, which may be another function.
+ */
+function heapFix(series: SeriesSet, c: Culprit): string {
+  const name = series.frames[c.frame].function;
+  const leaf = series.stacks[c.stack]?.frames[0];
+  const through = leaf === undefined || leaf === c.frame ? '' : ` (here through ${series.frames[leaf].function})`;
+  return (
+    `a heap profile shows where memory was allocated, not what keeps it: find where what ${name} allocates${through} is kept ` +
+    'after it is used (a map, cache, slice or channel that outlives the request, or a subslice of it, which keeps the whole array) ' +
+    'and bound it, copy out what is needed, or release it'
+  );
 }
 
 function culpritAt(series: SeriesSet, c: Culprit | null): ExplainedFinding['culpritAt'] {

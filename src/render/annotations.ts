@@ -47,7 +47,7 @@ export function renderAnnotations(a: Analysis, opts: AnnotationOptions): string[
     const path = frame === null ? null : opts.locate(frame.rawFile);
     const where: Record<string, string | number> = path === null || frame === null ? {} : { file: path, line: frame.line };
     const culprit = culpritName(a.series, f);
-    const fix = f.signature?.fix ?? 'find what keeps these objects or goroutines alive and release them';
+    const fix = a.explained.findings[i].fix;
     const accepted = rule === undefined ? '' : ` Accepted growth (config ignore list): ${rule.reason}.`;
     const at = culprit === null ? '' : ` in ${culprit}`;
     const unplaced = path === null && frame !== null ? ` (${frame.rawFile}:${frame.line}, not found in this checkout)` : '';

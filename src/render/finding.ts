@@ -71,6 +71,8 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   if (e.unit !== null) out.push(`${capitalize(e.unit)}.`, '');
   out.push(...unitFigures(a, f, opts), '');
   out.push('### Chain of evidence', '', ...e.evidence.map((s, i) => `${i + 1}. ${mdText(s)}`), '');
+  // A known pattern's fix is in its section below; without one, what to look for.
+  if (f.signature === null) out.push(`**What to look for:** ${mdText(capitalize(e.fix))}.`, '');
   out.push(...candidatesSection(e), '');
   out.push(...evidenceStacks(series, f), '');
   const view = a.sources?.[a.diagnosis.findings.indexOf(f)] ?? null;
