@@ -6,8 +6,13 @@ import type { Confidence } from './model.js';
 
 export type { Confidence } from './model.js';
 
-/** Heap growth under this is not worth a finding: below Go's default sampling it is mostly noise. */
-export const MIN_HEAP_GROWTH_BYTES = 1024 * 1024;
+/**
+ * Heap growth under this many sampling periods is not worth a finding: it is mostly noise (1 MiB at Go's
+ * default MemProfileRate of 512 KiB; a service that samples finer shows a smaller leak as clearly).
+ */
+export const MIN_HEAP_GROWTH_SAMPLES = 2;
+/** The growth floor at Go's default sampling. */
+export const MIN_HEAP_GROWTH_BYTES = MIN_HEAP_GROWTH_SAMPLES * 512 * 1024;
 /** ...nor growth under this share of the final in-use heap. */
 export const MIN_HEAP_SHARE = 0.01;
 /** High confidence needs this many snapshots, a Mann–Kendall p below this, and a line explaining this much. */
@@ -18,7 +23,8 @@ export const HIGH_MIN_R2 = 0.8;
 export function heapGrowthFloor(series: SeriesSet): number {
   const total = metricOf(series.heap, 'inuse_space')?.total;
   const last = total === undefined ? 0 : total.data[total.n - 1];
-  return Math.max(MIN_HEAP_GROWTH_BYTES, MIN_HEAP_SHARE * last);
+  const rate = series.heap?.samplingRate ?? 0;
+  return Math.max(rate > 0 ? MIN_HEAP_GROWTH_SAMPLES * rate : MIN_HEAP_GROWTH_BYTES, MIN_HEAP_SHARE * last);
 }
 
 export function isSignificantHeap(series: SeriesSet, fit: Fit): boolean {

@@ -8,7 +8,7 @@ import { matchSignatures, type Match, type Signature } from '../patterns/index.j
 import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
-import { findCulprit, pooledHeap, userFrame, type PooledHeap } from './culprit.js';
+import { findCulprit, pooledHeap, poolStateIn, userFrame, type PooledHeap } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from './confidence.js';
 import { boundedSites } from './bounded.js';
 import { isSuspect, triage } from './triage.js';
@@ -161,13 +161,30 @@ function longLivedOwn(series: SeriesSet, leaking: readonly number[]): LongLivedG
   return out.sort((a, b) => a.count - b.count || a.stack - b.stack);
 }
 
-/** Heap growth no goroutine unit explains: one finding per service function under which it is allocated. */
+/**
+ * The functions of a heap stack that say what was allocated: all of them, except under a pool state call
+ * (POOL_STATE: a connection pool dialing), where the frames above that call only say which caller happened to
+ * find the pool empty (a query, under any of the service's functions), not what keeps the connection.
+ */
+function allocationFunctions(series: SeriesSet, stackId: number): string[] {
+  const pool = poolStateIn(series, stackId);
+  const names = stackFunctions(series, stackId);
+  if (pool < 0) return names;
+  const s = series.stacks[stackId];
+  return names.slice(0, s.runtimeTop.length + s.frames.indexOf(pool) + 1);
+}
+
+/**
+ * Heap growth no goroutine unit explains: one finding per service function under which it is allocated, and
+ * one per pool state call for what a pool dialed (its callers are whoever found the pool empty).
+ */
 function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
   if (series.heap === null || series.heap.times.length < 2) return [];
   const byFrame = new Map<number, number[]>();
   for (const id of unlinked) {
+    const pool = poolStateIn(series, id);
     const f = userFrame(series, id);
-    const key = f >= 0 ? f : (series.stacks[id].frames[0] ?? -1);
+    const key = pool >= 0 ? pool : f >= 0 ? f : (series.stacks[id].frames[0] ?? -1);
     if (key >= 0) byFrame.set(key, [...(byFrame.get(key) ?? []), id]);
   }
   const out: Finding[] = [];
@@ -176,7 +193,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const heap = sumStacks(series, stacks);
     const kept = heap.fit.retained;
     if (heap.fit.absoluteGrowth < floor || (heap.fit.shape !== 'growing' && heap.fit.shape !== 'unknown')) continue;
-    const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => stackFunctions(series, h)) })[0];
+    const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => allocationFunctions(series, h)) })[0];
     const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
     const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
     const ctx = { series, goroutineStacks: [], heapStacks: stacks, signature, entryScope: 'own' } as const;

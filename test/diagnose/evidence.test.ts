@@ -8,7 +8,8 @@ import { analyze } from '../../src/commands/analyze.js';
 import type { Analysis } from '../../src/explain/index.js';
 import { culpritName } from '../../src/diagnose/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { MIN_HEAP_GROWTH_BYTES } from '../../src/diagnose/confidence.js';
+import { heapGrowthFloor, MIN_HEAP_GROWTH_BYTES, MIN_HEAP_GROWTH_SAMPLES, MIN_HEAP_SHARE } from '../../src/diagnose/confidence.js';
+import { metricOf } from '../../src/series/index.js';
 import { poissonMeanFor } from '../../src/diagnose/reach.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -28,6 +29,11 @@ function run(scenario: string, variant: string, cut: number | null = null): Anal
 }
 
 const culprits = (a: Analysis): (string | null)[] => a.diagnosis.findings.map((f) => culpritName(a.series, f));
+
+const lastInUse = (a: Analysis): number => {
+  const total = metricOf(a.series.heap, 'inuse_space')?.total;
+  return total === undefined ? 0 : total.data[total.n - 1];
+};
 
 t.test('three snapshots of unstopped Tickers: the kept samples are the evidence', async (t) => {
   const a = run('ticker-unstopped', 'go1.19-gopath', 3);
@@ -113,4 +119,36 @@ t.test('few heap snapshots that rose at every step beyond sampling error, but no
   t.equal(run('subslice-retained', 'go1.26-mod').diagnosis.verdict, 'leak', 'the full series concludes');
   // A control cut the same way still clears when nothing rose at every step (steady-churn: allocation churn).
   t.not(run('steady-churn', 'go1.26-mod', 4).diagnosis.reach.kind, 'undecided-heap');
+});
+
+t.test('the heap growth floor is counted in sampling periods: a service that samples finer shows a smaller leak', async (t) => {
+  // sql-conn-unreleased go1.26-mod samples every 64 KiB: the leaked connections' lib/pq state grows 0 -> 719 KiB
+  // in use over 55 s, 11 samples, under the 1 MiB that is two samples at Go's default rate.
+  const fine = run('sql-conn-unreleased', 'go1.26-mod');
+  t.equal(fine.series.heap?.samplingRate, 64 * 1024);
+  t.equal(heapGrowthFloor(fine.series), Math.max(MIN_HEAP_GROWTH_SAMPLES * 64 * 1024, MIN_HEAP_SHARE * lastInUse(fine)));
+  t.equal(fine.diagnosis.verdict, 'leak');
+  // At the default rate the floor is what it was: 1 MiB (or the share of the heap).
+  const dflt = run('batch-sawtooth', 'go1.26-mod');
+  t.equal(dflt.series.heap?.samplingRate, 512 * 1024);
+  t.equal(heapGrowthFloor(dflt.series), Math.max(MIN_HEAP_GROWTH_BYTES, MIN_HEAP_SHARE * lastInUse(dflt)));
+  t.equal(MIN_HEAP_GROWTH_BYTES, 1024 * 1024);
+});
+
+t.test('connections a pool dialed are one heap finding, whichever callers found the pool empty, and match no query pattern', async (t) => {
+  // sql-conn-unreleased: (*Repo).Balance leaks *sql.Conn; the replacements are dialed under database/sql.(*DB).conn
+  // by Balance (via (*DB).Conn) and by Statement (via (*DB).QueryContext, rows closed): 261 and 650 kB on go1.26-mod.
+  for (const variant of ['go1.26-mod', 'go1.27-trimpath']) {
+    const a = run('sql-conn-unreleased', variant);
+    t.equal(a.diagnosis.verdict, 'leak', variant);
+    t.equal(a.diagnosis.findings.length, 1, `${variant}: one finding, not one per caller`);
+    const f = a.diagnosis.findings[0];
+    t.equal(f.kind, 'heap-growth');
+    t.equal(f.signature, null, `${variant}: not sql-rows-unclosed (the query frames are above the dial, no Rows frame)`);
+    t.not(culpritName(a.series, f), 'example.com/ledger/store.(*Repo).Statement', `${variant}: the caller that dialed is not named`);
+    t.ok(
+      f.steps.some((s) => s.kind === 'pooled-heap'),
+      `${variant}: the evidence says the pool made it`,
+    );
+  }
 });
