@@ -218,7 +218,7 @@ function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
  */
 function allocCandidates(ctx: CulpritContext): CulpritFound | null {
   const entryPoints = [...(ctx.signature?.entryPoints ?? []), ...(ctx.signature?.handles ?? [])];
-  if (entryPoints.length === 0) return null;
+  if (entryPoints.length === 0) return poolCallers(ctx);
   const space = metricOf(ctx.series.heap, 'alloc_space');
   const objects = metricOf(ctx.series.heap, 'alloc_objects');
   const last = (m: typeof space, id: number): number => (m === null ? 0 : row(m.byStack, id)[m.byStack.n - 1]);
@@ -248,6 +248,37 @@ function allocCandidates(ctx: CulpritContext): CulpritFound | null {
   if (ranked.length > 1 || (ctx.signature?.poolState ?? []).length > 0) return { culprit: null, candidates: ranked };
   const top = ranked[0];
   return { culprit: { frame: top.frame, strategy: 'alloc-candidate', stack: top.stack, stackKind: 'heap', entry: top.entry }, candidates: ranked };
+}
+
+/**
+ * Heap growth with no goroutine behind it and no pattern's entry point, all of it made by a pool (every stack
+ * under a pool state call: database/sql dialing a connection): the service's functions above that call are
+ * whoever found the pool empty, not necessarily what keeps a connection, so each is a candidate, ranked by what
+ * was allocated through the pool under it since start (alloc_space), and none is named.
+ */
+function poolCallers(ctx: CulpritContext): CulpritFound | null {
+  if (ctx.heapStacks.length === 0 || ctx.goroutineStacks.length > 0) return null;
+  if (ctx.heapStacks.some((id) => poolStateIn(ctx.series, id) < 0)) return null;
+  const space = metricOf(ctx.series.heap, 'alloc_space');
+  const objects = metricOf(ctx.series.heap, 'alloc_objects');
+  const last = (m: typeof space, id: number): number => (m === null ? 0 : row(m.byStack, id)[m.byStack.n - 1]);
+  const byCaller = new Map<number, Candidate>();
+  for (const id of ctx.heapStacks) {
+    const caller = userFrame(ctx.series, id);
+    if (caller < 0) continue;
+    const prev = byCaller.get(caller);
+    byCaller.set(caller, {
+      frame: caller,
+      entry: prev?.entry ?? poolStateIn(ctx.series, id),
+      stack: prev?.stack ?? id,
+      allocBytes: (prev?.allocBytes ?? 0) + last(space, id),
+      allocObjects: (prev?.allocObjects ?? 0) + last(objects, id),
+    });
+  }
+  const ranked = [...byCaller.values()]
+    .sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame)
+    .slice(0, MAX_CANDIDATES);
+  return ranked.length === 0 ? null : { culprit: null, candidates: ranked };
 }
 
 /** Goroutine stack ids with a goroutine in at least one snapshot. */

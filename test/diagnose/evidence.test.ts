@@ -150,5 +150,11 @@ t.test('connections a pool dialed are one heap finding, whichever callers found 
       f.steps.some((s) => s.kind === 'pooled-heap'),
       `${variant}: the evidence says the pool made it`,
     );
+    t.equal(f.culprit, null, `${variant}: no culprit named`);
+    t.same(
+      f.candidates.map((c) => a.series.frames[c.frame].function).sort(),
+      ['example.com/ledger/store.(*Repo).Balance', 'example.com/ledger/store.(*Repo).Statement'],
+      `${variant}: the pool's callers are the candidates`,
+    );
   }
 });
