@@ -6,7 +6,7 @@
 
 import { mostNamed } from '../decode/goroutine-groups.js';
 import { POOL_STATE, type Signature } from '../patterns/index.js';
-import { metricOf, row, type SeriesSet } from '../series/index.js';
+import { metricOf, row, type MetricSeries, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
 
 /** What a strategy looks at: the finding's goroutine groups and heap call sites, and its pattern. */
@@ -219,31 +219,16 @@ function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
 function allocCandidates(ctx: CulpritContext): CulpritFound | null {
   const entryPoints = [...(ctx.signature?.entryPoints ?? []), ...(ctx.signature?.handles ?? [])];
   if (entryPoints.length === 0) return poolCallers(ctx);
-  const space = metricOf(ctx.series.heap, 'alloc_space');
-  const objects = metricOf(ctx.series.heap, 'alloc_objects');
-  const last = (m: typeof space, id: number): number => (m === null ? 0 : row(m.byStack, id)[m.byStack.n - 1]);
   const isEntry = (f: number): boolean => (ctx.signature?.entryPoints ?? []).some((re) => re.test(ctx.series.frames[f].function));
-  const byCaller = new Map<number, Candidate>();
+  const tally = new CandidateTally(ctx.series);
   for (const s of ctx.series.stacks) {
     if (poolStateIn(ctx.series, s.id) >= 0) continue;
     const found = callerOfEntry(ctx.series, s.id, entryPoints);
     if (found.caller < 0) continue;
-    const { caller } = found;
-    const prev = byCaller.get(caller);
     // The call that made the object (QueryContext) names the candidate, rather than a call on it (Rows.Next).
-    const entry = prev === undefined || isEntry(found.entry) || !isEntry(prev.entry) ? found.entry : prev.entry;
-    const c = {
-      frame: caller,
-      entry,
-      stack: prev?.stack ?? s.id,
-      allocBytes: (prev?.allocBytes ?? 0) + last(space, s.id),
-      allocObjects: (prev?.allocObjects ?? 0) + last(objects, s.id),
-    };
-    byCaller.set(caller, c);
+    tally.add(found.caller, s.id, (prev) => (prev === undefined || isEntry(found.entry) || !isEntry(prev.entry) ? found.entry : prev.entry));
   }
-  const ranked = [...byCaller.values()]
-    .sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame)
-    .slice(0, MAX_CANDIDATES);
+  const ranked = tally.ranked();
   if (ranked.length === 0) return null;
   if (ranked.length > 1 || (ctx.signature?.poolState ?? []).length > 0) return { culprit: null, candidates: ranked };
   const top = ranked[0];
@@ -259,26 +244,49 @@ function allocCandidates(ctx: CulpritContext): CulpritFound | null {
 function poolCallers(ctx: CulpritContext): CulpritFound | null {
   if (ctx.heapStacks.length === 0 || ctx.goroutineStacks.length > 0) return null;
   if (ctx.heapStacks.some((id) => poolStateIn(ctx.series, id) < 0)) return null;
-  const space = metricOf(ctx.series.heap, 'alloc_space');
-  const objects = metricOf(ctx.series.heap, 'alloc_objects');
-  const last = (m: typeof space, id: number): number => (m === null ? 0 : row(m.byStack, id)[m.byStack.n - 1]);
-  const byCaller = new Map<number, Candidate>();
+  const tally = new CandidateTally(ctx.series);
   for (const id of ctx.heapStacks) {
     const caller = userFrame(ctx.series, id);
-    if (caller < 0) continue;
-    const prev = byCaller.get(caller);
-    byCaller.set(caller, {
+    if (caller >= 0) tally.add(caller, id, (prev) => prev?.entry ?? poolStateIn(ctx.series, id));
+  }
+  const ranked = tally.ranked();
+  return ranked.length === 0 ? null : { culprit: null, candidates: ranked };
+}
+
+/** The service's callers as candidates, each with what was allocated under it since start (alloc_space, alloc_objects). */
+class CandidateTally {
+  private readonly byCaller = new Map<number, Candidate>();
+  private readonly space: MetricSeries | null;
+  private readonly objects: MetricSeries | null;
+
+  constructor(series: SeriesSet) {
+    this.space = metricOf(series.heap, 'alloc_space');
+    this.objects = metricOf(series.heap, 'alloc_objects');
+  }
+
+  /** Counts heap stack `stack` for `caller`; the caller's entry call is `entry` of what it had so far. */
+  add(caller: number, stack: number, entry: (prev: Candidate | undefined) => number): void {
+    const prev = this.byCaller.get(caller);
+    this.byCaller.set(caller, {
       frame: caller,
-      entry: prev?.entry ?? poolStateIn(ctx.series, id),
-      stack: prev?.stack ?? id,
-      allocBytes: (prev?.allocBytes ?? 0) + last(space, id),
-      allocObjects: (prev?.allocObjects ?? 0) + last(objects, id),
+      entry: entry(prev),
+      stack: prev?.stack ?? stack,
+      allocBytes: (prev?.allocBytes ?? 0) + lastValue(this.space, stack),
+      allocObjects: (prev?.allocObjects ?? 0) + lastValue(this.objects, stack),
     });
   }
-  const ranked = [...byCaller.values()]
-    .sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame)
-    .slice(0, MAX_CANDIDATES);
-  return ranked.length === 0 ? null : { culprit: null, candidates: ranked };
+
+  /** The leading candidates, most allocated first. */
+  ranked(): Candidate[] {
+    return [...this.byCaller.values()]
+      .sort((a, b) => b.allocBytes - a.allocBytes || b.allocObjects - a.allocObjects || a.frame - b.frame)
+      .slice(0, MAX_CANDIDATES);
+  }
+}
+
+/** A call site's value at the last snapshot; 0 without the metric. */
+function lastValue(m: MetricSeries | null, stack: number): number {
+  return m === null ? 0 : row(m.byStack, stack)[m.byStack.n - 1];
 }
 
 /** Goroutine stack ids with a goroutine in at least one snapshot. */

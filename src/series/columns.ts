@@ -31,16 +31,9 @@ export class KindColumns {
   private count = 0;
   private readonly taken: Taken[] = [];
 
-  /** Rows so far: the kind's distinct call sites. */
-  get rows(): number {
-    return this.count;
-  }
-
-  /** Stack id → row for ids below `stacks`, −1 for the call sites the kind has none of. */
-  slots(stacks: number): Int32Array {
-    const out = new Int32Array(stacks).fill(-1);
-    out.set(this.slotOf.subarray(0, Math.min(stacks, this.slotOf.length)));
-    return out;
+  /** Stack id → row, −1 (or past its end) for the call sites the kind has none of. */
+  get slot(): Int32Array {
+    return this.slotOf;
   }
 
   /** Column of sample type `type` of the snapshot taken as `index`; null when it has none (or it was dropped). */

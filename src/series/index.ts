@@ -73,12 +73,15 @@ export function rowVariance(m: Matrix | SiteMatrix, id: number): Float64Array | 
   return m.variance === null ? null : m.variance.subarray(id * m.n, id * m.n + m.n);
 }
 
+/** Row `at` of column j; 0 where the column is shorter (the site appeared later) or missing. */
+function cell(columns: readonly SiteValues[], j: number, at: number): number {
+  const c = columns[j];
+  return c !== undefined && at < c.length ? c[at] : 0;
+}
+
 /** Row `at` of the columns into `out`. */
 function gather(columns: readonly SiteValues[], at: number, out: Float64Array): Float64Array {
-  for (let j = 0; j < columns.length; j++) {
-    const c = columns[j];
-    out[j] = at < c.length ? c[at] : 0;
-  }
+  for (let j = 0; j < columns.length; j++) out[j] = cell(columns, j, at);
   return out;
 }
 
@@ -254,7 +257,7 @@ function metricsSeries(
   rate: number,
 ): MetricSeries[] {
   const n = used.length;
-  const slot = taken.slots(rows.stacks);
+  const slot = taken.slot;
   // Each metric's site columns in time order; an ends-only metric's first and last only (see MetricSeries).
   const sites = new Map(
     names.map((metric) => {
@@ -317,17 +320,13 @@ function siteVariance(
   const n = site.columns.length;
   const objects = sites.get('inuse_objects')?.columns ?? [];
   const space = sites.get('inuse_space')?.columns ?? [];
-  const at = (columns: readonly SiteValues[], j: number, s: number): number => {
-    const c = columns[j];
-    return c !== undefined && s < c.length ? c[s] : 0;
-  };
   return (id) => {
     const out = new Float64Array(n);
     const s = site.slot[id] ?? -1;
     if (s < 0) return out;
     for (let j = 0; j < n; j++) {
-      const v = at(site.columns, j, s);
-      if (v !== 0) out[j] = samplingVariance(v, at(objects, j, s), at(space, j, s), rate);
+      const v = cell(site.columns, j, s);
+      if (v !== 0) out[j] = samplingVariance(v, cell(objects, j, s), cell(space, j, s), rate);
     }
     return out;
   };
