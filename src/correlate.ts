@@ -6,7 +6,7 @@
 import { sampleCorrelation } from 'simple-statistics';
 import { fitSeries, NOISE_Z, type Fit } from './fit/index.js';
 import { fitsOf, type FitSet } from './fit/all.js';
-import { retention } from './fit/retained.js';
+import { retention, type Allocated } from './fit/retained.js';
 import { growingUnderOneFunction } from './correlate/heap.js';
 import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.js';
 import { moduleOf, packageOf } from './normalize/names.js';
@@ -176,7 +176,6 @@ function unitKey(series: SeriesSet, stack: SiteStack): string {
  */
 function growingHeapStacks(series: SeriesSet): number[] {
   const m = metricOf(series.heap, 'inuse_space');
-  const alloc = metricOf(series.heap, 'alloc_space');
   if (m === null || m.byStack.n < 2) return [];
   const out: { id: number; growth: number }[] = [];
   const rows = m.byStack.rows;
@@ -186,7 +185,7 @@ function growingHeapStacks(series: SeriesSet): number[] {
     if (growth <= 0 || isProfilerOwn(series, series.stacks[id])) continue;
     const variance = rowVariance(m.byStack, id);
     const se = variance === null ? 0 : Math.sqrt(variance[0] + variance[v.length - 1]);
-    const kept = (): boolean => retention(v, variance, alloc === null ? null : row(alloc.byStack, id)) !== null;
+    const kept = (): boolean => retention(series.heap?.times ?? [], v, variance, allocatedBy(series, [id])) !== null;
     if (growth > HEAP_GROWTH_Z * se || isStaircase(v) || kept()) out.push({ id, growth });
   }
   return out.sort((a, b) => b.growth - a.growth || a.id - b.id).map((o) => o.id);
@@ -348,8 +347,20 @@ export function sumStacks(series: SeriesSet, stacks: readonly number[]): HeapEvi
     const rv = rowVariance(m, id);
     if (variance !== null && rv !== null) rv.forEach((v, j) => (variance[j] += v));
   }
-  const alloc = metricOf(h, 'alloc_space')?.byStack ?? null;
-  const allocated = alloc === null ? null : new Float64Array(alloc.n);
-  if (alloc !== null && allocated !== null) for (const id of stacks) row(alloc, id).forEach((v, j) => (allocated[j] += v));
-  return { stacks, values, variance, fit: fitSeries({ times: h.times, values, variance, alloc: allocated }) };
+  return { stacks, values, variance, fit: fitSeries({ times: h.times, values, variance, allocated: allocatedBy(series, stacks) }) };
+}
+
+/** What the call sites allocated between the first and the last heap snapshot, in all and on statements holding memory. */
+function allocatedBy(series: SeriesSet, stacks: readonly number[]): Allocated | null {
+  const alloc = metricOf(series.heap, 'alloc_space')?.byStack ?? null;
+  if (alloc === null || alloc.n < 2) return null;
+  const held = series.heap?.allocatedHeld ?? null;
+  let all = 0;
+  let kept = 0;
+  for (const id of stacks) {
+    const r = row(alloc, id);
+    all += r[r.length - 1] - r[0];
+    if (held !== null) kept += held[id];
+  }
+  return { all, held: held === null ? null : kept };
 }

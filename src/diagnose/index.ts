@@ -207,6 +207,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
         snapshots: heap.fit.n,
         newSamples: kept.newSamples,
         retainedShare: kept.retainedShare,
+        of: kept.of,
       });
     if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });

@@ -145,6 +145,8 @@ export type Step =
       readonly snapshots: number;
       readonly newSamples: number;
       readonly retainedShare: number;
+      /** Of what the site allocated in all, or on its statements that hold memory (fit/retained.ts). */
+      readonly of: 'site' | 'held';
     }
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }

@@ -71,7 +71,7 @@ export function stepSentence(series: SeriesSet, step: Step): string {
     case 'staircase': {
       const fell =
         step.falls === 0 ? 'never fell' : `fell by no more than one sample (${plural(step.falls, 'time')}: an old backing array freed as the collection grew)`;
-      return `the sampled heap ${fell}, rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots and kept about ${plural(Math.round(step.newSamples), 'new sample')}, ${Math.round(step.retainedShare * 100)}% of what the site allocated in the window: a sampled object stays in every later profile while it is reachable, and churn keeps a small share of what it allocates`;
+      return `the sampled heap ${fell}, rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots and kept about ${plural(Math.round(step.newSamples), 'new sample')}, ${Math.round(step.retainedShare * 100)}% of what ${step.of === 'site' ? 'the site' : 'its allocating statements that still hold memory'} allocated in the window: a sampled object stays in every later profile while it is reachable, and churn keeps a small share of what it allocates`;
     }
     case 'pattern':
       return `the stacks match the known pattern "${signatureById(step.signature)?.title ?? step.signature}" (${step.frames.join(', ')})`;

@@ -126,12 +126,13 @@ export function fitSeries(series: SeriesData, options: Partial<FitOptions> = {})
   };
   const level = Math.max(median(values.map(Math.abs)), 1);
   const retained =
-    series.alloc == null
+    series.allocated == null
       ? null
       : retention(
+          series.times,
           values,
           sigma.map((x) => x * x),
-          Array.from(series.alloc),
+          series.allocated,
         );
   const verdict = n === 2 ? twoPoints(base, level, opts) : classify(base, rel, values, sigma, level, opts, retained);
   // Spelled out, in the order a spread of base and verdict gives (JSON keeps it): a spread of twenty

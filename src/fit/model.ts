@@ -2,7 +2,7 @@
 // Fit it returns. In a file of their own so the stage's parts (shape.ts, all.ts) and later stages read them
 // without importing the stage's index, which imports those parts.
 import type { MannKendall } from './trend.js';
-import type { Retention } from './retained.js';
+import type { Allocated, Retention } from './retained.js';
 
 export interface FitOptions {
   readonly trendAlpha: number;
@@ -29,8 +29,11 @@ export interface SeriesData {
   readonly sigma?: ArrayLike<number> | null;
   /** Or its square, as the series stage's matrices keep it; give one of the two at most. */
   readonly variance?: ArrayLike<number> | null;
-  /** For in-use heap: the same site's bytes allocated since start (alloc_space), to tell kept from churned. */
-  readonly alloc?: ArrayLike<number> | null;
+  /**
+   * For in-use heap: the bytes the same site allocated between the first and the last snapshot (alloc_space:
+   * in all, and on its statements that held bytes in use, series `allocatedHeld`), to tell kept from churned.
+   */
+  readonly allocated?: Allocated | null;
 }
 
 export type Shape = 'growing' | 'plateau' | 'flat' | 'noisy' | 'shrinking' | 'unknown';

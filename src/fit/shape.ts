@@ -63,7 +63,7 @@ export function classify(
     return verdict('shrinking', `Fell by ${signed(robustChange)} over ${f.n} snapshots at ${rate} (${p}).`);
   }
   if (retained !== null) {
-    const kept = `Kept about ${Math.round(retained.newSamples)} new samples, ${percent(retained.retainedShare, false)} of what it allocated in the window`;
+    const kept = `Kept about ${Math.round(retained.newSamples)} new samples, ${percent(retained.retainedShare, false)} of what ${retained.of === 'site' ? 'it' : 'its statements that hold memory'} allocated in the window`;
     const fell = retained.falls === 0 ? 'never falling' : `falling by one sample at most (${retained.falls}x)`;
     return verdict(
       'growing',

@@ -10,10 +10,12 @@ import { isRuntimeFunction, normalizeFile, normalizeFunction } from './names.js'
 import { fixedOrigin, inferOwnership, originIn, ProgramNames, type Origin, type Ownership } from './ownership.js';
 import { StackLines } from './stack-lines.js';
 import { siteColumn, SumScratch, sumBySite, total, type SiteValues } from './site-sums.js';
+import { LeafLines, type OtherLines } from './leaf-lines.js';
 
 export type { Origin, Ownership } from './ownership.js';
 export type { GoVersionRange, VersionClue } from './go-version.js';
 export type { StackLines } from './stack-lines.js';
+export type { OtherLines } from './leaf-lines.js';
 
 export type Granularity = 'functions' | 'lines';
 
@@ -132,6 +134,11 @@ export interface NormalizedSnapshot {
    * per-site values are handed to the series (series/columns.ts).
    */
   readonly totals: readonly number[];
+  /**
+   * Heap only: per entry, the in-use and allocated bytes from leaf lines other than the site's reference line
+   * (leaf-lines.ts); null when there are none, or the snapshot is not a heap profile with both.
+   */
+  readonly otherLines: OtherLines | null;
   /** Goroutine-dump facts per entry, or null for forms without them. */
   readonly groups: readonly (GroupFacts | null)[] | null;
   /** Lines of the service's own code present in this snapshot (LineSite ids); none unless the Interner keeps lines. */
@@ -163,6 +170,7 @@ export class Interner {
   private readonly normalizedNames = new Map<string, string>();
   private readonly programNames = new ProgramNames();
   private readonly sumScratch = new SumScratch();
+  private readonly leafLines = new LeafLines();
   /** LineSite ids by frame id × LINE_KEY + line. */
   private readonly lineSiteIds = new Map<number, number>();
   /** Each call site's lines at its first occurrence. */
@@ -238,12 +246,14 @@ export class Interner {
     const { ids, sums, entries } = sumBySite(callSite, s.values, width, this.stacks.length, this.sumScratch);
     const groups = s.goroutineInfo === null ? null : this.groupFacts(s.goroutineInfo, callSite, ids, entries);
     const values = Array.from({ length: width }, (_, t) => siteColumn(sums, width, t, entries));
+    const otherLines = s.kind === 'heap' ? this.leafLines.split(s, callSite, skip, ids, this.sumScratch.entryOf) : null;
     return {
       meta: metaOf(s),
       programs: this.programNames.of(s.frames.map((f) => ({ rawFunction: f.function, rawFile: f.file }))),
       stackIds: ids,
       values,
       totals: values.map(total),
+      otherLines,
       groups,
       ...(this.keepLines ? this.lineTable(s, local) : { lineIds: new Uint32Array(0), lineTypes: [], lineValues: new Float64Array(0) }),
     };

@@ -5,7 +5,7 @@
 // read, are dropped from a snapshot as soon as it can be neither.
 
 import type { Kind } from '../model.js';
-import type { NormalizedSnapshot, SiteValues } from '../normalize/index.js';
+import type { NormalizedSnapshot, OtherLines, SiteValues } from '../normalize/index.js';
 
 /**
  * How many of the earliest and of the latest distinct capture times keep their allocation columns. The series
@@ -20,6 +20,8 @@ export const ENDS_ONLY = (metric: string): boolean => metric.startsWith('alloc_'
 interface Taken {
   readonly types: readonly string[];
   readonly columns: (SiteValues | null)[];
+  /** Heap bytes from other leaf lines (normalize/leaf-lines.ts), dense like the columns; read at the ends only. */
+  otherLines: OtherLines | null;
   /** The profile's own capture time, which is its time in the series; null when it has none. */
   readonly profileMs: number | null;
 }
@@ -43,6 +45,11 @@ export class KindColumns {
     return k < 0 ? null : t.columns[k];
   }
 
+  /** The snapshot's other-line bytes per row (null when it had none, or they were dropped with its allocations). */
+  otherLines(index: number): OtherLines | null {
+    return this.taken[index].otherLines;
+  }
+
   /** Whether the snapshot taken as `index` has a column of `type`, kept or dropped. */
   hasType(index: number, type: string): boolean {
     return this.taken[index].types.includes(type);
@@ -60,9 +67,17 @@ export class KindColumns {
       for (let i = 0; i < ids.length; i++) dense[this.slotOf[ids[i]]] = sparse[i];
       return dense;
     });
-    this.taken.push({ types: s.meta.sampleTypes.map((t) => t.type), columns, profileMs });
+    const other = s.otherLines;
+    const otherLines = other === null ? null : { inuse: this.dense(ids, other.inuse), alloc: this.dense(ids, other.alloc) };
+    this.taken.push({ types: s.meta.sampleTypes.map((t) => t.type), columns, otherLines, profileMs });
     this.dropMiddleAllocations();
     return this.taken.length - 1;
+  }
+
+  private dense(ids: Uint32Array, sparse: Float64Array): Float64Array {
+    const out = new Float64Array(this.count);
+    for (let i = 0; i < ids.length; i++) out[this.slotOf[ids[i]]] = sparse[i];
+    return out;
   }
 
   private growSlots(size: number): void {
@@ -83,6 +98,7 @@ export class KindColumns {
     const high = times[times.length - ENDS_KEPT];
     for (const t of this.taken) {
       if (t.profileMs === null || t.profileMs <= low || t.profileMs >= high) continue;
+      t.otherLines = null;
       t.types.forEach((type, k) => {
         if (ENDS_ONLY(type)) t.columns[k] = null;
       });
@@ -109,6 +125,6 @@ export class SiteColumns {
   take(s: NormalizedSnapshot, profileMs: number | null): { normalized: NormalizedSnapshot; column: number } {
     const column = this.of(s.meta.kind).add(s, profileMs);
     // The call-site ids stay only where the dump facts need them (series/index.ts factsOverSeries).
-    return { normalized: { ...s, values: [], stackIds: s.groups === null ? NONE : s.stackIds }, column };
+    return { normalized: { ...s, values: [], otherLines: null, stackIds: s.groups === null ? NONE : s.stackIds }, column };
   }
 }

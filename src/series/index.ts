@@ -152,6 +152,12 @@ export interface KindSeries<K extends SeriesKind = SeriesKind> {
   readonly facts: ReadonlyMap<number, GroupFacts>;
   /** Heap sampling rate in bytes (MemProfileRate), 0 for exact metrics. */
   readonly samplingRate: number;
+  /**
+   * Heap: per stack id, the bytes the call site allocated between the first and the last snapshot on the leaf
+   * lines that held something in use at either end (normalize/leaf-lines.ts): what retention weighs what
+   * is kept against. Null for the goroutine kinds, a single snapshot, or a form without allocation totals.
+   */
+  readonly allocatedHeld: Float64Array | null;
 }
 
 export interface SeriesSet {
@@ -234,7 +240,39 @@ function kindSeries<K extends SeriesKind>(
     metrics: all.slice(0, FITTED[kind]),
     facts: kind === 'heap' ? new Map() : factsOverSeries(used),
     samplingRate,
+    allocatedHeld: kind === 'heap' && used.length >= 2 ? heldAllocation(taken, used[0], used[used.length - 1], rows.stacks) : null,
   };
+}
+
+/**
+ * Per stack id, what the site allocated in the window on the leaf lines that held bytes in use at its first
+ * or last snapshot: its reference line's (all bytes less the other lines') and its other lines' (together),
+ * each counted only where it held something. A line whose objects all died is churn of its own, whatever the
+ * site keeps on another line. Null without allocation totals at both ends.
+ */
+function heldAllocation(taken: KindColumns, first: SnapshotEntry, last: SnapshotEntry, stacks: number): Float64Array | null {
+  const ends = [first, last].map((e) => ({
+    inuse: taken.column(e.column, 'inuse_space'),
+    alloc: taken.column(e.column, 'alloc_space'),
+    other: taken.otherLines(e.column),
+  }));
+  if (ends.some((e) => e.inuse === null || e.alloc === null)) return null;
+  const at = (c: ArrayLike<number> | null | undefined, s: number): number => (c !== null && c !== undefined && s < c.length ? c[s] : 0);
+  const slot = taken.slot;
+  const out = new Float64Array(stacks);
+  for (let id = 0; id < stacks && id < slot.length; id++) {
+    const s = slot[id];
+    if (s < 0) continue;
+    const [a, b] = ends.map((e) => {
+      const inuseOther = at(e.other?.inuse, s);
+      const allocOther = at(e.other?.alloc, s);
+      return { inuseRef: at(e.inuse, s) - inuseOther, allocRef: at(e.alloc, s) - allocOther, inuseOther, allocOther };
+    });
+    const ref = a.inuseRef > 0 || b.inuseRef > 0 ? b.allocRef - a.allocRef : 0;
+    const other = a.inuseOther > 0 || b.inuseOther > 0 ? b.allocOther - a.allocOther : 0;
+    out[id] = ref + other;
+  }
+  return out;
 }
 
 /** The sampling period of the heap snapshots (runtime.MemProfileRate); Go's default is 512 KiB. */
