@@ -139,7 +139,7 @@ export function matchSignatures(e: Evidence, table: readonly Signature[]): Match
   const out: Match[] = [];
   for (const sig of table) {
     const m = sig.generic ? matchGeneric(sig, e, g, h) : matchSpecific(sig, e, g, h);
-    if (m !== null) out.push(m);
+    if (m !== null) out.push({ ...m, signature: withCase(sig, e.goroutineStacks) });
   }
   return out.sort(
     (a, b) =>
@@ -147,6 +147,18 @@ export function matchSignatures(e: Evidence, table: readonly Signature[]): Match
       b.score - a.score ||
       (a.signature.id < b.signature.id ? -1 : a.signature.id > b.signature.id ? 1 : 0),
   );
+}
+
+/** The signature with the text of the first of its cases the goroutine stacks single out, or as it is. */
+function withCase(sig: Signature, stacks: readonly (readonly string[])[]): Signature {
+  for (const c of sig.cases ?? []) {
+    const on = stacks.filter((st) => st.some((fn) => hits(c.on, fn)));
+    if (on.length > 0 && on.every((st) => st.some((fn) => hits(c.with, fn)))) {
+      const { id: _id, on: _on, with: _with, ...text } = c;
+      return { ...sig, ...text, case: c.id };
+    }
+  }
+  return sig;
 }
 
 /**

@@ -71,6 +71,38 @@ export const HTTP_RESPONSE_BODY_UNCLOSED: Signature = {
     '\treturn fmt.Errorf("status %s", resp.Status) // the body is still closed by the defer',
     '}',
   ].join('\n'),
+  cases: [
+    {
+      // readLoop between responses: `pc.br.Peek(1)` on the connection (IO wait), where a body not yet read
+      // or closed keeps it in a select on the body's EOF instead (http-body-unclosed in the matrix; every
+      // readLoop of http-transport-per-request, go1.26 and go1.27, is in Peek).
+      id: 'idle-connections',
+      on: within(HTTP, '(*persistConn).readLoop'),
+      with: within('bufio.', '(*Reader).Peek'),
+      title: 'HTTP connections left idle in Transports never reused',
+      explanation:
+        'Every leaking connection is idle: its readLoop waits for the next response on a connection whose last body was read and closed. A Transport keeps idle connections for reuse, a few per host, until IdleConnTimeout (none by default for a Transport literal) or CloseIdleConnections. A new http.Transport, or an http.Client with its own Transport, made per request keeps one more idle connection, with its readLoop and writeLoop goroutines and buffers, in a Transport nothing will use again.',
+      fix: 'Create one http.Client (and its Transport) once and share it across requests; where a Transport must be short-lived, call its CloseIdleConnections when done with it.',
+      example: [
+        'var client = &http.Client{Timeout: 10 * time.Second} // once, shared; its Transport pools connections',
+        '',
+        'func fetch(ctx context.Context, url string) ([]byte, error) {',
+        '\treq, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tresp, err := client.Do(req)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tdefer resp.Body.Close()',
+        '\treturn io.ReadAll(resp.Body)',
+        '}',
+      ].join('\n'),
+      whereToLook:
+        'code that builds an http.Transport, or an http.Client with its own Transport, per request or per call, and never closes its idle connections',
+    },
+  ],
 };
 
 export const HTTP_CLIENT_NO_TIMEOUT: Signature = {

@@ -98,6 +98,28 @@ export interface Signature {
   readonly fix: string;
   /** A short Go snippet showing the fix. */
   readonly example: string;
+  /**
+   * Causes the stacks tell apart, each with its own title, explanation and fix (the signature's id stays): the
+   * first whose rule holds replaces the general text. Absent when the stacks show only the general case.
+   */
+  readonly cases?: readonly SignatureCase[];
+  /** Set on a signature a case was applied to: which one. */
+  readonly case?: string;
+}
+
+/**
+ * One cause of a signature the leaking goroutines' stacks single out: it holds when at least one of them
+ * contains `on`, and every one that does also contains `with` (all readLoops idle, none waiting on a body).
+ */
+export interface SignatureCase {
+  readonly id: string;
+  readonly on: RegExp;
+  readonly with: RegExp;
+  readonly title: string;
+  readonly explanation: string;
+  readonly fix: string;
+  readonly example: string;
+  readonly whereToLook: string;
 }
 
 /**

@@ -135,6 +135,7 @@ function findingJson(series: SeriesSet, f: Finding, e: ExplainedFinding, opts: J
     rank: e.rank,
     kind: f.kind,
     signature: f.signature?.id ?? null,
+    signatureCase: f.signature?.case ?? null,
     title: e.title,
     culprit: e.culprit,
     culpritStrategy: f.culprit?.strategy ?? null,
