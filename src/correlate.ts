@@ -12,7 +12,7 @@ import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.j
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns/index.js';
-import { isSampled, metricOf, row, rowVariance, type SeriesSet } from './series/index.js';
+import { isSampled, metricOf, row, rowVariance, type MetricSeries, type SeriesSet } from './series/index.js';
 
 /** A goroutine group must grow by at least this many goroutines over the window to count. */
 export const MIN_GOROUTINE_GROWTH = 3;
@@ -247,11 +247,47 @@ function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[]
     reasons.add(why);
     return true;
   });
+  stacks.push(...faintTies(series, m, growing, paired, ties, claimed, reasons));
   if (stacks.length === 0) return none;
   stacks.forEach((id) => claimed.add(id));
   const heap = sumStacks(series, stacks);
   const perUnit = unit.fit.robustSlope > 0 ? heap.fit.robustSlope / unit.fit.robustSlope : null;
   return { unit, heap, reasons: [...reasons], correlation: pearson(heap.values, paired), bytesPerGoroutine: perUnit };
+}
+
+/**
+ * The unit's heap that no one call site shows: sites tied to it by structure whose in-use rose over the window
+ * but each by too few samples to count (an HTTP connection's bufio reader and writer under dialConn, its
+ * writeLoop's buffer and its Transport's idle-conn map: a sample or two each, a few KiB per connection at a
+ * leaked connection every few seconds). Taken together when their sum grows (fit/index.ts) and follows the
+ * unit's count; none of them otherwise.
+ */
+function faintTies(
+  series: SeriesSet,
+  m: MetricSeries,
+  growing: readonly number[],
+  paired: Float64Array,
+  ties: Ties,
+  claimed: ReadonlySet<number>,
+  reasons: Set<StructuralLink>,
+): number[] {
+  const strong = new Set(growing);
+  const faint: number[] = [];
+  const why = new Set<StructuralLink>();
+  for (let id = 0; id < m.byStack.rows; id++) {
+    if (strong.has(id) || claimed.has(id)) continue;
+    const v = row(m.byStack, id);
+    if (!(v[v.length - 1] > v[0]) || isProfilerOwn(series, series.stacks[id])) continue;
+    const link = structuralLink(series, series.stacks[id], ties);
+    if (link === null) continue;
+    faint.push(id);
+    why.add(link);
+  }
+  if (faint.length < 2) return [];
+  const sum = sumStacks(series, faint);
+  if (sum.fit.shape !== 'growing' || !follows(sum.values, paired)) return [];
+  why.forEach((w) => reasons.add(w));
+  return faint;
 }
 
 interface Ties {
