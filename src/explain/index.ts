@@ -3,6 +3,7 @@
 
 import type { Culprit, Diagnosis, Finding } from '../diagnose/model.js';
 import type { FitSet } from '../fit/all.js';
+import { packageOf } from '../normalize/names.js';
 import type { SeriesSet } from '../series/index.js';
 import type { SourceView } from '../source/index.js';
 import { boundedSentence, candidateRow, reachSentence, SETTLE_CANDIDATES, stepSentence, unitSentence } from './steps.js';
@@ -84,7 +85,7 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
   const candidate = f.culprit?.strategy === 'alloc-candidate';
   const generic =
     frame === null
-      ? 'find what keeps these objects or goroutines alive and release them'
+      ? (libraryGoroutinesFix(series, f) ?? 'find what keeps these objects or goroutines alive and release them')
       : f.culprit?.strategy === 'heap-frame' && f.goroutines === null
         ? heapFix(series, f.culprit)
         : `find what in ${frame.function} keeps these objects or goroutines alive and release them`;
@@ -102,6 +103,32 @@ function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedF
     candidates: f.candidates.map((c) => candidateRow(series, c)),
     candidateNote: f.candidates.length > 0 ? SETTLE_CANDIDATES : null,
   };
+}
+
+/**
+ * Goroutines a library started and runs for something the service made (database/sql's (*Tx).awaitDone for
+ * a transaction, created by (*DB).beginDC), with no pattern and none of the service's code on their stacks:
+ * they live as long as that thing, so the fix is in the service's calls that made it. Null when the leaking
+ * goroutines start in the service's own code.
+ */
+function libraryGoroutinesFix(series: SeriesSet, f: Finding): string | null {
+  if (f.signature !== null || f.goroutines === null) return null;
+  const step = f.steps.find((s) => s.kind === 'no-user-frame');
+  if (step === undefined || step.kind !== 'no-user-frame' || step.rootFrame === null) return null;
+  const root = series.frames[step.rootFrame];
+  if (root.origin === 'user' || root.runtime) return null;
+  const pkg = packageOf(root.function);
+  const creators = [
+    ...new Set(
+      f.goroutines.groups.flatMap((g) => {
+        const c = series.goroutine?.facts.get(g)?.creator ?? -1;
+        return c < 0 ? [] : [series.frames[c].function];
+      }),
+    ),
+  ];
+  const made = creators.length === 0 ? '' : `, created by ${creators.join(', ')}`;
+  const where = creators.length === 0 ? 'a goroutine?debug=2 dump names the function that starts them' : `the calls that reach ${creators[0]}`;
+  return `these goroutines are ${pkg}'s own (${root.function}${made}) and last as long as what they serve: find the service's calls into ${pkg} that make it (${where}) and close, stop, cancel or finish what they return on every path, error returns included`;
 }
 
 /**
