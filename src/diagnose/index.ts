@@ -13,6 +13,7 @@ import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from '.
 import { boundedSites } from './bounded.js';
 import { isSuspect, triage } from './triage.js';
 import { leakUnit } from './unit.js';
+import { pinnable } from './own.js';
 import { reachOf } from './reach.js';
 import { joinSameCulprit } from './join.js';
 import { versionSteps } from './versions.js';
@@ -81,16 +82,6 @@ function waitStates(series: SeriesSet, groups: readonly number[]): string[] {
   return [...out];
 }
 
-/**
- * Whether a goroutine group's stack has a frame that is, or may be, the service's own. A generic pattern
- * (blocked on a channel, on the network) is advice about the service's code: goroutines a library started,
- * with none of it on their stacks, wait in the library's own logic (database/sql's (*Tx).awaitDone on the
- * transaction's context, sql-tx-unfinished), which that advice does not fix.
- */
-function mayBeOwn(series: SeriesSet, group: number): boolean {
-  return series.stacks[group].frames.some((f) => series.frames[f].origin === 'user' || series.frames[f].origin === 'unknown');
-}
-
 function fromLink(series: SeriesSet, link: Link): Finding {
   const heapStacks = link.heap?.stacks ?? [];
   const groups = link.unit.groups;
@@ -99,7 +90,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     waitStates: waitStates(series, groups),
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
   })[0];
-  const match = best !== undefined && best.signature.generic && !groups.some((g) => mayBeOwn(series, g)) ? undefined : best;
+  const match = pinnable(series, best, groups);
   const signature = match?.signature ?? null;
   const ctx = { series, goroutineStacks: groups, heapStacks, signature, entryScope: 'all' } as const;
   const { culprit, candidates } = findCulprit(ctx);

@@ -5,6 +5,7 @@
 // kinds are there; and what to capture next to turn the triage into a diagnosis. Data only: render words it.
 
 import { matchSignatures, inferWaitState, type Signature } from '../patterns/index.js';
+import { pinnable } from './own.js';
 import { SIGNATURES } from '../patterns/table.js';
 import { row, type SeriesSet } from '../series/index.js';
 
@@ -120,7 +121,7 @@ function goroutineGroups(series: SeriesSet): TriageGroup[] {
     const facts = g.facts.get(id);
     const names = stackNames(series, id);
     const state = facts?.states[0] ?? inferWaitState(names);
-    const match = matchSignatures({ goroutineStacks: [names], waitStates: state === null ? [] : [state], heapStacks: [] })[0];
+    const match = pinnable(series, matchSignatures({ goroutineStacks: [names], waitStates: state === null ? [] : [state], heapStacks: [] })[0], [id]);
     const waitMinutes = facts?.waitMinutesMax ?? 0;
     const reasons: TriageReason[] = [];
     if (waitMinutes >= LONG_WAIT_MINUTES && count >= MIN_LONG_WAIT_COUNT) reasons.push('long-wait');

@@ -31,3 +31,13 @@ t.test('with a debug=2 dump the advice names the creator', async (t) => {
   t.match(a.explained.findings[0].fix, /created by database\/sql\.\(\*DB\)\.beginDC/);
   t.match(a.explained.findings[0].fix, /close, stop, cancel or finish/);
 });
+
+t.test('one pasted dump: the library goroutines are a triage group with no generic pattern', async (t) => {
+  const dir = fixture('matrix', 'sql-tx-unfinished', 'go1.26-mod');
+  const dump = readdirSync(dir).filter((f) => /^goroutine-10-.*\.debug2\.txt\.gz$/.test(f));
+  const a = analyze({ files: dump.map((f) => join(dir, f)), intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
+  const groups = a.diagnosis.triage?.groups ?? [];
+  const tx = groups.find((g) => a.series.frames[a.series.stacks[g.stack].frames[0]]?.function === 'database/sql.(*Tx).awaitDone');
+  t.ok(tx !== undefined, 'the awaitDone group is listed');
+  t.equal(tx?.signature, null, 'not "blocked on a channel with no way out"');
+});
