@@ -1,22 +1,12 @@
 // A goroutine leak's heap that no single call site shows (src/correlate.ts faintTies), on real captures: each
 // leaked HTTP connection keeps a few KiB over several allocation sites (its bufio reader and writer under
 // dialConn, the server end's reader under (*conn).serve), one or two samples each at Go's default rate.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
-import { analyze } from '../../src/commands/analyze.js';
 import type { Analysis } from '../../src/explain/index.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { stackFunctions } from '../../src/diagnose/index.js';
-import { fixture } from '../helpers/paths.js';
+import { runCapture } from '../helpers/matrix.js';
 
-const PB = [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/];
-
-function run(scenario: string, variant: string): Analysis {
-  const dir = fixture('matrix', scenario, variant);
-  const files = readdirSync(dir).filter((f) => PB.some((p) => p.test(f)));
-  return analyze({ files: files.map((f) => join(dir, f)), intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
-}
+const run = (scenario: string, variant: string): Analysis => runCapture(scenario, variant);
 
 const KiB = 1024;
 

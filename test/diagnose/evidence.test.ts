@@ -1,32 +1,15 @@
 // Evidence strength on real captures (fixtures/matrix): what three or four snapshots can show, what a full
 // series shows, and when the window can honestly say "no leak". Each case is a leak or a control of the
 // matrix, cut the way `npm run eval` cuts it (rounds spread over the capture).
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
-import { analyze } from '../../src/commands/analyze.js';
 import type { Analysis } from '../../src/explain/index.js';
 import { culpritName } from '../../src/diagnose/index.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { heapGrowthFloor, MIN_HEAP_GROWTH_BYTES, MIN_HEAP_GROWTH_SAMPLES, MIN_HEAP_SHARE } from '../../src/diagnose/confidence.js';
 import { metricOf } from '../../src/series/index.js';
 import { poissonMeanFor } from '../../src/diagnose/reach.js';
-import { fixture } from '../helpers/paths.js';
+import { runCapture } from '../helpers/matrix.js';
 
-const PB = [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/];
-
-/** The protobuf heap and goroutine snapshots of a matrix capture, cut to `cut` rounds spread over it. */
-function run(scenario: string, variant: string, cut: number | null = null): Analysis {
-  const dir = fixture('matrix', scenario, variant);
-  let files = readdirSync(dir).filter((f) => PB.some((p) => p.test(f)));
-  const round = (f: string): number => Number(/^[a-z]+-(\d+)-/.exec(f)?.[1]);
-  if (cut !== null) {
-    const rounds = [...new Set(files.map(round))].sort((a, b) => a - b);
-    const keep = new Set(Array.from({ length: cut }, (_, i) => rounds[Math.round((i * (rounds.length - 1)) / (cut - 1))]));
-    files = files.filter((f) => keep.has(round(f)));
-  }
-  return analyze({ files: files.map((f) => join(dir, f)), intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
-}
+const run = (scenario: string, variant: string, cut: number | null = null): Analysis => runCapture(scenario, variant, { cut });
 
 const culprits = (a: Analysis): (string | null)[] => a.diagnosis.findings.map((f) => culpritName(a.series, f));
 

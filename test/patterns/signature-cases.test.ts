@@ -1,22 +1,12 @@
 // A signature's cases on real captures (fixtures/matrix): the same leaked object, two causes the stacks tell
 // apart. An HTTP connection held by a response body nobody closed waits in readLoop's select on the body;
 // one left idle in a Transport made per request (every body read and closed) waits in bufio.(*Reader).Peek.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
-import { analyze } from '../../src/commands/analyze.js';
 import type { Analysis } from '../../src/explain/index.js';
 import { culpritName } from '../../src/diagnose/index.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { fixture } from '../helpers/paths.js';
+import { runCapture } from '../helpers/matrix.js';
 
-const PB = [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/];
-
-function run(scenario: string, variant: string): Analysis {
-  const dir = fixture('matrix', scenario, variant);
-  const files = readdirSync(dir).filter((f) => PB.some((p) => p.test(f)));
-  return analyze({ files: files.map((f) => join(dir, f)), intervalSeconds: null, modules: [], granularity: 'functions', limits: DEFAULT_LIMITS });
-}
+const run = (scenario: string, variant: string): Analysis => runCapture(scenario, variant);
 
 t.test('connections left idle in a Transport per request: the idle case, its own title and fix', async (t) => {
   for (const variant of ['go1.26-mod', 'go1.27-trimpath']) {
