@@ -1,7 +1,7 @@
 // Generic patterns: goroutines blocked on a channel or on the network in code no specific signature knows,
 // and unbounded collections. They explain only stacks no specific signature explains, and rank last.
 
-import { fns, type Signature } from './signature.js';
+import { fns, within, type Signature } from './signature.js';
 import { HIDDEN_RUNTIME_WAIT } from './wait-state.js';
 
 export const CHANNEL_BLOCKED: Signature = {
@@ -80,6 +80,17 @@ export const IO_BLOCKED: Signature = {
 const MAP_GROWTH =
   /^(?:runtime\.(?:mapassign(?:_fast32|_fast64|_faststr|_fast64ptr|_fast32ptr)?|hashGrow|makeBucketArray|growWork)|internal\/runtime\/maps\..+)$/;
 
+/**
+ * Prometheus client_golang's metric vectors keep one child metric per distinct label set, made in
+ * (*metricMap).getOrCreateMetricWithLabelValues / WithLabels (client_golang v1.25.0 prometheus/vec.go, the
+ * same in earlier releases): a map of the library's that only grows when label values are unbounded.
+ */
+const METRIC_CHILDREN = within(
+  'github.com/prometheus/client_golang/prometheus.',
+  '(*metricMap).getOrCreateMetricWithLabelValues',
+  '(*metricMap).getOrCreateMetricWithLabels',
+);
+
 export const UNBOUNDED_COLLECTION: Signature = {
   id: 'unbounded-collection-growth',
   title: 'Map, slice or buffer that only grows',
@@ -91,6 +102,7 @@ export const UNBOUNDED_COLLECTION: Signature = {
     fns('reflect.mapassign', 'reflect.mapassign_faststr', 'reflect.mapassign0', 'reflect.Value.SetMapIndex'),
     /^(?:sync\.(?:\(\*Map\)\.(?:Store|LoadOrStore|Swap|dirtyLocked)|newEntry)|internal\/sync\.(?:\(\*HashTrieMap\[\.\.\.\]\)\.\w+|newEntryNode\[\.\.\.\]|newIndirectNode\[\.\.\.\]))$/,
     fns('runtime.growslice', 'bytes.growSlice', 'bytes.(*Buffer).grow', 'strings.(*Builder).grow', 'slices.Grow[...]'),
+    METRIC_CHILDREN,
   ],
   generic: true,
   packages: [],
@@ -130,4 +142,23 @@ export const UNBOUNDED_COLLECTION: Signature = {
     '\t}',
     '}',
   ].join('\n'),
+  cases: [
+    {
+      // metrics-label-cardinality (go1.26 trimpath, go1.27 vendor; client_golang v1.25.0): a request id as a
+      // label value, every growing stack through the vectors' child creation.
+      id: 'metric-label-cardinality',
+      in: 'heap',
+      on: METRIC_CHILDREN,
+      with: METRIC_CHILDREN,
+      title: 'Metric label values without bound',
+      explanation:
+        "A Prometheus metric vector (CounterVec, HistogramVec, GaugeVec, SummaryVec) keeps one child metric for every distinct set of label values it was given, for the life of the process, and exports each as a series. A label taking a value per request (a request or user id, a raw URL with its query, an error string) makes the vector's map of children grow with every request, and every scrape bigger.",
+      fix: 'Give labels values from a small fixed set (the route template, a status class, a method), never ids or raw URLs; record per-request detail in logs or traces instead, and remove series that are done with DeleteLabelValues or DeletePartialMatch.',
+      example: [
+        '// not: m.requests.WithLabelValues(route, code, r.Header.Get("X-Request-ID")).Inc()',
+        'm.requests.WithLabelValues(routeTemplate, strconv.Itoa(code/100)+"xx").Inc()',
+      ].join('\n'),
+      whereToLook: 'callers of WithLabelValues / With / GetMetricWith* on client_golang metric vectors that pass a value unique per request',
+    },
+  ],
 };

@@ -139,7 +139,7 @@ export function matchSignatures(e: Evidence, table: readonly Signature[]): Match
   const out: Match[] = [];
   for (const sig of table) {
     const m = sig.generic ? matchGeneric(sig, e, g, h) : matchSpecific(sig, e, g, h);
-    if (m !== null) out.push({ ...m, signature: withCase(sig, e.goroutineStacks) });
+    if (m !== null) out.push({ ...m, signature: withCase(sig, e) });
   }
   return out.sort(
     (a, b) =>
@@ -149,12 +149,12 @@ export function matchSignatures(e: Evidence, table: readonly Signature[]): Match
   );
 }
 
-/** The signature with the text of the first of its cases the goroutine stacks single out, or as it is. */
-function withCase(sig: Signature, stacks: readonly (readonly string[])[]): Signature {
+/** The signature with the text of the first of its cases the leak's stacks single out, or as it is. */
+function withCase(sig: Signature, e: Evidence): Signature {
   for (const c of sig.cases ?? []) {
-    const on = stacks.filter((st) => st.some((fn) => hits(c.on, fn)));
+    const on = (c.in === 'goroutine' ? e.goroutineStacks : e.heapStacks).filter((st) => st.some((fn) => hits(c.on, fn)));
     if (on.length > 0 && on.every((st) => st.some((fn) => hits(c.with, fn)))) {
-      const { id: _id, on: _on, with: _with, ...text } = c;
+      const { id: _id, in: _in, on: _on, with: _with, ...text } = c;
       return { ...sig, ...text, case: c.id };
     }
   }

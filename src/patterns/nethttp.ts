@@ -77,6 +77,7 @@ export const HTTP_RESPONSE_BODY_UNCLOSED: Signature = {
       // or closed keeps it in a select on the body's EOF instead (http-body-unclosed in the matrix; every
       // readLoop of http-transport-per-request, go1.26 and go1.27, is in Peek).
       id: 'idle-connections',
+      in: 'goroutine',
       on: within(HTTP, '(*persistConn).readLoop'),
       with: within('bufio.', '(*Reader).Peek'),
       title: 'HTTP connections left idle in Transports never reused',

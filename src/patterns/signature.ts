@@ -108,11 +108,14 @@ export interface Signature {
 }
 
 /**
- * One cause of a signature the leaking goroutines' stacks single out: it holds when at least one of them
- * contains `on`, and every one that does also contains `with` (all readLoops idle, none waiting on a body).
+ * One cause of a signature the leak's stacks (its goroutines' or its heap's) single out: it holds when at
+ * least one of them contains `on`, and every one that does also contains `with` (all readLoops idle, none waiting on a
+ * body; `with` the same as `on` when its presence alone says it).
  */
 export interface SignatureCase {
   readonly id: string;
+  /** Which of the leak's stacks the rule reads: its goroutines' or its growing heap's. */
+  readonly in: 'goroutine' | 'heap';
   readonly on: RegExp;
   readonly with: RegExp;
   readonly title: string;

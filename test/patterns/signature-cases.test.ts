@@ -33,3 +33,23 @@ t.test('connections held by unclosed bodies keep the general text', async (t) =>
     t.match(a.explained.findings[0].fix, /resp\.Body\.Close/);
   }
 });
+
+t.test('a metric vector fed a value per request: the unbounded collection is client_golang’s, named by its case', async (t) => {
+  // metrics-label-cardinality: a request id as a label value; every growing stack goes through
+  // (*metricMap).getOrCreateMetricWithLabelValues under the service's (*Metrics).Observe (trimpath and vendor builds).
+  for (const variant of ['go1.26-trimpath', 'go1.27-vendor']) {
+    const a = run('metrics-label-cardinality', variant);
+    const f = a.diagnosis.findings[0];
+    t.equal(f.signature?.id, 'unbounded-collection-growth', variant);
+    t.equal(f.signature?.case, 'metric-label-cardinality', variant);
+    t.equal(culpritName(a.series, f), 'example.com/checkout/internal/telemetry.(*Metrics).Observe', `${variant}: the service's caller, not client_golang`);
+    t.match(a.explained.findings[0].fix, /DeleteLabelValues/);
+  }
+});
+
+t.test('a collection of the service’s own keeps the general text', async (t) => {
+  const a = run('unbounded-map', 'go1.26-mod');
+  const f = a.diagnosis.findings[0];
+  t.equal(f.signature?.id, 'unbounded-collection-growth');
+  t.equal(f.signature?.case, undefined);
+});
