@@ -17,11 +17,21 @@ const ENDS_KEPT = 3;
 /** Allocation totals since start: read for the first and last snapshot only (series/index.ts MetricSeries). */
 export const ENDS_ONLY = (metric: string): boolean => metric.startsWith('alloc_');
 
+/** Other-line bytes of the rows that have any: rows[i]'s in-use and allocated bytes are inuse[i], alloc[i]. */
+export interface SparseOtherLines {
+  readonly rows: Uint32Array;
+  readonly inuse: Float64Array;
+  readonly alloc: Float64Array;
+}
+
 interface Taken {
   readonly types: readonly string[];
   readonly columns: (SiteValues | null)[];
-  /** Heap bytes from other leaf lines (normalize/leaf-lines.ts), dense like the columns; read at the ends only. */
-  otherLines: OtherLines | null;
+  /**
+   * Heap bytes from other leaf lines (normalize/leaf-lines.ts), only for the rows that have any (most have
+   * none): read at the ends only, and dropped with the allocation columns.
+   */
+  otherLines: SparseOtherLines | null;
   /** The profile's own capture time, which is its time in the series; null when it has none. */
   readonly profileMs: number | null;
 }
@@ -46,7 +56,7 @@ export class KindColumns {
   }
 
   /** The snapshot's other-line bytes per row (null when it had none, or they were dropped with its allocations). */
-  otherLines(index: number): OtherLines | null {
+  otherLines(index: number): SparseOtherLines | null {
     return this.taken[index].otherLines;
   }
 
@@ -67,17 +77,20 @@ export class KindColumns {
       for (let i = 0; i < ids.length; i++) dense[this.slotOf[ids[i]]] = sparse[i];
       return dense;
     });
-    const other = s.otherLines;
-    const otherLines = other === null ? null : { inuse: this.dense(ids, other.inuse), alloc: this.dense(ids, other.alloc) };
+    const otherLines = s.otherLines === null ? null : this.sparse(ids, s.otherLines);
     this.taken.push({ types: s.meta.sampleTypes.map((t) => t.type), columns, otherLines, profileMs });
     this.dropMiddleAllocations();
     return this.taken.length - 1;
   }
 
-  private dense(ids: Uint32Array, sparse: Float64Array): Float64Array {
-    const out = new Float64Array(this.count);
-    for (let i = 0; i < ids.length; i++) out[this.slotOf[ids[i]]] = sparse[i];
-    return out;
+  private sparse(ids: Uint32Array, other: OtherLines): SparseOtherLines {
+    const kept: number[] = [];
+    for (let i = 0; i < ids.length; i++) if (other.inuse[i] !== 0 || other.alloc[i] !== 0) kept.push(i);
+    return {
+      rows: Uint32Array.from(kept, (i) => this.slotOf[ids[i]]),
+      inuse: Float64Array.from(kept, (i) => other.inuse[i]),
+      alloc: Float64Array.from(kept, (i) => other.alloc[i]),
+    };
   }
 
   private growSlots(size: number): void {

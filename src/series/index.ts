@@ -19,7 +19,7 @@ import {
   type NormalizationPolicy,
 } from '../normalize/index.js';
 import { arrange } from './arrange.js';
-import { ENDS_ONLY, type KindColumns, type SiteColumns } from './columns.js';
+import { ENDS_ONLY, type KindColumns, type SiteColumns, type SparseOtherLines } from './columns.js';
 import type { SnapshotEntry, SnapshotInfo } from './entries.js';
 
 export type { SnapshotEntry, SnapshotInfo } from './entries.js';
@@ -254,24 +254,32 @@ function heldAllocation(taken: KindColumns, first: SnapshotEntry, last: Snapshot
   const ends = [first, last].map((e) => ({
     inuse: taken.column(e.column, 'inuse_space'),
     alloc: taken.column(e.column, 'alloc_space'),
-    other: taken.otherLines(e.column),
+    other: otherByRow(taken.otherLines(e.column)),
   }));
   if (ends.some((e) => e.inuse === null || e.alloc === null)) return null;
-  const at = (c: ArrayLike<number> | null | undefined, s: number): number => (c !== null && c !== undefined && s < c.length ? c[s] : 0);
+  const at = (c: ArrayLike<number> | null, s: number): number => (c !== null && s < c.length ? c[s] : 0);
   const slot = taken.slot;
   const out = new Float64Array(stacks);
   for (let id = 0; id < stacks && id < slot.length; id++) {
     const s = slot[id];
     if (s < 0) continue;
     const [a, b] = ends.map((e) => {
-      const inuseOther = at(e.other?.inuse, s);
-      const allocOther = at(e.other?.alloc, s);
+      const other = e.other.get(s);
+      const inuseOther = other?.inuse ?? 0;
+      const allocOther = other?.alloc ?? 0;
       return { inuseRef: at(e.inuse, s) - inuseOther, allocRef: at(e.alloc, s) - allocOther, inuseOther, allocOther };
     });
     const ref = a.inuseRef > 0 || b.inuseRef > 0 ? b.allocRef - a.allocRef : 0;
     const other = a.inuseOther > 0 || b.inuseOther > 0 ? b.allocOther - a.allocOther : 0;
     out[id] = ref + other;
   }
+  return out;
+}
+
+/** A snapshot's other-line bytes by row (few rows have any). */
+function otherByRow(o: SparseOtherLines | null): ReadonlyMap<number, { inuse: number; alloc: number }> {
+  const out = new Map<number, { inuse: number; alloc: number }>();
+  if (o !== null) o.rows.forEach((r, i) => out.set(r, { inuse: o.inuse[i], alloc: o.alloc[i] }));
   return out;
 }
 
