@@ -7,7 +7,7 @@ import type { Match } from '../patterns/index.js';
 import type { SeriesSet } from '../series/index.js';
 
 /** Whether a goroutine group's stack has a frame that is, or may be, the service's own. */
-export function mayBeOwn(series: SeriesSet, group: number): boolean {
+function mayBeOwn(series: SeriesSet, group: number): boolean {
   return series.stacks[group].frames.some((f) => series.frames[f].origin === 'user' || series.frames[f].origin === 'unknown');
 }
 
