@@ -12,7 +12,7 @@ import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.j
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns/index.js';
-import { isSampled, metricOf, row, rowVariance, type MetricSeries, type SeriesSet } from './series/index.js';
+import { isSampled, metricOf, row, rowVariance, type SeriesSet } from './series/index.js';
 
 /** A goroutine group must grow by at least this many goroutines over the window to count. */
 export const MIN_GOROUTINE_GROWTH = 3;
@@ -62,10 +62,12 @@ export interface Correlation {
 
 export function correlate(series: SeriesSet, fits: FitSet): Correlation {
   const units = goroutineUnits(series, fits);
-  const growing = growingHeapStacks(series);
+  const { growing, rising } = growingHeapStacks(series);
   growing.push(...growingUnderOneFunction(series, new Set(growing), heapGrew));
+  const strong = new Set(growing);
+  const faint = rising.filter((id) => !strong.has(id));
   const claimed = new Set<number>();
-  const links = units.map((unit) => link(series, unit, growing, claimed));
+  const links = units.map((unit) => link(series, unit, growing, faint, claimed));
   return { links, unlinkedHeap: growing.filter((s) => !claimed.has(s)) };
 }
 
@@ -174,10 +176,12 @@ function unitKey(series: SeriesSet, stack: SiteStack): string {
  * Heap call sites whose inuse_space grew beyond sampling error, rose as a never-falling staircase, or kept
  * what they allocated as retained samples (fit/retained.ts).
  */
-function growingHeapStacks(series: SeriesSet): number[] {
+function growingHeapStacks(series: SeriesSet): { growing: number[]; rising: number[] } {
   const m = metricOf(series.heap, 'inuse_space');
-  if (m === null || m.byStack.n < 2) return [];
+  if (m === null || m.byStack.n < 2) return { growing: [], rising: [] };
   const out: { id: number; growth: number }[] = [];
+  // The rest of the sites whose in-use rose, in id order: a unit's faint ties are found among them.
+  const rising: number[] = [];
   const rows = m.byStack.rows;
   for (let id = 0; id < rows; id++) {
     const v = row(m.byStack, id);
@@ -187,8 +191,9 @@ function growingHeapStacks(series: SeriesSet): number[] {
     const se = variance === null ? 0 : Math.sqrt(variance[0] + variance[v.length - 1]);
     const kept = (): boolean => retention(series.heap?.times ?? [], v, variance, allocatedBy(series, [id])) !== null;
     if (growth > HEAP_GROWTH_Z * se || isStaircase(v) || kept()) out.push({ id, growth });
+    else rising.push(id);
   }
-  return out.sort((a, b) => b.growth - a.growth || a.id - b.id).map((o) => o.id);
+  return { growing: out.sort((a, b) => b.growth - a.growth || a.id - b.id).map((o) => o.id), rising };
 }
 
 /**
@@ -232,7 +237,7 @@ export function isStaircase(values: ArrayLike<number>): boolean {
  * and only then checks that they follow the unit's count over time. Timing alone never links: any two linear
  * leaks correlate.
  */
-function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[], claimed: Set<number>): Link {
+function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[], faint: readonly number[], claimed: Set<number>): Link {
   const h = series.heap;
   const none: Link = { unit, heap: null, reasons: [], correlation: null, bytesPerGoroutine: null };
   const m = metricOf(h, 'inuse_space');
@@ -247,7 +252,7 @@ function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[]
     reasons.add(why);
     return true;
   });
-  stacks.push(...faintTies(series, m, growing, paired, ties, claimed, reasons));
+  stacks.push(...faintTies(series, faint, paired, ties, claimed, reasons));
   if (stacks.length === 0) return none;
   stacks.forEach((id) => claimed.add(id));
   const heap = sumStacks(series, stacks);
@@ -257,27 +262,23 @@ function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[]
 
 /**
  * The unit's heap that no one call site shows: sites tied to it by structure whose in-use rose over the window
- * but each by too few samples to count (an HTTP connection's bufio reader and writer under dialConn, its
+ * (`rising`: not the profiler's own, not growing on their own) but each by too few samples to count (an HTTP connection's bufio reader and writer under dialConn, its
  * writeLoop's buffer and its Transport's idle-conn map: a sample or two each, a few KiB per connection at a
  * leaked connection every few seconds). Taken together when their sum grows (fit/index.ts) and follows the
  * unit's count; none of them otherwise.
  */
 function faintTies(
   series: SeriesSet,
-  m: MetricSeries,
-  growing: readonly number[],
+  rising: readonly number[],
   paired: Float64Array,
   ties: Ties,
   claimed: ReadonlySet<number>,
   reasons: Set<StructuralLink>,
 ): number[] {
-  const strong = new Set(growing);
   const faint: number[] = [];
   const why = new Set<StructuralLink>();
-  for (let id = 0; id < m.byStack.rows; id++) {
-    if (strong.has(id) || claimed.has(id)) continue;
-    const v = row(m.byStack, id);
-    if (!(v[v.length - 1] > v[0]) || isProfilerOwn(series, series.stacks[id])) continue;
+  for (const id of rising) {
+    if (claimed.has(id)) continue;
     const link = structuralLink(series, series.stacks[id], ties);
     if (link === null) continue;
     faint.push(id);

@@ -6,7 +6,7 @@ import { fitsOf, type FitSet } from '../fit/all.js';
 import { STAIRCASE_MAX_N } from '../fit/index.js';
 import { metricOf, row, rowVariance, type SeriesSet } from '../series/index.js';
 import { heapGrowthFloor } from './confidence.js';
-import { RETAINED_MIN_NEW_SAMPLES } from '../fit/retained.js';
+import { poissonAtMost, RETAINED_MIN_NEW_SAMPLES } from '../fit/retained.js';
 import type { Reach } from './model.js';
 
 /** Fewest snapshots of a kind (distinct ones, for heap) that can show a trend: three (see the fit's staircase rule). */
@@ -111,15 +111,8 @@ function goroutinesToShow(): number {
 
 /** The Poisson mean λ at which P(X ≥ k) = p: bisection on the CDF, which falls as λ grows. */
 export function poissonMeanFor(k: number, p: number): number {
-  const below = (lambda: number): number => {
-    let term = Math.exp(-lambda);
-    let sum = 0;
-    for (let i = 0; i < k; i++) {
-      sum += term;
-      term *= lambda / (i + 1);
-    }
-    return sum;
-  };
+  // P(X < k) = P(X ≤ k − 1).
+  const below = (lambda: number): number => poissonAtMost(k - 1, lambda);
   let lo = 0;
   let hi = 10 * k + 10;
   for (let i = 0; i < 60; i++) {

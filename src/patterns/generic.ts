@@ -149,7 +149,6 @@ export const UNBOUNDED_COLLECTION: Signature = {
       id: 'metric-label-cardinality',
       in: 'heap',
       on: METRIC_CHILDREN,
-      with: METRIC_CHILDREN,
       title: 'Metric label values without bound',
       explanation:
         "A Prometheus metric vector (CounterVec, HistogramVec, GaugeVec, SummaryVec) keeps one child metric for every distinct set of label values it was given, for the life of the process, and exports each as a series. A label taking a value per request (a request or user id, a raw URL with its query, an error string) makes the vector's map of children grow with every request, and every scrape bigger.",

@@ -153,7 +153,8 @@ export function matchSignatures(e: Evidence, table: readonly Signature[]): Match
 function withCase(sig: Signature, e: Evidence): Signature {
   for (const c of sig.cases ?? []) {
     const on = (c.in === 'goroutine' ? e.goroutineStacks : e.heapStacks).filter((st) => st.some((fn) => hits(c.on, fn)));
-    if (on.length > 0 && on.every((st) => st.some((fn) => hits(c.with, fn)))) {
+    const also = c.with;
+    if (on.length > 0 && (also === undefined || on.every((st) => st.some((fn) => hits(also, fn))))) {
       const { id: _id, in: _in, on: _on, with: _with, ...text } = c;
       return { ...sig, ...text, case: c.id };
     }

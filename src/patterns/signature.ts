@@ -109,15 +109,16 @@ export interface Signature {
 
 /**
  * One cause of a signature the leak's stacks (its goroutines' or its heap's) single out: it holds when at
- * least one of them contains `on`, and every one that does also contains `with` (all readLoops idle, none waiting on a
- * body; `with` the same as `on` when its presence alone says it).
+ * least one of them contains `on`, and every one that does also contains `with` when it is given (all
+ * readLoops idle, none waiting on a body).
  */
 export interface SignatureCase {
   readonly id: string;
   /** Which of the leak's stacks the rule reads: its goroutines' or its growing heap's. */
   readonly in: 'goroutine' | 'heap';
   readonly on: RegExp;
-  readonly with: RegExp;
+  /** Absent when `on` alone says it. */
+  readonly with?: RegExp;
   readonly title: string;
   readonly explanation: string;
   readonly fix: string;
