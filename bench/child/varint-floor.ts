@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { chunkSizeFor } from '../../src/decode/inflate.js';
 
 /** Profile fields whose LEN payloads are messages to walk (profile.proto field numbers). */
 const PROFILE_MESSAGES = new Set([1, 2, 3, 4, 5, 11]); // sample_type, sample, mapping, location, function, period_type
@@ -56,7 +57,7 @@ function walk(b: Uint8Array, start: number, end: number, depth: number): void {
 let bytes = 0;
 for (const path of process.argv.slice(2)) {
   const raw = readFileSync(path);
-  const b = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
+  const b = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { chunkSize: chunkSizeFor(raw, 1 << 30) }) : raw;
   bytes += b.length;
   walk(b, 0, b.length, 0);
 }

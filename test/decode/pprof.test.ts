@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import t from 'tap';
 import { decode } from '../../src/decode/index.js';
+import { chunkSizeFor } from '../../src/decode/inflate.js';
 import { stackOf } from '../../src/decode/builder.js';
 import { LimitError, MalformedError, UnsupportedError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
@@ -301,4 +302,22 @@ t.test('limits stop hostile sizes with the flag that raises them', async (t) => 
   t.throws(() => decode('bomb.gz', gzipSync(Buffer.alloc(4 << 20)), { ...L, maxInflatedBytes: 1 << 20 }), {
     message: /decompresses to more than 1 MiB; raise --max-inflated/,
   });
+});
+
+t.test('the gzip trailer sizes the output buffer only as a hint, within the cap', async (t) => {
+  const profile = heapProfile(Array.from({ length: 30 }, (_, i) => ({ stack: [`main.f${i}`, 'main.main'], values: [i, i * 64, 1, 64] })));
+  const honest = gzipSync(profile);
+  const lying = (isize: number): Buffer => {
+    const b = Buffer.from(honest);
+    b.writeUInt32LE(isize >>> 0, b.length - 4);
+    return b;
+  };
+  t.equal(chunkSizeFor(honest, 1 << 30), 64 << 10, 'small profiles keep the 64 KiB floor');
+  t.equal(chunkSizeFor(lying(0xffffffff), 1 << 30), honest.length * 1032, 'a huge ISIZE is clamped to what deflate could reach');
+  t.equal(chunkSizeFor(lying(8 << 20), 100 << 10), 100 << 10, 'never past the inflate cap');
+  t.equal(decode('p.pb.gz', honest, L).snapshot.sampleCount, 30);
+  for (const isize of [0, profile.length - 1, 0xffffffff]) {
+    t.throws(() => decode('p.pb.gz', lying(isize), L), { message: /^p\.pb\.gz: .*incorrect length check/ }, `ISIZE ${isize}: zlib checks it, no wrong profile`);
+  }
+  t.throws(() => decode('bomb.gz', honest, { ...L, maxInflatedBytes: 100 }), { message: /decompresses to more than 100 bytes/ }, 'the cap holds under the 64 KiB floor');
 });
