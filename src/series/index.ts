@@ -54,7 +54,7 @@ export interface SiteMatrix {
    * A sampled metric's variance, derived from the site's own in-use values when read (samplingVariance of the
    * same numbers a stored variance would hold); absent for exact metrics.
    */
-  readonly derivedVariance?: (id: number) => Float64Array;
+  readonly derivedVariance?: (id: number, into?: Float64Array) => Float64Array;
 }
 
 /**
@@ -362,12 +362,12 @@ function siteVariance(
   site: Pick<SiteMatrix, 'slot' | 'columns'>,
   sites: ReadonlyMap<string, Pick<SiteMatrix, 'columns'>>,
   rate: number,
-): (id: number) => Float64Array {
+): (id: number, into?: Float64Array) => Float64Array {
   const n = site.columns.length;
   const objects = sites.get('inuse_objects')?.columns ?? [];
   const space = sites.get('inuse_space')?.columns ?? [];
-  return (id) => {
-    const out = new Float64Array(n);
+  return (id, into) => {
+    const out = into === undefined ? new Float64Array(n) : into.fill(0);
     const s = site.slot[id] ?? -1;
     if (s < 0) return out;
     for (let j = 0; j < n; j++) {
@@ -405,6 +405,11 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
   // An ends-only metric's total has every snapshot, taken from the snapshots' own totals.
   const withTotal = ms.map((m) => !ENDS_ONLY(m.metric));
   const values = ms.map((m) => new Float64Array(m.byStack.n));
+  const variances = ms.map((m) => new Float64Array(m.byStack.n));
+  // Per metric, the snapshots where the site's value is not 0 (a variance is 0 wherever its value is): an
+  // ends-only metric has two of them, so its rows add 2 cells per frame instead of n. Skipping a 0 changes no sum.
+  const nonZero = ms.map((m) => new Int32Array(m.byStack.n));
+  const nonZeroCount = new Int32Array(ms.length);
   const distinct: number[] = [];
   const live: number[] = [];
   for (const stack of stacks) {
@@ -413,9 +418,11 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
     if (at < 0) continue;
     for (let k = 0; k < ms.length; k++) {
       const v = gather(ms[k].byStack.columns, at, values[k]);
-      let any = false;
-      for (let j = 0; j < v.length; j++) any ||= v[j] !== 0;
-      if (any) live.push(k);
+      const nz = nonZero[k];
+      let count = 0;
+      for (let j = 0; j < v.length; j++) if (v[j] !== 0) nz[count++] = j;
+      nonZeroCount[k] = count;
+      if (count > 0) live.push(k);
     }
     if (live.length === 0) continue;
     distinct.length = 0;
@@ -426,21 +433,45 @@ function rollUp(ms: readonly Omit<MetricSeries, 'unit' | 'byLine'>[], stacks: re
     }
     for (const k of live) {
       const m = ms[k];
-      const variance = sampled[k] ? rowVariance(m.byStack, stack.id) : null;
-      if (withTotal[k]) addRow(m.total, 0, values[k], variance);
+      const variance = sampled[k] ? siteRowVariance(m.byStack, stack.id, variances[k]) : null;
+      const cols = nonZero[k];
+      const count = nonZeroCount[k];
+      if (withTotal[k]) addRow(m.total, 0, values[k], variance, cols, count);
       if (stack.frames.length === 0) continue;
-      addRow(m.flat, stack.frames[0], values[k], variance);
-      for (const f of distinct) addRow(m.cum, f, values[k], variance);
+      addRow(m.flat, stack.frames[0], values[k], variance, cols, count);
+      for (const f of distinct) addRow(m.cum, f, values[k], variance, cols, count);
     }
   }
 }
 
-/** Adds a site's row (and its variance row) to row `id` of `to`. */
-function addRow(to: Matrix, id: number, values: Float64Array, variance: Float64Array | null): void {
+/** rowVariance of a call-site row, into a reused buffer where the variance is derived. */
+function siteRowVariance(m: SiteMatrix, id: number, into: Float64Array): Float64Array | null {
+  return m.derivedVariance === undefined ? rowVariance(m, id) : m.derivedVariance(id, into);
+}
+
+/**
+ * Adds a site's row (and its variance row) to row `id` of `to`, at the first `count` columns `at` lists (the
+ * row's non-zero values; every column when `count` is the row's length).
+ */
+function addRow(
+  to: Matrix,
+  id: number,
+  values: Float64Array,
+  variance: Float64Array | null,
+  at: Int32Array,
+  count: number,
+): void {
   const n = to.n;
-  const at = id * n;
-  for (let j = 0; j < n; j++) to.data[at + j] += values[j];
-  if (to.variance !== null && variance !== null) for (let j = 0; j < n; j++) to.variance[at + j] += variance[j];
+  const base = id * n;
+  const data = to.data;
+  const vs = variance !== null ? to.variance : null;
+  if (count === n) {
+    for (let j = 0; j < n; j++) data[base + j] += values[j];
+    if (vs !== null && variance !== null) for (let j = 0; j < n; j++) vs[base + j] += variance[j];
+    return;
+  }
+  for (let c = 0; c < count; c++) data[base + at[c]] += values[at[c]];
+  if (vs !== null && variance !== null) for (let c = 0; c < count; c++) vs[base + at[c]] += variance[at[c]];
 }
 
 /**
