@@ -453,14 +453,7 @@ function siteRowVariance(m: SiteMatrix, id: number, into: Float64Array): Float64
  * Adds a site's row (and its variance row) to row `id` of `to`, at the first `count` columns `at` lists (the
  * row's non-zero values; every column when `count` is the row's length).
  */
-function addRow(
-  to: Matrix,
-  id: number,
-  values: Float64Array,
-  variance: Float64Array | null,
-  at: Int32Array,
-  count: number,
-): void {
+function addRow(to: Matrix, id: number, values: Float64Array, variance: Float64Array | null, at: Int32Array, count: number): void {
   const n = to.n;
   const base = id * n;
   const data = to.data;

@@ -319,5 +319,9 @@ t.test('the gzip trailer sizes the output buffer only as a hint, within the cap'
   for (const isize of [0, profile.length - 1, 0xffffffff]) {
     t.throws(() => decode('p.pb.gz', lying(isize), L), { message: /^p\.pb\.gz: .*incorrect length check/ }, `ISIZE ${isize}: zlib checks it, no wrong profile`);
   }
-  t.throws(() => decode('bomb.gz', honest, { ...L, maxInflatedBytes: 100 }), { message: /decompresses to more than 100 bytes/ }, 'the cap holds under the 64 KiB floor');
+  t.throws(
+    () => decode('bomb.gz', honest, { ...L, maxInflatedBytes: 100 }),
+    { message: /decompresses to more than 100 bytes/ },
+    'the cap holds under the 64 KiB floor',
+  );
 });
