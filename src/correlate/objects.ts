@@ -100,6 +100,25 @@ function sameOwner(a: Owners, b: Owners): boolean {
   return intersects(a.libraries, b.libraries) || (orphan(a) && b.libraries.size > 0) || (orphan(b) && a.libraries.size > 0);
 }
 
+/** A unit of a library's code with none of the service's on its stacks, or of the service's with no library's. */
+const libraryOnly = (o: Owners): boolean => o.libraries.size > 0 && o.user.size === 0;
+const ownOnly = (o: Owners): boolean => o.user.size > 0 && o.libraries.size === 0;
+
+/**
+ * A library's goroutines that name no caller (fsnotify's reader of a Watcher, started inside NewWatcher) are
+ * started on behalf of some code of the service's own; when exactly one unit of the service's own code, with
+ * no library on its stacks, keeps a fixed ratio to them, and they are the only library unit keeping one to
+ * it, that unit is theirs: one leaked object (a Watcher and the goroutine reading its events). Two or more
+ * candidates either way is ambiguous and joins none: the fixed ratio alone does not say which.
+ */
+function soleOwnPartner(owners: readonly Owners[], values: readonly ArrayLike<number>[], i: number, j: number): boolean {
+  const [lib, own] = libraryOnly(owners[i]) && ownOnly(owners[j]) ? [i, j] : libraryOnly(owners[j]) && ownOnly(owners[i]) ? [j, i] : [-1, -1];
+  if (lib < 0) return false;
+  const partners = (of: number, is: (o: Owners) => boolean): number =>
+    owners.reduce((n, o, k) => (k !== of && is(o) && fixedRatio(values[of], values[k]) !== null ? n + 1 : n), 0);
+  return partners(lib, ownOnly) === 1 && partners(own, libraryOnly) === 1;
+}
+
 /**
  * Units (largest first) that keep a fixed ratio to a larger unit with the same owner join it: one leaked
  * object, one unit. The larger unit's key stays.
@@ -110,17 +129,24 @@ export function joinFixedRatio<U extends Groups>(
   make: (key: string, groups: number[], values: Float64Array) => U,
 ): U[] {
   const out = [...units];
+  // Who owns each unit as it came, for the sole-partner test: a join does not make new candidates.
+  const owners = units.map((u) => ownersOf(series, u.groups));
+  const values = units.map((u) => u.values);
+  const home = out.map((_, k) => k);
   for (let i = 0; i < out.length; i++) {
     for (let j = out.length - 1; j > i; j--) {
       const a = out[i];
       const b = out[j];
-      if (fixedRatio(a.values, b.values) === null || !sameOwner(ownersOf(series, a.groups), ownersOf(series, b.groups))) continue;
+      if (fixedRatio(a.values, b.values) === null) continue;
+      const joined = sameOwner(ownersOf(series, a.groups), ownersOf(series, b.groups)) || soleOwnPartner(owners, values, home[i], home[j]);
+      if (!joined) continue;
       out[i] = make(
         a.key,
         [...a.groups, ...b.groups],
         Float64Array.from(a.values, (v, k) => v + b.values[k]),
       );
       out.splice(j, 1);
+      home.splice(j, 1);
     }
   }
   return out;

@@ -16,6 +16,11 @@ export interface CulpritContext {
   readonly heapStacks: readonly number[];
   readonly signature: Signature | null;
   /**
+   * The goroutine groups the pattern shows in (for a generic pattern, those parked in one of its waits; else
+   * every group): the function a pattern is pinned on must be on a stack that shows it.
+   */
+  readonly patternStacks: readonly number[];
+  /**
    * Where entry-point-caller looks: every heap call site that grew (a goroutine leak, whose library keeps its
    * objects on goroutines of its own), or only the finding's own sites (heap growth, so that another site's
    * call into the same primitive is never blamed).
@@ -98,7 +103,7 @@ export const MAX_CANDIDATES = 5;
 /** Every way to find the culprit, most direct first. */
 export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   // The leaking goroutines run the service's own function (worker pools, blocked senders).
-  { name: 'goroutine-frame', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userFrame(ctx.series, id), 'goroutine-frame') },
+  { name: 'goroutine-frame', find: (ctx) => voted(ctx, ctx.patternStacks, 'goroutine', (id) => userFrame(ctx.series, id), 'goroutine-frame') },
   // A goroutine dump (debug=2) names who started them: `created by` the service's function.
   { name: 'creator', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userCreator(ctx.series, id), 'creator') },
   // The dump's `created by <library> in goroutine N`, and goroutine N, still alive, runs the service's code.
@@ -112,6 +117,9 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   { name: 'heap-frame', find: (ctx) => voted(ctx, ctx.heapStacks, 'heap', (id) => heapUserFrame(ctx.series, id), 'heap-frame') },
   // Nothing in use names it: the callers of the entry point in what was allocated since start.
   { name: 'alloc-candidate', find: allocCandidates },
+  // The goroutines that show the pattern run only a library's code (fsnotify's reader in IO wait), but the
+  // leaked object's other goroutines, in a fixed ratio with them, run the service's function that uses it.
+  { name: 'object-goroutine', find: objectGoroutine },
 ];
 
 /** The first strategy that names a culprit; else the first that ranked candidates; else nothing. */
@@ -377,4 +385,12 @@ function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
   if (pick === null) return null;
   const [frame, v] = pick;
   return { culprit: { frame, strategy: 'creator-goroutine', stack: v.stack, stackKind: 'goroutine', entry: v.entry }, candidates: [] };
+}
+
+/** The service's frame on the unit's goroutines that do not show the pattern, when those that do name none. */
+function objectGoroutine(ctx: CulpritContext): CulpritFound | null {
+  const shown = new Set(ctx.patternStacks);
+  const others = ctx.goroutineStacks.filter((id) => !shown.has(id));
+  if (others.length === 0) return null;
+  return voted(ctx, others, 'goroutine', (id) => userFrame(ctx.series, id), 'object-goroutine');
 }

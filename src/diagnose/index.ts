@@ -4,7 +4,7 @@
 
 import type { FitSet } from '../fit/all.js';
 import { sumStacks, type Correlation, type Link } from '../correlate.js';
-import { matchSignatures, type Match, type Signature } from '../patterns/index.js';
+import { matchSignatures, showsSignature, type Match, type Signature } from '../patterns/index.js';
 import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
@@ -92,7 +92,8 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   })[0];
   const match = pinnable(series, best, groups);
   const signature = match?.signature ?? null;
-  const ctx = { series, goroutineStacks: groups, heapStacks, signature, entryScope: 'all' } as const;
+  const patternStacks = signature === null ? groups : groups.filter((g) => showsSignature(signature, stackFunctions(series, g), waitStates(series, [g])));
+  const ctx = { series, goroutineStacks: groups, patternStacks, heapStacks, signature, entryScope: 'all' } as const;
   const { culprit, candidates } = findCulprit(ctx);
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;
   const fit = link.unit.fit;
@@ -198,7 +199,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => allocationFunctions(series, h)) })[0];
     const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
     const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
-    const ctx = { series, goroutineStacks: [], heapStacks: stacks, signature, entryScope: 'own' } as const;
+    const ctx = { series, goroutineStacks: [], patternStacks: [], heapStacks: stacks, signature, entryScope: 'own' } as const;
     const { culprit, candidates } = findCulprit(ctx);
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
     if (kept !== null && !strongTrend(heap.fit))

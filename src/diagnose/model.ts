@@ -17,7 +17,9 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
  * a function wins. `alloc-candidate` only ever names a candidate (see Finding.candidates); `retained-heap` is
  * a candidate confirmed afterwards, when heap allocated in that very function grows with the leak (join.ts);
  * `kept-through` replaces a goroutine-frame culprit afterwards (join.ts): of the callers of the function that
- * starts the goroutines, the one whose objects are kept, where the release is missing.
+ * starts the goroutines, the one whose objects are kept, where the release is missing. `object-goroutine`, tried
+ * last, is the service's function on the leaked object's other goroutines when those the pattern shows in run
+ * only a library's code.
  */
 export type CulpritStrategy =
   | 'goroutine-frame'
@@ -28,7 +30,8 @@ export type CulpritStrategy =
   | 'heap-frame'
   | 'alloc-candidate'
   | 'retained-heap'
-  | 'kept-through';
+  | 'kept-through'
+  | 'object-goroutine';
 
 export interface Culprit {
   /** SiteFrame id of the service's own function to fix. */

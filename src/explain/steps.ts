@@ -41,6 +41,8 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
       return `${name}, the leading caller of ${via}, is confirmed: heap allocated in it grows with the leak`;
     case 'kept-through':
       return `${name} is the caller of ${via} whose objects the leaking goroutines keep`;
+    case 'object-goroutine':
+      return `the goroutines that show the pattern run only a library's code; the other goroutines of the same leaked object (they grow in a fixed ratio with them) run in ${name}, the service's code that uses it, so the object is made and dropped there or in its caller; a goroutine?debug=2 dump's created-by lines would name who makes it`;
   }
 }
 

@@ -1,5 +1,9 @@
 // Generic patterns: goroutines blocked on a channel or on the network in code no specific signature knows,
 // and unbounded collections. They explain only stacks no specific signature explains, and rank last.
+// Among them, a wait on a descriptor (IO wait) ranks above a wait on a channel: where one leaked object keeps
+// both (fsnotify's reader of a Watcher in IO wait, the service's consumer of its events in select), the open
+// descriptor is what is leaked and closing it ends both, while a way out of the select would end only the
+// consumer and leave the descriptor and its reader behind.
 
 import { fns, within, type Signature } from './signature.js';
 import { HIDDEN_RUNTIME_WAIT } from './wait-state.js';
@@ -15,7 +19,7 @@ export const CHANNEL_BLOCKED: Signature = {
   packages: [],
   heapOnly: false,
   strongAt: 1,
-  ceiling: 0.35,
+  ceiling: 0.3,
   entryPoints: [],
   userFrameVisible: true,
   versions:
@@ -43,7 +47,7 @@ export const CHANNEL_BLOCKED: Signature = {
 
 export const IO_BLOCKED: Signature = {
   id: 'goroutines-blocked-io',
-  title: 'Goroutines waiting on network connections that are never closed',
+  title: 'Goroutines waiting on connections or descriptors that are never closed',
   kind: 'goroutine',
   goroutineFrames: [],
   waitStates: ['IO wait'],
@@ -52,7 +56,7 @@ export const IO_BLOCKED: Signature = {
   packages: [],
   heapOnly: false,
   strongAt: 1,
-  ceiling: 0.3,
+  ceiling: 0.35,
   entryPoints: [],
   userFrameVisible: true,
   versions:
@@ -64,8 +68,8 @@ export const IO_BLOCKED: Signature = {
   ],
   caveats: [],
   explanation:
-    'Each goroutine reads (or writes) a connection whose peer never sends and never closes, and no deadline is set, so it waits forever and keeps the connection and its buffers.',
-  fix: 'Close connections when done with them (defer conn.Close()) and set read/write deadlines or use a context-aware API.',
+    'Each goroutine reads (or writes) a descriptor the network poller waits on (a connection, a pipe, an inotify watch) whose other end never sends and that nobody closes, and no deadline is set, so it waits forever and keeps the descriptor and its buffers. Goroutines of the same leaked object that wait on a channel (a consumer of what the reader delivers) end with it once the descriptor is closed.',
+  fix: 'Close what you open when done with it (defer conn.Close(), watcher.Close()) and set read/write deadlines or use a context-aware API.',
   example: [
     'conn, err := net.DialTimeout("tcp", addr, 5*time.Second)',
     'if err != nil {',

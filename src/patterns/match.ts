@@ -92,6 +92,16 @@ function matchingStates(sig: Signature, stacks: Stacks, printed: readonly string
   return [...out];
 }
 
+/**
+ * Whether a goroutine of this stack shows the signature: for a generic one, it is parked in one of its waits
+ * (inferred from the runtime frames, else what the dump printed for it); a specific signature shows in every
+ * stack of the leak it explains.
+ */
+export function showsSignature(sig: Signature, stack: readonly string[], printed: readonly string[]): boolean {
+  if (!sig.generic || sig.waitStates.length === 0) return true;
+  return statesOf(stack, printed).some((st) => sig.waitStates.includes(st));
+}
+
 /** The first frame that is not the runtime's: the function a generic wait-state match blames. */
 function blockedFunction(stack: readonly string[]): string | null {
   return stack.find((fn) => !fn.startsWith('runtime.')) ?? null;

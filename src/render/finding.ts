@@ -48,7 +48,7 @@ export function findingSection(a: Analysis, f: Finding, e: ExplainedFinding, opt
   if (culprit !== null && !e.culpritIsCandidate) out.push(`**Fix here:** ${code(culprit.rawFunction)}${at}`, '');
   else if (culprit !== null)
     out.push(
-      `**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, the leading candidate (below)${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`,
+      `**Fix here, most likely:** ${code(culprit.rawFunction)}${at}, ${e.candidates.length > 0 ? 'the leading candidate (below)' : 'a candidate (the chain of evidence says why)'}${e.whereToLook === null ? '' : `; look at ${e.whereToLook}`}.`,
       '',
     );
   else if (e.candidates.length > 0)

@@ -166,3 +166,21 @@ t.test("of a creator's callers, the one that keeps what it made is said, and its
   t.equal(culpritName(a.series, f), 'example.com/hub/internal/api.(*Server).Watch', 'the fix is where the release is missing, not where they wait');
   t.equal(f.culprit?.strategy, 'kept-through');
 });
+
+t.test("a Watcher never closed: fsnotify's reader and the service's consumer are one object, in IO wait", async (t) => {
+  // fixtures/matrix/fsnotify-watcher-unclosed: (*Loader).reload makes an fsnotify Watcher and a consumer
+  // goroutine per reload and drops the old Watcher without Close; 2 goroutines per Watcher, 1:1 at every snapshot.
+  const pb = capture('fsnotify-watcher-unclosed', 'go1.26-trimpath', 'pb.gz');
+  const serious = pb.diagnosis.findings.filter((f) => f.confidence !== 'low');
+  t.equal(serious.length, 1, 'one leaked object, one finding');
+  const f = serious[0];
+  t.equal(f?.signature?.id, 'goroutines-blocked-io', 'the open descriptor, not the consumer’s select, is the leak');
+  t.equal(f?.unit?.goroutinesPerObject, 2);
+  t.equal(f === undefined ? null : culpritName(pb.series, f), 'example.com/configd/internal/reload.(*Loader).consume');
+  t.equal(f?.culprit?.strategy, 'object-goroutine', 'the IO waiters run only fsnotify: the consumer is the object’s other goroutine');
+  const dump = capture('fsnotify-watcher-unclosed', 'go1.26-trimpath', 'debug2.txt.gz');
+  const d = dump.diagnosis.findings.filter((x) => x.confidence !== 'low');
+  t.equal(d.length, 1);
+  t.equal(d[0] === undefined ? null : culpritName(dump.series, d[0]), 'example.com/configd/internal/reload.(*Loader).reload');
+  t.equal(d[0]?.culprit?.strategy, 'creator', "the dump's created-by names who makes the object");
+});
