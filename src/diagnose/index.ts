@@ -85,14 +85,15 @@ function waitStates(series: SeriesSet, groups: readonly number[]): string[] {
 function fromLink(series: SeriesSet, link: Link): Finding {
   const heapStacks = link.heap?.stacks ?? [];
   const groups = link.unit.groups;
+  const names = groups.map((g) => stackFunctions(series, g));
   const best: Match | undefined = matchSignatures({
-    goroutineStacks: groups.map((g) => stackFunctions(series, g)),
+    goroutineStacks: names,
     waitStates: waitStates(series, groups),
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
   })[0];
   const match = pinnable(series, best, groups);
   const signature = match?.signature ?? null;
-  const patternStacks = signature === null ? groups : groups.filter((g) => showsSignature(signature, stackFunctions(series, g), waitStates(series, [g])));
+  const patternStacks = signature === null ? groups : groups.filter((g, k) => showsSignature(signature, names[k], waitStates(series, [g])));
   const ctx = { series, goroutineStacks: groups, patternStacks, heapStacks, signature, entryScope: 'all' } as const;
   const { culprit, candidates } = findCulprit(ctx);
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;

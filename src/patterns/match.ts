@@ -98,7 +98,11 @@ function matchingStates(sig: Signature, stacks: Stacks, printed: readonly string
  * stack of the leak it explains.
  */
 export function showsSignature(sig: Signature, stack: readonly string[], printed: readonly string[]): boolean {
-  if (!sig.generic || sig.waitStates.length === 0) return true;
+  return !sig.generic || sig.waitStates.length === 0 || parkedIn(sig, stack, printed);
+}
+
+/** Whether a goroutine of this stack waits in one of the signature's wait states. */
+function parkedIn(sig: Signature, stack: readonly string[], printed: readonly string[]): boolean {
   return statesOf(stack, printed).some((st) => sig.waitStates.includes(st));
 }
 
@@ -130,7 +134,7 @@ function matchGeneric(sig: Signature, e: Evidence, g: Attribution, h: Attributio
   if (sig.heapOnly && e.goroutineStacks.length > 0) return null;
   const hFrames = frameHits(sig.heapFrames, h.unowned);
   const gFrames = frameHits(sig.goroutineFrames, g.unowned);
-  const waiting = g.unowned.filter((s) => statesOf(s, e.waitStates).some((st) => sig.waitStates.includes(st)));
+  const waiting = g.unowned.filter((s) => parkedIn(sig, s, e.waitStates));
   const states = matchingStates(sig, waiting, e.waitStates);
   const blocked = [...new Set(waiting.map(blockedFunction).filter((fn): fn is string => fn !== null))];
   const pieces = gFrames.length + hFrames.length + (states.length > 0 ? 1 : 0);
