@@ -85,15 +85,15 @@ function waitStates(series: SeriesSet, groups: readonly number[]): string[] {
 function fromLink(series: SeriesSet, link: Link): Finding {
   const heapStacks = link.heap?.stacks ?? [];
   const groups = link.unit.groups;
-  const names = groups.map((g) => stackFunctions(series, g));
-  const best: Match | undefined = matchSignatures({
-    goroutineStacks: names,
+  const evidence = groups.map((g) => ({ group: g, names: stackFunctions(series, g), states: waitStates(series, [g]) }));
+  const matches = matchSignatures({
+    goroutineStacks: evidence.map((e) => e.names),
     waitStates: waitStates(series, groups),
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
-  })[0];
-  const match = pinnable(series, best, groups);
+  });
+  const match: Match | undefined = pinnable(series, matches, evidence);
   const signature = match?.signature ?? null;
-  const patternStacks = signature === null ? groups : groups.filter((g, k) => showsSignature(signature, names[k], waitStates(series, [g])));
+  const patternStacks = signature === null ? groups : evidence.filter((e) => showsSignature(signature, e.names, e.states)).map((e) => e.group);
   const ctx = { series, goroutineStacks: groups, patternStacks, heapStacks, signature, entryScope: 'all' } as const;
   const { culprit, candidates } = findCulprit(ctx);
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;

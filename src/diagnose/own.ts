@@ -1,9 +1,10 @@
-// Whether a generic pattern may be pinned on goroutines. A generic pattern (blocked on a channel, on the
-// network) is advice about the service's code: goroutines a library started, with none of it on their
-// stacks, wait in the library's own logic (database/sql's (*Tx).awaitDone on the transaction's context,
-// sql-tx-unfinished), which that advice does not fix.
+// Whether a pattern may be pinned on goroutines. A pattern whose fix is in the waiting code (blocked on a
+// channel, on a Lock or a Cond) is advice about the service's code: goroutines a library started, with none of
+// the service on their stacks, wait in the library's own logic (database/sql's (*Tx).awaitDone on the
+// transaction's context, sql-tx-unfinished; nats.go's asyncCBDispatcher on its Cond), which that advice does
+// not fix. A pattern whose fix is on the leaked object (a connection nobody closes) holds whoever waits on it.
 
-import type { Match } from '../patterns/index.js';
+import { waitsAs, type Match } from '../patterns/index.js';
 import type { SeriesSet } from '../series/index.js';
 
 /** Whether a goroutine group's stack has a frame that is, or may be, the service's own. */
@@ -11,7 +12,17 @@ function mayBeOwn(series: SeriesSet, group: number): boolean {
   return series.stacks[group].frames.some((f) => series.frames[f].origin === 'user' || series.frames[f].origin === 'unknown');
 }
 
-/** The match, or undefined when it is generic and none of the groups may be the service's own code. */
-export function pinnable(series: SeriesSet, match: Match | undefined, groups: readonly number[]): Match | undefined {
-  return match !== undefined && match.signature.generic && !groups.some((g) => mayBeOwn(series, g)) ? undefined : match;
+/** One goroutine group of the leak: its stack id, its function names (leaf first) and its printed wait states. */
+export interface GroupEvidence {
+  readonly group: number;
+  readonly names: readonly string[];
+  readonly states: readonly string[];
+}
+
+/**
+ * The first of the matches (best first) that may be pinned on these groups: one whose fix is on the object, or
+ * one whose fix is in the waiting code and that some group waiting as it says may be the service's own.
+ */
+export function pinnable(series: SeriesSet, matches: readonly Match[], groups: readonly GroupEvidence[]): Match | undefined {
+  return matches.find((m) => m.signature.fixIn !== 'waiter' || groups.some((g) => waitsAs(m.signature, g.names, g.states) && mayBeOwn(series, g.group)));
 }

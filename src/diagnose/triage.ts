@@ -121,7 +121,8 @@ function goroutineGroups(series: SeriesSet): TriageGroup[] {
     const facts = g.facts.get(id);
     const names = stackNames(series, id);
     const state = facts?.states[0] ?? inferWaitState(names);
-    const match = pinnable(series, matchSignatures({ goroutineStacks: [names], waitStates: state === null ? [] : [state], heapStacks: [] })[0], [id]);
+    const states = state === null ? [] : [state];
+    const match = pinnable(series, matchSignatures({ goroutineStacks: [names], waitStates: states, heapStacks: [] }), [{ group: id, names, states }]);
     const waitMinutes = facts?.waitMinutesMax ?? 0;
     const reasons: TriageReason[] = [];
     if (waitMinutes >= LONG_WAIT_MINUTES && count >= MIN_LONG_WAIT_COUNT) reasons.push('long-wait');

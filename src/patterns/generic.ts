@@ -21,6 +21,7 @@ export const CHANNEL_BLOCKED: Signature = {
   strongAt: 1,
   ceiling: 0.3,
   entryPoints: [],
+  fixIn: 'waiter',
   userFrameVisible: true,
   versions:
     'Wait reasons as Go 1.19 runtime2.go prints them (chan send, chan receive, select, select (no cases), and the nil chan forms), the same in current Go. Protobuf goroutine profiles carry no reason: it is inferred from runtime.chansend1, runtime.chanrecv1/chanrecv2, runtime.selectgo and runtime.block (inferWaitState). debug=1 text hides those runtime frames; there a goroutine parked right in the service’s own code can only be in a channel operation or a select (sync, time and netpoll waits keep a frame of their own), which is what HIDDEN_RUNTIME_WAIT says.',

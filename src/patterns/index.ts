@@ -7,7 +7,7 @@ import type { Evidence, Match, Signature } from './signature.js';
 import { SIGNATURES } from './table.js';
 
 export type { CapturedOn, Evidence, Match, Signature, SignatureKind, VersionCaveat, VersionCaveatId } from './signature.js';
-export { entryPointCaller, showsSignature } from './match.js';
+export { entryPointCaller, showsSignature, waitsAs } from './match.js';
 export { inferWaitState } from './wait-state.js';
 export { SIGNATURES };
 

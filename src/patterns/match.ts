@@ -101,6 +101,11 @@ export function showsSignature(sig: Signature, stack: readonly string[], printed
   return !sig.generic || sig.waitStates.length === 0 || parkedIn(sig, stack, printed);
 }
 
+/** Whether a goroutine of this stack waits as the signature says: in one of its waits, or in one of its frames. */
+export function waitsAs(sig: Signature, stack: readonly string[], printed: readonly string[]): boolean {
+  return parkedIn(sig, stack, printed) || sig.goroutineFrames.some((re) => stack.some((fn) => hits(re, fn)));
+}
+
 /** Whether a goroutine of this stack waits in one of the signature's wait states. */
 function parkedIn(sig: Signature, stack: readonly string[], printed: readonly string[]): boolean {
   return statesOf(stack, printed).some((st) => sig.waitStates.includes(st));

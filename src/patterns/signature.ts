@@ -82,6 +82,14 @@ export interface Signature {
    * hold one, so when the entry point's own allocations were not sampled they are candidates too.
    */
   readonly handles?: readonly RegExp[];
+  /**
+   * Where the fix is made. `waiter`: in the waiting code itself (a select with no way out, a Lock with no
+   * Unlock), so the signature is not pinned on goroutines that run only a library's code: those wait in the
+   * library's own logic, which the advice does not fix (database/sql's awaitDone on a transaction's context).
+   * `object` (the default): on the leaked object, whoever's goroutine waits on it (a connection nobody closes
+   * keeps its library's reader in IO wait, and closing it is the service's fix).
+   */
+  readonly fixIn?: 'waiter' | 'object';
   /** False when the user's frame is usually in no profile (the leaking goroutines are started by the library). */
   readonly userFrameVisible: boolean;
   /** Where to look when the user's frame is not visible. */

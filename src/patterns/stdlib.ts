@@ -184,6 +184,7 @@ export const SYNC_WAIT_BLOCKED: Signature = {
   strongAt: 2,
   ceiling: 0.6,
   entryPoints: SYNC_WAITS,
+  fixIn: 'waiter',
   userFrameVisible: true,
   versions:
     'Go 1.19 prints every semaphore wait as [semacquire] (runtime2.go waitReasonSemacquire) and [sync.Cond.Wait] for Cond; stacks read sync.runtime_SemacquireMutex ← sync.(*Mutex).lockSlow ← sync.(*Mutex).Lock, sync.runtime_SemacquireMutex ← sync.(*RWMutex).RLock, sync.runtime_Semacquire ← sync.(*WaitGroup).Wait, sync.runtime_notifyListWait ← sync.(*Cond).Wait (checked with a Go 1.19 program). Go 1.20 added the reasons sync.Mutex.Lock, sync.RWMutex.RLock and sync.RWMutex.Lock, Go 1.24 moved Mutex into internal/sync, and the runtime now links sync.runtime_SemacquireWaitGroup with the reason sync.WaitGroup.Wait (current runtime/sema.go and runtime2.go).',
