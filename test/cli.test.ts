@@ -87,6 +87,8 @@ const BAD: readonly Bad[] = [
     message: /unknown option --fial-on \(did you mean --fail-on\?\)/,
   },
   { name: 'no files at all', args: () => ['inspect'], message: /nothing to work on: give the snapshot files/ },
+  // yargs reports a flag with no value as a YError: a usage error, not "internal error ... a bug in leakdiff".
+  { name: 'a flag with no value after it', args: () => ['analyze', pb('map-leak')[0], '--json'], message: /usage: --json needs a value after it/ },
 ];
 
 function checkBad(t: Test, cases: readonly Bad[]): void {

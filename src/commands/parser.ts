@@ -122,7 +122,10 @@ function parser(argv: string[], io: Pick<Io, 'columns' | 'version'>, found: (p: 
     .showHelpOnFail(false)
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError(withSuggestion(msg));
+      // yargs reports the argument parser's own complaints (a flag with no value after it) as a YError: the
+      // user's mistake, not ours. Anything else thrown in yargs is a bug, reported as one.
+      if (err !== undefined && err !== null && err.name !== 'YError') throw err;
+      throw new UsageError(withSuggestion(msg ?? err?.message ?? 'the command line could not be read'));
     });
 }
 
@@ -152,6 +155,8 @@ const KNOWN_OPTIONS = [
 function withSuggestion(msg: string, known: readonly string[] = KNOWN_OPTIONS): string {
   if (/^Not enough non-option arguments/.test(msg))
     return `${msg.replace(/^Not enough non-option arguments: got 0, need at least 1/, 'nothing to work on')}: give the snapshot files, directories or URL`;
+  const missing = /^Not enough arguments following: (.+)$/.exec(msg);
+  if (missing !== null) return `--${missing[1]} needs a value after it`;
   const m = /^Unknown arguments?: (.+)$/.exec(msg);
   if (m === null) return msg;
   // yargs lists each unknown flag twice, kebab and camel case: keep what the user typed.
