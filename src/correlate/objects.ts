@@ -7,7 +7,7 @@
 // goroutines, and a group that keeps a fixed ratio with them is bounded with them.
 
 import { fitSeries } from '../fit/index.js';
-import { moduleOf, packageOf } from '../normalize/names.js';
+import { moduleOf, packageOf, projectOf } from '../normalize/names.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
 
 /** The goroutine groups of one unit and their summed count (what correlate.ts calls a GoroutineUnit). */
@@ -69,6 +69,8 @@ function smallFraction(x: number): number | null {
 interface Owners {
   /** Third-party modules of the frames. */
   readonly libraries: ReadonlySet<string>;
+  /** The projects those modules belong to (projectOf): a client module and a server module of one project. */
+  readonly projects: ReadonlySet<string>;
   /** The service's own functions on the stacks. */
   readonly user: ReadonlySet<string>;
 }
@@ -84,20 +86,23 @@ function ownersOf(series: SeriesSet, groups: readonly number[]): Owners {
       else if (fr.origin === 'library') libraries.add(moduleOf(packageOf(fr.function)));
     }
   }
-  return { libraries, user };
+  return { libraries, projects: new Set([...libraries].map(projectOf)), user };
 }
 
 const intersects = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => [...a].some((x) => b.has(x));
 
 /**
- * Two units may be one object's only when their code says so: a library in common, or one of them owned by
- * nobody (only the standard library's frames: context's watcher goroutine, a connection's read loop) beside
- * a library's unit. Two units running different code of the service's own are two leaks, whatever their counts.
+ * Two units may be one object's only when their code says so: a library in common, two modules of one project
+ * with none of the service's code on either (nats.go's client connection and nats-server's end of it, over
+ * loopback), or one of them owned by nobody (only the standard library's frames: context's watcher goroutine,
+ * a connection's read loop) beside a library's unit. Two units running different code of the service's own are
+ * two leaks, whatever their counts.
  */
 function sameOwner(a: Owners, b: Owners): boolean {
   if (a.user.size > 0 && b.user.size > 0 && !intersects(a.user, b.user)) return false;
   const orphan = (o: Owners): boolean => o.libraries.size === 0 && o.user.size === 0;
-  return intersects(a.libraries, b.libraries) || (orphan(a) && b.libraries.size > 0) || (orphan(b) && a.libraries.size > 0);
+  const oneProject = libraryOnly(a) && libraryOnly(b) && intersects(a.projects, b.projects);
+  return intersects(a.libraries, b.libraries) || oneProject || (orphan(a) && b.libraries.size > 0) || (orphan(b) && a.libraries.size > 0);
 }
 
 /** A unit of a library's code with none of the service's on its stacks, or of the service's with no library's. */

@@ -200,3 +200,16 @@ export function moduleOf(pkg: string): string {
   const three = /^(github\.com|gitlab\.com|bitbucket\.org|golang\.org|go\.opentelemetry\.io)$/.test(parts[0]);
   return parts.slice(0, three ? 3 : 2).join('/');
 }
+
+/**
+ * The project a module belongs to: the owner's path on a code host (github.com/nats-io, whose nats.go client
+ * and nats-server are two modules of one project), the vanity domain otherwise (k8s.io, go.uber.org), and the
+ * module itself where the path names no owner (gopkg.in/yaml.v3, a bare module name).
+ */
+export function projectOf(module: string): string {
+  const parts = module.split('/');
+  if (/^(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)$/.test(parts[0])) return parts.slice(0, 2).join('/');
+  if (parts[0] === 'golang.org') return parts.slice(0, 2).join('/');
+  if (parts[0] === 'gopkg.in' || !parts[0].includes('.')) return module;
+  return parts[0];
+}

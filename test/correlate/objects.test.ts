@@ -184,3 +184,16 @@ t.test("a Watcher never closed: fsnotify's reader and the service's consumer are
   t.equal(d[0] === undefined ? null : culpritName(dump.series, d[0]), 'example.com/configd/internal/reload.(*Loader).reload');
   t.equal(d[0]?.culprit?.strategy, 'creator', "the dump's created-by names who makes the object");
 });
+
+t.test("a NATS connection never closed: the client's three goroutines and the embedded server's two are one object", async (t) => {
+  // fixtures/matrix/nats-conn-unclosed: (*Publisher).Send calls nats.Connect per batch and returns early without
+  // Close on most; each connection keeps nats.go's readLoop (IO wait), flusher and asyncCBDispatcher (a Cond),
+  // and nats-server's readLoop and writeLoop on the other end of the loopback socket. No service frame on any.
+  const pb = capture('nats-conn-unclosed', 'go1.26-trimpath', 'pb.gz');
+  const serious = pb.diagnosis.findings.filter((f) => f.confidence !== 'low');
+  t.equal(serious.length, 1, 'nats.go and nats-server are two modules of one project: one leaked connection, one finding');
+  const f = serious[0];
+  t.equal(f?.signature?.id, 'goroutines-blocked-io', "a Cond waiter inside nats.go is the library's logic, not a missing Unlock");
+  t.equal(f?.unit?.goroutinesPerObject, 5);
+  t.equal(f === undefined ? null : culpritName(pb.series, f), 'example.com/notify/internal/bus.(*Publisher).Send');
+});

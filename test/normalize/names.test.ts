@@ -7,7 +7,7 @@ import t from 'tap';
 import { decode } from '../../src/decode/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import type { Snapshot } from '../../src/model.js';
-import { isRuntimeFunction, normalizeFile, normalizeFunction } from '../../src/normalize/names.js';
+import { isRuntimeFunction, moduleOf, normalizeFile, normalizeFunction, projectOf } from '../../src/normalize/names.js';
 import { fixture } from '../helpers/paths.js';
 
 // Closures and generics keep their identity, not their instance noise; offsets and markers carry none.
@@ -244,4 +244,17 @@ t.test("one build's library frames read as another build's: module cache, -trimp
   t.ok(shared.filter((fn) => fn.startsWith('google.golang.org/grpc')).length > 10, `${shared.length} functions in all three builds`);
   const differ = shared.filter((fn) => new Set(files.map((m) => m.get(fn))).size > 1).map((fn) => `${fn}: ${files.map((m) => m.get(fn)).join(' | ')}`);
   t.same(differ, [], 'the same file name in every build');
+});
+
+t.test('projectOf: the owner on a code host, the vanity domain, or the module itself', async (t) => {
+  const cases: [string, string][] = [
+    ['github.com/nats-io/nats-server/v2/server', 'github.com/nats-io'],
+    ['github.com/nats-io/nats%2ego', 'github.com/nats-io'],
+    ['golang.org/x/net/http2', 'golang.org/x'],
+    ['k8s.io/client-go/tools/cache', 'k8s.io'],
+    ['google.golang.org/grpc/internal/transport', 'google.golang.org'],
+    ['gopkg.in/yaml.v3', 'gopkg.in/yaml.v3'],
+  ];
+  for (const [pkg, project] of cases) t.equal(projectOf(moduleOf(pkg)), project, pkg);
+  t.not(projectOf(moduleOf('gopkg.in/yaml.v3')), projectOf(moduleOf('gopkg.in/ini.v1')), 'gopkg.in names no owner');
 });
