@@ -348,13 +348,39 @@ function groupsById(series: SeriesSet): Map<number, number> {
  * is still running there (an accept loop in http.Server.Serve), else the service's frame nearest the leaf (a
  * refresh loop parked in its select, whose call into the library has returned).
  */
-function frameOnCreator(series: SeriesSet, stack: number, creator: number): number {
+function frameOnCreator(ctx: CulpritContext, stack: number, creator: number): { frame: number; on: number | null } {
+  const { series } = ctx;
   const fn = series.frames[creator].function;
   const frames = series.stacks[stack].frames;
   const at = frames.findIndex((f) => series.frames[f].function === fn);
-  if (at < 0) return userFrame(series, stack);
-  for (let j = at + 1; j < frames.length; j++) if (series.frames[frames[j]].origin === 'user') return frames[j];
-  return -1;
+  if (at < 0) {
+    const on = userFrame(series, stack);
+    const frame = calledFrom(ctx, on);
+    return { frame, on: frame === on ? null : on };
+  }
+  for (let j = at + 1; j < frames.length; j++) if (series.frames[frames[j]].origin === 'user') return { frame: frames[j], on: null };
+  return { frame: -1, on: null };
+}
+
+/**
+ * The service's function that `frame`, on the creator goroutine, called to make the object, when the finding's
+ * growing heap says so: the leaf-most own frame of its heap stacks through `frame`, weighted by their growth
+ * (main.main's loop calls (*Publisher).Send, which dials; the dial's buffers sit under Send ← main.main). The
+ * creator goroutine's stack now shows only the loop: the call that started the goroutines has returned. `frame`
+ * itself when no heap stack of the finding passes through it, or none has an own frame leafward of it.
+ */
+function calledFrom(ctx: CulpritContext, frame: number): number {
+  if (frame < 0) return frame;
+  const weight = new Map<number, number>();
+  for (const id of ctx.heapStacks) {
+    if (!ctx.series.stacks[id].frames.includes(frame)) continue;
+    const own = heapUserFrame(ctx.series, id);
+    if (own >= 0 && own !== frame) weight.set(own, (weight.get(own) ?? 0) + Math.max(growth(ctx.series, 'heap', id), 1e-9));
+  }
+  let pick = frame;
+  let most = -Infinity;
+  for (const [f, w] of weight) if (w > most || (w === most && f < pick)) [pick, most] = [f, w];
+  return pick;
 }
 
 /**
@@ -367,24 +393,25 @@ function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
   const facts = ctx.series.goroutine?.facts;
   if (facts === undefined || ctx.goroutineStacks.length === 0) return null;
   const byId = groupsById(ctx.series);
-  const weight = new Map<number, { w: number; stack: number; entry: number }>();
+  const weight = new Map<number, { w: number; stack: number; entry: number; on: number | null }>();
   for (const g of ctx.goroutineStacks) {
     const f = facts.get(g);
     if (f === undefined || f.creator < 0 || ctx.series.frames[f.creator].origin === 'user') continue;
     const creator = mostNamed(f.creatorGoroutines);
     const at = byId.get(creator);
     if (at === undefined || at === g || !startedMost(f.creatorGoroutines, creator)) continue;
-    const frame = frameOnCreator(ctx.series, at, f.creator);
+    const { frame, on } = frameOnCreator(ctx, at, f.creator);
     if (frame < 0) continue;
     const w = Math.max(growth(ctx.series, 'goroutine', g), 1e-9);
     const prev = weight.get(frame);
-    weight.set(frame, { w: (prev?.w ?? 0) + w, stack: prev?.stack ?? at, entry: prev?.entry ?? f.creator });
+    weight.set(frame, { w: (prev?.w ?? 0) + w, stack: prev?.stack ?? at, entry: prev?.entry ?? f.creator, on: prev === undefined ? on : prev.on });
   }
-  let pick: [number, { w: number; stack: number; entry: number }] | null = null;
+  let pick: [number, { w: number; stack: number; entry: number; on: number | null }] | null = null;
   for (const e of weight) if (pick === null || e[1].w > pick[1].w || (e[1].w === pick[1].w && e[0] < pick[0])) pick = e;
   if (pick === null) return null;
   const [frame, v] = pick;
-  return { culprit: { frame, strategy: 'creator-goroutine', stack: v.stack, stackKind: 'goroutine', entry: v.entry }, candidates: [] };
+  const culprit: Culprit = { frame, strategy: 'creator-goroutine', stack: v.stack, stackKind: 'goroutine', entry: v.entry };
+  return { culprit: v.on === null ? culprit : { ...culprit, creatorFrame: v.on }, candidates: [] };
 }
 
 /** The service's frame on the unit's goroutines that do not show the pattern, when those that do name none. */

@@ -138,7 +138,8 @@ function culpritSteps(
   }
   if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null)
     return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry, pooled: false }];
-  return [{ kind: 'culprit', strategy: culprit.strategy, frame: culprit.frame, entry: culprit.entry }];
+  const step: Step = { kind: 'culprit', strategy: culprit.strategy, frame: culprit.frame, entry: culprit.entry };
+  return [culprit.creatorFrame === undefined ? step : { ...step, creatorFrame: culprit.creatorFrame }];
 }
 
 /** Long-lived goroutines named in a no-culprit step; the rest are counted. */

@@ -45,6 +45,12 @@ export interface Culprit {
    * spawner-caller, entry-point-caller and alloc-candidate the library call it makes; else null.
    */
   readonly entry: number | null;
+  /**
+   * creator-goroutine only, when the culprit is not on the creator goroutine's stack (the call that started
+   * the goroutines has returned): the service's frame that goroutine runs, whose growing heap passes through
+   * the culprit, the function it called to make them. Absent otherwise.
+   */
+  readonly creatorFrame?: number;
 }
 
 /**
@@ -153,7 +159,14 @@ export type Step =
     }
   | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }
-  | { readonly kind: 'culprit'; readonly strategy: CulpritStrategy; readonly frame: number; readonly entry: number | null }
+  | {
+      readonly kind: 'culprit';
+      readonly strategy: CulpritStrategy;
+      readonly frame: number;
+      readonly entry: number | null;
+      /** See Culprit.creatorFrame. */
+      readonly creatorFrame?: number;
+    }
   /** `pooled`: the leak's heap is a pool's (a pooled-heap step says whose), so even one caller is only a candidate. */
   | { readonly kind: 'candidates'; readonly count: number; readonly entry: number; readonly pooled: boolean }
   /** The leak's heap sits under a pool state call (`poolFrame`), reached from the service's `caller` (-1: none). */

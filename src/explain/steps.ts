@@ -19,7 +19,7 @@ const LINK_REASON: Readonly<Record<LinkReason, string>> = {
   'same-culprit': 'they are allocated in the same function',
 };
 
-export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, frame: number, entry: number | null): string {
+export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, frame: number, entry: number | null, creatorFrame?: number): string {
   const name = series.frames[frame].rawFunction;
   const via = entry === null ? 'the library' : series.frames[entry].function;
   switch (strategy) {
@@ -27,8 +27,12 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
       return `the leaking goroutines run in ${name}`;
     case 'creator':
       return `the leaking goroutines are created by ${name} (the dump's created-by line)`;
-    case 'creator-goroutine':
-      return `the leaking goroutines were created by ${via} in a goroutine still alive in the dump (its \`created by ... in goroutine N\` line), and that goroutine runs ${name}`;
+    case 'creator-goroutine': {
+      const created = `the leaking goroutines were created by ${via} in a goroutine still alive in the dump (its \`created by ... in goroutine N\` line)`;
+      if (creatorFrame === undefined) return `${created}, and that goroutine runs ${name}`;
+      const on = series.frames[creatorFrame].rawFunction;
+      return `${created}; that goroutine runs ${on}, where the call that started them has returned, and the growing heap under ${on} passes through ${name}, the function it called to make them`;
+    }
     case 'spawner-caller':
       return `the leaking goroutines are started by ${via}, which runs on a live goroutine under ${name}, the service's only function running it`;
     case 'entry-point-caller':
@@ -80,7 +84,7 @@ export function stepSentence(series: SeriesSet, step: Step): string {
     case 'allocated-in-user-code':
       return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${signatureById(step.signature)?.title ?? step.signature}", a collection in the service's code that only grows`;
     case 'culprit':
-      return culpritSentence(series, step.strategy, step.frame, step.entry);
+      return culpritSentence(series, step.strategy, step.frame, step.entry, step.creatorFrame);
     case 'pooled-heap': {
       const under =
         step.caller < 0

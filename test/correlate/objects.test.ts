@@ -196,4 +196,13 @@ t.test("a NATS connection never closed: the client's three goroutines and the em
   t.equal(f?.signature?.id, 'goroutines-blocked-io', "a Cond waiter inside nats.go is the library's logic, not a missing Unlock");
   t.equal(f?.unit?.goroutinesPerObject, 5);
   t.equal(f === undefined ? null : culpritName(pb.series, f), 'example.com/notify/internal/bus.(*Publisher).Send');
+  // debug=2: created by nats.go in goroutine 1, which now runs main.main's loop (Send has returned); the heap
+  // under main.main passes through Send, the function it called to dial.
+  const dump = capture('nats-conn-unclosed', 'go1.26-trimpath', 'debug2.txt.gz');
+  const d = dump.diagnosis.findings.filter((x) => x.confidence !== 'low');
+  t.equal(d.length, 1);
+  t.equal(d[0] === undefined ? null : culpritName(dump.series, d[0]), 'example.com/notify/internal/bus.(*Publisher).Send');
+  t.equal(d[0]?.culprit?.strategy, 'creator-goroutine');
+  const on = d[0]?.culprit?.creatorFrame;
+  t.equal(on === undefined ? null : dump.series.frames[on].function, 'main.main', 'the creator goroutine runs main.main, said as such');
 });
