@@ -146,6 +146,15 @@ function growth(series: SeriesSet, kind: 'heap' | 'goroutine', stackId: number):
   return v[v.length - 1] - v[0];
 }
 
+/** The entry with the most weight; ties go to the lower frame id, so output is stable. Null when there is none. */
+function heaviest<V>(weights: ReadonlyMap<number, V>, weight: (v: V) => number): [number, V] | null {
+  let pick: [number, V] | null = null;
+  for (const e of weights) {
+    if (pick === null || weight(e[1]) > weight(pick[1]) || (weight(e[1]) === weight(pick[1]) && e[0] < pick[0])) pick = e;
+  }
+  return pick;
+}
+
 /** The frame with the most growth behind it; ties go to the lower frame id, so output is stable. */
 function voted(
   ctx: CulpritContext,
@@ -164,10 +173,9 @@ function voted(
     const top = best.get(frame);
     if (top === undefined || w > top.w || (w === top.w && id < top.id)) best.set(frame, { id, w });
   }
-  let frame = -1;
-  let most = -Infinity;
-  for (const [f, w] of weight) if (w > most || (w === most && f < frame)) [frame, most] = [f, w];
-  if (frame < 0) return null;
+  const top = heaviest(weight, (w) => w);
+  if (top === null) return null;
+  const frame = top[0];
   return { culprit: { frame, strategy, stack: best.get(frame)?.id ?? -1, stackKind: kind, entry: null }, candidates: [] };
 }
 
@@ -207,8 +215,7 @@ function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
     const prev = weight.get(caller);
     weight.set(caller, prev === undefined ? { w: g, stack: id, entry } : { w: prev.w + g, stack: prev.stack, entry: prev.entry });
   }
-  let pick: [number, { w: number; stack: number; entry: number }] | null = null;
-  for (const e of weight) if (pick === null || e[1].w > pick[1].w || (e[1].w === pick[1].w && e[0] < pick[0])) pick = e;
+  const pick = heaviest(weight, (v) => v.w);
   if (pick === null) return null;
   const [frame, v] = pick;
   return { culprit: { frame, strategy: 'entry-point-caller', stack: v.stack, stackKind: 'heap', entry: v.entry }, candidates: [] };
@@ -377,10 +384,7 @@ function calledFrom(ctx: CulpritContext, frame: number): number {
     const own = heapUserFrame(ctx.series, id);
     if (own >= 0 && own !== frame) weight.set(own, (weight.get(own) ?? 0) + Math.max(growth(ctx.series, 'heap', id), 1e-9));
   }
-  let pick = frame;
-  let most = -Infinity;
-  for (const [f, w] of weight) if (w > most || (w === most && f < pick)) [pick, most] = [f, w];
-  return pick;
+  return heaviest(weight, (w) => w)?.[0] ?? frame;
 }
 
 /**
@@ -406,8 +410,7 @@ function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
     const prev = weight.get(frame);
     weight.set(frame, { w: (prev?.w ?? 0) + w, stack: prev?.stack ?? at, entry: prev?.entry ?? f.creator, on: prev === undefined ? on : prev.on });
   }
-  let pick: [number, { w: number; stack: number; entry: number; on: number | null }] | null = null;
-  for (const e of weight) if (pick === null || e[1].w > pick[1].w || (e[1].w === pick[1].w && e[0] < pick[0])) pick = e;
+  const pick = heaviest(weight, (v) => v.w);
   if (pick === null) return null;
   const [frame, v] = pick;
   const culprit: Culprit = { frame, strategy: 'creator-goroutine', stack: v.stack, stackKind: 'goroutine', entry: v.entry };

@@ -88,7 +88,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   const evidence = groups.map((g) => ({ group: g, names: stackFunctions(series, g), states: waitStates(series, [g]) }));
   const matches = matchSignatures({
     goroutineStacks: evidence.map((e) => e.names),
-    waitStates: waitStates(series, groups),
+    waitStates: [...new Set(evidence.flatMap((e) => e.states))],
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
   });
   const match: Match | undefined = pinnable(series, matches, evidence);

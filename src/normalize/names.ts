@@ -208,8 +208,7 @@ export function moduleOf(pkg: string): string {
  */
 export function projectOf(module: string): string {
   const parts = module.split('/');
-  if (/^(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)$/.test(parts[0])) return parts.slice(0, 2).join('/');
-  if (parts[0] === 'golang.org') return parts.slice(0, 2).join('/');
+  if (/^(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|golang\.org)$/.test(parts[0])) return parts.slice(0, 2).join('/');
   if (parts[0] === 'gopkg.in' || !parts[0].includes('.')) return module;
   return parts[0];
 }
