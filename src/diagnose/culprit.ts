@@ -5,6 +5,7 @@
 // for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
 import { mostNamed } from '../decode/goroutine-groups.js';
+import { moduleOf, packageOf, projectOf } from '../normalize/names.js';
 import { POOL_STATE, type Signature } from '../patterns/index.js';
 import { metricOf, row, type MetricSeries, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
@@ -26,6 +27,12 @@ export interface CulpritContext {
    * call into the same primitive is never blamed).
    */
   readonly entryScope: 'all' | 'own';
+  /**
+   * The calls into the one library project whose code alone the finding's goroutines run (libraryEntries):
+   * where the pattern names no entry point of its own, the service's call into that library is where the
+   * leaked object was made. Empty when the goroutines run the service's code, or more than one project's.
+   */
+  readonly libraryEntries: readonly RegExp[];
 }
 
 /** What a strategy found: a culprit, or (alloc-candidate with several callers) ranked candidates and none. */
@@ -52,6 +59,27 @@ export interface CulpritStrategyEntry {
 export function userFrame(series: SeriesSet, stackId: number): number {
   for (const f of series.stacks[stackId].frames) if (series.frames[f].origin === 'user') return f;
   return -1;
+}
+
+/**
+ * The calls into the library project whose code alone the goroutine groups run, besides the runtime's and the
+ * standard library's (github.com/nats-io: nats.go's client goroutines and nats-server's end of each
+ * connection), as one pattern over function names; none when any group runs the service's code, a frame of
+ * unknown owner, or the code of two projects.
+ */
+export function libraryEntries(series: SeriesSet, groups: readonly number[]): RegExp[] {
+  const projects = new Set<string>();
+  for (const id of groups) {
+    for (const f of series.stacks[id].frames) {
+      const fr = series.frames[f];
+      if (fr.runtime || fr.origin === 'std') continue;
+      if (fr.origin !== 'library') return [];
+      projects.add(projectOf(moduleOf(packageOf(fr.function))));
+    }
+  }
+  if (projects.size !== 1) return [];
+  const [project] = projects;
+  return [new RegExp(`^${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[/.]|$)`)];
 }
 
 /** Per series set: the pool state call's frame id in each stack, -1 where there is none (computed once). */
@@ -115,6 +143,10 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   { name: 'entry-point-caller', find: entryPointCaller },
   // The finding's growing heap is allocated under the service's function.
   { name: 'heap-frame', find: (ctx) => voted(ctx, ctx.heapStacks, 'heap', (id) => heapUserFrame(ctx.series, id), 'heap-frame') },
+  // The pattern names no entry point, but the leaking goroutines run one library's code only: the heap that
+  // grew through the service's call into that library (nats.Connect, for nats.go's and nats-server's
+  // goroutines of a connection never closed), followed to its caller.
+  { name: 'library-caller', find: libraryCaller },
   // Nothing in use names it: the callers of the entry point in what was allocated since start.
   { name: 'alloc-candidate', find: allocCandidates },
   // The goroutines that show the pattern run only a library's code (fsnotify's reader in IO wait), but the
@@ -203,22 +235,44 @@ function heapScope(ctx: CulpritContext): readonly number[] {
  * that, summed per caller, they grew.
  */
 function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
-  const entryPoints = ctx.signature?.entryPoints ?? [];
+  return grewThrough(ctx, ctx.signature?.entryPoints ?? [], 'entry-point-caller');
+}
+
+/**
+ * The heap call sites that grew through the service's calls into the library the leaking goroutines run
+ * (CulpritContext.libraryEntries), summed per caller, as for entry-point-caller, and kept (never falling):
+ * these calls are any of the library's, not the one that makes the object, so churn through them says nothing.
+ * Only where the pattern has no entry point of its own: those say which call makes the object.
+ */
+function libraryCaller(ctx: CulpritContext): CulpritFound | null {
+  if ((ctx.signature?.entryPoints.length ?? 0) > 0) return null;
+  return grewThrough(ctx, ctx.libraryEntries, 'library-caller', true);
+}
+
+/**
+ * The service's caller with the most heap growth through one of `entryPoints` (see entryPointCaller). With
+ * `kept`, only callers whose summed in-use bytes through them never fell: what a leaked object keeps stays in
+ * every later profile, while churn through the same library goes up and down.
+ */
+function grewThrough(ctx: CulpritContext, entryPoints: readonly RegExp[], strategy: CulpritStrategy, kept = false): CulpritFound | null {
   const m = metricOf(ctx.series.heap, 'inuse_space');
   if (entryPoints.length === 0 || m === null || m.byStack.n < 2) return null;
-  const weight = new Map<number, { w: number; stack: number; entry: number }>();
+  const weight = new Map<number, { w: number; stack: number; entry: number; sum: Float64Array }>();
   for (const id of heapScope(ctx)) {
     const g = growth(ctx.series, 'heap', id);
     if (!(g > 0) || poolStateIn(ctx.series, id) >= 0) continue;
     const { caller, entry } = callerOfEntry(ctx.series, id, entryPoints);
     if (caller < 0) continue;
-    const prev = weight.get(caller);
-    weight.set(caller, prev === undefined ? { w: g, stack: id, entry } : { w: prev.w + g, stack: prev.stack, entry: prev.entry });
+    const prev = weight.get(caller) ?? { w: 0, stack: id, entry, sum: new Float64Array(m.byStack.n) };
+    const v = row(m.byStack, id);
+    for (let i = 0; i < v.length; i++) prev.sum[i] += v[i];
+    weight.set(caller, { ...prev, w: prev.w + g });
   }
+  if (kept) for (const [caller, v] of weight) if (v.sum.some((x, i) => i > 0 && x < v.sum[i - 1])) weight.delete(caller);
   const pick = heaviest(weight, (v) => v.w);
   if (pick === null) return null;
   const [frame, v] = pick;
-  return { culprit: { frame, strategy: 'entry-point-caller', stack: v.stack, stackKind: 'heap', entry: v.entry }, candidates: [] };
+  return { culprit: { frame, strategy, stack: v.stack, stackKind: 'heap', entry: v.entry }, candidates: [] };
 }
 
 /**
@@ -370,19 +424,27 @@ function frameOnCreator(ctx: CulpritContext, stack: number, creator: number): { 
 }
 
 /**
- * The service's function that `frame`, on the creator goroutine, called to make the object, when the finding's
- * growing heap says so: the leaf-most own frame of its heap stacks through `frame`, weighted by their growth
+ * The service's function that `frame`, on the creator goroutine, called to make the object, when the growing
+ * heap says so: the leaf-most own frame of the finding's heap stacks through `frame`, weighted by their growth
  * (main.main's loop calls (*Publisher).Send, which dials; the dial's buffers sit under Send ← main.main). The
- * creator goroutine's stack now shows only the loop: the call that started the goroutines has returned. `frame`
- * itself when no heap stack of the finding passes through it, or none has an own frame leafward of it.
+ * creator goroutine's stack now shows only the loop: the call that started the goroutines has returned. When
+ * the finding has no heap through `frame` (too little of what each object keeps was sampled to link any), the
+ * heap that grew through `frame` and into the library the goroutines run (libraryEntries, or the pattern's
+ * entry points) names the caller of that library call instead. `frame` itself when neither does.
  */
 function calledFrom(ctx: CulpritContext, frame: number): number {
   if (frame < 0) return frame;
+  const through = (id: number): boolean => ctx.series.stacks[id].frames.includes(frame);
   const weight = new Map<number, number>();
-  for (const id of ctx.heapStacks) {
-    if (!ctx.series.stacks[id].frames.includes(frame)) continue;
-    const own = heapUserFrame(ctx.series, id);
+  const add = (own: number, id: number): void => {
     if (own >= 0 && own !== frame) weight.set(own, (weight.get(own) ?? 0) + Math.max(growth(ctx.series, 'heap', id), 1e-9));
+  };
+  for (const id of ctx.heapStacks) if (through(id)) add(heapUserFrame(ctx.series, id), id);
+  const entries = [...(ctx.signature?.entryPoints ?? []), ...ctx.libraryEntries];
+  if (weight.size === 0 && entries.length > 0) {
+    for (const id of heapScope(ctx)) {
+      if (growth(ctx.series, 'heap', id) > 0 && poolStateIn(ctx.series, id) < 0 && through(id)) add(callerOfEntry(ctx.series, id, entries).caller, id);
+    }
   }
   return heaviest(weight, (w) => w)?.[0] ?? frame;
 }

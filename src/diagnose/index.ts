@@ -8,7 +8,7 @@ import { matchSignatures, showsSignature, type Match, type Signature } from '../
 import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
-import { findCulprit, pooledHeap, poolStateIn, userFrame, type PooledHeap } from './culprit.js';
+import { findCulprit, libraryEntries, pooledHeap, poolStateIn, userFrame, type PooledHeap } from './culprit.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from './confidence.js';
 import { boundedSites } from './bounded.js';
 import { isSuspect, triage } from './triage.js';
@@ -94,7 +94,15 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   const match: Match | undefined = pinnable(series, matches, evidence);
   const signature = match?.signature ?? null;
   const patternStacks = signature === null ? groups : evidence.filter((e) => showsSignature(signature, e.names, e.states)).map((e) => e.group);
-  const ctx = { series, goroutineStacks: groups, patternStacks, heapStacks, signature, entryScope: 'all' } as const;
+  const ctx = {
+    series,
+    goroutineStacks: groups,
+    patternStacks,
+    heapStacks,
+    signature,
+    entryScope: 'all',
+    libraryEntries: libraryEntries(series, groups),
+  } as const;
   const { culprit, candidates } = findCulprit(ctx);
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;
   const fit = link.unit.fit;
@@ -201,7 +209,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => allocationFunctions(series, h)) })[0];
     const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
     const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
-    const ctx = { series, goroutineStacks: [], patternStacks: [], heapStacks: stacks, signature, entryScope: 'own' } as const;
+    const ctx = { series, goroutineStacks: [], patternStacks: [], heapStacks: stacks, signature, entryScope: 'own', libraryEntries: [] } as const;
     const { culprit, candidates } = findCulprit(ctx);
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
     if (kept !== null && !strongTrend(heap.fit))

@@ -19,7 +19,8 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
  * `kept-through` replaces a goroutine-frame culprit afterwards (join.ts): of the callers of the function that
  * starts the goroutines, the one whose objects are kept, where the release is missing. `object-goroutine`, tried
  * last, is the service's function on the leaked object's other goroutines when those the pattern shows in run
- * only a library's code.
+ * only a library's code. `library-caller` is entry-point-caller for a pattern that names no entry point, the
+ * leaking goroutines running one library project's code only: its entry is the service's call into it.
  */
 export type CulpritStrategy =
   | 'goroutine-frame'
@@ -28,6 +29,7 @@ export type CulpritStrategy =
   | 'spawner-caller'
   | 'entry-point-caller'
   | 'heap-frame'
+  | 'library-caller'
   | 'alloc-candidate'
   | 'retained-heap'
   | 'kept-through'
@@ -42,7 +44,7 @@ export interface Culprit {
   readonly stackKind: 'goroutine' | 'heap';
   /**
    * The library call it makes (SiteFrame id): for creator-goroutine the creating function the dump names, for
-   * spawner-caller, entry-point-caller and alloc-candidate the library call it makes; else null.
+   * spawner-caller, entry-point-caller, library-caller and alloc-candidate the library call it makes; else null.
    */
   readonly entry: number | null;
   /**

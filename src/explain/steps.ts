@@ -3,6 +3,7 @@
 
 import type { Bounded, Candidate, CulpritStrategy, LeakUnit, Reach, Step } from '../diagnose/model.js';
 import type { LinkReason } from '../diagnose/model.js';
+import { moduleOf, packageOf, projectOf } from '../normalize/names.js';
 import { signatureById } from '../patterns/index.js';
 import type { SeriesSet } from '../series/index.js';
 import { formatBytes, formatCount, formatRate, formatSpan, perHour } from '../units.js';
@@ -37,6 +38,8 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
       return `the leaking goroutines are started by ${via}, which runs on a live goroutine under ${name}, the service's only function running it`;
     case 'entry-point-caller':
       return `the growing heap was followed through ${via} to its caller ${name}, the service's own function that calls it`;
+    case 'library-caller':
+      return `the leaking goroutines run only ${entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)))}'s code, and the heap that grew through the service's calls into it was followed through ${via} to its caller ${name}`;
     case 'heap-frame':
       return `the growing heap is allocated under ${name}, the service's own function nearest to the allocation`;
     case 'alloc-candidate':

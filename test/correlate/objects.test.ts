@@ -9,6 +9,7 @@ import t from 'tap';
 import { analyze } from '../../src/commands/analyze.js';
 import type { Analysis } from '../../src/explain/index.js';
 import { fixedRatio } from '../../src/correlate/objects.js';
+import { libraryEntries } from '../../src/diagnose/culprit.js';
 import { culpritName } from '../../src/diagnose/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 
@@ -205,4 +206,40 @@ t.test("a NATS connection never closed: the client's three goroutines and the em
   t.equal(d[0]?.culprit?.strategy, 'creator-goroutine');
   const on = d[0]?.culprit?.creatorFrame;
   t.equal(on === undefined ? null : dump.series.frames[on].function, 'main.main', 'the creator goroutine runs main.main, said as such');
+});
+
+t.test('a NATS connection never closed, Go 1.27: too little kept is sampled to link any heap, the call into nats.go names Send', async (t) => {
+  // go1.27-cmd: in-use heap identical in rounds 2-5 and 6-7 (no GC published a new profile), and one 512 KiB
+  // sample under newReaderWriter <- Options.Connect <- nats.Connect <- Send only from round 6: no heap site is
+  // linked to the unit, and the IO pattern names no entry point. The goroutines run github.com/nats-io's code
+  // only (nats.go and nats-server), and the heap that grew through the service's call into it is under Send.
+  const pb = capture('nats-conn-unclosed', 'go1.27-cmd', 'pb.gz');
+  const serious = pb.diagnosis.findings.filter((f) => f.confidence !== 'low');
+  t.equal(serious.length, 1);
+  const f = serious[0];
+  t.equal(f?.signature?.id, 'goroutines-blocked-io');
+  t.equal(f?.heap, null, 'no heap site linked: the test is about the culprit without one');
+  t.equal(f === undefined ? null : culpritName(pb.series, f), 'example.com/notify/internal/bus.(*Publisher).Send');
+  t.equal(f?.culprit?.strategy, 'library-caller');
+  const entry = f?.culprit?.entry;
+  t.equal(entry === null || entry === undefined ? null : pb.series.frames[entry].function, 'github.com/nats-io/nats%2ego.Connect');
+  const [re] = f === undefined ? [] : libraryEntries(pb.series, f.goroutines?.groups ?? []);
+  t.ok(re?.test('github.com/nats-io/nats-server/v2/server.(*client).readLoop'), 'both modules of the project are its code');
+  t.notOk(re?.test('github.com/nats-iox/other.Connect'), 'not another owner whose name starts the same');
+  // debug=2: goroutine 1 runs main.main, where Connect has returned; the heap that grew through main.main and
+  // into nats.go passes through Send.
+  const dump = capture('nats-conn-unclosed', 'go1.27-cmd', 'debug2.txt.gz');
+  const d = dump.diagnosis.findings.filter((x) => x.confidence !== 'low');
+  t.equal(d.length, 1);
+  t.equal(d[0] === undefined ? null : culpritName(dump.series, d[0]), 'example.com/notify/internal/bus.(*Publisher).Send');
+  t.equal(d[0]?.culprit?.strategy, 'creator-goroutine');
+  const on = d[0]?.culprit?.creatorFrame;
+  t.equal(on === undefined ? null : dump.series.frames[on].function, 'main.main');
+});
+
+t.test("libraryEntries: none when the leaking goroutines run the service's own code", async (t) => {
+  const a = capture('chan-send-blocked', 'go1.26-mod', 'pb.gz');
+  const f = a.diagnosis.findings[0];
+  t.ok(f?.goroutines !== null && f?.goroutines !== undefined, 'a goroutine finding');
+  t.same(libraryEntries(a.series, f?.goroutines?.groups ?? []), [], 'the blocked senders run main.* code');
 });
