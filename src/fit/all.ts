@@ -53,11 +53,19 @@ export function fitsOf(set: FitSet, kind: 'heap' | 'goroutine', metric: string, 
 
 function fitMatrix(k: KindSeries<'heap' | 'goroutine'>, metric: string, scope: Scope, m: Matrix | SiteMatrix, options: Partial<FitOptions>): ScopeFits {
   const fits = new Map<number, Fit>();
+  // Two thirds of the rows of a long series never change (a frame every goroutine of a pool runs, a heap
+  // site that took one sample), and of those few values: their fit (a Fit is immutable) is made once.
+  const constant = new Map<string, Fit>();
   const rows = m.rows;
   for (let id = 0; id < rows; id++) {
     const values = row(m, id);
     if (values.every((v) => v === 0)) continue;
-    fits.set(id, fitSeries({ times: k.times, values, variance: rowVariance(m, id) }, options));
+    const variance = rowVariance(m, id);
+    const key = values.every((v) => v === values[0]) ? `${values[0]}|${variance === null ? '' : variance.join(',')}` : null;
+    const known = key === null ? undefined : constant.get(key);
+    const fit = known ?? fitSeries({ times: k.times, values, variance }, options);
+    if (key !== null && known === undefined) constant.set(key, fit);
+    fits.set(id, fit);
   }
   return { kind: k.kind, metric, scope, fits };
 }
