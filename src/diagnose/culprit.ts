@@ -455,6 +455,23 @@ function calledFrom(ctx: CulpritContext, frame: number): number {
  * start them. One hop only: N's own creator is not followed, since an accept loop started the handler that
  * made the call, not the call itself.
  */
+/**
+ * The goroutine that started most of a group's goroutines (`created by ... in goroutine N`, Go 1.21+), when it
+ * is in the dumps and runs the service's code, with that code's frame nearest the leaf: where the service
+ * made the group's goroutines start, or the loop that called it (the call itself may have returned). Null
+ * without such a line, when no one goroutine started half of them, or when it is gone or runs no own code.
+ */
+export function liveCreator(series: SeriesSet, stack: number): { goroutine: number; stack: number; frame: number } | null {
+  const f = series.goroutine?.facts.get(stack);
+  if (f === undefined) return null;
+  const goroutine = mostNamed(f.creatorGoroutines);
+  if (goroutine < 0 || !startedMost(f.creatorGoroutines, goroutine)) return null;
+  const at = groupsById(series).get(goroutine);
+  if (at === undefined || at === stack) return null;
+  const frame = userFrame(series, at);
+  return frame < 0 ? null : { goroutine, stack: at, frame };
+}
+
 function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
   const facts = ctx.series.goroutine?.facts;
   if (facts === undefined || ctx.goroutineStacks.length === 0) return null;

@@ -5,6 +5,7 @@
 // kinds are there; and what to capture next to turn the triage into a diagnosis. Data only: render words it.
 
 import { matchSignatures, inferWaitState, type Signature } from '../patterns/index.js';
+import { liveCreator } from './culprit.js';
 import { pinnable } from './own.js';
 import { SIGNATURES } from '../patterns/table.js';
 import { row, type SeriesSet } from '../series/index.js';
@@ -24,7 +25,20 @@ export interface TriageGroup {
   readonly creator: number;
   /** SiteFrame id of the service's own frame nearest the leaf, or -1. */
   readonly userFrame: number;
+  /**
+   * The goroutine that started most of them (`created by ... in goroutine N`), still in the dump, and the
+   * service's frame nearest the leaf on it (culprit.ts liveCreator); null when there is none.
+   */
+  readonly startedOn: StartedOn | null;
   readonly reasons: readonly TriageReason[];
+}
+
+/** A live goroutine that started a group's goroutines, and the service's own frame it runs. */
+export interface StartedOn {
+  readonly goroutine: number;
+  readonly frame: number;
+  /** How many of the groups it started (1 on a TriageGroup). */
+  readonly groups: number;
 }
 
 /** Groups of one known pattern, read as the objects that keep them. */
@@ -42,6 +56,8 @@ export interface TriageSuspect {
   readonly creator: number;
   /** The service's own frames in the groups' stacks (SiteFrame ids), nearest the leaf first. */
   readonly userFrames: readonly number[];
+  /** The live goroutines that started the groups' goroutines, one per goroutine (see TriageGroup.startedOn). */
+  readonly startedOn: readonly StartedOn[];
   readonly reasons: readonly TriageReason[];
   /** Strong enough to say `suspect` from one snapshot. */
   readonly strong: boolean;
@@ -129,7 +145,9 @@ function goroutineGroups(series: SeriesSet): TriageGroup[] {
     if (count >= MANY || (count >= MIN_MANY && count >= MANY_FACTOR * median)) reasons.push('many');
     if (match !== undefined && !match.signature.generic && count >= MIN_OBJECTS) reasons.push('pattern');
     const userFrame = series.stacks[id].frames.find((f) => series.frames[f].origin === 'user') ?? -1;
-    return { stack: id, count, state, signature: match?.signature.id ?? null, waitMinutes, creator: facts?.creator ?? -1, userFrame, reasons };
+    const live = liveCreator(series, id);
+    const startedOn = live === null ? null : { goroutine: live.goroutine, frame: live.frame, groups: 1 };
+    return { stack: id, count, state, signature: match?.signature.id ?? null, waitMinutes, creator: facts?.creator ?? -1, userFrame, startedOn, reasons };
   });
   return out.sort((a, b) => b.count - a.count || a.stack - b.stack);
 }
@@ -169,6 +187,7 @@ function readAsObjects(series: SeriesSet, groups: readonly TriageGroup[]): Triag
       waitMinutes,
       creator: list.find((g) => g.creator >= 0)?.creator ?? -1,
       userFrames,
+      startedOn: startedOnOf(list),
       reasons,
       strong,
       heapBytes: heapUnder(series, signature),
@@ -181,6 +200,18 @@ function readAsObjects(series: SeriesSet, groups: readonly TriageGroup[]): Triag
       Number(a.signature.generic) - Number(b.signature.generic) ||
       b.objects * b.groups.length - a.objects * a.groups.length,
   );
+}
+
+/** The groups' live creators, one per goroutine, in the groups' order, each with how many groups it started. */
+export function startedOnOf(groups: readonly TriageGroup[]): StartedOn[] {
+  const out: StartedOn[] = [];
+  for (const g of groups) {
+    if (g.startedOn === null) continue;
+    const at = out.findIndex((x) => x.goroutine === g.startedOn?.goroutine);
+    if (at < 0) out.push(g.startedOn);
+    else out[at] = { ...out[at], groups: out[at].groups + 1 };
+  }
+  return out;
 }
 
 /**

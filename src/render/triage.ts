@@ -4,7 +4,7 @@
 
 import { signatureById } from '../patterns/index.js';
 import type { Analysis } from '../explain/index.js';
-import type { HeapHolder, Triage, TriageGroup, TriageReason, TriageSuspect } from '../diagnose/triage.js';
+import { startedOnOf, type HeapHolder, type StartedOn, type Triage, type TriageGroup, type TriageReason, type TriageSuspect } from '../diagnose/triage.js';
 import { FORMS } from '../forms.js';
 import type { SeriesSet } from '../series/index.js';
 import { formatBytes, formatCount } from '../units.js';
@@ -72,7 +72,7 @@ export function triageAnswer(a: Analysis, t: Triage): string[] {
     let look = LOOK_FOR[x.signature.id] ?? (x.signature.whereToLook === undefined ? x.signature.fix : `look at ${x.signature.whereToLook}`);
     const own =
       x.userFrames.length === 0
-        ? "The stacks end inside the library: the service's own frames are not in them."
+        ? `The stacks end inside the library: the service's own frames are not in them.${startedSentence(s, x.startedOn, x.groups.length)}`
         : `The service's own frames in them: ${x.userFrames
             .slice(0, 3)
             .map((f) => fn(s, f))
@@ -99,9 +99,10 @@ export function triageAnswer(a: Analysis, t: Triage): string[] {
       generic.length === 0
         ? `no known pattern explains ${flagged.length === 1 ? 'it' : 'them'}`
         : `only a generic pattern fits (${generic.map((id) => signatureById(id)?.title ?? id).join('; ')}), which one snapshot cannot tell from a burst of work in flight`;
+    const started = flagged.every((g) => g.userFrame < 0) ? startedSentence(s, startedOnOf(flagged), flagged.length) : '';
     if (flagged.length > 0)
       out.push(
-        `${flagged.length} goroutine group${flagged.length === 1 ? '' : 's'} look${flagged.length === 1 ? 's' : ''} leaked (${[...new Set(flagged.flatMap((g) => g.reasons))].map((r) => REASON[r]).join(', ')}), but ${why}: see the table below.`,
+        `${flagged.length} goroutine group${flagged.length === 1 ? '' : 's'} look${flagged.length === 1 ? 's' : ''} leaked (${[...new Set(flagged.flatMap((g) => g.reasons))].map((r) => REASON[r]).join(', ')}), but ${why}: see the table below.${started}`,
       );
     else if (t.goroutines !== null)
       out.push(
@@ -117,6 +118,21 @@ export function triageAnswer(a: Analysis, t: Triage): string[] {
   return out;
 }
 
+/**
+ * Where the service started goroutines whose stacks show none of its code: the live goroutines that created
+ * them, by id, and what they run. A loop's call into the library may have returned, so the function that made
+ * them is that frame or one it calls; '' when the dump names no such goroutine.
+ */
+function startedSentence(s: SeriesSet, on: readonly StartedOn[], of: number): string {
+  if (on.length === 0) return '';
+  const list = on
+    .slice(0, 3)
+    .map(
+      (x) => `goroutine ${x.goroutine}, running ${fn(s, x.frame)}, started ${x.groups === of ? (of === 1 ? 'it' : 'all of them') : `${x.groups} of the ${of}`}`,
+    );
+  return ` The dump's \`created by … in goroutine N\` lines say where the service started them: ${list.join('; ')}. The function that made them is that one or one it calls (a loop's call into the library may have returned by now).`;
+}
+
 export function triageSections(a: Analysis, t: Triage): string[] {
   return [...groupsSection(a.series, t), ...patternSections(t), ...heapSection(a.series, t), ...nextSection(a, t)];
 }
@@ -130,7 +146,7 @@ function groupsSection(s: SeriesSet, t: Triage): string[] {
     g.waitMinutes > 0 ? `${formatCount(g.waitMinutes)} min` : '—',
     fn(s, s.stacks[g.stack].frames[0] ?? -1),
     fn(s, g.creator),
-    fn(s, g.userFrame),
+    g.userFrame < 0 && g.startedOn !== null ? `— (started on goroutine ${g.startedOn.goroutine}, in ${fn(s, g.startedOn.frame)})` : fn(s, g.userFrame),
     g.signature === null ? '—' : code(g.signature),
     g.reasons.map((r) => REASON[r]).join(', ') || '—',
   ]);
@@ -221,6 +237,7 @@ export function triageJson(a: Analysis, t: Triage): Record<string, unknown> {
     signature: g.signature,
     creator: name(g.creator),
     userFrame: name(g.userFrame),
+    startedOn: g.startedOn === null ? null : { goroutine: g.startedOn.goroutine, function: name(g.startedOn.frame) },
     reasons: g.reasons,
     stack: s.stacks[g.stack].frames.map((f) => s.frames[f].function),
   });
@@ -237,6 +254,7 @@ export function triageJson(a: Analysis, t: Triage): Record<string, unknown> {
       waitMinutes: x.waitMinutes,
       creator: name(x.creator),
       userFrames: x.userFrames.map(name),
+      startedOn: x.startedOn.map((o) => ({ goroutine: o.goroutine, function: name(o.frame), groups: o.groups })),
       reasons: x.reasons,
       heapBytes: x.heapBytes,
       peerCounts: x.peerGroups.length,

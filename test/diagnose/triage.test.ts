@@ -165,3 +165,41 @@ t.test('one dump whose flagged group only a generic pattern fits says so, not th
   t.match(text, /but only a generic pattern fits \(Goroutines blocked on a channel with no way out\)/);
   t.notMatch(text, /no known pattern explains/);
 });
+
+t.test('one pasted debug=2 dump: the live goroutine that started library-only groups, and its own code', async (t) => {
+  const lastOf = (scenario: string, variant: string): string => {
+    const dir = fixture('matrix', scenario, variant);
+    const f = readdirSync(dir)
+      .filter((n) => n.startsWith('goroutine-') && n.endsWith('.debug2.txt.gz'))
+      .sort()
+      .at(-1)!;
+    return join(dir, f);
+  };
+  // grpc-newclient-refresh: (*Directory).Run, goroutine 34, calls refresh every 3 s, which calls grpc.NewClient;
+  // NewClient's CallbackSerializer goroutines are `created by ... in goroutine 34`, and Run is parked in its select.
+  const refresh = run([lastOf('grpc-newclient-refresh', 'go1.26-trimpath')]);
+  const s = tri(refresh).suspects[0];
+  t.equal(s.signature.id, 'grpc-clientconn-unclosed');
+  t.same(s.userFrames, [], 'no frame of the service on the leaked goroutines');
+  t.same(
+    s.startedOn.map((x) => fnOf(refresh, x.frame)),
+    ['example.com/mesh/internal/discovery.(*Directory).Run'],
+  );
+  t.match(md(refresh), /goroutine \d+, running `example\.com\/mesh\/internal\/discovery\.\(\*Directory\)\.Run`, started 1 of the 4/);
+  // nats-conn-unclosed: nats.go's three client goroutines per connection are created in goroutine 1 (main.main's
+  // loop, which calls Send); nats-server's two by its accept loop, which runs none of the service's code.
+  const nats = run([lastOf('nats-conn-unclosed', 'go1.26-trimpath')]);
+  const started = tri(nats).groups.filter((g) => g.startedOn !== null);
+  t.equal(started.length, 3, "nats.go's readLoop, flusher and callback dispatcher");
+  t.ok(
+    started.every((g) => g.startedOn?.goroutine === 1 && fnOf(nats, g.startedOn.frame) === 'main.main'),
+    'started on goroutine 1, running main.main',
+  );
+  t.match(md(nats), /goroutine 1, running `main\.main`, started 3 of the 5/);
+  // grpc-clientconn-leak dials per request in handler goroutines that have returned: nothing to name.
+  const perRequest = run([lastOf('grpc-clientconn-leak', 'go1.26-vendor')]);
+  t.ok(
+    tri(perRequest).groups.every((g) => g.startedOn === null),
+    'the creating goroutines are gone',
+  );
+});
