@@ -11,7 +11,7 @@ export type Kind = 'heap' | 'goroutine' | 'goroutineleak' | 'other';
  * Where a snapshot's capture time came from, most trusted first: the profile's own, the protobuf captured in
  * the same round (`paired`: a text form beside its protobuf), the file name, --interval, the file's mtime.
  */
-export type TimeSource = 'profile' | 'paired' | 'file-name' | 'mtime' | 'interval';
+export type TimeSource = 'profile' | 'paired' | 'file-name' | 'mtime' | 'read' | 'interval';
 
 export interface ValueType {
   readonly type: string;

@@ -23,8 +23,16 @@ export interface FoundFile {
 export function captureTime(profileMs: number | null, file: FoundFile): { timeMs: number; source: TimeSource } {
   if (profileMs !== null) return { timeMs: profileMs, source: 'profile' };
   if (file.nameTimeMs !== null) return { timeMs: file.nameTimeMs, source: 'file-name' };
-  return { timeMs: file.mtimeMs, source: 'mtime' };
+  return { timeMs: file.mtimeMs, source: isStdin(file.path) ? 'read' : 'mtime' };
 }
+
+/**
+ * `-` among the snapshots is standard input: a dump pasted or piped in (`pbpaste | leakdiff -`,
+ * `curl -s …/goroutine?debug=2 | leakdiff -`). It has no name and no time of its own: its time is when it was
+ * read, said as such, and a profile's own capture time where it carries one.
+ */
+export const STDIN = '-';
+export const isStdin = (path: string): boolean => path === STDIN;
 
 /** Files a directory scan passes over: leakdiff's own outputs and common non-profile companions. */
 const NOT_PROFILES = /\.(md|json|svg|html?|png|jpe?g|log|sh|go|mod|sum|ts|js)$|^\.|^README|^LICENSE/i;
@@ -37,6 +45,11 @@ export function findInputs(args: readonly string[], passedOver?: string[]): Foun
   const out: FoundFile[] = [];
   const seen = new Set<string>();
   for (const arg of args) {
+    if (isStdin(arg)) {
+      if (!seen.has(arg)) out.push({ path: STDIN, size: 0, mtimeMs: Date.now(), nameTimeMs: null, round: null, inDirectory: false });
+      seen.add(arg);
+      continue;
+    }
     const paths = hasGlob(arg) ? expandGlob(arg) : [arg];
     for (const p of paths) {
       for (const file of filesAt(p, arg, passedOver)) {
@@ -113,6 +126,7 @@ export function load(file: FoundFile, limits: Limits): InputFile {
  * and the read stops at the limit, so a file that grows between the check and the read is still bounded.
  */
 export function readInput(path: string, maxBytes: number, what: string): Buffer {
+  if (isStdin(path)) return readStdin(maxBytes, what);
   let fd: number;
   try {
     // Non-blocking, so a FIFO is refused below instead of waiting for a writer; no effect on regular files.
@@ -136,6 +150,39 @@ export function readInput(path: string, maxBytes: number, what: string): Buffer 
   } finally {
     closeSync(fd);
   }
+}
+
+/** Standard input to its end, at most `maxBytes`; read once (a second `-` is the same input, skipped above). */
+function readStdin(maxBytes: number, what: string): Buffer {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (;;) {
+    let got: number;
+    try {
+      got = readSync(0, chunk, 0, chunk.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A non-blocking descriptor with nothing yet: wait for the writer (a pipe from curl).
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw new FileError(STDIN, 'read', cannotRead(err));
+    }
+    if (got === 0) break;
+    n += got;
+    if (n > maxBytes)
+      throw new LimitError(
+        STDIN,
+        'read',
+        `standard input holds more than the limit of ${maxBytes} bytes; raise ${LIMIT_FLAGS.maxInflatedBytes} if ${what} is genuine`,
+      );
+    chunks.push(Buffer.from(chunk.subarray(0, got)));
+  }
+  if (n === 0) throw new FileError(STDIN, 'read', 'standard input is empty: paste or pipe a profile or dump into it');
+  return Buffer.concat(chunks, n);
 }
 
 function tooLarge(path: string, size: number, max: number, what: string): LimitError {

@@ -182,3 +182,33 @@ t.test('--help at 80 columns: common options first, resource limits in their own
   t.match(collect.stdout, /--analyze/);
   t.match(collect.stdout, /--max-heap-growth/, 'collect lists every analysis option');
 });
+
+t.test('standard input: `-` reads one pasted or piped dump, alone; `--out -` still means stdout', async (t) => {
+  const dir = fixture('matrix', 'grpc-newclient-refresh', 'go1.26-trimpath');
+  const dump = readdirSync(dir)
+    .filter((n) => n.startsWith('goroutine-') && n.endsWith('.debug2.txt.gz'))
+    .sort()
+    .at(-1)!;
+  const { gunzipSync } = await import('node:zlib');
+  const text = gunzipSync(readFileSync(join(dir, dump)));
+  // Through the quick path (no flag yargs must see) and through yargs (-q), with the report to stdout.
+  for (const args of [
+    ['-', '--out', '-'],
+    ['-q', '-', '--out', '-'],
+  ]) {
+    const r = leakdiff(args, {}, false, undefined, text);
+    t.equal(r.code, 1, `${args.join(' ')}: a suspect exits 1`);
+    t.match(r.stdout, /^# Suspect: gRPC ClientConn never closed/);
+    t.match(r.stdout, /times from when it was read from standard input \(it carries no time of its own\)/);
+  }
+  const mixed = leakdiff(['-', join(dir, dump)], {}, false, undefined, text);
+  t.equal(mixed.code, 2);
+  t.match(mixed.stderr, /^leakdiff: usage: - \(standard input\) is read alone/);
+  t.equal(mixed.stderr.trim().split('\n').length, 1);
+  const empty = leakdiff(['-'], {}, false, undefined, Buffer.alloc(0));
+  t.equal(empty.code, 2);
+  t.equal(empty.stderr.trim(), 'leakdiff: -: read: standard input is empty: paste or pipe a profile or dump into it');
+  const junk = leakdiff(['-'], {}, false, undefined, Buffer.from('hello, this is no profile\n'));
+  t.equal(junk.code, 2);
+  t.match(junk.stderr, /^leakdiff: -: decode: /);
+});

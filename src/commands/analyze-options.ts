@@ -12,6 +12,7 @@ import { ConfigError, UsageError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Granularity } from '../normalize/index.js';
 import type { Flag } from '../options.js';
+import { STDIN } from '../read.js';
 import { parseBytes, parseDuration, parseRate } from '../units.js';
 
 const OUT = 'Output:';
@@ -166,6 +167,11 @@ export function checkAnalyze(args: AnalyzeArgs, collectArgs: Omit<CollectArgs, '
     throw new UsageError('--require-resolved needs --baseline BEFORE.json: the findings that must be resolved');
   if (settings.baseline === '') throw new UsageError('--baseline takes the JSON result of an earlier run');
   if (settings.snapshots.length === 0 && collect === null) throw new UsageError('nothing to work on: give the snapshot files, directories or URL');
+  // Standard input has no time of its own: beside files it would be placed at the moment it was read.
+  if (settings.snapshots.includes(STDIN) && settings.snapshots.some((f) => f !== STDIN))
+    throw new UsageError(
+      '- (standard input) is read alone, since it carries no capture time of its own; save it to a file named by its round (goroutine-03.txt) to analyze it with others',
+    );
   return settings;
 }
 

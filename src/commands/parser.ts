@@ -135,8 +135,25 @@ function parser(argv: string[], io: Pick<Io, 'columns' | 'version'>, found: (p: 
  */
 export function parseArgs(argv: string[], io: Pick<Io, 'columns' | 'version'>): Parsed | null {
   let parsed: Parsed | null = null;
-  parser(asDefaultCommand(argv), io, (p) => (parsed = p)).parseSync();
-  return parsed;
+  parser(
+    asDefaultCommand(argv).map((t, i, all) => (t === '-' && !takesValue(all[i - 1]) ? STDIN_ARG : t)),
+    io,
+    (p) => (parsed = p),
+  ).parseSync();
+  return parsed === null ? null : withStdin(parsed);
+}
+
+/**
+ * yargs drops a lone `-` given as a command's positional argument (standard input, among the snapshots), so it
+ * goes through yargs as this word and comes back as `-`; a `-` that is a flag's value (`--out -`) stays as is.
+ */
+const STDIN_ARG = '\u0000stdin';
+const VALUE_FLAGS: ReadonlySet<string> = new Set([...ANALYZE_FLAGS, ...COLLECT_FLAGS].filter((f) => f.type === 'string').map((f) => `--${f.name}`));
+const takesValue = (token: string | undefined): boolean => token !== undefined && (VALUE_FLAGS.has(token) || LIMIT_OPTIONS.some((o) => o.flag === token));
+
+function withStdin(p: Parsed): Parsed {
+  const back = (v: unknown): unknown => (Array.isArray(v) ? v.map((x) => (x === STDIN_ARG ? '-' : x)) : v);
+  return { ...p, args: Object.fromEntries(Object.entries(p.args).map(([k, v]) => [k, k === 'snapshots' || k === 'files' ? back(v) : v])) };
 }
 
 /** Every option name of every command, for suggestions. */

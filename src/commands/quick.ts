@@ -60,7 +60,8 @@ export function quickAnalyze(argv: readonly string[]): Parsed | null {
     const token = tokens[i];
     if (!token.startsWith('--')) {
       // A number is left to yargs, which may parse a positional argument as one (yargs-factory.js, parsePositionalNumbers).
-      if (token.startsWith('-') || !plain(token) || !Number.isNaN(Number(token))) return null;
+      // `-` alone is standard input (read.ts STDIN); any other leading `-` is a flag yargs should see.
+      if ((token.startsWith('-') && token !== '-') || !plain(token) || !Number.isNaN(Number(token))) return null;
       snapshots.push(token);
       continue;
     }

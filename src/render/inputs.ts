@@ -14,6 +14,7 @@ const TIME_FROM: Readonly<Record<TimeSource, string>> = {
   paired: 'the protobuf captured at the same moment',
   'file-name': 'the time in the file name',
   mtime: "the file's modification time",
+  read: 'when it was read from standard input (it carries no time of its own)',
   interval: '--interval (the files carry no time)',
 };
 

@@ -7,6 +7,7 @@
 import { UnsupportedError } from '../errors.js';
 import type { Form } from '../forms.js';
 import type { Kind, TimeSource } from '../model.js';
+import { isStdin } from '../read.js';
 import { formatDuration, formatTime } from '../units.js';
 
 /** What one decoded file says about its time. */
@@ -41,7 +42,9 @@ export function assignTimes(claims: readonly TimeClaim[], intervalSeconds: numbe
   const assigned = claims.map(
     (c, i): AssignedTime =>
       out[i] ??
-      (c.nameTimeMs !== null ? { timeMs: c.nameTimeMs, source: 'file-name', pairedWith: null } : { timeMs: c.mtimeMs, source: 'mtime', pairedWith: null }),
+      (c.nameTimeMs !== null
+        ? { timeMs: c.nameTimeMs, source: 'file-name', pairedWith: null }
+        : { timeMs: c.mtimeMs, source: isStdin(c.path) ? 'read' : 'mtime', pairedWith: null }),
   );
   checkModificationTimes(claims, assigned);
   return assigned;

@@ -15,11 +15,12 @@ export interface Run {
 }
 
 /** In a fresh working directory, removed after (unless keep), or in `cwd` when given (kept: it is the caller's). */
-export function leakdiff(args: readonly string[], env: Readonly<Record<string, string>> = {}, keep = false, inDir?: string): Run {
+export function leakdiff(args: readonly string[], env: Readonly<Record<string, string>> = {}, keep = false, inDir?: string, input?: Buffer): Run {
   const cwd = inDir ?? mkdtempSync(join(tmpdir(), 'leakdiff-run-'));
   keep ||= inDir !== undefined;
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
+    input,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', GITHUB_ACTIONS: '', ...env },
     timeout: 120_000,
