@@ -4,11 +4,13 @@
 // grows under the library's entry point leads to its caller; when what each leaked object keeps is too small
 // for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
-import { mostNamed } from '../decode/goroutine-groups.js';
+import { creatorStack, userFrame } from './creators.js';
 import { moduleOf, packageOf, projectOf } from '../normalize/names.js';
 import { POOL_STATE, type Signature } from '../patterns/index.js';
 import { metricOf, row, type MetricSeries, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
+
+export { liveCreator, userFrame } from './creators.js';
 
 /** What a strategy looks at: the finding's goroutine groups and heap call sites, and its pattern. */
 export interface CulpritContext {
@@ -53,12 +55,6 @@ export interface PooledHeap {
 export interface CulpritStrategyEntry {
   readonly name: CulpritStrategy;
   readonly find: (ctx: CulpritContext) => CulpritFound | null;
-}
-
-/** The leaf-most frame of the service's own code in a stack, or -1. */
-export function userFrame(series: SeriesSet, stackId: number): number {
-  for (const f of series.stacks[stackId].frames) if (series.frames[f].origin === 'user') return f;
-  return -1;
 }
 
 /**
@@ -387,24 +383,6 @@ function spawnerCaller(ctx: CulpritContext): CulpritFound | null {
 }
 
 /**
- * True when one goroutine created at least half of a group's goroutines: a loop of its own (a refresh loop, an
- * accept loop). Goroutines started by a pool of workers name each worker in turn, and a worker's stack now
- * says what it does now, not what it was doing when it made the call.
- */
-function startedMost(counts: ReadonlyMap<number, number>, id: number): boolean {
-  let all = 0;
-  for (const n of counts.values()) all += n;
-  return all > 0 && 2 * (counts.get(id) ?? 0) >= all;
-}
-
-/** Goroutine id to the stack id of the group it was seen in (the dumps' example ids). */
-function groupsById(series: SeriesSet): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const [stack, f] of series.goroutine?.facts ?? []) for (const id of f.goroutineIds) if (!out.has(id)) out.set(id, stack);
-  return out;
-}
-
-/**
  * The service's frame on the creator goroutine's own stack: the caller of the creating function when that
  * is still running there (an accept loop in http.Server.Serve), else the service's frame nearest the leaf (a
  * refresh loop parked in its select, whose call into the library has returned).
@@ -455,34 +433,15 @@ function calledFrom(ctx: CulpritContext, frame: number): number {
  * start them. One hop only: N's own creator is not followed, since an accept loop started the handler that
  * made the call, not the call itself.
  */
-/**
- * The goroutine that started most of a group's goroutines (`created by ... in goroutine N`, Go 1.21+), when it
- * is in the dumps and runs the service's code, with that code's frame nearest the leaf: where the service
- * made the group's goroutines start, or the loop that called it (the call itself may have returned). Null
- * without such a line, when no one goroutine started half of them, or when it is gone or runs no own code.
- */
-export function liveCreator(series: SeriesSet, stack: number): { goroutine: number; stack: number; frame: number } | null {
-  const f = series.goroutine?.facts.get(stack);
-  if (f === undefined) return null;
-  const goroutine = mostNamed(f.creatorGoroutines);
-  if (goroutine < 0 || !startedMost(f.creatorGoroutines, goroutine)) return null;
-  const at = groupsById(series).get(goroutine);
-  if (at === undefined || at === stack) return null;
-  const frame = userFrame(series, at);
-  return frame < 0 ? null : { goroutine, stack: at, frame };
-}
-
 function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
   const facts = ctx.series.goroutine?.facts;
   if (facts === undefined || ctx.goroutineStacks.length === 0) return null;
-  const byId = groupsById(ctx.series);
   const weight = new Map<number, { w: number; stack: number; entry: number; on: number | null }>();
   for (const g of ctx.goroutineStacks) {
     const f = facts.get(g);
     if (f === undefined || f.creator < 0 || ctx.series.frames[f.creator].origin === 'user') continue;
-    const creator = mostNamed(f.creatorGoroutines);
-    const at = byId.get(creator);
-    if (at === undefined || at === g || !startedMost(f.creatorGoroutines, creator)) continue;
+    const at = creatorStack(ctx.series, g)?.stack;
+    if (at === undefined) continue;
     const { frame, on } = frameOnCreator(ctx, at, f.creator);
     if (frame < 0) continue;
     const w = Math.max(growth(ctx.series, 'goroutine', g), 1e-9);

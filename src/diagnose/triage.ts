@@ -5,7 +5,7 @@
 // kinds are there; and what to capture next to turn the triage into a diagnosis. Data only: render words it.
 
 import { matchSignatures, inferWaitState, type Signature } from '../patterns/index.js';
-import { liveCreator } from './culprit.js';
+import { liveCreator } from './creators.js';
 import { pinnable } from './own.js';
 import { SIGNATURES } from '../patterns/table.js';
 import { row, type SeriesSet } from '../series/index.js';

@@ -110,6 +110,11 @@ const TAKEN: readonly string[][] = [
   ['a', '--count', '10', '--max-samples', '0x10', '--max-stack-depth', '1e3', '--every', '30'],
   ['a', '--out', 'a=b.md', '--json', ' x y.json', '--dir', '-', '--kinds', 'heap,goroutine'],
   ['a', '--out', 'r1.md', '--out', 'r2.md', '--out', 'r3.md', '--limit', '1'],
+  // `-` is standard input as a snapshot, stdout as --out's or --json's value.
+  ['-'],
+  ['a', '-'],
+  ['-', '--out', '-'],
+  ['--json', '-', '-', '--out', 'r.md'],
 ];
 
 /** argv the quick parse leaves to yargs (which may accept them, differently, or refuse them). */
@@ -122,7 +127,6 @@ const LEFT: readonly string[][] = [
   ['--no-color', 'a'],
   ['a', '--'],
   ['a', '--', 'b'],
-  ['a', '-'],
   ['a', '--out'],
   ['a', '--out', '--json'],
   ['a', '--out', '-x'],
