@@ -56,8 +56,13 @@ function objectNoun(s: TriageSuspect, n: number): string {
   return noun === undefined ? (n === 1 ? 'instance' : 'instances') : noun[n === 1 ? 0 : 1];
 }
 
+/**
+ * The frame a headline names a group by: the service's own nearest the leaf, else the library's (nats.go's
+ * callback dispatcher rather than the `sync.runtime_notifyListWait` it parks in), else the leaf.
+ */
 function leafOf(s: SeriesSet, g: TriageGroup): number {
-  return g.userFrame >= 0 ? g.userFrame : (s.stacks[g.stack].frames[0] ?? -1);
+  const frames = s.stacks[g.stack].frames;
+  return g.userFrame >= 0 ? g.userFrame : (frames.find((f) => s.frames[f].origin === 'library') ?? frames[0] ?? -1);
 }
 
 /** The answer, in a sentence or three, as data-driven words. */

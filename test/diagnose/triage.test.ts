@@ -196,6 +196,11 @@ t.test('one pasted debug=2 dump: the live goroutine that started library-only gr
     'started on goroutine 1, running main.main',
   );
   t.match(md(nats), /goroutine 1, running `main\.main`, started 3 of the 5/);
+  t.match(
+    md(nats),
+    /^# Inconclusive: 68 goroutines at `github\.com\/nats-io\/nats%2ego\.\(\*asyncCallbacksHandler\)\.asyncCBDispatcher`/,
+    'named by the library frame, not the Cond it parks in',
+  );
   // grpc-clientconn-leak dials per request in handler goroutines that have returned: nothing to name.
   const perRequest = run([lastOf('grpc-clientconn-leak', 'go1.26-vendor')]);
   t.ok(
