@@ -166,6 +166,21 @@ t.test('a step (one jump, then flat) is a plateau, not steady growth', async (t)
   t.equal(timeToReach(fit, 1e12), null);
 });
 
+t.test('the bounded-rise search finds the same far from zero and over 100 snapshots (its screen skips no passing break)', async (t) => {
+  // The search screens each break from prefix sums before the exact fit; values offset by 4 GB (so centring
+  // loses digits) and a long series (where the screen skips most breaks) must come out as the plain shapes do.
+  const warm = (i: number): number => (i < 60 ? 2 * i : 120) * MiB;
+  for (const offset of [0, 4e9]) {
+    const long = fitSeries(series(100, (i) => offset + warm(i) + ((i * 7919) % 13) * 1024));
+    t.equal(long.shape, 'plateau', `warming to a level, offset ${offset}`);
+    t.ok(long.plateauFrom !== null && long.plateauFrom >= 55 && long.plateauFrom <= 65, `levels off near 60: ${long.plateauFrom}`);
+    const step = fitSeries(series(9, (i) => offset + (i < 4 ? 20 * MiB : offset / 2 + 60 * MiB)));
+    t.equal(step.plateauFrom, 4, `the step at 4, offset ${offset}`);
+    const line = fitSeries(series(100, (i) => offset + i * MiB + ((i * 7919) % 13) * 1024));
+    t.equal(line.shape, 'growing', `a straight rise stays growth, offset ${offset}`);
+  }
+});
+
 t.test('a noisy step stays a plateau for most seeds', async (t) => {
   let plateaus = 0;
   for (let seed = 1; seed <= 50; seed++) {
