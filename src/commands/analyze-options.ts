@@ -11,7 +11,7 @@ import type { IgnoreRule, RateLimit } from '../gates.js';
 import { ConfigError, UsageError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Granularity } from '../normalize/index.js';
-import type { Flag } from '../options.js';
+import { LIMIT_OPTIONS, type Flag } from '../options.js';
 import { STDIN } from '../read.js';
 import { parseBytes, parseDuration, parseRate } from '../units.js';
 
@@ -240,3 +240,13 @@ function sourceDirs(dirs: readonly string[]): readonly string[] {
   }
   return dirs;
 }
+
+/** Every flag `analyze` takes by its long name, and whether it takes a value. */
+export const ANALYZE_TAKES: ReadonlyMap<string, 'string' | 'boolean'> = new Map([
+  ...[...ANALYZE_FLAGS, ...COLLECT_FLAGS].map((f) => [f.name, f.type] as const),
+  ...LIMIT_OPTIONS.map((o) => [o.flag.slice(2), 'string'] as const),
+]);
+
+/** True when `token` is an analyze or collect flag that takes the next argument as its value (`--out`, `--json`). */
+export const takesValue = (token: string | undefined): boolean =>
+  token !== undefined && token.startsWith('--') && ANALYZE_TAKES.get(token.slice(2)) === 'string';

@@ -10,6 +10,7 @@ import { LIMIT_OPTIONS, type Flag } from '../options.js';
 import { ANALYZE_FLAGS } from './analyze-options.js';
 import { COLLECT_FLAGS } from '../collect/options.js';
 import type { Io } from './io.js';
+import { takesValue } from './analyze-options.js';
 import { distance } from './suggest.js';
 
 /** What the parse decided to run, with the arguments as yargs parsed them (kebab and camel case keys). */
@@ -148,8 +149,6 @@ export function parseArgs(argv: string[], io: Pick<Io, 'columns' | 'version'>): 
  * goes through yargs as this word and comes back as `-`; a `-` that is a flag's value (`--out -`) stays as is.
  */
 const STDIN_ARG = '\u0000stdin';
-const VALUE_FLAGS: ReadonlySet<string> = new Set([...ANALYZE_FLAGS, ...COLLECT_FLAGS].filter((f) => f.type === 'string').map((f) => `--${f.name}`));
-const takesValue = (token: string | undefined): boolean => token !== undefined && (VALUE_FLAGS.has(token) || LIMIT_OPTIONS.some((o) => o.flag === token));
 
 function withStdin(p: Parsed): Parsed {
   const back = (v: unknown): unknown => (Array.isArray(v) ? v.map((x) => (x === STDIN_ARG ? '-' : x)) : v);

@@ -4,9 +4,7 @@
 // certainly yargs' own (test/commands/quick.test.ts compares them over a table of argv), and returns null for
 // anything else, which yargs (commands/parser.ts) then parses as always: every error, every unusual form.
 
-import { LIMIT_OPTIONS } from '../options.js';
-import { COLLECT_FLAGS } from '../collect/options.js';
-import { ANALYZE_FLAGS } from './analyze-options.js';
+import { ANALYZE_TAKES } from './analyze-options.js';
 import type { HelpPage } from './help-text.js';
 import type { Parsed } from './parser.js';
 
@@ -29,12 +27,6 @@ export async function quickHelp(argv: readonly string[], env: Readonly<Record<st
   const { HELP, HELP_COLUMNS } = await import('./help-text.js');
   return Math.min(100, columns) === HELP_COLUMNS ? HELP[page as HelpPage] : null;
 }
-
-/** Every flag `analyze` takes by its long name, and whether it takes a value. */
-const ANALYZE_TAKES: ReadonlyMap<string, 'string' | 'boolean'> = new Map([
-  ...[...ANALYZE_FLAGS, ...COLLECT_FLAGS].map((f) => [f.name, f.type] as const),
-  ...LIMIT_OPTIONS.map((o) => [o.flag.slice(2), 'string'] as const),
-]);
 
 /**
  * Words yargs may read as more than a file name or a value: command names (a command, or a typo of one that

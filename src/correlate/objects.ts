@@ -66,27 +66,32 @@ function smallFraction(x: number): number | null {
   return null;
 }
 
-interface Owners {
+export interface Owners {
   /** Third-party modules of the frames. */
   readonly libraries: ReadonlySet<string>;
   /** The projects those modules belong to (projectOf): a client module and a server module of one project. */
   readonly projects: ReadonlySet<string>;
   /** The service's own functions on the stacks. */
   readonly user: ReadonlySet<string>;
+  /** Whether a frame of no known owner is on them. */
+  readonly unknown: boolean;
 }
 
-function ownersOf(series: SeriesSet, groups: readonly number[]): Owners {
+/** Whose code the stacks run: their third-party modules and projects, and the service's functions. */
+export function ownersOf(series: SeriesSet, groups: readonly number[]): Owners {
   const libraries = new Set<string>();
   const user = new Set<string>();
+  let unknown = false;
   for (const id of groups) {
     for (const f of series.stacks[id].frames) {
       const fr = series.frames[f];
       if (fr.runtime) continue;
       if (fr.origin === 'user') user.add(fr.function);
       else if (fr.origin === 'library') libraries.add(moduleOf(packageOf(fr.function)));
+      else if (fr.origin === 'unknown') unknown = true;
     }
   }
-  return { libraries, projects: new Set([...libraries].map(projectOf)), user };
+  return { libraries, projects: new Set([...libraries].map(projectOf)), user, unknown };
 }
 
 const intersects = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => [...a].some((x) => b.has(x));

@@ -5,7 +5,7 @@
 // for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
 import { creatorStack, userFrame } from './creators.js';
-import { moduleOf, packageOf, projectOf } from '../normalize/names.js';
+import { ownersOf } from '../correlate/objects.js';
 import { POOL_STATE, type Signature } from '../patterns/index.js';
 import { metricOf, row, type MetricSeries, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
@@ -64,17 +64,9 @@ export interface CulpritStrategyEntry {
  * unknown owner, or the code of two projects.
  */
 export function libraryEntries(series: SeriesSet, groups: readonly number[]): RegExp[] {
-  const projects = new Set<string>();
-  for (const id of groups) {
-    for (const f of series.stacks[id].frames) {
-      const fr = series.frames[f];
-      if (fr.runtime || fr.origin === 'std') continue;
-      if (fr.origin !== 'library') return [];
-      projects.add(projectOf(moduleOf(packageOf(fr.function))));
-    }
-  }
-  if (projects.size !== 1) return [];
-  const [project] = projects;
+  const owners = ownersOf(series, groups);
+  if (owners.user.size > 0 || owners.unknown || owners.projects.size !== 1) return [];
+  const [project] = owners.projects;
   return [new RegExp(`^${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[/.]|$)`)];
 }
 

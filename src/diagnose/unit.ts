@@ -3,6 +3,7 @@
 // the in-process server) and about 96 KiB; 238 are open."
 
 import type { Fit } from '../fit/index.js';
+import { ownersOf } from '../correlate/objects.js';
 import { moduleOf, packageOf } from '../normalize/names.js';
 import { matchSignatures, type Signature } from '../patterns/index.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
@@ -50,11 +51,7 @@ const ACCEPT = /^net\.\(\*(?:TCP|Unix)Listener\)\.Accept$/;
 const onlyOf = (modules: ReadonlySet<string>, module: string): boolean => modules.size > 0 && [...modules].every((m) => m === module);
 
 /** Third-party modules of a stack's frames. */
-function librariesOf(series: SeriesSet, stack: number): Set<string> {
-  const out = new Set<string>();
-  for (const f of series.stacks[stack].frames) if (series.frames[f].origin === 'library') out.add(moduleOf(packageOf(series.frames[f].function)));
-  return out;
-}
+const librariesOf = (series: SeriesSet, stack: number): ReadonlySet<string> => ownersOf(series, [stack]).libraries;
 
 /**
  * The server's module, when a unit's groups run two or more libraries' code and exactly one of them runs an
@@ -63,7 +60,7 @@ function librariesOf(series: SeriesSet, stack: number): Set<string> {
  * module holding both ends (gRPC's client and server are one module) is told apart by its patterns instead.
  */
 function acceptingModule(series: SeriesSet, groups: readonly number[]): string | null {
-  const inUnit = new Set(groups.flatMap((g) => [...librariesOf(series, g)]));
+  const inUnit = ownersOf(series, groups).libraries;
   if (inUnit.size < 2) return null;
   const m = metricOf(series.goroutine, 'goroutine');
   if (m === null) return null;
