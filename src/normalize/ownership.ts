@@ -195,8 +195,9 @@ function floorOf(importPath: string): string {
  * The main package sits in an absolute checkout (`/home/dev/orders/cmd/server`), whose import path no file
  * says. Another package whose directory shares the checkout names it: `/home/dev/orders/internal/upstream`
  * holding `example.com/orders/internal/upstream` makes the module `example.com/orders`. The checkout is at
- * most one directory above the main package's (after `cmd/`), and the module no shorter than the hosting
- * convention's (`github.com/acme/x`), so a sibling checkout (`/home/dev/lib`, a `replace` target) is not taken in.
+ * most one directory above the main package's (after `cmd/`; any depth for a module that is never downloaded),
+ * and the module no shorter than the hosting convention's (`github.com/acme/x`), so a sibling checkout
+ * (`/home/dev/lib`, a `replace` target) is not taken in.
  */
 function fromCheckout(mainDir: string, mainFile: string, candidates: readonly Candidate[]): OwnedModule {
   const top = beforeCmd(mainDir);
@@ -204,14 +205,23 @@ function fromCheckout(mainDir: string, mainFile: string, candidates: readonly Ca
   for (const c of candidates) {
     if (!isAbsolute(c.dir)) continue;
     const checkout = commonPrefix(c.dir, mainDir);
-    if (depth(checkout) === 0 || depth(checkout) < depth(top) - 1) continue;
+    if (depth(checkout) === 0) continue;
     const rel = c.dir.slice(checkout.length + 1);
     const module = rel === '' ? c.pkg : c.pkg.endsWith(`/${rel}`) ? c.pkg.slice(0, -rel.length - 1) : null;
     if (module === null || depth(module) < depth(floorOf(c.pkg))) continue;
+    if (depth(checkout) < depth(top) - 1 && !neverDownloaded(module)) continue;
     if (best === null || depth(checkout) < depth(best.root ?? '')) best = { path: module, how: 'shared-root', mainFile, root: checkout, witness: c.pkg };
   }
   return best ?? { path: 'main', how: 'main-dir', mainFile, root: top, witness: null };
 }
+
+/**
+ * A module path whose first element has no dot is never fetched (the go command downloads only paths with a
+ * dot in their first element): it is the main module, a workspace module or a `replace` directory. One whose
+ * root holds main's directory, however deep (`KVStore/app/node/main.go` beside `distributed-kv/rpc` in
+ * `KVStore/rpc/`), is the service's own tree, not a dependency that merely shares a parent directory.
+ */
+const neverDownloaded = (module: string): boolean => !module.split('/')[0].includes('.');
 
 /**
  * The programs a snapshot's main package says it comes from: the last directory of each main.* file's

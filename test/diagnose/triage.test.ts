@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { toJson } from '../../src/render/json.js';
 import { leakdiff } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
+import { CORPUS, NEEDS_CORPUS, fixture } from '../helpers/paths.js';
 
 const last = (scenario: string, kind: 'goroutine' | 'heap', suffix = '.pb.gz'): string => {
   const f = readdirSync(fixture(scenario))
@@ -208,3 +208,19 @@ t.test('one pasted debug=2 dump: the live goroutine that started library-only gr
     'the creating goroutines are gone',
   );
 });
+
+t.test(
+  'a dump from a service we never built (a Raft key-value store, Windows checkout, dotless module): its packages are its own',
+  { skip: NEEDS_CORPUS },
+  async (t) => {
+    const a = run([join(CORPUS, 'external', 'kvstore-raft-goroutines-debug2.txt')]);
+    t.same(
+      a.series.ownership.modules.map((m) => [m.path, m.how, m.root]),
+      [['distributed-kv', 'shared-root', 'C:/Users/moham/Desktop/projects/KVStore-raft-consensus']],
+      'main in app/node/, distributed-kv/rpc in rpc/: one module root holds both',
+    );
+    t.same(a.series.ownership.unknownPackages, []);
+    const vote = tri(a).groups.find((g) => fnOf(a, g.userFrame) === 'distributed-kv/rpc.SendRequestVote');
+    t.ok(vote, "the goroutines blocked in SendRequestVote name it as the service's frame");
+  },
+);

@@ -195,6 +195,26 @@ t.test('inference rules beyond the captures: hosting floor, sibling checkouts, B
     'a replace-directed sibling checkout is not the service',
   );
   t.same(far.unknownPackages, ['example.com/lib']);
+  const local = own([
+    ['main.main', 'C:/Users/dev/projects/KVStore/app/node/main.go'],
+    ['distributed-kv/rpc.SendRequestVote', 'C:/Users/dev/projects/KVStore/rpc/client.go'],
+    ['kit/log.Print', 'C:/Users/dev/projects/kit/log/log.go'],
+  ]);
+  t.same(
+    local.modules.map((m) => [m.path, m.root]),
+    [['distributed-kv', 'C:/Users/dev/projects/KVStore']],
+    'main two directories below the root of a module never downloaded (no dot in its path): its own tree',
+  );
+  t.same(local.unknownPackages, ['kit/log'], 'a dotless sibling checkout is still not taken in');
+  const deepDotted = own([
+    ['main.main', '/home/dev/orders/app/node/main.go'],
+    ['example.com/orders/internal/db.Open', '/home/dev/orders/internal/db/db.go'],
+  ]);
+  t.same(
+    deepDotted.modules.map((m) => [m.path, m.how]),
+    [['main', 'main-dir']],
+    'a downloadable module two directories above main stays unplaced (it may be a parent of sibling checkouts)',
+  );
   const bazel = own([
     ['main.main', 'services/orders/cmd/api/main.go'],
     ['example.com/orders/store.Put', 'services/orders/store/store.go'],
