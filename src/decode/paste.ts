@@ -178,11 +178,14 @@ function stripLogPrefixes(paste: PasteLines, repairs: Repair[]): PasteLines {
   return { lines, origin: paste.origin, terminated: paste.terminated, ...(timed ? { loggedMs } : {}) };
 }
 
-/** A prefix of spaces or tabs every non-blank line shares (a block indented in Markdown or a log). */
-function stripIndent(paste: PasteLines, repairs: Repair[]): void {
+// goroutine 1 [running]:    goroutine profile: total 4    heap profile: 3: 1024 [...]    1 @ 0x4edf86 ...
+// 2: 4096 [9: 18432] @ 0x...    panic: ...    fatal error: ...      lines Go writes at the start of a line
+const COLUMN_ZERO = /^(?:goroutine \d+ \[|goroutine profile: total \d|heap profile: \d|\d+ @ 0x|\d+: \d+ \[\d+: \d+\] @|panic: |fatal error: )/;
+
+/** The longest run of spaces and tabs that starts every one of the lines. */
+function commonLead(lines: readonly string[]): string {
   let prefix: string | null = null;
-  for (const l of paste.lines) {
-    if (l === '') continue;
+  for (const l of lines) {
     const lead = /^[ \t]*/.exec(l)![0];
     if (prefix === null) prefix = lead;
     else {
@@ -190,12 +193,30 @@ function stripIndent(paste: PasteLines, repairs: Repair[]): void {
       while (n < prefix.length && n < lead.length && prefix[n] === lead[n]) n++;
       prefix = prefix.slice(0, n);
     }
-    if (prefix === '') return;
+    if (prefix === '') return '';
   }
-  if (prefix === null || prefix === '') return;
+  return prefix ?? '';
+}
+
+/**
+ * A prefix of spaces or tabs every non-blank line shares (a block indented in Markdown or a log), or, in a
+ * ticket whose prose is not indented, every indented line shares, where lines that Go writes at the start of
+ * a line (`goroutine 1 [running]:`) carry it: the dump is the indented block, and the prose is left to the
+ * reader, which skips it as text around the profile. A dump that is not indented is never touched: its
+ * indented lines are file lines, which start no record.
+ */
+function stripIndent(paste: PasteLines, repairs: Repair[]): void {
+  const nonBlank = paste.lines.filter((l) => l !== '');
+  let prefix = commonLead(nonBlank);
+  if (prefix === '') {
+    const indented = nonBlank.filter((l) => l[0] === ' ' || l[0] === '\t');
+    const lead = commonLead(indented);
+    if (lead === '' || !indented.some((l) => COLUMN_ZERO.test(l.slice(lead.length)))) return;
+    prefix = lead;
+  }
   let count = 0;
   for (let i = 0; i < paste.lines.length; i++) {
-    if (paste.lines[i] === '') continue;
+    if (!paste.lines[i].startsWith(prefix)) continue;
     paste.lines[i] = paste.lines[i].slice(prefix.length);
     count++;
   }

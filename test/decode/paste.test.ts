@@ -46,6 +46,10 @@ const noFinalNewline = (text: string): string => text.replace(/\n+$/, '');
 const LOG_BEFORE = ['2026/11/26 02:35:49 listening on :8080', '2026/11/26 02:35:50 GET /debug/pprof/goroutine 200', 'fatal error: concurrent map writes', ''];
 const LOG_AFTER = ['', '2026/11/26 02:35:51 shutting down', 'exit status 2'];
 const withLogs = (text: string): string => unlines([...LOG_BEFORE, ...lines(text), ...LOG_AFTER]);
+/** A ticket: a sentence, the dump as a Markdown indented block, a sign-off; only the dump is indented. */
+const TICKET_BEFORE = ["Hi team, here's the dump from prod-7 after the deploy:", ''];
+const TICKET_AFTER = ['', 'thanks, on-call'];
+const inTicket = (text: string): string => unlines([...TICKET_BEFORE, ...lines(indented(text)), ...TICKET_AFTER]);
 /** A paste that stops `keep` characters into the last record's last symbol line. */
 const cutInLastLine =
   (keep: number) =>
@@ -165,6 +169,15 @@ const DEBUG1: readonly Row[] = [
   },
   { name: 'no newline after the last line', paste: noFinalNewline, notes: () => [] },
   {
+    name: 'in a ticket: prose, then the dump indented four spaces',
+    paste: inTicket,
+    notes: (x) => [
+      `indentation of 4 spaces removed from ${nonBlank(x)} lines`,
+      '1 line before the profile skipped as not profile text (from line 1)',
+      `1 line after the profile skipped as not profile text (from line ${TICKET_BEFORE.length + lines(x).length + 2})`,
+    ],
+  },
+  {
     name: 'last symbol line cut mid-path',
     paste: cutInLastLine(20),
     notes: (x) => [`last record cut: ${lastCount(x)} goroutine${lastCount(x) === 1 ? '' : 's'} dropped`],
@@ -250,6 +263,11 @@ const DEBUG2: readonly Row[] = [
     notes: (x) => [`tabs restored (${tabbed(x)} lines had spaces where Go writes tabs)`],
   },
   { name: 'no newline after the last line', paste: noFinalNewline, notes: () => [] },
+  {
+    name: 'in a ticket: prose, then the dump indented four spaces',
+    paste: inTicket,
+    notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`],
+  },
   ...LOGGED,
 ];
 
