@@ -241,7 +241,8 @@ function addSamples(rs: Resolver, b: SnapshotBuilder, raw: RawProfile, locations
     const end = raw.sampleEnd.data[i];
     r.pos = start;
     let values = 0;
-    pairs.length = 0;
+    // Setting an empty array's length is a call into the runtime, per sample: most profiles carry no string label.
+    if (pairs.length !== 0) pairs.length = 0;
     while (r.pos < end) {
       const at = r.pos;
       const tag = w.uint();
