@@ -104,6 +104,7 @@ export interface Snapshot {
  */
 export interface Repair {
   readonly kind:
+    | 'json' // the text was inside JSON (a log record's field, JSON lines, an escaped string): unwrapped
     | 'line-endings' // CR-only line breaks read as line ends
     | 'log-prefix' // a logger's prefix on every line (timestamps, syslog, container runtime) removed
     | 'escaped-tabs' // syslog's #011 read as the tab it stands for

@@ -8,6 +8,7 @@
 // so an error about the repaired text still points at the user's file.
 
 import type { Repair } from '../model.js';
+import { unwrapJson } from './json-wrapped.js';
 
 /** Lines of a pasted text, each with the input line it came from. */
 export interface PasteLines {
@@ -101,12 +102,14 @@ export function splitLines(text: string, repairs: Repair[]): PasteLines {
 }
 
 /**
- * The cleanups that do not depend on the form: quote markers, code fences, trailing spaces, a common
- * indentation, in that order (a quoted block may be fenced, a fenced block indented).
+ * The cleanups that do not depend on the form: JSON around the text, quote markers, code fences, trailing
+ * spaces, a common indentation, in that order (a quoted block may be fenced, a fenced block indented).
  */
 export function cleanUp(text: string): { readonly paste: PasteLines; readonly repairs: Repair[] } {
   const repairs: Repair[] = [];
-  let paste = splitLines(text, repairs);
+  const json = unwrapJson(text);
+  if (json !== null) repairs.push(json.repair);
+  let paste = json === null ? splitLines(text, repairs) : json.paste;
   paste = stripQuotes(paste, repairs);
   paste = dropFences(paste, repairs);
   paste = stripLogPrefixes(paste, repairs);
@@ -274,6 +277,8 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 /** The sentence a repair becomes in `warnings` (the report's notes and JSON `warnings`). */
 export function repairText(r: Repair): string {
   switch (r.kind) {
+    case 'json':
+      return `${r.detail ?? 'unwrapped from JSON'} (${plural(r.lines, 'line')})`;
     case 'line-endings':
       return `line endings: CR only, read as line breaks (${plural(r.lines, 'line')})`;
     case 'log-prefix':

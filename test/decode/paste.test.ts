@@ -50,6 +50,29 @@ const withLogs = (text: string): string => unlines([...LOG_BEFORE, ...lines(text
 const TICKET_BEFORE = ["Hi team, here's the dump from prod-7 after the deploy:", ''];
 const TICKET_AFTER = ['', 'thanks, on-call'];
 const inTicket = (text: string): string => unlines([...TICKET_BEFORE, ...lines(indented(text)), ...TICKET_AFTER]);
+/** A structured logger's record with the dump in one field. */
+const inJsonRecord = (text: string): string => `${JSON.stringify({ level: 'error', msg: 'goroutine dump', stack: text })}\n`;
+/** Docker's json-file log: one record per line of output, each with its line break and a time. */
+const DOCKER_TIME = '2026-11-26T02:35:49.123456789Z';
+const dockerLog = (text: string): string =>
+  lines(text)
+    .map((l) => `${JSON.stringify({ log: `${l}\n`, stream: 'stderr', time: DOCKER_TIME })}\n`)
+    .join('');
+/** The escaped string alone, copied out of a JSON viewer. */
+const escapedString = (text: string): string => `${JSON.stringify(text).slice(1, -1)}\n`;
+const JSON_ROWS: readonly Row[] = [
+  { name: 'in a JSON log record', paste: inJsonRecord, notes: (x) => [`unwrapped from the "stack" field of a JSON document (${lines(x).length} lines)`] },
+  {
+    name: "Docker's json-file log",
+    paste: dockerLog,
+    notes: (x) => [`unwrapped from the "log" field of JSON records, one per line, whose time is taken as the capture time (${lines(x).length} lines)`],
+  },
+  {
+    name: 'an escaped JSON string',
+    paste: escapedString,
+    notes: () => ['JSON string escapes (\\n, \\t) read as the line breaks and tabs they stand for (1 line)'],
+  },
+];
 /** A paste that stops `keep` characters into the last record's last symbol line. */
 const cutInLastLine =
   (keep: number) =>
@@ -177,6 +200,7 @@ const DEBUG1: readonly Row[] = [
       `1 line after the profile skipped as not profile text (from line ${TICKET_BEFORE.length + lines(x).length + 2})`,
     ],
   },
+  ...JSON_ROWS,
   {
     name: 'last symbol line cut mid-path',
     paste: cutInLastLine(20),
@@ -268,6 +292,7 @@ const DEBUG2: readonly Row[] = [
     paste: inTicket,
     notes: (x) => [`indentation of 4 spaces removed from ${nonBlank(x)} lines`],
   },
+  ...JSON_ROWS,
   ...LOGGED,
 ];
 
@@ -455,4 +480,11 @@ t.test('dumps pasted from a log, saved in the same second: ordered and spaced by
     ],
   );
   t.same(a.series.goroutine?.times, [0, 60], 'a minute apart');
+});
+
+t.test("a dump in Docker's json-file log takes the records' time as its capture time; JSON that holds no dump is still refused", async (t) => {
+  const s = read(dockerLog(capture('goroutine.debug2.txt'))).snapshot;
+  t.equal(s.timeMs, Date.parse(DOCKER_TIME.replace(/(\.\d{3})\d+Z$/, '$1Z')));
+  t.match(thrown(() => read('{"level":"info","msg":"listening on :8080"}\n')).message, /JSON, not a profile/);
+  t.match(thrown(() => read('{"a":1}\n{"a":2}\n')).message, /JSON, not a profile/);
 });
