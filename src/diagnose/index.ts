@@ -67,8 +67,8 @@ export function stackFunctions(series: SeriesSet, stackId: number): string[] {
 
 /**
  * The wait states of a unit's groups: what a dump printed, or, where the form hid the runtime frames (debug=1
- * text) and the goroutine is parked right in the service's own code, the only waits that leave no frame of
- * their own: a channel operation or a select.
+ * text) and the goroutine is parked right in code that is not the standard library's (the service's, a
+ * library's), the only waits that leave no frame of their own: a channel operation or a select.
  */
 function waitStates(series: SeriesSet, groups: readonly number[]): string[] {
   const out = new Set<string>();
@@ -77,7 +77,9 @@ function waitStates(series: SeriesSet, groups: readonly number[]): string[] {
     printed.forEach((s) => out.add(s));
     const s = series.stacks[g];
     const leaf = s.frames[0];
-    if (printed.length === 0 && s.runtimeTop.length === 0 && leaf !== undefined && series.frames[leaf].origin === 'user') out.add(HIDDEN_RUNTIME_WAIT);
+    // The reasoning holds for any code but the standard library's (whose linknamed waits into the runtime, as
+    // os/signal's, show no runtime frame either): a library's goroutine parked in its own select is one too.
+    if (printed.length === 0 && s.runtimeTop.length === 0 && leaf !== undefined && series.frames[leaf].origin !== 'std') out.add(HIDDEN_RUNTIME_WAIT);
   }
   return [...out];
 }
@@ -109,7 +111,8 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   const steps: Step[] = [{ kind: 'goroutines-grew', groups: groups.length, unitKey: link.unit.key, first: fit.first, last: fit.last, snapshots: fit.n }];
   if (heap !== null)
     steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
-  if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
+  if (match !== undefined)
+    steps.push({ kind: 'pattern', signature: match.signature.id, case: match.signature.case ?? null, frames: match.matchedFrames.slice(0, 4) });
   steps.push(...culpritSteps(series, signature, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null));
   return {
     kind: heap === null ? 'goroutine-leak' : 'goroutine-and-heap',
@@ -222,7 +225,8 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
         retainedShare: kept.retainedShare,
         of: kept.of,
       });
-    if (match !== undefined) steps.push({ kind: 'pattern', signature: match.signature.id, frames: match.matchedFrames.slice(0, 4) });
+    if (match !== undefined)
+      steps.push({ kind: 'pattern', signature: match.signature.id, case: match.signature.case ?? null, frames: match.matchedFrames.slice(0, 4) });
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
     steps.push(...culpritSteps(series, signature, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null));
     out.push({

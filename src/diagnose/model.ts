@@ -159,7 +159,7 @@ export type Step =
       /** Of what the site allocated in all, or on its statements that hold memory (fit/retained.ts). */
       readonly of: 'site' | 'held';
     }
-  | { readonly kind: 'pattern'; readonly signature: string; readonly frames: readonly string[] }
+  | { readonly kind: 'pattern'; readonly signature: string; readonly case: string | null; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }
   | {
       readonly kind: 'culprit';

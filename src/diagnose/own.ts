@@ -19,10 +19,28 @@ export interface GroupEvidence {
   readonly states: readonly string[];
 }
 
+/** Whether a goroutine group runs a third-party library's code and no code that is, or may be, the service's. */
+function runsLibraryOnly(series: SeriesSet, group: number): boolean {
+  const frames = series.stacks[group].frames.map((f) => series.frames[f].origin);
+  return frames.includes('library') && !frames.some((o) => o === 'user' || o === 'unknown');
+}
+
 /**
- * The first of the matches (best first) that may be pinned on these groups: one whose fix is on the object, or
- * one whose fix is in the waiting code and that some group waiting as it says may be the service's own.
+ * The first of the matches (best first) that may be pinned on these groups: one whose fix is on the object;
+ * one whose fix is in the waiting code and that some group waiting as it says may be the service's own; or,
+ * where every group waiting as it says runs only a third-party library's code, one that has a text for that
+ * (`inLibrary`: the fix is the library object's Close), pinned with that text as its case.
  */
 export function pinnable(series: SeriesSet, matches: readonly Match[], groups: readonly GroupEvidence[]): Match | undefined {
-  return matches.find((m) => m.signature.fixIn !== 'waiter' || groups.some((g) => waitsAs(m.signature, g.names, g.states) && mayBeOwn(series, g.group)));
+  for (const m of matches) {
+    if (m.signature.fixIn !== 'waiter') return m;
+    const waiting = groups.filter((g) => waitsAs(m.signature, g.names, g.states));
+    if (waiting.some((g) => mayBeOwn(series, g.group))) return m;
+    const text = m.signature.inLibrary;
+    if (text !== undefined && waiting.length > 0 && waiting.every((g) => runsLibraryOnly(series, g.group))) {
+      const { id, ...rest } = text;
+      return { ...m, signature: { ...m.signature, ...rest, case: id } };
+    }
+  }
+  return undefined;
 }

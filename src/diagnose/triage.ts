@@ -19,6 +19,8 @@ export interface TriageGroup {
   readonly count: number;
   readonly state: string | null;
   readonly signature: string | null;
+  /** The case of the signature its stack showed (patterns/signature.ts `case`), or null. */
+  readonly signatureCase: string | null;
   /** The longest wait the dump printed for the group (`[chan receive, 1250 minutes]`), 0 when it said none. */
   readonly waitMinutes: number;
   /** SiteFrame id of the `created by` frame, or -1 (protobuf and debug=1 forms do not carry it). */
@@ -147,7 +149,18 @@ function goroutineGroups(series: SeriesSet): TriageGroup[] {
     const userFrame = series.stacks[id].frames.find((f) => series.frames[f].origin === 'user') ?? -1;
     const live = liveCreator(series, id);
     const startedOn = live === null ? null : { goroutine: live.goroutine, frame: live.frame, groups: 1 };
-    return { stack: id, count, state, signature: match?.signature.id ?? null, waitMinutes, creator: facts?.creator ?? -1, userFrame, startedOn, reasons };
+    return {
+      stack: id,
+      count,
+      state,
+      signature: match?.signature.id ?? null,
+      signatureCase: match?.signature.case ?? null,
+      waitMinutes,
+      creator: facts?.creator ?? -1,
+      userFrame,
+      startedOn,
+      reasons,
+    };
   });
   return out.sort((a, b) => b.count - a.count || a.stack - b.stack);
 }

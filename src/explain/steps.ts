@@ -4,7 +4,7 @@
 import type { Bounded, Candidate, CulpritStrategy, LeakUnit, Reach, Step } from '../diagnose/model.js';
 import type { LinkReason } from '../diagnose/model.js';
 import { moduleOf, packageOf, projectOf } from '../normalize/names.js';
-import { signatureById } from '../patterns/index.js';
+import { signatureById, signatureTitle } from '../patterns/index.js';
 import type { SeriesSet } from '../series/index.js';
 import { formatBytes, formatCount, formatRate, formatSpan, perHour } from '../units.js';
 
@@ -83,7 +83,7 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       return `the sampled heap ${fell}, rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots and kept about ${plural(Math.round(step.newSamples), 'new sample')}, ${Math.round(step.retainedShare * 100)}% of what ${step.of === 'site' ? 'the site' : 'its allocating statements that still hold memory'} allocated in the window: a sampled object stays in every later profile while it is reachable, and churn keeps a small share of what it allocates`;
     }
     case 'pattern':
-      return `the stacks match the known pattern "${signatureById(step.signature)?.title ?? step.signature}" (${step.frames.join(', ')})`;
+      return `the stacks match the known pattern "${signatureTitle(step.signature, step.case)}" (${step.frames.join(', ')})`;
     case 'allocated-in-user-code':
       return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${signatureById(step.signature)?.title ?? step.signature}", a collection in the service's code that only grows`;
     case 'culprit':

@@ -5,8 +5,34 @@
 // descriptor is what is leaked and closing it ends both, while a way out of the select would end only the
 // consumer and leave the descriptor and its reader behind.
 
-import { fns, within, type Signature } from './signature.js';
+import { fns, within, type Signature, type SignatureCase } from './signature.js';
 import { HIDDEN_RUNTIME_WAIT } from './wait-state.js';
+
+/**
+ * Goroutines that run only a third-party library's code and wait in it (on a channel, a Cond) belong to an
+ * object the library made for the service: a cache's item processors (ristretto), a client's dispatchers, a
+ * pool's cleaner. Nothing in the wait can be changed by the service; closing the object ends them.
+ */
+export const LIBRARY_OBJECT: Omit<SignatureCase, 'in' | 'on' | 'with'> = {
+  id: 'library-object-unclosed',
+  title: 'Library objects never closed: their goroutines wait forever',
+  explanation:
+    "Each of these goroutines was started by a library for an object it made for the service (a cache, a client, a pool, a watcher) and waits in the library's own code for work or for the object's Close; none of the service's code is on their stacks. An object dropped without Close (or Stop) is not collected while its goroutines run: they, and everything the object holds, stay for the life of the process, one set per object made.",
+  fix: 'Close (or Stop) each such object when it is done with: defer it right after creating it, close the one a new object replaces, or share one long-lived object instead of making one per call.',
+  example: [
+    'c, err := lib.New(cfg)',
+    'if err != nil {',
+    '\treturn err',
+    '}',
+    'defer c.Close()',
+    '',
+    '// or, where a new object replaces an old one:',
+    'old := s.swap(c)',
+    'old.Close()',
+  ].join('\n'),
+  whereToLook:
+    "the service's calls that create the library's objects (a New, Open or Connect), on every path including errors, and where a new one replaces an old one",
+};
 
 export const CHANNEL_BLOCKED: Signature = {
   id: 'goroutines-blocked-channel',
@@ -22,6 +48,7 @@ export const CHANNEL_BLOCKED: Signature = {
   ceiling: 0.3,
   entryPoints: [],
   fixIn: 'waiter',
+  inLibrary: LIBRARY_OBJECT,
   userFrameVisible: true,
   versions:
     'Wait reasons as Go 1.19 runtime2.go prints them (chan send, chan receive, select, select (no cases), and the nil chan forms), the same in current Go. Protobuf goroutine profiles carry no reason: it is inferred from runtime.chansend1, runtime.chanrecv1/chanrecv2, runtime.selectgo and runtime.block (inferWaitState). debug=1 text hides those runtime frames; there a goroutine parked right in the service’s own code can only be in a channel operation or a select (sync, time and netpoll waits keep a frame of their own), which is what HIDDEN_RUNTIME_WAIT says.',

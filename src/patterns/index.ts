@@ -23,3 +23,11 @@ export const POOL_STATE: readonly RegExp[] = SIGNATURES.flatMap((s) => s.poolSta
 export function signatureById(id: string): Signature | undefined {
   return SIGNATURES.find((s) => s.id === id);
 }
+
+/** A signature's title, or the title of one of its cases (`cases`, `inLibrary`) when one was applied. */
+export function signatureTitle(id: string, caseId: string | null = null): string {
+  const sig = signatureById(id);
+  if (sig === undefined) return id;
+  if (caseId !== null && sig.inLibrary?.id === caseId) return sig.inLibrary.title;
+  return sig.cases?.find((c) => c.id === caseId)?.title ?? sig.title;
+}

@@ -90,6 +90,13 @@ export interface Signature {
    * keeps its library's reader in IO wait, and closing it is the service's fix).
    */
   readonly fixIn?: 'waiter' | 'object';
+  /**
+   * For a `waiter` signature: the text that replaces the general one where every goroutine waiting as it says
+   * runs only a third-party library's code (a cache's, a client's background goroutines, started for an object
+   * the service made and dropped): the fix is then on that object (its Close or Stop), not in the wait, and
+   * the signature is pinned with this text as its case. Absent where such goroutines get no pattern.
+   */
+  readonly inLibrary?: Omit<SignatureCase, 'in' | 'on' | 'with'>;
   /** False when the user's frame is usually in no profile (the leaking goroutines are started by the library). */
   readonly userFrameVisible: boolean;
   /** Where to look when the user's frame is not visible. */

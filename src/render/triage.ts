@@ -2,7 +2,7 @@
 // report's sections that mean nothing for one snapshot (bounded sites, fit method, growth rates) are left
 // out; what to capture next is always there, as commands to paste.
 
-import { signatureById } from '../patterns/index.js';
+import { signatureTitle } from '../patterns/index.js';
 import type { Analysis } from '../explain/index.js';
 import { startedOnOf, type HeapHolder, type StartedOn, type Triage, type TriageGroup, type TriageReason, type TriageSuspect } from '../diagnose/triage.js';
 import { FORMS } from '../forms.js';
@@ -99,11 +99,11 @@ export function triageAnswer(a: Analysis, t: Triage): string[] {
   }
   if (out.length === 0) {
     const flagged = t.groups.filter((g) => g.reasons.length > 0);
-    const generic = [...new Set(flagged.flatMap((g) => (g.signature === null ? [] : [g.signature])))];
+    const generic = [...new Set(flagged.flatMap((g) => (g.signature === null ? [] : [signatureTitle(g.signature, g.signatureCase)])))];
     const why =
       generic.length === 0
         ? `no known pattern explains ${flagged.length === 1 ? 'it' : 'them'}`
-        : `only a generic pattern fits (${generic.map((id) => signatureById(id)?.title ?? id).join('; ')}), which one snapshot cannot tell from a burst of work in flight`;
+        : `only a generic pattern fits (${generic.join('; ')}), which one snapshot cannot tell from a burst of work in flight`;
     const started = flagged.every((g) => g.userFrame < 0) ? startedSentence(s, startedOnOf(flagged), flagged.length) : '';
     if (flagged.length > 0)
       out.push(

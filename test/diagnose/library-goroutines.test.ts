@@ -31,3 +31,36 @@ t.test('one pasted dump: the library goroutines are a triage group with no gener
   t.ok(tx !== undefined, 'the awaitDone group is listed');
   t.equal(tx?.signature, null, 'not "blocked on a channel with no way out"');
 });
+
+// ristretto-cache-unclosed (a hold-out, captured before this rule): a third-party library's goroutines, parked in
+// its own select for a cache the service made per refresh and dropped without Close.
+const ristretto = (variant: string, patterns: RegExp[]): Analysis => runCapture('ristretto-cache-unclosed', variant, { patterns });
+
+t.test("a third-party library's goroutines blocked in its own select: the object is what was left open", async (t) => {
+  const forms: [string, RegExp[]][] = [
+    ['go1.26-trimpath', [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/]],
+    ['go1.26-trimpath', [/^heap-\d+-.*\.debug1\.txt\.gz$/, /^goroutine-\d+-.*\.debug1\.txt\.gz$/]],
+    ['go1.27-cmd', [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/]],
+  ];
+  for (const [variant, patterns] of forms) {
+    const what = `${variant} ${patterns[1].source.includes('debug1') ? 'debug=1' : 'pb'}`;
+    const a = ristretto(variant, patterns);
+    const f = a.diagnosis.findings[0];
+    t.equal(a.diagnosis.findings.length, 1, `${what}: one finding`);
+    t.equal(f.signature?.id, 'goroutines-blocked-channel', `${what}: blocked on a channel`);
+    t.equal(f.signature?.case, 'library-object-unclosed', `${what}: with the library object's text, not "add a ctx.Done case"`);
+    t.match(a.explained.findings[0].fix, /Close \(or Stop\) each such object/);
+    t.equal(
+      f.culprit === null ? null : a.series.frames[f.culprit.frame].function,
+      'example.com/pricing/internal/pricing.(*Service).reload',
+      `${what}: the caller that makes the caches`,
+    );
+  }
+});
+
+t.test('the same pattern is not pinned on the standard library (database/sql) nor where the service waits', async (t) => {
+  const a = run('go1.26-mod', /^goroutine-\d+-.*\.pb\.gz$/);
+  t.equal(a.diagnosis.findings[0].signature, null);
+  const closed = runCapture('ristretto-cache-closed', 'go1.26-trimpath', { patterns: [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/] });
+  t.equal(closed.diagnosis.verdict, 'no-leak', 'the control, whose caches are closed, is no leak');
+});
