@@ -8,7 +8,7 @@ import { fitSeries, NOISE_Z, type Fit } from './fit/index.js';
 import { fitsOf, type FitSet } from './fit/all.js';
 import { retention, type Allocated } from './fit/retained.js';
 import { growingUnderOneFunction } from './correlate/heap.js';
-import { joinFixedRatio, movedGroups, withoutMoved } from './correlate/objects.js';
+import { acceptingModules, joinFixedRatio, movedGroups, ownersOf, withoutMoved } from './correlate/objects.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns/index.js';
@@ -41,7 +41,7 @@ export interface HeapEvidence {
 }
 
 /** How a heap call site was tied to a goroutine unit. */
-export type StructuralLink = 'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead';
+export type StructuralLink = 'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'other-end';
 
 export interface Link {
   readonly unit: GoroutineUnit;
@@ -52,6 +52,8 @@ export interface Link {
   readonly correlation: number | null;
   /** Heap bytes per goroutine of the unit, from the two slopes. */
   readonly bytesPerGoroutine: number | null;
+  /** The linked heap stacks that are the client end of the unit's connections (`other-end`); empty for most units. */
+  readonly clientStacks: readonly number[];
 }
 
 export interface Correlation {
@@ -239,17 +241,19 @@ export function isStaircase(values: ArrayLike<number>): boolean {
  */
 function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[], faint: readonly number[], claimed: Set<number>): Link {
   const h = series.heap;
-  const none: Link = { unit, heap: null, reasons: [], correlation: null, bytesPerGoroutine: null };
+  const none: Link = { unit, heap: null, reasons: [], correlation: null, bytesPerGoroutine: null, clientStacks: [] };
   const m = metricOf(h, 'inuse_space');
   if (h === null || m === null || h.times.length < 2 || series.goroutine === null) return none;
   const ties = unitTies(series, unit);
   const paired = interpolate(series.goroutine.timesMs, unit.values, h.timesMs);
   const reasons = new Set<StructuralLink>();
+  const clientStacks: number[] = [];
   const stacks = growing.filter((id) => {
     if (claimed.has(id)) return false;
     const why = structuralLink(series, series.stacks[id], ties);
     if (why === null || !follows(row(m.byStack, id), paired)) return false;
     reasons.add(why);
+    if (why === 'other-end') clientStacks.push(id);
     return true;
   });
   stacks.push(...faintTies(series, faint, paired, ties, claimed, reasons));
@@ -257,7 +261,7 @@ function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[]
   stacks.forEach((id) => claimed.add(id));
   const heap = sumStacks(series, stacks);
   const perUnit = unit.fit.robustSlope > 0 ? heap.fit.robustSlope / unit.fit.robustSlope : null;
-  return { unit, heap, reasons: [...reasons], correlation: pearson(heap.values, paired), bytesPerGoroutine: perUnit };
+  return { unit, heap, reasons: [...reasons], correlation: pearson(heap.values, paired), bytesPerGoroutine: perUnit, clientStacks };
 }
 
 /**
@@ -301,6 +305,11 @@ interface Ties {
   readonly creators: ReadonlySet<number>;
   /** Heap frames of the pattern the unit's goroutines match. */
   readonly patternFrames: readonly RegExp[];
+  /**
+   * The module of an in-process server whose per-connection goroutines the unit is, all of them (they run that
+   * one library's code, which runs an accept loop, and none of the service's); null otherwise.
+   */
+  readonly server: string | null;
 }
 
 function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
@@ -320,7 +329,31 @@ function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
   }
   const stacks = unit.groups.map((g) => [...series.stacks[g].runtimeTop, ...series.stacks[g].frames].map((f) => series.frames[f].function));
   const match = matchSignatures({ goroutineStacks: stacks, waitStates: [], heapStacks: [] }).find((x) => !x.signature.generic);
-  return { modules, roots, creators, userFunctions, patternFrames: match?.signature.heapFrames ?? [] };
+  return { modules, roots, creators, userFunctions, patternFrames: match?.signature.heapFrames ?? [], server: serverOf(series, unit.groups) };
+}
+
+function serverOf(series: SeriesSet, groups: readonly number[]): string | null {
+  const owners = ownersOf(series, groups);
+  if (owners.user.size > 0 || owners.unknown || owners.libraries.size !== 1) return null;
+  const [module] = owners.libraries;
+  return acceptingModules(series).has(module) ? module : null;
+}
+
+/** The call that opens a client connection, by Go's naming: net.Dial, grpc.DialContext, a pool's dialConn, Connect. */
+const DIAL = /^(?:[dD]ial|[cC]onnect)/;
+
+/**
+ * A heap stack that dials in another library's code (go-redis's pool dialConn making a connection's buffers):
+ * the client end of connections to an in-process server whose per-connection goroutines are the unit. The
+ * client library may keep no goroutine per connection, so this heap is all that is left of the client's side.
+ */
+function dialsToServer(series: SeriesSet, stack: SiteStack, server: string): boolean {
+  return stack.frames.some((f) => {
+    const fr = series.frames[f];
+    if (fr.origin !== 'library' || moduleOf(packageOf(fr.function)) === server) return false;
+    const method = fr.function.slice(fr.function.lastIndexOf('.') + 1);
+    return DIAL.test(method);
+  });
 }
 
 /** A closure's enclosing function (`(*Exporter).Export.func` is `(*Exporter).Export`): the goroutines it ran on were started there. */
@@ -335,6 +368,7 @@ function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): Struct
   if (stack.frames.some((f) => ties.roots.has(f))) return 'goroutine-root';
   if (frames.some((fr) => fr.origin === 'user' && ties.userFunctions.has(enclosing(fr.function)))) return 'shared-frames';
   if (stack.frames.some((f) => ties.creators.has(f))) return 'creator';
+  if (ties.server !== null && dialsToServer(series, stack, ties.server)) return 'other-end';
   return isGoroutineOverhead(series, stack) ? 'goroutine-overhead' : null;
 }
 

@@ -94,6 +94,34 @@ export function ownersOf(series: SeriesSet, groups: readonly number[]): Owners {
   return { libraries, projects: new Set([...libraries].map(projectOf)), user, unknown };
 }
 
+/** A listener's Accept: a live goroutine parked in it under a library's code is that library's accept loop. */
+const ACCEPT = /^net\.\(\*(?:TCP|Unix)Listener\)\.Accept$/;
+
+/** Per series set: the library modules that run an accept loop on a live goroutine (computed once). */
+const accepting = new WeakMap<SeriesSet, ReadonlySet<string>>();
+
+/**
+ * The third-party modules running a listener's Accept on a goroutine present in some snapshot (nats-server's
+ * acceptConnections, miniredis's serve): in-process servers, whose per-connection goroutines are the other end
+ * of whatever connections the process opened to them.
+ */
+export function acceptingModules(series: SeriesSet): ReadonlySet<string> {
+  const known = accepting.get(series);
+  if (known !== undefined) return known;
+  const out = new Set<string>();
+  const m = metricOf(series.goroutine, 'goroutine');
+  for (let id = 0; m !== null && id < m.byStack.rows; id++) {
+    if (!row(m.byStack, id).some((v) => v > 0)) continue;
+    const frames = series.stacks[id].frames;
+    const at = frames.findIndex((f) => ACCEPT.test(series.frames[f].function));
+    if (at < 0) continue;
+    const lib = frames.slice(at + 1).find((f) => series.frames[f].origin === 'library');
+    if (lib !== undefined) out.add(moduleOf(packageOf(series.frames[lib].function)));
+  }
+  accepting.set(series, out);
+  return out;
+}
+
 const intersects = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => [...a].some((x) => b.has(x));
 
 /**

@@ -103,7 +103,8 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     heapStacks,
     signature,
     entryScope: 'all',
-    libraryEntries: libraryEntries(series, groups),
+    // The unit is an in-process server's end of connections: the service's calls are into the client's library.
+    libraryEntries: libraryEntries(series, link.clientStacks.length > 0 ? link.clientStacks : groups),
   } as const;
   const { culprit, candidates } = findCulprit(ctx);
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;
@@ -113,7 +114,8 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
   if (match !== undefined)
     steps.push({ kind: 'pattern', signature: match.signature.id, case: match.signature.case ?? null, frames: match.matchedFrames.slice(0, 4) });
-  steps.push(...culpritSteps(series, signature, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null));
+  const found = culpritSteps(series, signature, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null);
+  steps.push(...(link.clientStacks.length === 0 ? found : found.map((s): Step => (s.kind === 'culprit' ? { ...s, serverEnd: true } : s))));
   return {
     kind: heap === null ? 'goroutine-leak' : 'goroutine-and-heap',
     signature,
@@ -122,7 +124,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     confidence: confidenceOf(fit, heap?.fit ?? null),
     goroutines: { groups, unitKey: link.unit.key, values: link.unit.values, fit },
     heap,
-    unit: leakUnit(series, groups, signature, heap?.fit ?? null),
+    unit: leakUnit(series, groups, signature, heap?.fit ?? null, link.clientStacks.length > 0),
     bytesPerGoroutine: heap === null ? null : link.bytesPerGoroutine,
     correlation: heap === null ? null : link.correlation,
     steps,

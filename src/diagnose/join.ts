@@ -58,7 +58,7 @@ function merge(series: SeriesSet, [lead, other]: [Finding, Finding]): Finding {
     kind: kept === null ? 'goroutine-leak' : 'goroutine-and-heap',
     goroutines: { groups, unitKey: lead.goroutines.unitKey, values, fit },
     heap: kept,
-    unit: leakUnit(series, groups, lead.signature, kept?.fit ?? null),
+    unit: leakUnit(series, groups, lead.signature, kept?.fit ?? null, lead.unit?.serverOnly ?? false),
     confidence: confidenceOf(fit, kept?.fit ?? null),
     bytesPerGoroutine: kept === null || !(fit.robustSlope > 0) ? null : kept.fit.robustSlope / fit.robustSlope,
     steps: [...lead.steps, step],
@@ -202,7 +202,7 @@ function creatorHeapPass(series: SeriesSet, findings: readonly Finding[]): Findi
       ...f,
       kind: kept === null ? f.kind : f.goroutines === null ? 'heap-growth' : 'goroutine-and-heap',
       heap: kept,
-      unit: f.goroutines === null ? f.unit : leakUnit(series, f.goroutines.groups, f.signature, kept?.fit ?? null),
+      unit: f.goroutines === null ? f.unit : leakUnit(series, f.goroutines.groups, f.signature, kept?.fit ?? null, f.unit?.serverOnly ?? false),
       bytesPerGoroutine:
         kept === null || f.goroutines === null || !(f.goroutines.fit.robustSlope > 0)
           ? f.bytesPerGoroutine

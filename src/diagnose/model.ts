@@ -88,10 +88,13 @@ export interface LeakUnit {
   readonly bytesPerObject: number | null;
   /** Objects open at the last goroutine snapshot (the base group's count). */
   readonly objectsOpen: number;
+  /** Every group is the in-process server's end of connections whose client keeps no goroutine (see leakUnit). */
+  readonly serverOnly: boolean;
 }
 
 /** How a heap call site was tied to a goroutine unit: by structure, never by timing alone. */
-export type LinkReason = 'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'same-culprit';
+export type LinkReason =
+  'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'other-end' | 'same-culprit';
 
 /**
  * A goroutine group of the service's own code present in every goroutine snapshot and no larger at the end
@@ -168,6 +171,8 @@ export type Step =
       readonly entry: number | null;
       /** See Culprit.creatorFrame. */
       readonly creatorFrame?: number;
+      /** The leaking goroutines are an in-process server's end of connections the culprit's library opened. */
+      readonly serverEnd?: boolean;
     }
   /** `pooled`: the leak's heap is a pool's (a pooled-heap step says whose), so even one caller is only a candidate. */
   | { readonly kind: 'candidates'; readonly count: number; readonly entry: number; readonly pooled: boolean }

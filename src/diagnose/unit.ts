@@ -3,8 +3,7 @@
 // the in-process server) and about 96 KiB; 238 are open."
 
 import type { Fit } from '../fit/index.js';
-import { ownersOf } from '../correlate/objects.js';
-import { moduleOf, packageOf } from '../normalize/names.js';
+import { acceptingModules, ownersOf } from '../correlate/objects.js';
 import { matchSignatures, type Signature } from '../patterns/index.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
 import type { LeakUnit, UnitGroup } from './model.js';
@@ -15,7 +14,11 @@ import type { LeakUnit, UnitGroup } from './model.js';
  */
 const SERVER_SIDE: ReadonlySet<string> = new Set(['grpc-server-transports-held', 'http-server-conns-held']);
 
-export function leakUnit(series: SeriesSet, groups: readonly number[], signature: Signature | null, heap: Fit | null): LeakUnit | null {
+/**
+ * `serverOnly`: the unit is all the in-process server's end of connections whose client end is heap only (a
+ * client library that keeps no goroutine per connection, correlate.ts `other-end`): every group is peer.
+ */
+export function leakUnit(series: SeriesSet, groups: readonly number[], signature: Signature | null, heap: Fit | null, serverOnly = false): LeakUnit | null {
   const m = metricOf(series.goroutine, 'goroutine');
   if (m === null || groups.length === 0) return null;
   const growth = (id: number): number => {
@@ -29,13 +32,13 @@ export function leakUnit(series: SeriesSet, groups: readonly number[], signature
   const out: UnitGroup[] = groups.map((stack) => ({
     stack,
     perObject: Math.max(1, Math.round(growth(stack) / growth(base))),
-    peer: clientPattern && (isServerSide(series, stack) || (accepting !== null && onlyOf(librariesOf(series, stack), accepting))),
+    peer: serverOnly || (clientPattern && (isServerSide(series, stack) || (accepting !== null && onlyOf(librariesOf(series, stack), accepting)))),
   }));
   const sum = (peer: boolean): number => out.filter((g) => g.peer === peer).reduce((a, g) => a + g.perObject, 0);
   const v = row(m.byStack, base);
   const baseRate = growth(base) / Math.max(series.goroutine?.times.at(-1) ?? 1, 1e-9);
   const bytesPerObject = heap === null || !(baseRate > 0) ? null : heap.robustSlope / baseRate;
-  return { groups: out, goroutinesPerObject: sum(false), peerGoroutinesPerObject: sum(true), bytesPerObject, objectsOpen: v[v.length - 1] };
+  return { groups: out, goroutinesPerObject: sum(false), peerGoroutinesPerObject: sum(true), bytesPerObject, objectsOpen: v[v.length - 1], serverOnly };
 }
 
 function isServerSide(series: SeriesSet, stack: number): boolean {
@@ -44,9 +47,6 @@ function isServerSide(series: SeriesSet, stack: number): boolean {
   const best = matchSignatures({ goroutineStacks: [names], waitStates: [], heapStacks: [] })[0];
   return best !== undefined && SERVER_SIDE.has(best.signature.id);
 }
-
-/** A listener's Accept: a live goroutine parked in it under a library's code is that library's accept loop. */
-const ACCEPT = /^net\.\(\*(?:TCP|Unix)Listener\)\.Accept$/;
 
 const onlyOf = (modules: ReadonlySet<string>, module: string): boolean => modules.size > 0 && [...modules].every((m) => m === module);
 
@@ -62,20 +62,8 @@ const librariesOf = (series: SeriesSet, stack: number): ReadonlySet<string> => o
 function acceptingModule(series: SeriesSet, groups: readonly number[]): string | null {
   const inUnit = ownersOf(series, groups).libraries;
   if (inUnit.size < 2) return null;
-  const m = metricOf(series.goroutine, 'goroutine');
-  if (m === null) return null;
-  const accepting = new Set<string>();
-  for (let id = 0; id < m.byStack.rows; id++) {
-    if (!row(m.byStack, id).some((v) => v > 0)) continue;
-    const frames = series.stacks[id].frames;
-    const at = frames.findIndex((f) => ACCEPT.test(series.frames[f].function));
-    if (at < 0) continue;
-    const lib = frames.slice(at + 1).find((f) => series.frames[f].origin === 'library');
-    if (lib === undefined) continue;
-    const mod = moduleOf(packageOf(series.frames[lib].function));
-    if (inUnit.has(mod)) accepting.add(mod);
-  }
-  if (accepting.size !== 1) return null;
+  const accepting = [...acceptingModules(series)].filter((mod) => inUnit.has(mod));
+  if (accepting.length !== 1) return null;
   const [server] = accepting;
   // A client side must remain: groups of the unit running none of the server module's code.
   return groups.some((g) => !librariesOf(series, g).has(server)) ? server : null;

@@ -12,6 +12,7 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${formatCo
 
 const LINK_REASON: Readonly<Record<LinkReason, string>> = {
   'library-frames': "they run in the goroutines' library",
+  'other-end': "they are a client library's connections to the server whose end the goroutines are (a dial in the client's code)",
   'pattern-frames': "they are the pattern's own allocations",
   'goroutine-root': 'they are allocated on the leaking goroutines themselves',
   'shared-frames': "they are allocated under the service's functions the leaking goroutines are parked in",
@@ -20,7 +21,14 @@ const LINK_REASON: Readonly<Record<LinkReason, string>> = {
   'same-culprit': 'they are allocated in the same function',
 };
 
-export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, frame: number, entry: number | null, creatorFrame?: number): string {
+export function culpritSentence(
+  series: SeriesSet,
+  strategy: CulpritStrategy,
+  frame: number,
+  entry: number | null,
+  creatorFrame?: number,
+  serverEnd = false,
+): string {
   const name = series.frames[frame].rawFunction;
   const via = entry === null ? 'the library' : series.frames[entry].function;
   switch (strategy) {
@@ -39,6 +47,8 @@ export function culpritSentence(series: SeriesSet, strategy: CulpritStrategy, fr
     case 'entry-point-caller':
       return `the growing heap was followed through ${via} to its caller ${name}, the service's own function that calls it`;
     case 'library-caller':
+      if (serverEnd)
+        return `the leaking goroutines are the in-process server's end of connections ${entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)))}'s client opened, and the heap that grew through the service's calls into that client was followed through ${via} to its caller ${name}`;
       return `the leaking goroutines run only ${entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)))}'s code, and the heap that grew through the service's calls into it was followed through ${via} to its caller ${name}`;
     case 'heap-frame':
       return `the growing heap is allocated under ${name}, the service's own function nearest to the allocation`;
@@ -87,7 +97,7 @@ export function stepSentence(series: SeriesSet, step: Step): string {
     case 'allocated-in-user-code':
       return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${signatureById(step.signature)?.title ?? step.signature}", a collection in the service's code that only grows`;
     case 'culprit':
-      return culpritSentence(series, step.strategy, step.frame, step.entry, step.creatorFrame);
+      return culpritSentence(series, step.strategy, step.frame, step.entry, step.creatorFrame, step.serverEnd);
     case 'pooled-heap': {
       const under =
         step.caller < 0
@@ -161,7 +171,8 @@ export function unitSentence(unit: LeakUnit, object: string): string | null {
   if (unit.goroutinesPerObject + unit.peerGoroutinesPerObject <= 1 && unit.bytesPerObject === null) return null;
   const peer = unit.peerGoroutinesPerObject > 0 ? ` (and ${formatCount(unit.peerGoroutinesPerObject)} on the in-process server)` : '';
   const bytes = unit.bytesPerObject === null || !(unit.bytesPerObject > 0) ? '' : ` and about ${formatBytes(unit.bytesPerObject)} of heap`;
-  return `each leaked ${object} keeps ${plural(unit.goroutinesPerObject, 'goroutine')}${peer}${bytes}; ${formatCount(unit.objectsOpen)} are open at the last snapshot`;
+  const own = unit.goroutinesPerObject === 0 ? 'no goroutine of its own' : plural(unit.goroutinesPerObject, 'goroutine');
+  return `each leaked ${object} keeps ${own}${peer}${bytes}; ${formatCount(unit.objectsOpen)} are open at the last snapshot`;
 }
 
 export function reachSentence(reach: Reach): string {

@@ -1,0 +1,42 @@
+// The other end of a loopback connection as the only goroutines of a leak: a client library that keeps no
+// goroutine per connection (go-redis v9) leaks connections to an in-process server (miniredis), whose two
+// goroutines per connection are all that grows; the client's side is heap only, dialled in the client's code.
+// On the real capture (redis-client-per-request, a hold-out whose truth was written before this rule).
+import t from 'tap';
+import { runCapture } from '../helpers/matrix.js';
+
+const HEAP_AND_GOROUTINES = [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/];
+
+t.test("the server's per-connection goroutines and the client's dialled buffers are one leak, named at the service's call", async (t) => {
+  for (const variant of ['go1.26-trimpath', 'go1.27-cmd', 'go1.26-mod']) {
+    const a = runCapture('redis-client-per-request', variant, { patterns: HEAP_AND_GOROUTINES });
+    t.equal(a.diagnosis.findings.length, 1, `${variant}: one finding, not the heap apart`);
+    const f = a.diagnosis.findings[0];
+    t.equal(f.signature?.id, 'goroutines-blocked-io', variant);
+    t.equal(f.culprit?.strategy, 'library-caller', variant);
+    t.equal(f.culprit === null ? null : a.series.frames[f.culprit.frame].function, 'example.com/sessions/internal/sessions.(*Store).Lookup', variant);
+    t.same(
+      [f.unit?.serverOnly, f.unit?.goroutinesPerObject, f.unit?.peerGoroutinesPerObject],
+      [true, 0, 2],
+      `${variant}: no goroutine of the client's, two on the server per connection`,
+    );
+    const linked = f.steps.find((s) => s.kind === 'heap-linked');
+    t.ok(linked?.kind === 'heap-linked' && linked.reasons.includes('other-end'), `${variant}: the client's heap tied as the other end`);
+    t.match(a.explained.findings[0].evidence.join('\n'), /in-process server's end of connections github\.com\/redis's client opened/);
+  }
+});
+
+t.test('a client whose goroutines are in the unit keeps its own reading (nats: client and server both have goroutines)', async (t) => {
+  const a = runCapture('nats-conn-unclosed', 'go1.26-trimpath', { patterns: HEAP_AND_GOROUTINES });
+  const f = a.diagnosis.findings[0];
+  t.equal(f.unit?.serverOnly, false);
+  t.equal(f.unit?.goroutinesPerObject, 3);
+});
+
+t.test('without heap profiles nothing ties the server goroutines to a client: no culprit is made up', async (t) => {
+  const a = runCapture('redis-client-per-request', 'go1.26-trimpath', { patterns: [/^goroutine-\d+-.*\.pb\.gz$/] });
+  const f = a.diagnosis.findings[0];
+  t.equal(f.signature?.id, 'goroutines-blocked-io');
+  t.equal(f.culprit, null);
+  t.equal(f.unit?.serverOnly, false);
+});
