@@ -11,6 +11,7 @@ import { type Concatenation, type PasteForm, type Span, isTimeLine, judgeParts, 
 import { goroutineHeaderId, parseGoroutineDump } from './goroutine-dump.js';
 import { countRecord, isCountHeader, parseGoroutineText } from './goroutine-text.js';
 import { heapRecordAddresses, isHeapHeader, parseHeapText } from './heap-text.js';
+import { unwrapJson } from './json-wrapped.js';
 import { type PasteLines, TABBED_SYMBOL, cleanUp, repairText, restoreTabs } from './paste.js';
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
@@ -25,7 +26,7 @@ export interface PastedRead {
 export function readPasted(source: string, text: string, limits: Limits): PastedRead | null {
   // Text a person pasted holds no control characters but tab, CR and LF: anything else is binary damage.
   if (CONTROL.test(text)) return null;
-  const { paste, repairs } = cleanUp(text);
+  const { paste, repairs } = cleanUp(text, unwrapJson(text));
   restoreTabs(paste, repairs);
   const form = formOf(paste.lines);
   if (form === null) return null;

@@ -8,7 +8,6 @@
 // so an error about the repaired text still points at the user's file.
 
 import type { Repair } from '../model.js';
-import { unwrapJson } from './json-wrapped.js';
 
 /** Lines of a pasted text, each with the input line it came from. */
 export interface PasteLines {
@@ -102,14 +101,16 @@ export function splitLines(text: string, repairs: Repair[]): PasteLines {
 }
 
 /**
- * The cleanups that do not depend on the form: JSON around the text, quote markers, code fences, trailing
- * spaces, a common indentation, in that order (a quoted block may be fenced, a fenced block indented).
+ * The cleanups that do not depend on the form: quote markers, code fences, trailing spaces, a common
+ * indentation, in that order (a quoted block may be fenced, a fenced block indented), on the text or on the
+ * lines unwrapped from JSON around it (json-wrapped.ts).
  */
-export function cleanUp(text: string): { readonly paste: PasteLines; readonly repairs: Repair[] } {
-  const repairs: Repair[] = [];
-  const json = unwrapJson(text);
-  if (json !== null) repairs.push(json.repair);
-  let paste = json === null ? splitLines(text, repairs) : json.paste;
+export function cleanUp(
+  text: string,
+  unwrapped: { readonly paste: PasteLines; readonly repair: Repair } | null = null,
+): { readonly paste: PasteLines; readonly repairs: Repair[] } {
+  const repairs: Repair[] = unwrapped === null ? [] : [unwrapped.repair];
+  let paste = unwrapped === null ? splitLines(text, repairs) : unwrapped.paste;
   paste = stripQuotes(paste, repairs);
   paste = dropFences(paste, repairs);
   paste = stripLogPrefixes(paste, repairs);
