@@ -307,7 +307,8 @@ interface Ties {
   readonly patternFrames: readonly RegExp[];
   /**
    * The module of an in-process server whose per-connection goroutines the unit is, all of them (they run that
-   * one library's code, which runs an accept loop, and none of the service's); null otherwise.
+   * one library's code, which runs an accept loop, and none of the service's, and no specific signature reads
+   * them); null otherwise.
    */
   readonly server: string | null;
 }
@@ -329,7 +330,9 @@ function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
   }
   const stacks = unit.groups.map((g) => [...series.stacks[g].runtimeTop, ...series.stacks[g].frames].map((f) => series.frames[f].function));
   const match = matchSignatures({ goroutineStacks: stacks, waitStates: [], heapStacks: [] }).find((x) => !x.signature.generic);
-  return { modules, roots, creators, userFunctions, patternFrames: match?.signature.heapFrames ?? [], server: serverOf(series, unit.groups) };
+  // A unit a library's own signature explains (gRPC's, whose one module holds both ends) is read by it instead.
+  const server = match === undefined ? serverOf(series, unit.groups) : null;
+  return { modules, roots, creators, userFunctions, patternFrames: match?.signature.heapFrames ?? [], server };
 }
 
 function serverOf(series: SeriesSet, groups: readonly number[]): string | null {

@@ -112,10 +112,9 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   const steps: Step[] = [{ kind: 'goroutines-grew', groups: groups.length, unitKey: link.unit.key, first: fit.first, last: fit.last, snapshots: fit.n }];
   if (heap !== null)
     steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
-  if (match !== undefined)
-    steps.push({ kind: 'pattern', signature: match.signature.id, case: match.signature.case ?? null, frames: match.matchedFrames.slice(0, 4) });
+  if (match !== undefined) steps.push(patternStep(match));
   const found = culpritSteps(series, signature, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null);
-  steps.push(...(link.clientStacks.length === 0 ? found : found.map((s): Step => (s.kind === 'culprit' ? { ...s, serverEnd: true } : s))));
+  steps.push(...(link.clientStacks.length === 0 ? found : found.map((s): Step => (s.kind === 'culprit' ? { ...s, through: 'server-end' } : s))));
   return {
     kind: heap === null ? 'goroutine-leak' : 'goroutine-and-heap',
     signature,
@@ -153,6 +152,13 @@ function culpritSteps(
     return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry, pooled: false }];
   const step: Step = { kind: 'culprit', strategy: culprit.strategy, frame: culprit.frame, entry: culprit.entry };
   return [culprit.creatorFrame === undefined ? step : { ...step, creatorFrame: culprit.creatorFrame }];
+}
+
+/** The evidence step of a pinned pattern, with its case when one was applied. */
+function patternStep(match: Match): Step {
+  const frames = match.matchedFrames.slice(0, 4);
+  const c = match.signature.case;
+  return c === undefined ? { kind: 'pattern', signature: match.signature.id, frames } : { kind: 'pattern', signature: match.signature.id, case: c, frames };
 }
 
 /** Long-lived goroutines named in a no-culprit step; the rest are counted. */
@@ -214,7 +220,17 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => allocationFunctions(series, h)) })[0];
     const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
     const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
-    const ctx = { series, goroutineStacks: [], patternStacks: [], heapStacks: stacks, signature, entryScope: 'own', libraryEntries: [] } as const;
+    // Heap that runs one library's code only (a client's connection buffers, made on its own goroutine): the
+    // service's calls into that library, where what they keep never falls, are where its objects are made.
+    const ctx = {
+      series,
+      goroutineStacks: [],
+      patternStacks: [],
+      heapStacks: stacks,
+      signature,
+      entryScope: 'own',
+      libraryEntries: libraryEntries(series, stacks),
+    } as const;
     const { culprit, candidates } = findCulprit(ctx);
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
     if (kept !== null && !strongTrend(heap.fit))
@@ -227,10 +243,10 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
         retainedShare: kept.retainedShare,
         of: kept.of,
       });
-    if (match !== undefined)
-      steps.push({ kind: 'pattern', signature: match.signature.id, case: match.signature.case ?? null, frames: match.matchedFrames.slice(0, 4) });
+    if (match !== undefined) steps.push(patternStep(match));
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
-    steps.push(...culpritSteps(series, signature, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null));
+    const found = culpritSteps(series, signature, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null);
+    steps.push(...found.map((s): Step => (s.kind === 'culprit' && s.strategy === 'library-caller' ? { ...s, through: 'heap' } : s)));
     out.push({
       kind: 'heap-growth',
       signature,

@@ -162,7 +162,8 @@ export type Step =
       /** Of what the site allocated in all, or on its statements that hold memory (fit/retained.ts). */
       readonly of: 'site' | 'held';
     }
-  | { readonly kind: 'pattern'; readonly signature: string; readonly case: string | null; readonly frames: readonly string[] }
+  /** `case`: which of the signature's cases the stacks showed (its `cases`, `inLibrary`); absent for the general text. */
+  | { readonly kind: 'pattern'; readonly signature: string; readonly case?: string; readonly frames: readonly string[] }
   | { readonly kind: 'allocated-in-user-code'; readonly signature: string; readonly frame: number }
   | {
       readonly kind: 'culprit';
@@ -171,8 +172,12 @@ export type Step =
       readonly entry: number | null;
       /** See Culprit.creatorFrame. */
       readonly creatorFrame?: number;
-      /** The leaking goroutines are an in-process server's end of connections the culprit's library opened. */
-      readonly serverEnd?: boolean;
+      /**
+       * What library-caller followed, where it is not the library the leaking goroutines run: the client's, whose
+       * connections the goroutines are the in-process server's end of (`server-end`), or the library whose heap
+       * alone grows, with no goroutine (`heap`).
+       */
+      readonly through?: 'server-end' | 'heap';
     }
   /** `pooled`: the leak's heap is a pool's (a pooled-heap step says whose), so even one caller is only a candidate. */
   | { readonly kind: 'candidates'; readonly count: number; readonly entry: number; readonly pooled: boolean }

@@ -27,7 +27,7 @@ export function culpritSentence(
   frame: number,
   entry: number | null,
   creatorFrame?: number,
-  serverEnd = false,
+  through?: 'server-end' | 'heap',
 ): string {
   const name = series.frames[frame].rawFunction;
   const via = entry === null ? 'the library' : series.frames[entry].function;
@@ -46,10 +46,13 @@ export function culpritSentence(
       return `the leaking goroutines are started by ${via}, which runs on a live goroutine under ${name}, the service's only function running it`;
     case 'entry-point-caller':
       return `the growing heap was followed through ${via} to its caller ${name}, the service's own function that calls it`;
-    case 'library-caller':
-      if (serverEnd)
-        return `the leaking goroutines are the in-process server's end of connections ${entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)))}'s client opened, and the heap that grew through the service's calls into that client was followed through ${via} to its caller ${name}`;
-      return `the leaking goroutines run only ${entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)))}'s code, and the heap that grew through the service's calls into it was followed through ${via} to its caller ${name}`;
+    case 'library-caller': {
+      const project = entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)));
+      const followed = `the heap that grew through the service's calls into it, never falling, was followed through ${via} to its caller ${name}`;
+      if (through === 'server-end') return `the leaking goroutines are the in-process server's end of connections ${project}'s client opened, and ${followed}`;
+      if (through === 'heap') return `the growing heap runs only ${project}'s code (none of the service's frames are on its stacks), and ${followed}`;
+      return `the leaking goroutines run only ${project}'s code, and the heap that grew through the service's calls into it was followed through ${via} to its caller ${name}`;
+    }
     case 'heap-frame':
       return `the growing heap is allocated under ${name}, the service's own function nearest to the allocation`;
     case 'alloc-candidate':
@@ -93,11 +96,11 @@ export function stepSentence(series: SeriesSet, step: Step): string {
       return `the sampled heap ${fell}, rose ${plural(step.rises, 'time')} over ${step.snapshots} snapshots and kept about ${plural(Math.round(step.newSamples), 'new sample')}, ${Math.round(step.retainedShare * 100)}% of what ${step.of === 'site' ? 'the site' : 'its allocating statements that still hold memory'} allocated in the window: a sampled object stays in every later profile while it is reachable, and churn keeps a small share of what it allocates`;
     }
     case 'pattern':
-      return `the stacks match the known pattern "${signatureTitle(step.signature, step.case)}" (${step.frames.join(', ')})`;
+      return `the stacks match the known pattern "${signatureTitle(step.signature, step.case ?? null)}" (${step.frames.join(', ')})`;
     case 'allocated-in-user-code':
       return `the growing heap is allocated right in ${series.frames[step.frame].rawFunction} with no goroutine growing: heap profiles hide the runtime's map and slice growth frames, so this reads as "${signatureById(step.signature)?.title ?? step.signature}", a collection in the service's code that only grows`;
     case 'culprit':
-      return culpritSentence(series, step.strategy, step.frame, step.entry, step.creatorFrame, step.serverEnd);
+      return culpritSentence(series, step.strategy, step.frame, step.entry, step.creatorFrame, step.through);
     case 'pooled-heap': {
       const under =
         step.caller < 0

@@ -40,3 +40,18 @@ t.test('without heap profiles nothing ties the server goroutines to a client: no
   t.equal(f.culprit, null);
   t.equal(f.unit?.serverOnly, false);
 });
+
+t.test('heap profiles only (as with a remote Redis: no server goroutines here): the client library heap leads to its caller', async (t) => {
+  for (const variant of ['go1.26-trimpath', 'go1.26-mod']) {
+    const a = runCapture('redis-client-per-request', variant, { patterns: [/^heap-\d+-.*\.pb\.gz$/] });
+    t.equal(a.diagnosis.verdict, 'leak', variant);
+    const f = a.diagnosis.findings[0];
+    t.equal(f.kind, 'heap-growth', variant);
+    t.equal(f.culprit?.strategy, 'library-caller', variant);
+    t.equal(f.culprit === null ? null : a.series.frames[f.culprit.frame].function, 'example.com/sessions/internal/sessions.(*Store).Lookup', variant);
+    t.match(
+      a.explained.findings[0].evidence.join('\n'),
+      /the growing heap runs only github\.com\/redis's code \(none of the service's frames are on its stacks\)/,
+    );
+  }
+});
