@@ -4,6 +4,7 @@
 // transaction's context, sql-tx-unfinished; nats.go's asyncCBDispatcher on its Cond), which that advice does
 // not fix. A pattern whose fix is on the leaked object (a connection nobody closes) holds whoever waits on it.
 
+import { acceptingModules, ownersOf } from '../correlate/objects.js';
 import { waitsAs, type Match } from '../patterns/index.js';
 import type { SeriesSet } from '../series/index.js';
 
@@ -19,10 +20,16 @@ export interface GroupEvidence {
   readonly states: readonly string[];
 }
 
-/** Whether a goroutine group runs a third-party library's code and no code that is, or may be, the service's. */
-function runsLibraryOnly(series: SeriesSet, group: number): boolean {
-  const frames = series.stacks[group].frames.map((f) => series.frames[f].origin);
-  return frames.includes('library') && !frames.some((o) => o === 'user' || o === 'unknown');
+/**
+ * Whether a goroutine group runs a third-party library's code and no code that is, or may be, the service's,
+ * nor an in-process server's (a module running an accept loop: its per-connection goroutines wait for their
+ * client, not for the Close of an object the service holds).
+ */
+function runsLibraryObject(series: SeriesSet, group: number): boolean {
+  const owners = ownersOf(series, [group]);
+  if (owners.libraries.size === 0 || owners.user.size > 0 || owners.unknown) return false;
+  const servers = acceptingModules(series);
+  return ![...owners.libraries].some((m) => servers.has(m));
 }
 
 /**
@@ -37,7 +44,7 @@ export function pinnable(series: SeriesSet, matches: readonly Match[], groups: r
     const waiting = groups.filter((g) => waitsAs(m.signature, g.names, g.states));
     if (waiting.some((g) => mayBeOwn(series, g.group))) return m;
     const text = m.signature.inLibrary;
-    if (text !== undefined && waiting.length > 0 && waiting.every((g) => runsLibraryOnly(series, g.group))) {
+    if (text !== undefined && waiting.length > 0 && waiting.every((g) => runsLibraryObject(series, g.group))) {
       const { id, ...rest } = text;
       return { ...m, signature: { ...m.signature, ...rest, case: id } };
     }

@@ -55,3 +55,13 @@ t.test('heap profiles only (as with a remote Redis: no server goroutines here): 
     );
   }
 });
+
+t.test("one dump: an in-process server's per-connection goroutines are not read as a library object left open", async (t) => {
+  const a = runCapture('redis-client-per-request', 'go1.26-trimpath', { patterns: [/^goroutine-10-.*\.debug2\.txt\.gz$/] });
+  const groups = a.diagnosis.triage?.groups ?? [];
+  const peer = groups.find(
+    (g) => a.series.frames[a.series.stacks[g.stack].frames[0]]?.function === 'github.com/alicebob/miniredis/v2/server.(*Server).servePeer',
+  );
+  t.ok(peer !== undefined, "miniredis's servePeer group is listed");
+  t.equal(peer?.signatureCase, null, 'a server waiting for its client holds no object the service made');
+});
