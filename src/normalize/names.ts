@@ -192,11 +192,18 @@ export function isStdPackage(pkg: string): boolean {
   return STD_ROOTS.has(pkg.split('/')[0]);
 }
 
-/** The module of a package path by the common hosting conventions: github.com/a/b, google.golang.org/grpc. */
-export function moduleOf(pkg: string): string {
+/**
+ * The module of a package path by the common hosting conventions: github.com/a/b, google.golang.org/grpc,
+ * gopkg.in/yaml.v3 and gopkg.in/natefinch/lumberjack.v2 (gopkg.in's two forms: the version on the second
+ * element, or on the third under a user). A symbol name escapes the dots of its package's last element
+ * (`gopkg.in/natefinch/lumberjack%2ev2.(*Logger).Write`): the path is read with them restored.
+ */
+export function moduleOf(escaped: string): string {
+  const pkg = escaped.includes('%2e') ? escaped.replace(/%2e/g, '.') : escaped;
   const parts = pkg.split('/');
   if (isStdPackage(pkg)) return 'std';
   if (!parts[0].includes('.')) return parts[0];
+  if (parts[0] === 'gopkg.in') return parts.slice(0, /\.v\d+$/.test(parts[1] ?? '') ? 2 : 3).join('/');
   const three = /^(github\.com|gitlab\.com|bitbucket\.org|golang\.org|go\.opentelemetry\.io)$/.test(parts[0]);
   return parts.slice(0, three ? 3 : 2).join('/');
 }

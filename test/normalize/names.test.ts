@@ -254,6 +254,8 @@ t.test('projectOf: the owner on a code host, the vanity domain, or the module it
     ['k8s.io/client-go/tools/cache', 'k8s.io'],
     ['google.golang.org/grpc/internal/transport', 'google.golang.org'],
     ['gopkg.in/yaml.v3', 'gopkg.in/yaml.v3'],
+    ['gopkg.in/yaml%2ev3', 'gopkg.in/yaml.v3'],
+    ['gopkg.in/natefinch/lumberjack%2ev2', 'gopkg.in/natefinch/lumberjack.v2'],
   ];
   for (const [pkg, project] of cases) t.equal(projectOf(moduleOf(pkg)), project, pkg);
   t.not(projectOf(moduleOf('gopkg.in/yaml.v3')), projectOf(moduleOf('gopkg.in/ini.v1')), 'gopkg.in names no owner');
