@@ -24,6 +24,35 @@ export function liveCreator(series: SeriesSet, stack: number): { goroutine: numb
 }
 
 /**
+ * The live group whose goroutines, together, started at least half of the given groups' goroutines (`created by
+ * ... in goroutine N` over the dumps, each N looked up among the dumps' goroutines), with the service's frame
+ * nearest its leaf and how many creator goroutines of it named any: a pool of workers (3 goroutines of
+ * main.worker), which no one goroutine of would be. Null without such lines or such a group, or one of the
+ * groups itself, or one running no code of the service's own.
+ */
+export function startedByGroup(series: SeriesSet, groups: readonly number[]): { stack: number; frame: number; goroutines: number } | null {
+  const byId = groupsById(series);
+  const tally = new Map<number, { count: number; ids: Set<number> }>();
+  let all = 0;
+  for (const g of groups) {
+    for (const [id, n] of series.goroutine?.facts.get(g)?.creatorGoroutines ?? []) {
+      all += n;
+      const at = byId.get(id);
+      if (at === undefined) continue;
+      const t = tally.get(at) ?? { count: 0, ids: new Set<number>() };
+      t.count += n;
+      t.ids.add(id);
+      tally.set(at, t);
+    }
+  }
+  let best: [number, { count: number; ids: Set<number> }] | null = null;
+  for (const e of tally) if (best === null || e[1].count > best[1].count || (e[1].count === best[1].count && e[0] < best[0])) best = e;
+  if (best === null || 2 * best[1].count < all || groups.includes(best[0])) return null;
+  const frame = userFrame(series, best[0]);
+  return frame < 0 ? null : { stack: best[0], frame, goroutines: best[1].ids.size };
+}
+
+/**
  * The goroutine that started at least half of group `stack`'s goroutines and the stack it is seen in, when it
  * is in the dumps (and is not one of the group itself); null otherwise.
  */

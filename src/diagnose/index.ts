@@ -5,10 +5,11 @@
 import type { FitSet } from '../fit/all.js';
 import { sumStacks, type Correlation, type Link } from '../correlate.js';
 import { matchSignatures, showsSignature, type Match, type Signature } from '../patterns/index.js';
-import { UNBOUNDED_COLLECTION } from '../patterns/generic.js';
+import { LIBRARY_OBJECT, UNBOUNDED_COLLECTION } from '../patterns/generic.js';
 import { HIDDEN_RUNTIME_WAIT } from '../patterns/wait-state.js';
 import { metricOf, row, type SeriesSet } from '../series/index.js';
 import { findCulprit, libraryEntries, pooledHeap, poolStateIn, userFrame, type PooledHeap } from './culprit.js';
+import { startedByGroup } from './creators.js';
 import { heapGrowthFloor, isSignificantHeap, confidenceOf, strongTrend } from './confidence.js';
 import { boundedSites } from './bounded.js';
 import { isSuspect, triage } from './triage.js';
@@ -143,10 +144,14 @@ function culpritSteps(
     return [...pool, { kind: 'candidates', count: candidates.length, entry: candidates[0].entry, pooled: pooled !== null }];
   if (culprit === null) {
     const root = groups.length === 0 ? null : (series.stacks[groups[0]].frames.at(-1) ?? null);
-    // Only where the service makes the leaked objects through a library call (an entry point): a loop of its
-    // own may be what calls it. Objects the library makes for others (a server's transports) come from no loop.
-    const longLived = groups.length === 0 || (signature?.entryPoints.length ?? 0) === 0 ? [] : longLivedOwn(series, groups);
-    return [...pool, { kind: 'no-user-frame', rootFrame: root, longLived: longLived.slice(0, MAX_LONG_LIVED), longLivedCount: longLived.length }];
+    // Only where the service makes the leaked objects through a library call (an entry point, or a library
+    // object left open: the library-object case): a loop of its own may be what calls it. Objects the library
+    // makes for others (a server's transports) come from no loop.
+    const madeByService = (signature?.entryPoints.length ?? 0) > 0 || signature?.case === LIBRARY_OBJECT.id;
+    const longLived = groups.length === 0 || !madeByService ? [] : longLivedOwn(series, groups);
+    const started = groups.length === 0 ? null : startedByGroup(series, groups);
+    const step: Step = { kind: 'no-user-frame', rootFrame: root, longLived: longLived.slice(0, MAX_LONG_LIVED), longLivedCount: longLived.length };
+    return [...pool, started === null ? step : { ...step, startedBy: { frame: started.frame, goroutines: started.goroutines } }];
   }
   if (culprit.strategy === 'alloc-candidate' && culprit.entry !== null)
     return [{ kind: 'candidates', count: candidates.length, entry: culprit.entry, pooled: false }];

@@ -193,6 +193,11 @@ export type Step =
       readonly rootFrame: number | null;
       readonly longLived: readonly LongLivedGoroutine[];
       readonly longLivedCount: number;
+      /**
+       * The live goroutines (one group: a pool of workers) the dumps' created-by lines say started at least half
+       * of the leaking ones, and the service's frame they run (creators.ts startedByGroup); absent without.
+       */
+      readonly startedBy?: { readonly frame: number; readonly goroutines: number };
     }
   /** A caveat of the pattern for the Go releases the frames allow (min/max: the series' range, Go 1.min..1.max). */
   | {

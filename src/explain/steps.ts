@@ -120,6 +120,13 @@ export function stepSentence(series: SeriesSet, step: Step): string {
     }
     case 'no-user-frame': {
       const none = `no function of the service's own code is in any leaking stack${step.rootFrame === null ? '' : `; they start in ${series.frames[step.rootFrame].function}`}`;
+      if (step.startedBy !== undefined) {
+        const on = series.frames[step.startedBy.frame].function;
+        return (
+          `${none}; the dumps' "created by … in goroutine N" lines say ${step.startedBy.goroutines === 1 ? 'a goroutine' : `${step.startedBy.goroutines} goroutines`} running ${on} started them, ` +
+          `in a call ${on} made that has returned: the leaked objects are made in what ${on} calls`
+        );
+      }
       if (step.longLived.length === 0) return none;
       const named = step.longLived.map((g) => `${series.frames[g.frame].function} (${plural(g.count, 'goroutine')})`).join(', ');
       const more = step.longLivedCount > step.longLived.length ? `, and ${step.longLivedCount - step.longLived.length} more` : '';

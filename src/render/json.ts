@@ -90,6 +90,7 @@ function stepJson(series: SeriesSet, s: Step): Record<string, unknown> {
         root: name(s.rootFrame),
         longLived: s.longLived.map((g) => ({ function: name(g.frame), goroutines: g.count })),
         longLivedCount: s.longLivedCount,
+        ...(s.startedBy === undefined ? {} : { startedBy: { function: name(s.startedBy.frame), goroutines: s.startedBy.goroutines } }),
       };
     case 'go-version':
       return {

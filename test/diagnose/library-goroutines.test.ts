@@ -64,3 +64,19 @@ t.test('the same pattern is not pinned on the standard library (database/sql) no
   const closed = runCapture('ristretto-cache-closed', 'go1.26-trimpath', { patterns: [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/] });
   t.equal(closed.diagnosis.verdict, 'no-leak', 'the control, whose caches are closed, is no leak');
 });
+
+// lumberjack-logger-per-job (a hold-out): a Logger per job, each starting a mill goroutine that nothing ends,
+// made by whichever of three workers ran the job; no profile has the job's function on a stack tied to them.
+t.test('a library object made by a pool of workers: the pattern, the workers named from the dumps, no culprit made up', async (t) => {
+  const pb = runCapture('lumberjack-logger-per-job', 'go1.26-trimpath', { patterns: [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.pb\.gz$/] });
+  const f = pb.diagnosis.findings[0];
+  t.equal(f.signature?.case, 'library-object-unclosed');
+  t.equal(f.goroutines?.unitKey, 'goroutines of gopkg.in/natefinch/lumberjack.v2', "the module read from the escaped symbol, gopkg.in's user form");
+  t.equal(f.culprit, null);
+  t.same(pb.explained.findings[0].longLived, ['main.worker'], 'where a loop that makes them may run');
+  const dumps = runCapture('lumberjack-logger-per-job', 'go1.26-trimpath', { patterns: [/^heap-\d+-.*\.pb\.gz$/, /^goroutine-\d+-.*\.debug2\.txt\.gz$/] });
+  const step = dumps.diagnosis.findings[0].steps.find((s) => s.kind === 'no-user-frame');
+  t.ok(step?.kind === 'no-user-frame' && step.startedBy !== undefined && step.startedBy.goroutines === 3, 'three worker goroutines started them');
+  t.match(dumps.explained.findings[0].evidence.join('\n'), /3 goroutines running main\.worker started them, in a call main\.worker made that has returned/);
+  t.equal(dumps.diagnosis.findings[0].culprit, null, "the worker's stack says what it does now, not the call it made");
+});
