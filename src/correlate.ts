@@ -342,8 +342,11 @@ function serverOf(series: SeriesSet, groups: readonly number[]): string | null {
   return acceptingModules(series).has(module) ? module : null;
 }
 
-/** The call that opens a client connection, by Go's naming: net.Dial, grpc.DialContext, a pool's dialConn, Connect. */
-const DIAL = /^(?:[dD]ial|[cC]onnect)/;
+/**
+ * The call that opens a client connection, by Go's naming: net.Dial, grpc.DialContext, a pool's dialConn,
+ * Connect; a word that merely starts so (dialer, connectionOpener) is not one.
+ */
+const DIAL = /^(?:[dD]ial|[cC]onnect)(?![a-z])/;
 
 /**
  * A heap stack that dials in another library's code (go-redis's pool dialConn making a connection's buffers):
