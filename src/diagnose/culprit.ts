@@ -234,8 +234,7 @@ function entryPointCaller(ctx: CulpritContext): CulpritFound | null {
  */
 function libraryCaller(ctx: CulpritContext): CulpritFound | null {
   if ((ctx.signature?.entryPoints.length ?? 0) > 0) return null;
-  // The service's calls are on other stacks than the library's own growing heap, whatever the finding is.
-  return grewThrough({ ...ctx, entryScope: 'all' }, ctx.libraryEntries, 'library-caller', true);
+  return grewThrough(ctx, ctx.libraryEntries, 'library-caller', true);
 }
 
 /**

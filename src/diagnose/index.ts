@@ -225,17 +225,10 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     const match = matchSignatures({ goroutineStacks: [], waitStates: [], heapStacks: stacks.map((h) => allocationFunctions(series, h)) })[0];
     const hidden = match === undefined && stacks.every((id) => allocatedInUserCode(series, id));
     const signature = match?.signature ?? (hidden ? UNBOUNDED_COLLECTION : null);
-    // Heap that runs one library's code only (a client's connection buffers, made on its own goroutine): the
-    // service's calls into that library, where what they keep never falls, are where its objects are made.
-    const ctx = {
-      series,
-      goroutineStacks: [],
-      patternStacks: [],
-      heapStacks: stacks,
-      signature,
-      entryScope: 'own',
-      libraryEntries: libraryEntries(series, stacks),
-    } as const;
+    // No library-caller for heap alone: with no goroutine to tie the library's heap to a call, the service's
+    // call into the library whose kept heap grew may be what holds the objects, not what makes them (a fake
+    // clientset's tracker under main.main, beside client-go informers made per request: tried and refused).
+    const ctx = { series, goroutineStacks: [], patternStacks: [], heapStacks: stacks, signature, entryScope: 'own', libraryEntries: [] } as const;
     const { culprit, candidates } = findCulprit(ctx);
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
     if (kept !== null && !strongTrend(heap.fit))
@@ -250,8 +243,7 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
       });
     if (match !== undefined) steps.push(patternStep(match));
     if (hidden) steps.push({ kind: 'allocated-in-user-code', signature: UNBOUNDED_COLLECTION.id, frame: series.stacks[stacks[0]].frames[0] });
-    const found = culpritSteps(series, signature, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null);
-    steps.push(...found.map((s): Step => (s.kind === 'culprit' && s.strategy === 'library-caller' ? { ...s, through: 'heap' } : s)));
+    steps.push(...culpritSteps(series, signature, culprit, candidates, [], culprit === null ? pooledHeap(ctx) : null));
     out.push({
       kind: 'heap-growth',
       signature,

@@ -174,10 +174,9 @@ export type Step =
       readonly creatorFrame?: number;
       /**
        * What library-caller followed, where it is not the library the leaking goroutines run: the client's, whose
-       * connections the goroutines are the in-process server's end of (`server-end`), or the library whose heap
-       * alone grows, with no goroutine (`heap`).
+       * connections the goroutines are the in-process server's end of.
        */
-      readonly through?: 'server-end' | 'heap';
+      readonly through?: 'server-end';
     }
   /** `pooled`: the leak's heap is a pool's (a pooled-heap step says whose), so even one caller is only a candidate. */
   | { readonly kind: 'candidates'; readonly count: number; readonly entry: number; readonly pooled: boolean }

@@ -27,7 +27,7 @@ export function culpritSentence(
   frame: number,
   entry: number | null,
   creatorFrame?: number,
-  through?: 'server-end' | 'heap',
+  through?: 'server-end',
 ): string {
   const name = series.frames[frame].rawFunction;
   const via = entry === null ? 'the library' : series.frames[entry].function;
@@ -50,7 +50,6 @@ export function culpritSentence(
       const project = entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)));
       const followed = `the heap that grew through the service's calls into it, never falling, was followed through ${via} to its caller ${name}`;
       if (through === 'server-end') return `the leaking goroutines are the in-process server's end of connections ${project}'s client opened, and ${followed}`;
-      if (through === 'heap') return `the growing heap runs only ${project}'s code (none of the service's frames are on its stacks), and ${followed}`;
       return `the leaking goroutines run only ${project}'s code, and the heap that grew through the service's calls into it was followed through ${via} to its caller ${name}`;
     }
     case 'heap-frame':

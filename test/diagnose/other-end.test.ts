@@ -41,19 +41,20 @@ t.test('without heap profiles nothing ties the server goroutines to a client: no
   t.equal(f.unit?.serverOnly, false);
 });
 
-t.test('heap profiles only (as with a remote Redis: no server goroutines here): the client library heap leads to its caller', async (t) => {
+t.test('heap profiles only (as with a remote Redis: no server goroutines here): no caller is named from the heap alone', async (t) => {
+  // Following the service's calls into the library whose kept heap grows named main.main on k8s-informer's heap
+  // profiles (a fake clientset holding what the informers made per request): so heap alone names none.
   for (const variant of ['go1.26-trimpath', 'go1.26-mod']) {
     const a = runCapture('redis-client-per-request', variant, { patterns: [/^heap-\d+-.*\.pb\.gz$/] });
     t.equal(a.diagnosis.verdict, 'leak', variant);
-    const f = a.diagnosis.findings[0];
-    t.equal(f.kind, 'heap-growth', variant);
-    t.equal(f.culprit?.strategy, 'library-caller', variant);
-    t.equal(f.culprit === null ? null : a.series.frames[f.culprit.frame].function, 'example.com/sessions/internal/sessions.(*Store).Lookup', variant);
-    t.match(
-      a.explained.findings[0].evidence.join('\n'),
-      /the growing heap runs only github\.com\/redis's code \(none of the service's frames are on its stacks\)/,
-    );
+    t.equal(a.diagnosis.findings[0].kind, 'heap-growth', variant);
+    t.equal(a.diagnosis.findings[0].culprit, null, variant);
   }
+  const k8s = runCapture('k8s-informer', 'go1.27-trimpath', { patterns: [/^heap-\d+-.*\.pb\.gz$/] });
+  t.notOk(
+    k8s.diagnosis.findings.some((f) => f.culprit !== null && k8s.series.frames[f.culprit.frame].function === 'main.main'),
+    'not the long-lived caller that holds them',
+  );
 });
 
 t.test("one dump: an in-process server's per-connection goroutines are not read as a library object left open", async (t) => {
