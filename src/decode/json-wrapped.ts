@@ -5,13 +5,10 @@
 // remembering the input line it came from, before the paste cleanups run (paste.ts cleanUp).
 
 import type { Repair } from '../model.js';
-import { zonedTime, type PasteLines } from './paste.js';
+import { startsGoLine, zonedTime, type PasteLines } from './paste.js';
 
-/** Where a Go text form starts, anywhere in a string: what makes a JSON string a dump. */
-const GO_TEXT = /(?:^|\n)(?:goroutine \d+ \[|goroutine profile: total \d|heap profile: \d|panic: |fatal error: )/;
-
-/** The same, escaped in JSON text (`\ngoroutine 12 [`): what makes an unwrapped line an escaped dump. */
-const ESCAPED_GO_TEXT = /(?:^|\\n)(?:goroutine \d+ \[|goroutine profile: total \d|heap profile: \d)/;
+/** Whether a string holds a Go text form: a line of it starts one (paste.ts startsGoLine). */
+const holdsGoText = (value: string): boolean => splitValue(value).some(startsGoLine);
 
 /** String fields log shippers put a line of output in, most common first (Docker, GCP, journald, loggers). */
 const LINE_FIELDS = ['log', 'textPayload', 'MESSAGE', 'message', 'msg'];
@@ -59,7 +56,7 @@ function fromDocument(text: string): Unwrapped | null {
 
 function collect(v: unknown, path: string, out: { path: string; value: string }[]): void {
   if (typeof v === 'string') {
-    if (GO_TEXT.test(v)) out.push({ path: path === '' ? '(the document)' : path, value: v });
+    if (holdsGoText(v)) out.push({ path: path === '' ? '(the document)' : path, value: v });
   } else if (Array.isArray(v)) {
     v.forEach((x) => collect(x, path, out));
   } else if (v !== null && typeof v === 'object') {
@@ -125,7 +122,7 @@ function fromJsonLines(text: string): Unwrapped | null {
       loggedMs.push(at);
     }
   }
-  if (!GO_TEXT.test(lines.join('\n'))) return null;
+  if (!lines.some(startsGoLine)) return null;
   const timed = loggedMs.some((t) => t !== null);
   return {
     paste: { lines, origin, terminated: true, ...(timed ? { loggedMs } : {}) },
@@ -148,7 +145,8 @@ function fromEscaped(text: string): Unwrapped | null {
   for (let i = 0; i < raw.length; i++) {
     const l = raw[i].endsWith('\r') ? raw[i].slice(0, -1) : raw[i];
     // A line with no `\n` escape is a line, whatever it starts with.
-    const unescaped = l.includes('\\n') && (escaped > 0 || ESCAPED_GO_TEXT.test(l)) ? unescape(l) : null;
+    const candidate = l.includes('\\n') ? unescape(l) : null;
+    const unescaped = candidate !== null && (escaped > 0 || holdsGoText(candidate)) ? candidate : null;
     if (unescaped === null) {
       lines.push(l);
       origin.push(i + 1);

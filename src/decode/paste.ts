@@ -8,6 +8,9 @@
 // so an error about the repaired text still points at the user's file.
 
 import type { Repair } from '../model.js';
+import { goroutineHeaderId } from './goroutine-dump.js';
+import { countRecord, isCountHeader } from './goroutine-text.js';
+import { heapRecordAddresses, isHeapHeader } from './heap-text.js';
 
 /** Lines of a pasted text, each with the input line it came from. */
 export interface PasteLines {
@@ -182,9 +185,23 @@ function stripLogPrefixes(paste: PasteLines, repairs: Repair[]): PasteLines {
   return { lines, origin: paste.origin, terminated: paste.terminated, ...(timed ? { loggedMs } : {}) };
 }
 
-// goroutine 1 [running]:    goroutine profile: total 4    heap profile: 3: 1024 [...]    1 @ 0x4edf86 ...
-// 2: 4096 [9: 18432] @ 0x...    panic: ...    fatal error: ...      lines Go writes at the start of a line
-const COLUMN_ZERO = /^(?:goroutine \d+ \[|goroutine profile: total \d|heap profile: \d|\d+ @ 0x|\d+: \d+ \[\d+: \d+\] @|panic: |fatal error: )/;
+// panic: runtime error: ...    fatal error: concurrent map writes     (a crash's first line)
+const CRASH_START = /^(?:panic: |fatal error: )/;
+
+/**
+ * Whether Go writes this line at the start of a line of one of its text forms: a goroutine header, a debug=1
+ * or heap header or record line, a crash's first line. The forms' own predicates, as the lenient reader uses.
+ */
+export function startsGoLine(line: string): boolean {
+  return (
+    goroutineHeaderId(line) !== null ||
+    isCountHeader(line) ||
+    isHeapHeader(line) ||
+    countRecord(line) !== null ||
+    heapRecordAddresses(line) !== null ||
+    CRASH_START.test(line)
+  );
+}
 
 /** The longest run of spaces and tabs that starts every one of the lines. */
 function commonLead(lines: readonly string[]): string {
@@ -215,7 +232,7 @@ function stripIndent(paste: PasteLines, repairs: Repair[]): void {
   if (prefix === '') {
     const indented = nonBlank.filter((l) => l[0] === ' ' || l[0] === '\t');
     const lead = commonLead(indented);
-    if (lead === '' || !indented.some((l) => COLUMN_ZERO.test(l.slice(lead.length)))) return;
+    if (lead === '' || !indented.some((l) => startsGoLine(l.slice(lead.length)))) return;
     prefix = lead;
   }
   let count = 0;

@@ -48,9 +48,8 @@ export function culpritSentence(
       return `the growing heap was followed through ${via} to its caller ${name}, the service's own function that calls it`;
     case 'library-caller': {
       const project = entry === null ? 'a library' : projectOf(moduleOf(packageOf(via)));
-      const followed = `the heap that grew through the service's calls into it, never falling, was followed through ${via} to its caller ${name}`;
-      if (through === 'server-end') return `the leaking goroutines are the in-process server's end of connections ${project}'s client opened, and ${followed}`;
-      return `the leaking goroutines run only ${project}'s code, and the heap that grew through the service's calls into it was followed through ${via} to its caller ${name}`;
+      const whose = through === 'server-end' ? `are the in-process server's end of connections ${project}'s client opened` : `run only ${project}'s code`;
+      return `the leaking goroutines ${whose}, and the heap that grew through the service's calls into it was followed through ${via} to its caller ${name}`;
     }
     case 'heap-frame':
       return `the growing heap is allocated under ${name}, the service's own function nearest to the allocation`;
