@@ -115,6 +115,12 @@ function checkIds(rs: Resolver, items: readonly { id: number; offset: number }[]
  */
 export class LocationTable {
   private readonly slotOf: Int32Array;
+  /**
+   * By id, like slotOf: the frame of a location that has exactly one (no inlining, nearly all of them in
+   * Go's profiles), else -1. The loop over every frame reference reads it first: one load and a branch
+   * that is almost always taken, instead of the slot, its two bounds and a loop of one.
+   */
+  private readonly oneFrame: Int32Array;
   private readonly sparse = new Map<number, number>();
   private start: Uint32Array;
   private frames: Uint32Array;
@@ -123,6 +129,7 @@ export class LocationTable {
   deepest = 1;
   constructor(denseLimit: number, locations: number, lines: number) {
     this.slotOf = new Int32Array(denseLimit).fill(-1);
+    this.oneFrame = new Int32Array(denseLimit).fill(-1);
     this.start = new Uint32Array(locations + 1);
     this.frames = new Uint32Array(Math.max(1, lines));
   }
@@ -135,8 +142,10 @@ export class LocationTable {
     for (let i = 0; i < frames.length; i++) this.frames[from + i] = frames[i];
     this.start[k + 1] = from + frames.length;
     this.deepest = Math.max(this.deepest, frames.length);
-    if (id < this.slotOf.length) this.slotOf[id] = k;
-    else this.sparse.set(id, k);
+    if (id < this.slotOf.length) {
+      this.slotOf[id] = k;
+      if (frames.length === 1) this.oneFrame[id] = frames[0];
+    } else this.sparse.set(id, k);
   }
   /** The location's slot, or -1 when no location has this id. */
   slot(id: number): number {
@@ -154,15 +163,30 @@ export class LocationTable {
    * was read so; false, with nothing appended, at a longer varint or an id not in the dense table.
    */
   readPackedInto(buf: Uint8Array, pos: number, end: number, to: GrowableU32): boolean {
-    const { slotOf, start, frames } = this;
+    const { slotOf, oneFrame, start, frames } = this;
     const out = to.data;
     let k = to.length;
+    // Every byte but the list's last is followed by one inside the buffer, so both are read before knowing
+    // whether the varint has one byte or two: the length selects by arithmetic, not by a branch on data
+    // that mixes both (Go numbers the locations of a large profile past 127).
+    const last = end - 1;
     while (pos < end) {
-      let id = buf[pos++];
-      if (id >= 0x80) {
-        const b1 = buf[pos++];
-        id = (id & 0x7f) | ((b1 & 0x7f) << 7);
-        if (b1 >= 0x80) return false;
+      const b0 = buf[pos];
+      let id = b0;
+      if (pos < last) {
+        const two = b0 >>> 7;
+        const b1 = buf[pos + 1];
+        if ((b1 & (two << 7)) !== 0) return false;
+        id = (b0 & 0x7f) | (((b1 & 0x7f) << 7) & -two);
+        pos += 1 + two;
+      } else {
+        if (b0 >= 0x80) return false;
+        pos++;
+      }
+      const only = id < oneFrame.length ? oneFrame[id] : -1;
+      if (only >= 0) {
+        out[k++] = only;
+        continue;
       }
       const slot = id < slotOf.length ? slotOf[id] : -1;
       if (slot < 0) return false;
@@ -170,8 +194,6 @@ export class LocationTable {
       const until = start[slot + 1];
       for (let f = from; f < until; f++) out[k++] = frames[f];
     }
-    // A two-byte varint that began on the list's last byte ran past it.
-    if (pos !== end) return false;
     to.length = k;
     return true;
   }

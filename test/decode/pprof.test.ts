@@ -7,7 +7,7 @@ import { stackOf } from '../../src/decode/builder.js';
 import { LimitError, MalformedError, UnsupportedError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
 import type { Snapshot } from '../../src/model.js';
-import { encodeObject, encodeProfile, goroutineProfile, heapProfile, profileObject } from '../helpers/profiles.js';
+import { encodeObject, encodeProfile, goroutineProfile, heapProfile, profileObject, type FrameSpec } from '../helpers/profiles.js';
 
 const L = DEFAULT_LIMITS;
 const dec = (bytes: Uint8Array, limits = L): Snapshot => decode('p.pb', bytes, limits).snapshot;
@@ -110,6 +110,44 @@ t.test('repeated fields decode packed and unpacked alike (Go packs only lists lo
   const s = dec(unpacked);
   t.same(names(s, 0), names(packed, 0));
   t.same(Array.from(s.values), [5]);
+});
+
+t.test('location ids of every varint length, inlined locations and sparse ids resolve to their frames', async (t) => {
+  // 20,000 locations: ids of one, two and three varint bytes (past 127 and 16,383), some of them inlined
+  // pairs, in lists that end on a one-byte or a two-byte id: every path of the packed-list reader.
+  const fn = (i: number): string => `main.f${i}`;
+  const spec = (i: number): FrameSpec => (i % 7 === 3 ? [`${fn(i)}.inl`, fn(i)] : fn(i));
+  const flat = (stack: readonly FrameSpec[]): string[] => stack.flatMap((f) => (typeof f === 'string' ? [f] : [...f]));
+  const samples = Array.from({ length: 20_000 }, (_, i) => ({ stack: [spec(i), spec((i * 31) % 20_000), spec(i % 100)], values: [1] }));
+  const obj = profileObject({ sampleTypes: [['goroutine', 'count']], samples });
+  const s = dec(encodeObject(obj));
+  t.equal(s.sampleCount, samples.length);
+  for (const i of [0, 3, 99, 127, 128, 129, 200, 16_383, 16_384, 16_385, 19_999]) t.same(names(s, i), flat(samples[i].stack), `sample ${i}`);
+  // The same profile with sparse location ids (every id times 100,003): past any dense table.
+  const sparse = (id: number): number => id * 100_003;
+  const o = obj as { location: { id: number }[]; sample: { locationId: number[] }[] };
+  const moved = {
+    ...obj,
+    location: o.location.map((l) => ({ ...l, id: sparse(l.id) })),
+    sample: o.sample.map((x) => ({ ...x, locationId: x.locationId.map(sparse) })),
+  };
+  const m = dec(encodeObject(moved));
+  for (const i of [0, 3, 128, 16_384, 19_999]) t.same(names(m, i), flat(samples[i].stack), `sparse, sample ${i}`);
+});
+
+t.test('a packed location list whose last id runs past its length is refused', async (t) => {
+  const obj = profileObject({ sampleTypes: [['goroutine', 'count']], samples: [{ stack: ['main.a'], values: [5] }] });
+  const withoutSamples = encodeObject({ ...obj, sample: [] });
+  // Field 1 packed, one byte long, holding 0x81: a varint that goes on into the next field's tag.
+  const sample = wire((w) =>
+    w
+      .uint32((1 << 3) | 2)
+      .bytes(Uint8Array.of(0x81))
+      .uint32((2 << 3) | 0)
+      .int64(5),
+  );
+  const bad = Buffer.concat([withoutSamples, wire((w) => w.uint32((2 << 3) | 2).bytes(sample))]);
+  t.throws(() => dec(bad), MalformedError);
 });
 
 t.test('invalid UTF-8 in a symbol name does not reject the profile', async (t) => {
