@@ -8,7 +8,7 @@ import { fitSeries, NOISE_Z, type Fit } from './fit/index.js';
 import { fitsOf, type FitSet } from './fit/all.js';
 import { retention, type Allocated } from './fit/retained.js';
 import { growingUnderOneFunction } from './correlate/heap.js';
-import { acceptingModules, joinFixedRatio, movedGroups, ownersOf, withoutMoved } from './correlate/objects.js';
+import { acceptingModules, callbackOwners, enclosing, joinFixedRatio, movedGroups, ownersOf, withoutMoved } from './correlate/objects.js';
 import { moduleOf, packageOf } from './normalize/names.js';
 import type { SiteStack } from './normalize/index.js';
 import { matchSignatures } from './patterns/index.js';
@@ -41,7 +41,8 @@ export interface HeapEvidence {
 }
 
 /** How a heap call site was tied to a goroutine unit. */
-export type StructuralLink = 'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'other-end';
+export type StructuralLink =
+  'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'other-end' | 'callback-owner';
 
 export interface Link {
   readonly unit: GoroutineUnit;
@@ -311,6 +312,8 @@ interface Ties {
    * them); null otherwise.
    */
   readonly server: string | null;
+  /** The service's functions whose closures the unit's library runs (callbackOwners): they made its objects. */
+  readonly callbackOwners: ReadonlySet<string>;
 }
 
 function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
@@ -332,7 +335,7 @@ function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
   const match = matchSignatures({ goroutineStacks: stacks, waitStates: [], heapStacks: [] }).find((x) => !x.signature.generic);
   // A unit a library's own signature explains (gRPC's, whose one module holds both ends) is read by it instead.
   const server = match === undefined ? serverOf(series, unit.groups) : null;
-  return { modules, roots, creators, userFunctions, patternFrames: match?.signature.heapFrames ?? [], server };
+  return { modules, roots, creators, userFunctions, patternFrames: match?.signature.heapFrames ?? [], server, callbackOwners: callbackOwners(series, modules) };
 }
 
 function serverOf(series: SeriesSet, groups: readonly number[]): string | null {
@@ -362,11 +365,6 @@ function dialsToServer(series: SeriesSet, stack: SiteStack, server: string): boo
   });
 }
 
-/** A closure's enclosing function (`(*Exporter).Export.func` is `(*Exporter).Export`): the goroutines it ran on were started there. */
-function enclosing(fn: string): string {
-  return fn.replace(/(\.func)+$/, '');
-}
-
 function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): StructuralLink | null {
   const frames = stack.frames.map((f) => series.frames[f]);
   if (frames.some((fr) => fr.origin !== 'std' && fr.origin !== 'user' && ties.modules.has(moduleOf(packageOf(fr.function))))) return 'library-frames';
@@ -375,7 +373,16 @@ function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): Struct
   if (frames.some((fr) => fr.origin === 'user' && ties.userFunctions.has(enclosing(fr.function)))) return 'shared-frames';
   if (stack.frames.some((f) => ties.creators.has(f))) return 'creator';
   if (ties.server !== null && dialsToServer(series, stack, ties.server)) return 'other-end';
+  if (throughCallbackOwner(series, stack, ties.callbackOwners)) return 'callback-owner';
   return isGoroutineOverhead(series, stack) ? 'goroutine-overhead' : null;
+}
+
+/**
+ * A heap stack through a service function whose closures the unit's library runs (cron running the jobs
+ * `(*Manager).Reload` added, on a config Reload decoded): allocated by the call that made the library's objects.
+ */
+export function throughCallbackOwner(series: SeriesSet, stack: SiteStack, owners: ReadonlySet<string>): boolean {
+  return owners.size > 0 && stack.frames.some((f) => series.frames[f].origin === 'user' && owners.has(series.frames[f].function));
 }
 
 /**

@@ -122,6 +122,44 @@ export function acceptingModules(series: SeriesSet): ReadonlySet<string> {
   return out;
 }
 
+/** A closure's enclosing function (`(*Exporter).Export.func` is `(*Exporter).Export`): the goroutines it ran on were started there. */
+export function enclosing(fn: string): string {
+  return fn.replace(/(\.func)+$/, '');
+}
+
+/** A closure, as normalize names it (`(*Manager).Reload.func1` becomes `(*Manager).Reload.func`). */
+const CLOSURE = /\.func$/;
+
+/**
+ * The service's functions whose closures the given library modules call, on any stack of the series (heap,
+ * allocated since start or in use, or goroutine): cron's FuncJob.Run calling `(*Manager).Reload.func`, the job
+ * Reload added. Such a function handed the library work to run: it made or configured the library's objects.
+ * Only a function something of the service's own calls, never a goroutine's own start (main.main), whose
+ * closures are everything the program wires up at start.
+ */
+export function callbackOwners(series: SeriesSet, modules: ReadonlySet<string>): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (modules.size === 0) return out;
+  const closures = new Set<number>();
+  for (const f of series.frames) if (f.origin === 'user' && !f.runtime && CLOSURE.test(f.function)) closures.add(f.id);
+  if (closures.size === 0) return out;
+  const roots = new Set<string>();
+  for (const stack of series.stacks) {
+    const frames = stack.frames;
+    // The goroutine's start: its rootmost frame that is not the runtime's (main.main under runtime.main).
+    let r = frames.length - 1;
+    while (r > 0 && series.frames[frames[r]].runtime) r--;
+    if (r >= 0) roots.add(series.frames[frames[r]].function);
+    for (let j = 0; j + 1 < frames.length; j++) {
+      if (!closures.has(frames[j])) continue;
+      const caller = series.frames[frames[j + 1]];
+      if (caller.origin === 'library' && modules.has(moduleOf(packageOf(caller.function)))) out.add(enclosing(series.frames[frames[j]].function));
+    }
+  }
+  for (const fn of roots) out.delete(fn);
+  return out;
+}
+
 const intersects = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => [...a].some((x) => b.has(x));
 
 /**

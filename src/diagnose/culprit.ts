@@ -5,7 +5,7 @@
 // for the heap sampling, the callers of the entry point in alloc_space (since start) are ranked candidates.
 
 import { creatorStack, userFrame } from './creators.js';
-import { ownersOf } from '../correlate/objects.js';
+import { callbackOwners, ownersOf } from '../correlate/objects.js';
 import { POOL_STATE, type Signature } from '../patterns/index.js';
 import { metricOf, row, type MetricSeries, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
@@ -122,6 +122,9 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   { name: 'goroutine-frame', find: (ctx) => voted(ctx, ctx.patternStacks, 'goroutine', (id) => userFrame(ctx.series, id), 'goroutine-frame') },
   // A goroutine dump (debug=2) names who started them: `created by` the service's function.
   { name: 'creator', find: (ctx) => voted(ctx, ctx.goroutineStacks, 'goroutine', (id) => userCreator(ctx.series, id), 'creator') },
+  // The goroutines' library runs closures of one of the service's functions (cron's jobs, added by Reload),
+  // and the finding's heap grew under that function: it made the library's objects.
+  { name: 'callback-owner', find: callbackOwner },
   // The dump's `created by <library> in goroutine N`, and goroutine N, still alive, runs the service's code.
   { name: 'creator-goroutine', find: creatorGoroutine },
   // A live goroutine runs the library call that starts the leaking goroutines (http.Server.Serve's accept
@@ -445,6 +448,20 @@ function creatorGoroutine(ctx: CulpritContext): CulpritFound | null {
   const [frame, v] = pick;
   const culprit: Culprit = { frame, strategy: 'creator-goroutine', stack: v.stack, stackKind: 'goroutine', entry: v.entry };
   return { culprit: v.on === null ? culprit : { ...culprit, creatorFrame: v.on }, candidates: [] };
+}
+
+/**
+ * The service's function whose closures the finding's goroutines' library runs (callbackOwners), voted by the
+ * growth of the finding's heap through it: `(*Manager).Reload`, whose jobs cron's schedulers run and whose
+ * decoded config they keep, not `(*Manager).load` below it, which only allocated it.
+ */
+function callbackOwner(ctx: CulpritContext): CulpritFound | null {
+  if (ctx.heapStacks.length === 0 || ctx.goroutineStacks.length === 0) return null;
+  const { series } = ctx;
+  const owners = callbackOwners(series, ownersOf(series, ctx.goroutineStacks).libraries);
+  if (owners.size === 0) return null;
+  const on = (id: number): number => series.stacks[id].frames.find((f) => series.frames[f].origin === 'user' && owners.has(series.frames[f].function)) ?? -1;
+  return voted(ctx, ctx.heapStacks, 'heap', on, 'callback-owner');
 }
 
 /** The service's frame on the unit's goroutines that do not show the pattern, when those that do name none. */

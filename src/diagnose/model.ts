@@ -25,6 +25,7 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
 export type CulpritStrategy =
   | 'goroutine-frame'
   | 'creator'
+  | 'callback-owner'
   | 'creator-goroutine'
   | 'spawner-caller'
   | 'entry-point-caller'
@@ -94,7 +95,7 @@ export interface LeakUnit {
 
 /** How a heap call site was tied to a goroutine unit: by structure, never by timing alone. */
 export type LinkReason =
-  'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'other-end' | 'same-culprit';
+  'library-frames' | 'pattern-frames' | 'shared-frames' | 'goroutine-root' | 'creator' | 'goroutine-overhead' | 'other-end' | 'callback-owner' | 'same-culprit';
 
 /**
  * A goroutine group of the service's own code present in every goroutine snapshot and no larger at the end

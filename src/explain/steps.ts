@@ -18,6 +18,7 @@ const LINK_REASON: Readonly<Record<LinkReason, string>> = {
   'shared-frames': "they are allocated under the service's functions the leaking goroutines are parked in",
   creator: 'they are allocated by the function that starts the goroutines',
   'goroutine-overhead': "they are the runtime's memory for the goroutines",
+  'callback-owner': "they are allocated under the service's function whose closures the goroutines' library runs (it made the library's objects)",
   'same-culprit': 'they are allocated in the same function',
 };
 
@@ -36,6 +37,8 @@ export function culpritSentence(
       return `the leaking goroutines run in ${name}`;
     case 'creator':
       return `the leaking goroutines are created by ${name} (the dump's created-by line)`;
+    case 'callback-owner':
+      return `the goroutines' library runs closures made in ${name} (callbacks it handed the library's objects), and the heap that grows with the leak is allocated under ${name}, so the objects are made (and dropped) there`;
     case 'creator-goroutine': {
       const created = `the leaking goroutines were created by ${via} in a goroutine still alive in the dump (its \`created by ... in goroutine N\` line)`;
       if (creatorFrame === undefined) return `${created}, and that goroutine runs ${name}`;
