@@ -339,10 +339,28 @@ function unitTies(series: SeriesSet, unit: GoroutineUnit): Ties {
 }
 
 function serverOf(series: SeriesSet, groups: readonly number[]): string | null {
+  if (groups.length > 0 && groups.every((g) => readsOwnHttpConnection(series, g))) return 'net/http';
   const owners = ownersOf(series, groups);
   if (owners.user.size > 0 || owners.unknown || owners.libraries.size !== 1) return null;
   const [module] = owners.libraries;
   return acceptingModules(series).has(module) ? module : null;
+}
+
+/** A connection's read, where a goroutine waits for its peer to send (or close). */
+const CONN_READ = /^(?:internal\/poll\.\(\*FD\)\.Read|net\.\(\*conn\)\.Read)$/;
+
+/**
+ * A goroutine of the process's own net/http server, one per connection (it starts in `(*conn).serve`),
+ * reading from its connection inside the service's handler (a websocket's ReadMessage loop): it waits for
+ * the other end, which may be a client in the same process that never closes.
+ */
+function readsOwnHttpConnection(series: SeriesSet, stackId: number): boolean {
+  const frames = series.stacks[stackId].frames;
+  let r = frames.length - 1;
+  while (r > 0 && series.frames[frames[r]].runtime) r--;
+  if (r < 0 || series.frames[frames[r]].function !== 'net/http.(*conn).serve') return false;
+  const all = [...series.stacks[stackId].runtimeTop, ...frames];
+  return frames.some((f) => series.frames[f].origin === 'user') && all.some((f) => CONN_READ.test(series.frames[f].function));
 }
 
 /**
@@ -367,12 +385,13 @@ function dialsToServer(series: SeriesSet, stack: SiteStack, server: string): boo
 
 function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): StructuralLink | null {
   const frames = stack.frames.map((f) => series.frames[f]);
+  // First: a websocket library's dial is also that library's frames, but it is the client end of the server's.
+  if (ties.server !== null && dialsToServer(series, stack, ties.server)) return 'other-end';
   if (frames.some((fr) => fr.origin !== 'std' && fr.origin !== 'user' && ties.modules.has(moduleOf(packageOf(fr.function))))) return 'library-frames';
   if (frames.some((fr) => ties.patternFrames.some((re) => re.test(fr.function)))) return 'pattern-frames';
   if (stack.frames.some((f) => ties.roots.has(f))) return 'goroutine-root';
   if (frames.some((fr) => fr.origin === 'user' && ties.userFunctions.has(enclosing(fr.function)))) return 'shared-frames';
   if (stack.frames.some((f) => ties.creators.has(f))) return 'creator';
-  if (ties.server !== null && dialsToServer(series, stack, ties.server)) return 'other-end';
   if (throughCallbackOwner(series, stack, ties.callbackOwners)) return 'callback-owner';
   return isGoroutineOverhead(series, stack) ? 'goroutine-overhead' : null;
 }

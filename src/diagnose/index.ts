@@ -97,10 +97,13 @@ function fromLink(series: SeriesSet, link: Link): Finding {
   const match: Match | undefined = pinnable(series, matches, evidence);
   const signature = match?.signature ?? null;
   const patternStacks = signature === null ? groups : evidence.filter((e) => showsSignature(signature, e.names, e.states)).map((e) => e.group);
+  // The unit is the in-process server's end of connections a client in the process opened: the service's
+  // frames on it (a websocket handler's read loop) are the other end, not where to fix; the client's are.
+  const serverEnd = link.clientStacks.length > 0;
   const ctx = {
     series,
-    goroutineStacks: groups,
-    patternStacks,
+    goroutineStacks: serverEnd ? [] : groups,
+    patternStacks: serverEnd ? [] : patternStacks,
     heapStacks,
     signature,
     entryScope: 'all',

@@ -66,3 +66,29 @@ t.test("one dump: an in-process server's per-connection goroutines are not read 
   t.ok(peer !== undefined, "miniredis's servePeer group is listed");
   t.equal(peer?.signatureCase, null, 'a server waiting for its client holds no object the service made');
 });
+
+// websocket-client-unclosed (a hold-out whose truth was written before this rule): the service serves websockets
+// on its own net/http server and, in another package, dials that endpoint over loopback per push without Close.
+// What grows is the server's handler goroutines reading each connection (the service's own frames); the client
+// keeps no goroutine, only the connection gorilla's DialContext made under push.
+t.test("the service's own server handlers reading connections its own client dialled are the other end, named at the client", async (t) => {
+  const a = runCapture('websocket-client-unclosed', 'go1.26-trimpath', { patterns: HEAP_AND_GOROUTINES });
+  t.equal(a.diagnosis.findings.length, 1, 'one finding');
+  const f = a.diagnosis.findings[0];
+  t.equal(
+    f.culprit === null ? null : a.series.frames[f.culprit.frame].function,
+    'example.com/feeds/internal/relay.(*Relay).push',
+    'not serveWS, the other end',
+  );
+  t.equal(f.culprit?.strategy, 'heap-frame', "the client's connection is allocated under push");
+  t.equal(f.unit?.serverOnly, true);
+  const linked = f.steps.find((s) => s.kind === 'heap-linked');
+  t.ok(linked?.kind === 'heap-linked' && linked.reasons.includes('other-end'), "gorilla's dial tied as the client end, not as the handler's library frames");
+});
+
+t.test('server handlers whose clients are another process keep the server as the culprit (http-server-conns-held)', async (t) => {
+  const a = runCapture('http-server-conns-held', 'go1.26-mod', { patterns: HEAP_AND_GOROUTINES });
+  const f = a.diagnosis.findings[0];
+  t.equal(f.unit?.serverOnly ?? false, false);
+  t.equal(f.culprit === null ? null : a.series.frames[f.culprit.frame].function, 'example.com/gateway/internal/api.(*Server).Run');
+});
