@@ -55,6 +55,13 @@ export interface Link {
   readonly bytesPerGoroutine: number | null;
   /** The linked heap stacks that are the client end of the unit's connections (`other-end`); empty for most units. */
   readonly clientStacks: readonly number[];
+  /**
+   * Where no in-use heap is the client end (clientStacks empty) and the unit is the service's own net/http
+   * server reading its connections through a library: the heap stacks, by alloc_space alone, through a dial
+   * of that same library under the service's code whose allocation grew over the window (clientDials). Not
+   * heap of the leak (nothing they made was sampled in use); where the culprit is looked for. Else empty.
+   */
+  readonly clientDials: readonly number[];
 }
 
 export interface Correlation {
@@ -242,7 +249,7 @@ export function isStaircase(values: ArrayLike<number>): boolean {
  */
 function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[], faint: readonly number[], claimed: Set<number>): Link {
   const h = series.heap;
-  const none: Link = { unit, heap: null, reasons: [], correlation: null, bytesPerGoroutine: null, clientStacks: [] };
+  const none: Link = { unit, heap: null, reasons: [], correlation: null, bytesPerGoroutine: null, clientStacks: [], clientDials: [] };
   const m = metricOf(h, 'inuse_space');
   if (h === null || m === null || h.times.length < 2 || series.goroutine === null) return none;
   const ties = unitTies(series, unit);
@@ -258,11 +265,12 @@ function link(series: SeriesSet, unit: GoroutineUnit, growing: readonly number[]
     return true;
   });
   stacks.push(...faintTies(series, faint, paired, ties, claimed, reasons));
-  if (stacks.length === 0) return none;
+  const clientDials = clientStacks.length === 0 && ties.server === 'net/http' ? clientDialsInWindow(series, ties) : [];
+  if (stacks.length === 0) return { ...none, clientDials };
   stacks.forEach((id) => claimed.add(id));
   const heap = sumStacks(series, stacks);
   const perUnit = unit.fit.robustSlope > 0 ? heap.fit.robustSlope / unit.fit.robustSlope : null;
-  return { unit, heap, reasons: [...reasons], correlation: pearson(heap.values, paired), bytesPerGoroutine: perUnit, clientStacks };
+  return { unit, heap, reasons: [...reasons], correlation: pearson(heap.values, paired), bytesPerGoroutine: perUnit, clientStacks, clientDials };
 }
 
 /**
@@ -375,12 +383,40 @@ const DIAL = /^(?:[dD]ial|[cC]onnect)(?![a-z])/;
  * client library may keep no goroutine per connection, so this heap is all that is left of the client's side.
  */
 function dialsToServer(series: SeriesSet, stack: SiteStack, server: string): boolean {
-  return stack.frames.some((f) => {
-    const fr = series.frames[f];
-    if (fr.origin !== 'library' || moduleOf(packageOf(fr.function)) === server) return false;
-    const method = fr.function.slice(fr.function.lastIndexOf('.') + 1);
-    return DIAL.test(method);
-  });
+  return dialIn(series, stack, (module) => module !== server) >= 0;
+}
+
+/** The index in the stack of the outermost dial (DIAL) in a library module `accept` takes, or -1. */
+export function dialIn(series: SeriesSet, stack: SiteStack, accept: (module: string) => boolean): number {
+  for (let i = stack.frames.length - 1; i >= 0; i--) {
+    const fr = series.frames[stack.frames[i]];
+    if (fr.origin !== 'library' || !accept(moduleOf(packageOf(fr.function)))) continue;
+    if (DIAL.test(fr.function.slice(fr.function.lastIndexOf('.') + 1))) return i;
+  }
+  return -1;
+}
+
+/**
+ * The unit is the service's own net/http server's goroutines reading their connections through a library
+ * (gorilla's ReadMessage), and no in-use heap is their client end: each connection's client may keep too
+ * little to be sampled in use (a few KiB under gorilla's DialContext). What the client allocated still is, in
+ * alloc_space: the heap stacks through a dial of that same library (gorilla's Dialer on both ends) with the
+ * service's code root-ward of it, whose allocation grew over the window (the service dialled during it; a
+ * connection dialled once at start does not grow). A dial into another library (a database pool's) is
+ * another conversation, not these connections' other end.
+ */
+function clientDialsInWindow(series: SeriesSet, ties: Ties): number[] {
+  const alloc = metricOf(series.heap, 'alloc_space')?.byStack ?? null;
+  if (alloc === null || alloc.n < 2 || ties.modules.size === 0) return [];
+  const out: number[] = [];
+  for (let id = 0; id < alloc.rows; id++) {
+    const v = row(alloc, id);
+    if (!(v[v.length - 1] > v[0])) continue;
+    const stack = series.stacks[id];
+    const at = dialIn(series, stack, (module) => ties.modules.has(module));
+    if (at >= 0 && stack.frames.slice(at + 1).some((f) => series.frames[f].origin === 'user')) out.push(id);
+  }
+  return out;
 }
 
 function structuralLink(series: SeriesSet, stack: SiteStack, ties: Ties): StructuralLink | null {

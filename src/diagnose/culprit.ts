@@ -6,6 +6,7 @@
 
 import { creatorStack, userFrame } from './creators.js';
 import { callbackOwners, ownersOf } from '../correlate/objects.js';
+import { dialIn, neverFalls } from '../correlate.js';
 import { POOL_STATE, type Signature } from '../patterns/index.js';
 import { metricOf, row, type MetricSeries, type SeriesSet } from '../series/index.js';
 import type { Candidate, Culprit, CulpritStrategy } from './model.js';
@@ -35,6 +36,12 @@ export interface CulpritContext {
    * leaked object was made. Empty when the goroutines run the service's code, or more than one project's.
    */
   readonly libraryEntries: readonly RegExp[];
+  /**
+   * The client end of the connections whose server end the finding's goroutines are, by alloc_space alone
+   * (correlate.ts Link.clientDials): heap stacks through the dial, under the service's code, that grew over
+   * the window. Empty for most findings.
+   */
+  readonly clientDials: readonly number[];
 }
 
 /** What a strategy found: a culprit, or (alloc-candidate with several callers) ranked candidates and none. */
@@ -130,6 +137,9 @@ export const CULPRIT_STRATEGIES: readonly CulpritStrategyEntry[] = [
   // A live goroutine runs the library call that starts the leaking goroutines (http.Server.Serve's accept
   // loop), under the service's function: the one that runs that server.
   { name: 'spawner-caller', find: spawnerCaller },
+  // The goroutines are the service's own server's end of connections its own client dialled, and nothing the
+  // client keeps was sampled in use: the service's callers of the dial whose allocation through it grew.
+  { name: 'client-dial', find: clientDial },
   // The heap that grew under the library's entry point (grpc.DialContext), followed to its caller.
   { name: 'entry-point-caller', find: entryPointCaller },
   // The finding's growing heap is allocated under the service's function.
@@ -259,7 +269,7 @@ function grewThrough(ctx: CulpritContext, entryPoints: readonly RegExp[], strate
     for (let i = 0; i < v.length; i++) prev.sum[i] += v[i];
     weight.set(caller, { ...prev, w: prev.w + g });
   }
-  if (kept) for (const [caller, v] of weight) if (v.sum.some((x, i) => i > 0 && x < v.sum[i - 1])) weight.delete(caller);
+  if (kept) for (const [caller, v] of weight) if (!neverFalls(v.sum)) weight.delete(caller);
   const pick = heaviest(weight, (v) => v.w);
   if (pick === null) return null;
   const [frame, v] = pick;
@@ -293,6 +303,27 @@ function allocCandidates(ctx: CulpritContext): CulpritFound | null {
   if (ranked.length > 1 || (ctx.signature?.poolState ?? []).length > 0) return { culprit: null, candidates: ranked };
   const top = ranked[0];
   return { culprit: { frame: top.frame, strategy: 'alloc-candidate', stack: top.stack, stackKind: 'heap', entry: top.entry }, candidates: ranked };
+}
+
+/**
+ * The service's callers of the dial in the finding's clientDials (the client end of its server goroutines'
+ * connections, seen only in alloc_space), ranked by what they allocated through it since start: each of them
+ * dialled during the window. One is the leading candidate, named as such; of several, none is named (the
+ * explain step says so, and what would settle it).
+ */
+function clientDial(ctx: CulpritContext): CulpritFound | null {
+  const tally = new CandidateTally(ctx.series);
+  for (const id of ctx.clientDials) {
+    const frames = ctx.series.stacks[id].frames;
+    const at = dialIn(ctx.series, ctx.series.stacks[id], () => true);
+    const caller = at < 0 ? undefined : frames.slice(at + 1).find((f) => ctx.series.frames[f].origin === 'user');
+    if (caller !== undefined) tally.add(caller, id, (prev) => prev?.entry ?? frames[at]);
+  }
+  const ranked = tally.ranked();
+  if (ranked.length === 0) return null;
+  if (ranked.length > 1) return { culprit: null, candidates: ranked };
+  const top = ranked[0];
+  return { culprit: { frame: top.frame, strategy: 'client-dial', stack: top.stack, stackKind: 'heap', entry: top.entry }, candidates: ranked };
 }
 
 /**

@@ -94,12 +94,14 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     waitStates: [...new Set(evidence.flatMap((e) => e.states))],
     heapStacks: heapStacks.map((h) => stackFunctions(series, h)),
   });
-  const match: Match | undefined = pinnable(series, matches, evidence);
+  // The unit is the in-process server's end of connections a client in the process opened: the service's
+  // frames on it (a websocket handler's read loop) are the other end, not where to fix; the client's are. A
+  // pattern whose peer is a client outside the process (a server holding its clients' idle connections) is
+  // not this one.
+  const serverEnd = link.clientStacks.length > 0 || link.clientDials.length > 0;
+  const match: Match | undefined = pinnable(series, serverEnd ? matches.filter((m) => m.signature.peerOutside !== true) : matches, evidence);
   const signature = match?.signature ?? null;
   const patternStacks = signature === null ? groups : evidence.filter((e) => showsSignature(signature, e.names, e.states)).map((e) => e.group);
-  // The unit is the in-process server's end of connections a client in the process opened: the service's
-  // frames on it (a websocket handler's read loop) are the other end, not where to fix; the client's are.
-  const serverEnd = link.clientStacks.length > 0;
   const ctx = {
     series,
     goroutineStacks: serverEnd ? [] : groups,
@@ -109,6 +111,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     entryScope: 'all',
     // The unit is an in-process server's end of connections: the service's calls are into the client's library.
     libraryEntries: libraryEntries(series, link.clientStacks.length > 0 ? link.clientStacks : groups),
+    clientDials: link.clientDials,
   } as const;
   const { culprit, candidates } = findCulprit(ctx);
   const heap = link.heap !== null && isSignificantHeap(series, link.heap.fit) ? link.heap : null;
@@ -118,7 +121,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     steps.push({ kind: 'heap-linked', sites: heap.stacks.length, reasons: link.reasons, correlation: link.correlation, snapshots: heap.fit.n });
   if (match !== undefined) steps.push(patternStep(match));
   const found = culpritSteps(series, signature, culprit, candidates, groups, culprit === null ? pooledHeap(ctx) : null);
-  steps.push(...(link.clientStacks.length === 0 ? found : found.map((s): Step => (s.kind === 'culprit' ? { ...s, through: 'server-end' } : s))));
+  steps.push(...(!serverEnd ? found : found.map((s): Step => (s.kind === 'culprit' ? { ...s, through: 'server-end' } : s))));
   return {
     kind: heap === null ? 'goroutine-leak' : 'goroutine-and-heap',
     signature,
@@ -127,7 +130,7 @@ function fromLink(series: SeriesSet, link: Link): Finding {
     confidence: confidenceOf(fit, heap?.fit ?? null),
     goroutines: { groups, unitKey: link.unit.key, values: link.unit.values, fit },
     heap,
-    unit: leakUnit(series, groups, signature, heap?.fit ?? null, link.clientStacks.length > 0),
+    unit: leakUnit(series, groups, signature, heap?.fit ?? null, serverEnd),
     bytesPerGoroutine: heap === null ? null : link.bytesPerGoroutine,
     correlation: heap === null ? null : link.correlation,
     steps,
@@ -231,7 +234,16 @@ function heapOnly(series: SeriesSet, unlinked: readonly number[]): Finding[] {
     // No library-caller for heap alone: with no goroutine to tie the library's heap to a call, the service's
     // call into the library whose kept heap grew may be what holds the objects, not what makes them (a fake
     // clientset's tracker under main.main, beside client-go informers made per request: tried and refused).
-    const ctx = { series, goroutineStacks: [], patternStacks: [], heapStacks: stacks, signature, entryScope: 'own', libraryEntries: [] } as const;
+    const ctx = {
+      series,
+      goroutineStacks: [],
+      patternStacks: [],
+      heapStacks: stacks,
+      signature,
+      entryScope: 'own',
+      libraryEntries: [],
+      clientDials: [],
+    } as const;
     const { culprit, candidates } = findCulprit(ctx);
     const steps: Step[] = [{ kind: 'heap-grew', sites: stacks.length, firstBytes: heap.fit.first, lastBytes: heap.fit.last, withGoroutines: false }];
     if (kept !== null && !strongTrend(heap.fit))

@@ -21,6 +21,9 @@ export type Verdict = 'leak' | 'suspect' | 'no-leak' | 'inconclusive';
  * last, is the service's function on the leaked object's other goroutines when those the pattern shows in run
  * only a library's code. `library-caller` is entry-point-caller for a pattern that names no entry point, the
  * leaking goroutines running one library project's code only: its entry is the service's call into it.
+ * `client-dial`, a candidate like alloc-candidate, is the service's one caller of a dial whose allocation grew
+ * over the window, when the goroutines are its own server's end of the connections and nothing the client
+ * keeps was sampled in use.
  */
 export type CulpritStrategy =
   | 'goroutine-frame'
@@ -28,6 +31,7 @@ export type CulpritStrategy =
   | 'callback-owner'
   | 'creator-goroutine'
   | 'spawner-caller'
+  | 'client-dial'
   | 'entry-point-caller'
   | 'heap-frame'
   | 'library-caller'
@@ -45,7 +49,7 @@ export interface Culprit {
   readonly stackKind: 'goroutine' | 'heap';
   /**
    * The library call it makes (SiteFrame id): for creator-goroutine the creating function the dump names, for
-   * spawner-caller, entry-point-caller, library-caller and alloc-candidate the library call it makes; else null.
+   * spawner-caller, client-dial, entry-point-caller, library-caller and alloc-candidate the library call it makes; else null.
    */
   readonly entry: number | null;
   /**
@@ -174,8 +178,9 @@ export type Step =
       /** See Culprit.creatorFrame. */
       readonly creatorFrame?: number;
       /**
-       * What library-caller followed, where it is not the library the leaking goroutines run: the client's, whose
-       * connections the goroutines are the in-process server's end of.
+       * The culprit was looked for on the client's side: the leaking goroutines are the in-process server's end
+       * of connections a client in the process opened (what library-caller followed is then the client's
+       * library, not the one the goroutines run).
        */
       readonly through?: 'server-end';
     }

@@ -82,7 +82,7 @@ export function explain(series: SeriesSet, d: Diagnosis): Explained {
 function explainFinding(series: SeriesSet, f: Finding, rank: number): ExplainedFinding {
   const culprit = f.culprit === null ? null : series.frames[f.culprit.frame].rawFunction;
   const frame = f.culprit === null ? null : series.frames[f.culprit.frame];
-  const candidate = f.culprit?.strategy === 'alloc-candidate' || f.culprit?.strategy === 'object-goroutine';
+  const candidate = f.culprit?.strategy === 'alloc-candidate' || f.culprit?.strategy === 'client-dial' || f.culprit?.strategy === 'object-goroutine';
   const generic =
     frame === null
       ? (libraryGoroutinesFix(series, f) ?? 'find what keeps these objects or goroutines alive and release them')

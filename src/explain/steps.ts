@@ -47,6 +47,8 @@ export function culpritSentence(
     }
     case 'spawner-caller':
       return `the leaking goroutines are started by ${via}, which runs on a live goroutine under ${name}, the service's only function running it`;
+    case 'client-dial':
+      return `the leaking goroutines are the service's own server's end of connections its own client opened through ${via}; nothing that client keeps was sampled in use, and ${name} is the service's only caller of ${via} that allocated through it during the window (alloc_space): the leading candidate, not a certainty (heap profiles with a lower runtime.MemProfileRate would show what each of its connections keeps in use, and settle it)`;
     case 'entry-point-caller':
       return `the growing heap was followed through ${via} to its caller ${name}, the service's own function that calls it`;
     case 'library-caller': {

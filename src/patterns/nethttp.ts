@@ -182,6 +182,7 @@ export const HTTP_SERVER_CONNS_HELD: Signature = {
       'ListenAndServeTLS',
     ),
   ],
+  peerOutside: true,
   userFrameVisible: false,
   whereToLook:
     'the http.Server configuration (ReadHeaderTimeout, ReadTimeout, IdleTimeout, WriteTimeout) and handlers that do not return when r.Context() is done: each connection goroutine is started by Server.Serve, so no frame of yours starts it',

@@ -97,6 +97,12 @@ export interface Signature {
    * the signature is pinned with this text as its case. Absent where such goroutines get no pattern.
    */
   readonly inLibrary?: Omit<SignatureCase, 'in' | 'on' | 'with'>;
+  /**
+   * The pattern's peer is outside the process (a server holding open connections of clients it does not
+   * own, whose fix is the server's timeouts): not taken for goroutines that are the service's own server's
+   * end of connections its own client opened (correlate.ts other-end and clientDials).
+   */
+  readonly peerOutside?: true;
   /** False when the user's frame is usually in no profile (the leaking goroutines are started by the library). */
   readonly userFrameVisible: boolean;
   /** Where to look when the user's frame is not visible. */

@@ -86,6 +86,25 @@ t.test("the service's own server handlers reading connections its own client dia
   t.ok(linked?.kind === 'heap-linked' && linked.reasons.includes('other-end'), "gorilla's dial tied as the client end, not as the handler's library frames");
 });
 
+// The same leak where nothing under push is sampled in use (go1.27-cmd: one flat sample; go1.26-vendor: none):
+// alloc_space still shows gorilla's Dial under push, growing over the window, and the handlers read their
+// connections through gorilla too. push is named as the leading candidate, not as a certainty, and the
+// server-timeouts pattern (http-server-conns-held, for clients outside the process) is not pinned on them.
+t.test("with nothing of the client sampled in use, the caller of the same library's dial that grew in alloc_space is the candidate", async (t) => {
+  for (const variant of ['go1.27-cmd', 'go1.26-vendor']) {
+    const a = runCapture('websocket-client-unclosed', variant, { patterns: HEAP_AND_GOROUTINES });
+    t.equal(a.diagnosis.findings.length, 1, `${variant}: one finding`);
+    const f = a.diagnosis.findings[0];
+    t.equal(f.signature?.id, 'goroutines-blocked-io', `${variant}: not http-server-conns-held`);
+    t.equal(f.culprit?.strategy, 'client-dial', variant);
+    t.equal(f.culprit === null ? null : a.series.frames[f.culprit.frame].function, 'example.com/feeds/internal/relay.(*Relay).push', `${variant}: not serveWS`);
+    t.equal(f.culprit?.entry == null ? null : a.series.frames[f.culprit.entry].function, 'github.com/gorilla/websocket.(*Dialer).Dial', variant);
+    t.equal(f.candidates.length, 1, variant);
+    t.equal(a.explained.findings[0].culpritIsCandidate, true, `${variant}: said to be a candidate`);
+    t.equal(f.unit?.serverOnly, true, variant);
+  }
+});
+
 t.test('server handlers whose clients are another process keep the server as the culprit (http-server-conns-held)', async (t) => {
   const a = runCapture('http-server-conns-held', 'go1.26-mod', { patterns: HEAP_AND_GOROUTINES });
   const f = a.diagnosis.findings[0];
